@@ -1,0 +1,19 @@
+import Foundation
+import NumPyKit
+import Retrace
+
+// A small benchmark harness (no timed tests): `retrace-bench WORKLOAD [ARGS...]` runs one
+// workload and prints one JSON line {"workload": ..., "seconds": ..., "items": ..., "unit": ...}.
+// Scripts/bench-vs-numpy.sh runs the same work in NumPy in the same run and prints ratios.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let workload = arguments.first else {
+  FileHandle.standardError.write(Data("usage: retrace-bench WORKLOAD [ARGS...]\n".utf8))
+  exit(2)
+}
+let rest = Array(arguments.dropFirst())
+switch workload {
+default:
+  FileHandle.standardError.write(Data("retrace-bench: unknown workload '\(workload)'\n".utf8))
+  exit(2)
+}

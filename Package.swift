@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "retrace",
+  products: [
+    .executable(name: "retrace", targets: ["retrace"]),
+    .library(name: "Retrace", targets: ["Retrace"]),
+    .library(name: "NumPyKit", targets: ["NumPyKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: - C and its Swift face
+
+    .systemLibrary(
+      name: "CPCRE2",
+      pkgConfig: "libpcre2-8",
+      providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
+    ),
+    .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+
+    // MARK: - The slice of NumPy, bit for bit
+
+    .target(name: "NumPyKit"),
+
+    // MARK: - The domain
+
+    .target(name: "Retrace", dependencies: ["PCRE2", "NumPyKit"]),
+
+    // MARK: - The command-line tool
+
+    .executableTarget(
+      name: "retrace",
+      dependencies: [
+        "Retrace",
+        "NumPyKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: - Benchmarks (a small harness; see Benchmarks/README.md)
+
+    .executableTarget(
+      name: "retrace-bench",
+      dependencies: ["Retrace", "NumPyKit"],
+      path: "Benchmarks/retrace-bench"
+    ),
+
+    // MARK: - Tests
+
+    .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
+    .testTarget(name: "NumPyKitTests", dependencies: ["NumPyKit"]),
+    .testTarget(name: "RetraceTests", dependencies: ["Retrace", "NumPyKit"]),
+    .testTarget(name: "CLITests", dependencies: ["retrace"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

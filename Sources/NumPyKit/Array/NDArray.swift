@@ -1,0 +1,56 @@
+/// The element type of an `NDArray` (numpy.dtype): float64, or the bool arrays that
+/// comparisons give, or int64. Every element is stored as a `Double`; bool is 0/1 and int64
+/// values are exact up to 2^53 in magnitude.
+public enum DType: String, Sendable, Hashable {
+  /// numpy.float64
+  case float64
+  /// numpy.bool_ (stored as 0.0 / 1.0, so that `False * -1.2` is `-0.0` as in NumPy)
+  case bool
+  /// numpy.int64 (exact while |value| ≤ 2^53)
+  case int64
+}
+
+/// An n-dimensional array in C (row-major) order, with NumPy's semantics (numpy.ndarray).
+///
+/// A value type: copies are independent (copy on write). NumPy's in-place updates of a
+/// caller's array (`W1 -= lr * g` inside a function) are modelled by `inout` parameters.
+public struct NDArray: Sendable, Hashable {
+  /// The extent of each axis (numpy.ndarray.shape); empty for a 0-d array.
+  public var shape: [Int]
+  /// The elements in C order; `scalars.count` is the product of `shape`.
+  public var scalars: [Double]
+  /// The element type (numpy.ndarray.dtype).
+  public var dtype: DType
+
+  /// Makes an array from its shape and C-order elements; `nil` when the count does not fit.
+  public init?(shape: [Int], scalars: [Double], dtype: DType = .float64) {
+    guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == scalars.count else { return nil }
+    self.shape = shape
+    self.scalars = scalars
+    self.dtype = dtype
+  }
+
+  /// Makes an array whose count is known to fit its shape (checked in debug builds).
+  public init(unchecked shape: [Int], scalars: [Double], dtype: DType = .float64) {
+    assert(shape.reduce(1, *) == scalars.count, "shape \(shape) does not fit \(scalars.count)")
+    self.shape = shape
+    self.scalars = scalars
+    self.dtype = dtype
+  }
+
+  /// A 1-d float64 array (numpy.array([...])).
+  public init(_ values: [Double]) {
+    self.init(unchecked: [values.count], scalars: values)
+  }
+
+  /// A 0-d float64 array holding one value.
+  public init(scalar: Double) {
+    self.init(unchecked: [], scalars: [scalar])
+  }
+
+  /// The number of axes (numpy.ndarray.ndim).
+  public var ndim: Int { shape.count }
+
+  /// The number of elements (numpy.ndarray.size).
+  public var count: Int { scalars.count }
+}
