@@ -1,0 +1,29 @@
+/// An operation NumPy would reject, with NumPy's own message (the `str()` of its exception).
+///
+/// The one error type of `NumPyKit/Array`. `message` is NumPy's text byte for byte, including
+/// the trailing space of "operands could not be broadcast together with shapes (4,3) (5,) ".
+public struct ArrayError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// NumPy's message for the same failure (ValueError / TypeError / UFuncTypeError text).
+  public let message: String
+
+  /// Makes an error carrying NumPy's message.
+  public init(_ message: String) {
+    self.message = message
+  }
+
+  /// The message, as NumPy's `str(e)` prints it.
+  public var description: String { message }
+
+  /// "operands could not be broadcast together with shapes (4,3) (5,) " (numpy ValueError).
+  static func notBroadcastable(_ shapes: [[Int]]) -> ArrayError {
+    let listed = shapes.map { Shape.text($0) + " " }.joined()
+    return ArrayError("operands could not be broadcast together with shapes \(listed)")
+  }
+
+  /// "non-broadcastable output operand with shape (3,) doesn't match the broadcast shape (4,3)".
+  static func nonBroadcastableOutput(_ output: [Int], _ broadcast: [Int]) -> ArrayError {
+    ArrayError(
+      "non-broadcastable output operand with shape \(Shape.text(output)) "
+        + "doesn't match the broadcast shape \(Shape.text(broadcast))")
+  }
+}

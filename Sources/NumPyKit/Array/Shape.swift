@@ -1,0 +1,63 @@
+/// Shape arithmetic with NumPy's rules: broadcasting, C-order strides, and NumPy's spelling.
+///
+/// Matches numpy.broadcast_shapes and the shape text in NumPy's error messages, e.g. `(4,3)`,
+/// `(3,)` and `()`.
+public enum Shape {
+  /// NumPy's text for a shape in error messages: `(4,3)`, `(3,)`, `()` (no spaces).
+  public static func text(_ shape: [Int]) -> String {
+    switch shape.count {
+    case 0: return "()"
+    case 1: return "(\(shape[0]),)"
+    default: return "(" + shape.map(String.init).joined(separator: ",") + ")"
+    }
+  }
+
+  /// The broadcast shape of two shapes (numpy.broadcast_shapes): axes are aligned on the
+  /// right, and an axis of extent 1 stretches to the other's extent.
+  ///
+  /// - Throws: `ArrayError` "operands could not be broadcast together with shapes (4,3) (5,) ".
+  public static func broadcast(_ a: [Int], _ b: [Int]) throws(ArrayError) -> [Int] {
+    if a == b { return a }
+    guard let shape = broadcastIfPossible(a, b) else { throw .notBroadcastable([a, b]) }
+    return shape
+  }
+
+  /// The broadcast shape of two shapes, or `nil` when NumPy would reject them.
+  static func broadcastIfPossible(_ a: [Int], _ b: [Int]) -> [Int]? {
+    let rank = max(a.count, b.count)
+    var result = [Int](repeating: 1, count: rank)
+    for axis in 0..<rank {
+      let x = axis < rank - a.count ? 1 : a[axis - (rank - a.count)]
+      let y = axis < rank - b.count ? 1 : b[axis - (rank - b.count)]
+      if x == y || y == 1 {
+        result[axis] = x
+      } else if x == 1 {
+        result[axis] = y
+      } else {
+        return nil
+      }
+    }
+    return result
+  }
+
+  /// C-order (row-major) element strides of a shape.
+  static func strides(_ shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var step = 1
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+      strides[axis] = step
+      step *= shape[axis]
+    }
+    return strides
+  }
+
+  /// Strides that read an array of `shape` as if it had the broadcast shape `target`:
+  /// 0 on the stretched and the prepended axes.
+  static func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
+    let own = strides(shape)
+    let offset = target.count - shape.count
+    return (0..<target.count).map { axis in
+      axis < offset || shape[axis - offset] == 1 ? 0 : own[axis - offset]
+    }
+  }
+}
