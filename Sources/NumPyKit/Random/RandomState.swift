@@ -1,0 +1,176 @@
+import Foundation
+
+/// NumPy's legacy random state (numpy.random.RandomState, what `np.random.seed` and
+/// `np.random.randn` drive), bit for bit.
+///
+/// Every method draws exactly the values NumPy 2.x draws from the same state, in C order
+/// for any shape, and throws `RandomError` with NumPy's wording where NumPy raises.
+/// The Gaussian cache of the polar method (`has_gauss`, `gauss`) is part of the state: it
+/// is reset by `seed`, consumed by the next normal draw and untouched by other methods.
+/// Shapes are NumPy's `size` tuples: `[]` draws one value (NumPy's `size=None`).
+public struct RandomState: Sendable, Hashable {
+  /// The Mersenne Twister underneath (numpy `RandomState._bit_generator`).
+  public internal(set) var bitGenerator: MT19937
+  /// Whether a second polar-method value is cached (`has_gauss`).
+  public private(set) var hasGauss = false
+  /// The cached value (`gauss`; 0 when none is cached).
+  public private(set) var gauss = 0.0
+
+  /// `np.random.RandomState(seed)` for `0 <= seed <= 2**32 - 1`; NumPy's range error
+  /// otherwise.
+  public init(seed: Int) throws(RandomError) {
+    bitGenerator = try MT19937(seed: seed)
+  }
+
+  /// `np.random.RandomState([s0, s1, ...])` (init_by_array); NumPy's errors for `[]` and
+  /// out-of-range elements.
+  public init(seedArray: [Int]) throws(RandomError) {
+    bitGenerator = try MT19937(seedArray: seedArray)
+  }
+
+  /// A random state over an existing bit generator, with an empty Gaussian cache.
+  public init(bitGenerator: MT19937) {
+    self.bitGenerator = bitGenerator
+  }
+
+  /// `np.random.seed(seed)`: reseeds (init_genrand) and clears the Gaussian cache.
+  public mutating func seed(_ seed: Int) throws(RandomError) {
+    bitGenerator = try MT19937(seed: seed)
+    resetGauss()
+  }
+
+  /// `np.random.seed([s0, s1, ...])`: reseeds (init_by_array) and clears the Gaussian cache.
+  public mutating func seed(array: [Int]) throws(RandomError) {
+    bitGenerator = try MT19937(seedArray: array)
+    resetGauss()
+  }
+
+  private mutating func resetGauss() {
+    hasGauss = false
+    gauss = 0.0
+  }
+
+  // MARK: - Uniform doubles
+
+  /// `np.random.random_sample()`: one double in [0, 1) (53-bit `next_double`).
+  public mutating func nextDouble() -> Double {
+    bitGenerator.nextDouble()
+  }
+
+  /// Fills `out` with `random_sample` values in order: the allocation-free bulk path.
+  public mutating func fillRandomSample(_ out: UnsafeMutableBufferPointer<Double>) {
+    bitGenerator.withCursor { cursor in
+      for i in out.indices { out[i] = cursor.nextDouble() }
+    }
+  }
+
+  /// `np.random.random_sample(size)` / `np.random.random(size)`: C-order doubles in [0, 1).
+  public mutating func randomSample(_ shape: [Int] = []) throws(RandomError) -> [Double] {
+    let count = try elementCount(shape)
+    return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+      fillRandomSample(buffer)
+      initialized = count
+    }
+  }
+
+  /// `np.random.rand(d0, d1, ...)`: `random_sample` of shape `(d0, d1, ...)`.
+  public mutating func rand(_ dimensions: Int...) throws(RandomError) -> [Double] {
+    try randomSample(dimensions)
+  }
+
+  /// `np.random.uniform(low, high, size)` = `low + (high - low) * next_double`; throws
+  /// NumPy's `OverflowError: Range exceeds valid bounds` when `high - low` is not finite.
+  public mutating func uniform(low: Double = 0.0, high: Double = 1.0, shape: [Int] = [])
+    throws(RandomError) -> [Double]
+  {
+    let range = high - low
+    guard range.isFinite else { throw RandomError(.overflowError, "Range exceeds valid bounds") }
+    let count = try elementCount(shape)
+    return bitGenerator.withCursor { cursor in
+      [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        for i in 0..<count { buffer[i] = low + range * cursor.nextDouble() }
+        initialized = count
+      }
+    }
+  }
+
+  // MARK: - Normal (legacy polar method)
+
+  /// One `legacy_gauss` draw (`np.random.standard_normal()`): the cached value if any,
+  /// else a fresh polar pair whose x2 product is returned and x1 product cached.
+  public mutating func nextStandardNormal() -> Double {
+    var value = 0.0
+    withUnsafeMutablePointer(to: &value) { pointer in
+      fillStandardNormal(UnsafeMutableBufferPointer(start: pointer, count: 1))
+    }
+    return value
+  }
+
+  /// Fills `out` with `legacy_gauss` values in order, honouring and updating the Gaussian
+  /// cache exactly as that many `standard_normal()` calls would: the bulk path of `randn`.
+  public mutating func fillStandardNormal(_ out: UnsafeMutableBufferPointer<Double>) {
+    let count = out.count
+    guard count > 0 else { return }
+    var i = 0
+    if hasGauss {
+      out[0] = gauss
+      resetGauss()
+      i = 1
+    }
+    let spare: Double? = bitGenerator.withCursor { cursor in
+      while i < count {
+        var x1: Double
+        var x2: Double
+        var r2: Double
+        repeat {
+          x1 = 2.0 * cursor.nextDouble() - 1.0
+          x2 = 2.0 * cursor.nextDouble() - 1.0
+          r2 = x1 * x1 + x2 * x2
+        } while r2 >= 1.0 || r2 == 0.0
+        let f = (-2.0 * Foundation.log(r2) / r2).squareRoot()
+        out[i] = f * x2
+        i += 1
+        guard i < count else { return f * x1 }
+        out[i] = f * x1
+        i += 1
+      }
+      return nil
+    }
+    if let spare {
+      hasGauss = true
+      gauss = spare
+    }
+  }
+
+  /// `np.random.standard_normal(size)`: C-order `legacy_gauss` values.
+  public mutating func standardNormal(_ shape: [Int] = []) throws(RandomError) -> [Double] {
+    let count = try elementCount(shape)
+    return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+      fillStandardNormal(buffer)
+      initialized = count
+    }
+  }
+
+  /// `np.random.randn(d0, d1, ...)`: `standard_normal` of shape `(d0, d1, ...)`.
+  public mutating func randn(_ dimensions: Int...) throws(RandomError) -> [Double] {
+    try standardNormal(dimensions)
+  }
+
+  /// `np.random.randn(*shape)` with the shape as an array.
+  public mutating func randn(shape: [Int]) throws(RandomError) -> [Double] {
+    try standardNormal(shape)
+  }
+
+  /// `np.random.normal(loc, scale, size)` = `loc + scale * legacy_gauss`; throws NumPy's
+  /// `ValueError: scale < 0` when `scale` has its sign bit set (also for -0.0, as NumPy).
+  public mutating func normal(loc: Double = 0.0, scale: Double = 1.0, shape: [Int] = [])
+    throws(RandomError) -> [Double]
+  {
+    guard scale.isNaN || scale.sign == .plus else {
+      throw RandomError(.valueError, "scale < 0")
+    }
+    var values = try standardNormal(shape)
+    for i in values.indices { values[i] = loc + scale * values[i] }
+    return values
+  }
+}
