@@ -1,0 +1,441 @@
+/// Reads the text NumPy writes for an array — `str(a)` / `print(a)` (`[[ 1.5 -2. ]\n [ 0.  3. ]]`)
+/// or `repr(a)` (`array([1.5, -2. ])`, `array([...], shape=(2000,))`) — back into exact values,
+/// keeping each printed token and its line:column.
+///
+/// Any rank; values wrapped over several lines; positional and scientific notation; `nan`,
+/// `inf`, `-inf`; `True`/`False`; summarised arrays with `...`. Ragged nesting, an unclosed
+/// bracket, or a malformed number is a `ReadingError` naming line and column.
+///
+/// Written by hand rather than as a regular expression: validating that every row has the same
+/// length and assigning each value its index needs the nesting that a scanner tracks for free,
+/// and one pass over the bytes is what keeps reading faster than `np.fromstring`.
+public struct ArrayLiteralParser: Sendable {
+  /// NumPy's own limit on the number of dimensions (NPY_MAXDIMS).
+  public static let maximumDepth = 64
+  /// The default cap on the number of values in one printed array.
+  public static let defaultMaximumCount = 10_000_000
+
+  /// The largest number of values one array may hold before reading stops with an error.
+  public var maximumCount: Int
+
+  /// Makes a parser with a cap on the values of one array.
+  public init(maximumCount: Int = ArrayLiteralParser.defaultMaximumCount) {
+    self.maximumCount = maximumCount
+  }
+
+  /// Reads one array literal that starts at `start` (after optional spaces) in `bytes`.
+  ///
+  /// - Parameters:
+  ///   - allowPartial: when the text ends inside the array, return what was read so far with
+  ///     `isPartial` set instead of throwing. A token that touches the end of the text may be
+  ///     cut and is left out.
+  public func parse(
+    _ bytes: UnsafeBufferPointer<UInt8>, at start: TextPosition, allowPartial: Bool = false
+  ) throws(ReadingError) -> ArrayLiteral {
+    var scanner = Scanner(bytes: bytes, position: start, limit: maximumCount)
+    return try scanner.readLiteral(allowPartial: allowPartial)
+  }
+
+  /// Reads a whole string that holds exactly one array literal (surrounding whitespace allowed).
+  public func parse(_ text: String) throws(ReadingError) -> ArrayLiteral {
+    var copy = text
+    let result = copy.withUTF8 { bytes -> Result<ArrayLiteral, ReadingError> in
+      var scanner = Scanner(bytes: bytes, position: .start, limit: maximumCount)
+      scanner.skipWhitespace()
+      do throws(ReadingError) {
+        let literal = try scanner.readLiteral(allowPartial: false)
+        scanner.skipWhitespace()
+        if !scanner.atEnd {
+          return .failure(
+            ReadingError(
+              "unexpected '\(scanner.peekCharacter())' after the array", at: scanner.position))
+        }
+        return .success(literal)
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+}
+
+/// The single pass over the bytes.
+private struct Scanner {
+  let bytes: UnsafeBufferPointer<UInt8>
+  var index: Int
+  var line: Int
+  var lineStartColumnAdjust: Int
+  var column: Int
+  let limit: Int
+
+  // Shape bookkeeping, by depth (0 = outermost list).
+  var shown: [Int?] = []  // items shown in every list at this depth (first complete list)
+  var ellipsisAt: [Int?] = []  // where '...' stood in lists at this depth
+  var firstListAt: [TextPosition] = []
+  var leafDepth: Int? = nil  // depth of the lists that hold numbers
+  var counters: [Int] = []  // item counter of each open list
+  var afterEllipsis: [Bool] = []
+  var tokens: [ArrayLiteral.Token] = []
+  var rawIndex: [Int] = []  // per token: shown index on each axis
+  var sawFloat = false
+  var sawBool = false
+  var sawNonBool = false
+  var hitEnd = false
+
+  init(bytes: UnsafeBufferPointer<UInt8>, position: TextPosition, limit: Int) {
+    self.bytes = bytes
+    self.index = position.offset
+    self.line = position.line
+    self.column = position.column
+    self.lineStartColumnAdjust = 0
+    self.limit = limit
+  }
+
+  var atEnd: Bool { index >= bytes.count }
+  var position: TextPosition { TextPosition(offset: index, line: line, column: column) }
+
+  func peekCharacter() -> String {
+    var end = index + 1
+    while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
+    return String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<min(end, bytes.count)]),
+      as: UTF8.self)
+  }
+
+  @inline(__always) mutating func advance() {
+    let byte = bytes[index]
+    index += 1
+    if byte == 0x0A {
+      line += 1
+      column = 1
+    } else if byte & 0xC0 != 0x80 {
+      column += 1
+    }
+  }
+
+  /// Skips ASCII spaces, tabs, carriage returns and newlines.
+  mutating func skipWhitespace() {
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+        advance()
+      } else {
+        break
+      }
+    }
+  }
+
+  /// Skips whitespace and the commas of `repr`.
+  mutating func skipSeparators() {
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x2C {
+        advance()
+      } else {
+        break
+      }
+    }
+  }
+
+  mutating func expect(_ word: String) -> Bool {
+    let utf8 = Array(word.utf8)
+    guard index + utf8.count <= bytes.count else { return false }
+    for (offset, byte) in utf8.enumerated() where bytes[index + offset] != byte { return false }
+    for _ in utf8 { advance() }
+    return true
+  }
+
+  mutating func readLiteral(allowPartial: Bool) throws(ReadingError) -> ArrayLiteral {
+    let start = position
+    var form = ArrayLiteral.Form.str
+    var fullShape: [Int]? = nil
+    if expect("array(") {
+      form = .repr
+    }
+    guard !atEnd else {
+      if allowPartial { return finish(form: form, start: start, partial: true, full: nil) }
+      throw ReadingError("expected '[' to start an array, found the end of the text", at: position)
+    }
+    guard bytes[index] == UInt8(ascii: "[") else {
+      if form == .str { return try readScalar(start: start) }
+      throw ReadingError("expected '[' after 'array(', found '\(peekCharacter())'", at: position)
+    }
+    try readList(depth: 0, allowPartial: allowPartial)
+    if hitEnd { return finish(form: form, start: start, partial: true, full: nil) }
+    if form == .repr {
+      // Optional `, shape=(...)` and `, dtype=...`, then ')'.
+      while true {
+        skipWhitespace()
+        if atEnd {
+          if allowPartial { return finish(form: form, start: start, partial: true, full: fullShape) }
+          throw ReadingError(
+            "expected ')' to close 'array(' opened at \(start), found the end of the text",
+            at: position)
+        }
+        if bytes[index] == UInt8(ascii: ")") {
+          advance()
+          break
+        }
+        guard bytes[index] == UInt8(ascii: ",") else {
+          throw ReadingError("expected ')' to close 'array(' opened at \(start)", at: position)
+        }
+        advance()
+        skipWhitespace()
+        if expect("shape=(") {
+          fullShape = try readShapeTuple(allowPartial: allowPartial)
+          if hitEnd { return finish(form: form, start: start, partial: true, full: fullShape) }
+        } else if expect("dtype=") {
+          while index < bytes.count, bytes[index] != UInt8(ascii: ")"),
+            bytes[index] != UInt8(ascii: ",")
+          {
+            advance()
+          }
+        } else {
+          throw ReadingError(
+            "expected 'shape=' or 'dtype=' inside 'array(' opened at \(start)", at: position)
+        }
+      }
+    }
+    return finish(form: form, start: start, partial: false, full: fullShape)
+  }
+
+  mutating func readShapeTuple(allowPartial: Bool) throws(ReadingError) -> [Int] {
+    var result: [Int] = []
+    while true {
+      skipWhitespace()
+      if atEnd {
+        if allowPartial {
+          hitEnd = true
+          return result
+        }
+        throw ReadingError("expected ')' to close 'shape=(', found the end of the text",
+          at: position)
+      }
+      let byte = bytes[index]
+      if byte == UInt8(ascii: ")") {
+        advance()
+        return result
+      }
+      if byte == UInt8(ascii: ",") {
+        advance()
+        continue
+      }
+      guard byte &- 48 < 10 else {
+        throw ReadingError("expected a number in 'shape=(', found '\(peekCharacter())'",
+          at: position)
+      }
+      var value = 0
+      while index < bytes.count, bytes[index] &- 48 < 10 {
+        value = min(value * 10 + Int(bytes[index] &- 48), Int.max / 20)
+        advance()
+      }
+      result.append(value)
+    }
+  }
+
+  mutating func readScalar(start: TextPosition) throws(ReadingError) -> ArrayLiteral {
+    let tokenStart = index
+    while index < bytes.count, !isDelimiter(bytes[index]) { advance() }
+    guard index > tokenStart else {
+      throw ReadingError("expected an array or a number, found '\(peekCharacter())'", at: start)
+    }
+    let range = tokenStart..<index
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    let value: Double
+    if text == "True" || text == "False" {
+      value = text == "True" ? 1 : 0
+      sawBool = true
+    } else if let number = DecimalNumber.parse(bytes, range) {
+      value = number
+      sawNonBool = true
+      if text.utf8.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x6E }) { sawFloat = true }
+    } else {
+      throw ReadingError("malformed number '\(text)'", at: start)
+    }
+    tokens.append(.init(text: text, value: value, position: start, index: []))
+    return finish(form: .scalar, start: start, partial: false, full: nil)
+  }
+
+  @inline(__always) func isDelimiter(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x2C || byte == 0x5D
+      || byte == 0x5B || byte == 0x29
+  }
+
+  /// Reads `[ ... ]` at `depth`; the scanner stands on '['.
+  mutating func readList(depth: Int, allowPartial: Bool) throws(ReadingError) {
+    let open = position
+    guard depth < ArrayLiteralParser.maximumDepth else {
+      throw ReadingError(
+        "arrays nest deeper than NumPy's \(ArrayLiteralParser.maximumDepth) dimensions",
+        at: open)
+    }
+    if shown.count <= depth {
+      shown.append(nil)
+      ellipsisAt.append(nil)
+      firstListAt.append(open)
+    }
+    counters.append(0)
+    afterEllipsis.append(false)
+    advance()  // '['
+    var ellipsis: Int? = nil
+    var holdsLists: Bool? = nil
+    while true {
+      skipSeparators()
+      if atEnd {
+        if allowPartial {
+          hitEnd = true
+          return
+        }
+        throw ReadingError(
+          "expected ']' to close the array opened at \(open), found the end of the text",
+          at: position)
+      }
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "]") {
+        advance()
+        break
+      }
+      if byte == UInt8(ascii: "[") {
+        if holdsLists == false || (leafDepth.map { $0 <= depth } ?? false) {
+          throw ReadingError(
+            "ragged nesting: a nested array where a number was expected", at: position)
+        }
+        holdsLists = true
+        try readList(depth: depth + 1, allowPartial: allowPartial)
+        if hitEnd { return }
+        counters[depth] += 1
+        continue
+      }
+      if byte == UInt8(ascii: "."), index + 2 < bytes.count, bytes[index + 1] == 0x2E,
+        bytes[index + 2] == 0x2E
+      {
+        guard ellipsis == nil else {
+          throw ReadingError("a second '...' in the same array", at: position)
+        }
+        ellipsis = counters[depth]
+        afterEllipsis[depth] = true
+        advance()
+        advance()
+        advance()
+        continue
+      }
+      // A value.
+      if holdsLists == true || (leafDepth.map { $0 != depth } ?? false) {
+        throw ReadingError(
+          "ragged nesting: a number where a nested array was expected", at: position)
+      }
+      holdsLists = false
+      leafDepth = depth
+      let tokenStart = position
+      while index < bytes.count, !isDelimiter(bytes[index]) { advance() }
+      if atEnd && allowPartial {
+        // The last token may have been cut: leave it out.
+        hitEnd = true
+        return
+      }
+      let range = tokenStart.offset..<index
+      let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+      let value: Double
+      if let number = DecimalNumber.parse(bytes, range) {
+        value = number
+        sawNonBool = true
+        if !sawFloat {
+          for offset in range where bytes[offset] == 0x2E || bytes[offset] == 0x65
+            || bytes[offset] == 0x6E
+          {
+            sawFloat = true
+            break
+          }
+        }
+      } else if text == "True" || text == "False" {
+        value = text == "True" ? 1 : 0
+        sawBool = true
+      } else if text.isEmpty {
+        throw ReadingError("unexpected '\(peekCharacter())' in an array", at: tokenStart)
+      } else {
+        throw ReadingError("malformed number '\(text)'", at: tokenStart)
+      }
+      guard tokens.count < limit else {
+        throw ReadingError(
+          "an array holds more than \(limit) values, the most one printed array may hold",
+          at: tokenStart)
+      }
+      tokens.append(.init(text: text, value: value, position: tokenStart, index: []))
+      for axis in 0...depth { rawIndex.append(counters[axis]) }
+      counters[depth] += 1
+    }
+    // The list is complete: check it against its siblings.
+    let count = counters[depth]
+    if let expected = shown[depth] {
+      if expected != count || ellipsisAt[depth] != ellipsis {
+        throw ReadingError(
+          "ragged nesting: this array has \(count) entries but the one at "
+            + "\(firstListAt[depth]) has \(expected)", at: open)
+      }
+    } else {
+      shown[depth] = count
+      ellipsisAt[depth] = ellipsis
+      firstListAt[depth] = open
+    }
+    counters.removeLast()
+    afterEllipsis.removeLast()
+  }
+
+  func finish(form: ArrayLiteral.Form, start: TextPosition, partial: Bool, full: [Int]?)
+    -> ArrayLiteral
+  {
+    var result = ArrayLiteral(
+      form: form, dtype: .float64, shape: [], isShapeComplete: !partial, summarizedAxes: [],
+      tokens: tokens, start: start, endOffset: index, isPartial: partial)
+    if sawBool && !sawNonBool {
+      result.dtype = .bool
+    } else if !sawFloat {
+      result.dtype = .int64
+    }
+    guard form != .scalar else { return result }
+    // Shape: one entry per depth down to the leaves (an empty outer list has shape (0,)).
+    let rank = (leafDepth ?? (shown.count - 1)) + 1
+    var shape: [Int] = []
+    for depth in 0..<rank {
+      if depth < shown.count, let count = shown[depth] {
+        shape.append(count)
+      } else if partial, depth < counters.count {
+        shape.append(counters[depth] + 1)
+      } else {
+        shape.append(0)
+      }
+    }
+    if partial {
+      // Lists still open were counted as they stood; show the seen extent.
+      for depth in 0..<min(rank, counters.count) {
+        shape[depth] = max(shape[depth], counters[depth] + (depth == rank - 1 ? 0 : 1))
+      }
+    }
+    let summarized = (0..<rank).filter { $0 < ellipsisAt.count && ellipsisAt[$0] != nil }
+    result.summarizedAxes = summarized
+    if let full, full.count == rank {
+      result.shape = full
+    } else {
+      result.shape = shape
+      if !summarized.isEmpty { result.isShapeComplete = false }
+    }
+    // Indices: values after '...' count from the end (or from the full length when known).
+    var flat = 0
+    for tokenIndex in result.tokens.indices {
+      var index: [Int] = []
+      index.reserveCapacity(rank)
+      for axis in 0..<rank {
+        var value = flat < rawIndex.count ? rawIndex[flat] : 0
+        flat += 1
+        if axis < ellipsisAt.count, let cut = ellipsisAt[axis], value >= cut,
+          let count = shown[axis]
+        {
+          let fromEnd = value - count
+          if let full, full.count == rank { value = full[axis] + fromEnd } else { value = fromEnd }
+        }
+        index.append(value)
+      }
+      result.tokens[tokenIndex].index = index
+    }
+    return result
+  }
+}

@@ -1,0 +1,52 @@
+import NumPyKit
+
+/// A notebook as retrace reads it: its code cells and the printed output saved with them.
+public struct Notebook: Sendable {
+  /// The three forms a user has.
+  public enum Form: String, Sendable, Codable {
+    /// A text export: `In [N]:` headers, each cell's code followed by its printed output.
+    case textExport = "text-export"
+    /// A Jupyter notebook (nbformat 4).
+    case ipynb
+    /// A bare stdout log: printed output only.
+    case log
+  }
+
+  /// A piece of text with the position of its first byte (in the file for text exports and
+  /// logs; in the cell's output for `.ipynb` outputs, whose cell is named separately).
+  public struct Segment: Sendable {
+    /// The text, with CRLF read as LF and any UTF-8 byte order mark removed.
+    public var text: String
+    /// Where `text` starts.
+    public var start: TextPosition
+    /// Makes a segment.
+    public init(text: String, start: TextPosition) {
+      self.text = text
+      self.start = start
+    }
+  }
+
+  /// One code cell.
+  public struct Cell: Sendable {
+    /// How the cell is named to a user: `In [77]`, or `cell 7` when it has no number.
+    public var label: String
+    /// The cell's source. For a text export it also holds the cell's printed output, which
+    /// `Trace` separates from the code using the cell's print templates.
+    public var source: Segment
+    /// The cell's printed output when stored apart from the code (`.ipynb`): stdout streams
+    /// and `execute_result` text/plain, in order.
+    public var output: Segment?
+    /// The position of the output's first byte in the file, for `.ipynb` cells (the output
+    /// positions then count from 1:1 within the cell's output).
+    public var outputIsCellRelative: Bool
+  }
+
+  /// The name used in messages (the path as given, or `<built-in seed notebook>`).
+  public var name: String
+  /// The form the content was detected as.
+  public var form: Form
+  /// The code cells, in order (none for a bare log).
+  public var cells: [Cell]
+  /// The whole text of a bare log.
+  public var log: Segment?
+}

@@ -1,0 +1,143 @@
+import Foundation
+import NumPyKit
+import PCRE2
+
+/// Reads a notebook in any of its three forms, detected from the content (not the file name):
+/// a Jupyter `.ipynb` (a JSON object with `cells` and `nbformat`), a text export (`In [N]:`
+/// headers), or else a bare stdout log.
+public enum NotebookReader {
+  /// The name the built-in seed notebook goes by in messages.
+  public static let builtInName = "<built-in seed notebook>"
+
+  /// The largest file retrace reads (a guard against reading a disk image by mistake).
+  public static let maximumFileSize = 2 << 30
+
+  /// Reads the file at `path`.
+  ///
+  /// - Throws: `RetraceError` (exit code 2) for a missing file, a directory, an unreadable or
+  ///   empty file, invalid UTF-8 (with line:column), malformed JSON or another nbformat.
+  public static func read(path: String) throws(RetraceError) -> Notebook {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw RetraceError(file: path, "no such file")
+    }
+    guard !isDirectory.boolValue else {
+      throw RetraceError(file: path, "is a directory, not a notebook")
+    }
+    guard FileManager.default.isReadableFile(atPath: path) else {
+      throw RetraceError(file: path, "cannot be read (permission denied)")
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+    } catch {
+      throw RetraceError(file: path, "cannot be read: \(error.localizedDescription)")
+    }
+    guard data.count <= maximumFileSize else {
+      throw RetraceError(file: path, "is larger than \(maximumFileSize >> 20) MB")
+    }
+    return try read(data: data, name: path)
+  }
+
+  /// The built-in seed notebook (`Fixtures/seed/notebook.txt`, carried in the binary).
+  public static func builtInSeed() -> Notebook {
+    do {
+      return try read(data: Data(BuiltInSeed.text.utf8), name: builtInName)
+    } catch {
+      // The built-in text is a constant that the test suite reads; it cannot fail here.
+      preconditionFailure("the built-in seed notebook does not read: \(error)")
+    }
+  }
+
+  /// Reads a notebook from bytes; `name` is used in messages.
+  public static func read(data: Data, name: String) throws(RetraceError) -> Notebook {
+    let text = try decode(data, name: name)
+    guard !text.allSatisfy({ $0.isWhitespace }) else {
+      throw RetraceError(file: name, "is empty: there is no code and no printed output to read")
+    }
+    let trimmed = text.drop(while: { $0.isWhitespace })
+    if trimmed.first == "{" {
+      return try IPythonNotebookReader.read(text: text, name: name)
+    }
+    if let cells = try TextExportReader.cells(in: text, name: name) {
+      return Notebook(name: name, form: .textExport, cells: cells, log: nil)
+    }
+    return Notebook(
+      name: name, form: .log, cells: [], log: .init(text: text, start: .start))
+  }
+
+  /// UTF-8 → String, with the byte order mark dropped and CRLF (or a lone CR) read as LF.
+  static func decode(_ data: Data, name: String) throws(RetraceError) -> String {
+    var bytes = [UInt8](data)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    if bytes.contains(0x0D) {
+      var normalized: [UInt8] = []
+      normalized.reserveCapacity(bytes.count)
+      var index = 0
+      while index < bytes.count {
+        let byte = bytes[index]
+        if byte == 0x0D {
+          normalized.append(0x0A)
+          if index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
+        } else {
+          normalized.append(byte)
+        }
+        index += 1
+      }
+      bytes = normalized
+    }
+    if let invalid = firstInvalidUTF8(bytes) {
+      let position = bytes.withUnsafeBufferPointer {
+        TextPosition.start.advanced(to: invalid, in: $0)
+      }
+      throw RetraceError(
+        file: name, at: position,
+        "is not valid UTF-8 (byte 0x\(String(bytes[invalid], radix: 16, uppercase: true)))")
+    }
+    if let nul = bytes.firstIndex(of: 0) {
+      let position = bytes.withUnsafeBufferPointer { TextPosition.start.advanced(to: nul, in: $0) }
+      throw RetraceError(file: name, at: position, "holds a NUL byte: this is not a text file")
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The offset of the first byte that does not belong to well-formed UTF-8, if any.
+  static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let lead = bytes[index]
+      if lead < 0x80 {
+        index += 1
+        continue
+      }
+      let length: Int
+      var lower: UInt8 = 0x80
+      var upper: UInt8 = 0xBF
+      switch lead {
+      case 0xC2...0xDF: length = 2
+      case 0xE0:
+        length = 3
+        lower = 0xA0
+      case 0xE1...0xEC, 0xEE...0xEF: length = 3
+      case 0xED:
+        length = 3
+        upper = 0x9F
+      case 0xF0:
+        length = 4
+        lower = 0x90
+      case 0xF1...0xF3: length = 4
+      case 0xF4:
+        length = 4
+        upper = 0x8F
+      default: return index
+      }
+      guard index + length <= count else { return index }
+      let second = bytes[index + 1]
+      guard second >= lower && second <= upper else { return index }
+      for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return index }
+      index += length
+    }
+    return nil
+  }
+}

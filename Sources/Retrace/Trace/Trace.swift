@@ -1,0 +1,22 @@
+import NumPyKit
+
+/// The printed values of a notebook, matched to the prints of its code (or, for a bare log, of
+/// the built-in seed notebook's code).
+public struct Trace: Sendable {
+  /// The notebook's name (as in messages).
+  public var notebook: String
+  /// The form the notebook was read as.
+  public var form: Notebook.Form
+  /// Every printed value, in output order.
+  public var records: [TraceRecord]
+  /// Whether the output ends before the code's prints are done.
+  public var isTruncated: Bool
+  /// Where the output stops, when truncated.
+  public var truncatedAt: TextPosition?
+  /// The cell whose output is cut, when truncated.
+  public var truncatedCell: String?
+  /// The print programs the output was matched against, one per cell with prints.
+  public var programs: [PrintProgram]
+  /// Things worth saying that are not errors (output after the last print, …).
+  public var notes: [String]
+}

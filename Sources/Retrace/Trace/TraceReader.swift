@@ -1,0 +1,336 @@
+import Foundation
+import NumPyKit
+import PCRE2
+
+/// Matches a notebook's printed output against the prints its code runs, with PCRE2, and turns
+/// every hole into a `TraceRecord`.
+///
+/// Each template becomes one anchored pattern: its literal text escaped, each hole a
+/// bracket-balanced recursive group (a `str` array), an `array(…)` (a `repr`), or a scalar
+/// token. A full match yields the holes' text, which `ArrayLiteralParser` reads into values. An
+/// output that ends inside a print (PCRE2 reports a partial match) is read piece by piece up to
+/// its end and marked truncated; nothing before that point is lost.
+public enum TraceReader {
+  /// Reads the trace of `notebook`.
+  ///
+  /// - Throws: `RetraceError` when the code cannot be followed, or when the output does not
+  ///   follow the code's prints (with the line and column where it departs).
+  public static func read(_ notebook: Notebook) throws(RetraceError) -> Trace {
+    var trace = Trace(
+      notebook: notebook.name, form: notebook.form, records: [], isTruncated: false,
+      truncatedAt: nil, truncatedCell: nil, programs: [], notes: [])
+    switch notebook.form {
+    case .log:
+      let seed = NotebookReader.builtInSeed()
+      let programs = try PrintProgram.cellPrograms(of: seed).map(\.program)
+      let combined = PrintProgram(steps: programs.flatMap(\.steps))
+      trace.programs = [combined]
+      guard let log = notebook.log else { return trace }
+      var matcher = try Matcher(notebook: notebook.name, program: combined)
+      try matcher.run(segment: log, from: 0, cell: "log", cellRelative: false, into: &trace)
+    case .textExport, .ipynb:
+      let programs = try PrintProgram.cellPrograms(of: notebook)
+      for (cell, cellProgram) in zip(notebook.cells, programs) {
+        let program = cellProgram.program
+        guard !program.steps.isEmpty else { continue }
+        trace.programs.append(program)
+        var matcher = try Matcher(notebook: notebook.name, program: program)
+        if let output = cell.output {
+          try matcher.run(
+            segment: output, from: 0, cell: cell.label, cellRelative: true, into: &trace)
+        } else if let start = try matcher.outputStart(
+          in: cell.source, afterLine: cellProgram.lineAfterLastPrint)
+        {
+          try matcher.run(
+            segment: cell.source, from: start, cell: cell.label, cellRelative: false,
+            into: &trace)
+        }
+        if trace.isTruncated { break }
+      }
+    }
+    return trace
+  }
+}
+
+/// One template compiled to an anchored pattern.
+private struct CompiledTemplate {
+  let template: PrintTemplate
+  let pattern: Pattern
+  let holeGroups: [Int]
+
+  static let definitions =
+    #"(?(DEFINE)(?<arr>\[(?:[^\[\]]++|(?&arr))*+\])"#
+    + #"(?<rep>array\((?&arr)(?:,\s*(?:shape=\([0-9, ]*\)|dtype=[\w.]+))*\))"#
+    + #"(?<sca>[^\s\[\],()]+))"#
+
+  init(_ template: PrintTemplate) throws(PCRE2Error) {
+    var source = CompiledTemplate.definitions
+    var groups: [Int] = []
+    var group = 4  // groups 1–3 are the DEFINE subpatterns
+    for part in template.parts {
+      switch part {
+      case .literal(let text): source += CompiledTemplate.escape(text)
+      case .hole:
+        source += "((?&arr)|(?&rep)|(?&sca))"
+        groups.append(group)
+        group += 1
+      }
+    }
+    self.template = template
+    self.pattern = try Pattern(source)
+    self.holeGroups = groups
+  }
+
+  static func escape(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      if "\\^$.|?*+()[]{}-/#&~ ".unicodeScalars.contains(scalar) {
+        result += "\\" + String(scalar)
+      } else if scalar == "\n" {
+        result += "\\n"
+      } else if scalar == "\t" {
+        result += "\\t"
+      } else if scalar.value < 0x20 {
+        result += String(format: "\\x{%x}", scalar.value)
+      } else {
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+}
+
+private struct Matcher {
+  let notebook: String
+  let program: PrintProgram
+  let compiled: [Int: CompiledTemplate]
+  let parser = ArrayLiteralParser()
+
+  init(notebook: String, program: PrintProgram) throws(RetraceError) {
+    self.notebook = notebook
+    self.program = program
+    var compiled: [Int: CompiledTemplate] = [:]
+    for template in program.templates {
+      do {
+        compiled[template.number] = try CompiledTemplate(template)
+      } catch {
+        throw RetraceError(
+          file: notebook,
+          "\(template.cell), line \(template.cellLine): the print cannot be matched: \(error)")
+      }
+    }
+    self.compiled = compiled
+  }
+
+  /// In a text-export cell (code then output), the byte offset where the output starts: the
+  /// first line at or after `afterLine` at which the cell's first print matches.
+  func outputStart(in segment: Notebook.Segment, afterLine: Int) throws(RetraceError) -> Int? {
+    guard let first = program.templates.first, let template = compiled[first.number] else {
+      return nil
+    }
+    let bytes = Array(segment.text.utf8)
+    var lineStarts: [Int] = [0]
+    for (offset, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
+    guard afterLine < lineStarts.count else { return nil }
+    var data = MatchData(for: template.pattern)
+    for start in lineStarts[afterLine...] where start < bytes.count {
+      let outcome: Pattern.Outcome
+      do {
+        outcome = try bytes.withUnsafeBufferPointer { (buffer) throws(PCRE2Error) in
+          try template.pattern.match(
+            in: buffer, from: start, anchored: true, partial: true, using: &data)
+        }
+      } catch {
+        continue
+      }
+      if outcome != .noMatch { return start }
+    }
+    return nil
+  }
+
+  enum Stop: Error {
+    case truncated(TextPosition)
+    case departs(TextPosition, String)
+  }
+
+  /// Matches the program against `segment` from byte `from`, appending records to `trace`.
+  mutating func run(
+    segment: Notebook.Segment, from: Int, cell: String, cellRelative: Bool, into trace: inout Trace
+  ) throws(RetraceError) {
+    let bytes = Array(segment.text.utf8)
+    var state = State(
+      offset: from,
+      position: bytes.withUnsafeBufferPointer { segment.start.advanced(to: from, in: $0) })
+    let stop: Stop? = bytes.withUnsafeBufferPointer { buffer -> Stop? in
+      do throws(Stop) {
+        for step in program.steps {
+          switch step {
+          case .once(let template):
+            try matchOne(template, epoch: nil, buffer, &state, cell, cellRelative, &trace)
+          case .loop(let loop):
+            if let count = loop.count {
+              for iteration in 0..<count {
+                for template in loop.body {
+                  try matchOne(
+                    template, epoch: loop.start + iteration, buffer, &state, cell, cellRelative,
+                    &trace)
+                }
+              }
+            } else {
+              var iteration = 0
+              while state.offset < buffer.count, !onlyWhitespace(buffer, from: state.offset) {
+                for template in loop.body {
+                  try matchOne(
+                    template, epoch: loop.start + iteration, buffer, &state, cell, cellRelative,
+                    &trace)
+                }
+                iteration += 1
+              }
+            }
+          }
+        }
+        return nil
+      } catch {
+        return error
+      }
+    }
+    switch stop {
+    case .truncated(let position)?:
+      trace.isTruncated = true
+      trace.truncatedAt = position
+      trace.truncatedCell = cell
+    case .departs(let position, let message)?:
+      throw RetraceError(file: notebook, at: position, message)
+    case nil:
+      if state.offset < bytes.count,
+        !bytes.withUnsafeBufferPointer({ onlyWhitespace($0, from: state.offset) })
+      {
+        let position = bytes.withUnsafeBufferPointer {
+          state.position.advanced(to: state.offset, in: $0)
+        }
+        trace.notes.append(
+          "\(cell): output after the code's last print was not read (from \(position))")
+      }
+    }
+  }
+
+  struct State {
+    var offset: Int
+    var position: TextPosition
+  }
+
+  func onlyWhitespace(_ buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
+    var index = from
+    while index < buffer.count {
+      let byte = buffer[index]
+      if byte != 0x20 && byte != 0x0A && byte != 0x09 { return false }
+      index += 1
+    }
+    return true
+  }
+
+  func matchOne(
+    _ template: PrintTemplate, epoch: Int?, _ buffer: UnsafeBufferPointer<UInt8>,
+    _ state: inout State, _ cell: String, _ cellRelative: Bool, _ trace: inout Trace
+  ) throws(Stop) {
+    guard let compiled = compiled[template.number] else { return }
+    if state.offset >= buffer.count { throw .truncated(state.position) }
+    var data = MatchData(for: compiled.pattern)
+    var outcome = Pattern.Outcome.noMatch
+    do {
+      outcome = try compiled.pattern.match(
+        in: buffer, from: state.offset, anchored: true, partial: true, checkedUTF8: true,
+        using: &data)
+    } catch {
+      // A resource limit: fall back to the piece-by-piece reading below, which is linear.
+      outcome = .noMatch
+    }
+    if case .match(let match) = outcome {
+      var records: [TraceRecord] = []
+      for (holeIndex, group) in compiled.holeGroups.enumerated() {
+        guard let range = match[group] else { continue }
+        let position = state.position.advanced(to: range.lowerBound, in: buffer)
+        state.position = position
+        state.offset = range.lowerBound
+        let literal: ArrayLiteral
+        do {
+          literal = try parser.parse(buffer, at: position)
+        } catch {
+          throw .departs(
+            TextPosition(offset: error.offset, line: error.line, column: error.column),
+            error.message)
+        }
+        guard literal.endOffset == range.upperBound else {
+          throw .departs(position, "the printed value does not end where the print expects")
+        }
+        let hole = template.holes[holeIndex]
+        records.append(
+          TraceRecord(
+            print: template.number, epoch: epoch, label: hole.expression, cell: cell,
+            isCellRelative: cellRelative, literal: literal))
+      }
+      trace.records.append(contentsOf: records)
+      state.position = state.position.advanced(to: match.range.upperBound, in: buffer)
+      state.offset = match.range.upperBound
+      return
+    }
+    try walk(template, epoch: epoch, buffer, &state, cell, cellRelative, &trace)
+  }
+
+  /// Reads a print piece by piece: for an output that ends inside it (truncated) or departs
+  /// from it (a diagnostic naming the place).
+  func walk(
+    _ template: PrintTemplate, epoch: Int?, _ buffer: UnsafeBufferPointer<UInt8>,
+    _ state: inout State, _ cell: String, _ cellRelative: Bool, _ trace: inout Trace
+  ) throws(Stop) {
+    var holeIndex = 0
+    var index = state.offset
+    var position = state.position
+    for part in template.parts {
+      switch part {
+      case .literal(let text):
+        for byte in text.utf8 {
+          if index >= buffer.count { throw .truncated(position.advanced(to: index, in: buffer)) }
+          if buffer[index] != byte {
+            let at = position.advanced(to: index, in: buffer)
+            throw .departs(
+              at,
+              "the printed output departs from print #\(template.number) (\(template.cell), "
+                + "line \(template.cellLine)): expected \(quoted(text)) here")
+          }
+          index += 1
+        }
+      case .hole(let hole):
+        position = position.advanced(to: index, in: buffer)
+        if index >= buffer.count { throw .truncated(position) }
+        let literal: ArrayLiteral
+        do {
+          literal = try parser.parse(buffer, at: position, allowPartial: true)
+        } catch {
+          throw .departs(
+            TextPosition(offset: error.offset, line: error.line, column: error.column),
+            "\(error.message) (in {\(hole.expression)} of print #\(template.number))")
+        }
+        if !literal.tokens.isEmpty || literal.isPartial {
+          trace.records.append(
+            TraceRecord(
+              print: template.number, epoch: epoch, label: hole.expression, cell: cell,
+              isCellRelative: cellRelative, literal: literal))
+        }
+        if literal.isPartial {
+          throw .truncated(position.advanced(to: buffer.count, in: buffer))
+        }
+        index = literal.endOffset
+        holeIndex += 1
+      }
+    }
+    state.position = position.advanced(to: index, in: buffer)
+    state.offset = index
+  }
+
+  func quoted(_ text: String) -> String {
+    var shown = text.replacingOccurrences(of: "\n", with: "\\n")
+    if shown.count > 40 { shown = String(shown.prefix(37)) + "..." }
+    return "'\(shown)'"
+  }
+}
