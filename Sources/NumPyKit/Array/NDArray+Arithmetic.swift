@@ -38,6 +38,10 @@ extension NDArray {
     if dtype == .bool {
       return try NDArray.broadcasting(self, other, dtype: .bool) { $0 != 0 && $1 != 0 ? 1 : 0 }
     }
+    if dtype == .int64 {
+      // Integers have no -0: `0 * -5` is 0.
+      return try NDArray.broadcasting(self, other, dtype: .int64) { $0 * $1 + 0 }
+    }
     return try NDArray.broadcasting(self, other, dtype: dtype) { $0 * $1 }
   }
 
@@ -51,7 +55,7 @@ extension NDArray {
   /// - Throws: NumPy's TypeError text for a bool array.
   public func negated() throws(ArrayError) -> NDArray {
     if dtype == .bool { throw .booleanNegative }
-    return mapped(dtype: dtype) { -$0 }
+    return dtype == .int64 ? mapped(dtype: .int64) { 0 - $0 } : mapped(dtype: dtype) { -$0 }
   }
 
   /// `a ** 2` (numpy.square): NumPy computes `x * x`, and so does this, bit for bit.
@@ -128,16 +132,18 @@ extension NDArray {
 
   // MARK: - Operators with a Python float (never throw; float64 result)
 
-  /// `a + x` with a Python float x (numpy.add; float64).
-  public static func + (a: NDArray, x: Double) -> NDArray { a.mapped(dtype: .float64) { $0 + x } }
+  /// `a + x` with a Python float x (numpy.add; float64). Computed as `x + a`, as NumPy's
+  /// loop does: when both are NaN, the scalar's NaN is the one kept.
+  public static func + (a: NDArray, x: Double) -> NDArray { a.mapped(dtype: .float64) { x + $0 } }
   /// `x + a` with a Python float x (numpy.add; float64).
   public static func + (x: Double, a: NDArray) -> NDArray { a.mapped(dtype: .float64) { x + $0 } }
   /// `a - x` with a Python float x (numpy.subtract; float64).
   public static func - (a: NDArray, x: Double) -> NDArray { a.mapped(dtype: .float64) { $0 - x } }
   /// `x - a` with a Python float x (numpy.subtract; float64).
   public static func - (x: Double, a: NDArray) -> NDArray { a.mapped(dtype: .float64) { x - $0 } }
-  /// `a * x` with a Python float x (numpy.multiply; float64).
-  public static func * (a: NDArray, x: Double) -> NDArray { a.mapped(dtype: .float64) { $0 * x } }
+  /// `a * x` with a Python float x (numpy.multiply; float64). Computed as `x * a`, as NumPy's
+  /// loop does: when both are NaN, the scalar's NaN is the one kept.
+  public static func * (a: NDArray, x: Double) -> NDArray { a.mapped(dtype: .float64) { x * $0 } }
   /// `x * a` with a Python float x (numpy.multiply; float64).
   public static func * (x: Double, a: NDArray) -> NDArray { a.mapped(dtype: .float64) { x * $0 } }
   /// `a / x` with a Python float x (numpy.true_divide; float64).
@@ -166,7 +172,11 @@ extension NDArray {
   /// `a *= b` (numpy.multiply with out=a).
   public static func *= (a: inout NDArray, b: NDArray) throws(ArrayError) {
     let type = DType.promoted(a.dtype, b.dtype)
-    try a.updateInPlace(b, ufunc: "multiply", resultType: type) { $0 * $1 }
+    if type == .int64 {
+      try a.updateInPlace(b, ufunc: "multiply", resultType: type) { $0 * $1 + 0 }
+    } else {
+      try a.updateInPlace(b, ufunc: "multiply", resultType: type) { $0 * $1 }
+    }
   }
 
   /// `a /= b` (numpy.true_divide with out=a); only float64 arrays can hold the result.

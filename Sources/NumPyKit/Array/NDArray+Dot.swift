@@ -84,12 +84,15 @@ extension NDArray {
   private struct Kind {
     enum Routine { case ddot, gemvT, gemvN }
     let routine: Routine
+    /// 1-d·1-d: a length-1 contraction is one product there (NumPy's scalar path).
+    let isVectorDot: Bool
     let n: Int
     let m: Int
 
     init(a: Int, b: Int, n: Int, m: Int) {
       self.n = n
       self.m = m
+      isVectorDot = a == 1 && b == 1
       switch (a, b) {
       case (1, 1): routine = .ddot
       case (2, 1): routine = n == 1 ? .ddot : .gemvT
@@ -108,9 +111,8 @@ extension NDArray {
     func sum(_ run: ProductRun, i: Int, j: Int, _ order: SummationOrder) -> Double {
       guard order == .openBLAS else { return run.sum(order) }
       if run.count == 0 { return 0 }
-      if run.count == 1 { return run.product(0) }
       switch routine {
-      case .ddot: return run.ddot()
+      case .ddot: return isVectorDot && run.count == 1 ? run.product(0) : run.ddot()
       case .gemvT: return run.gemvT(output: i, of: n)
       case .gemvN: return run.gemvN(output: j, of: m)
       }

@@ -12,7 +12,7 @@ public enum SummationOrder: String, Sendable, CaseIterable, Hashable {
   /// - 2-d·1-d (dgemv_t): four FMA lanes over the first `k & ~3` products, combined as
   ///   `(l0 + l2) + (l1 + l3)`, then the last `k % 4` products fused in.
   /// - 1-d·2-d (dgemv_n): FMA chains over column groups of 4, then 2, then 1.
-  /// - a contraction of length 1 is one product, as NumPy's scalar path.
+  /// - 1-d·1-d of length 1 is one product (NumPy's scalar path), so `-0.0` survives.
   case openBLAS
   /// `acc = p[0]; acc += p[i]` for i = 1, 2, ... (each product rounded, no FMA).
   case sequential
