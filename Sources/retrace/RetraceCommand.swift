@@ -11,7 +11,8 @@ struct RetraceCommand: ParsableCommand {
       Exit codes: 0 reproduced (or success), 1 at least one mismatch, 2 unusable input or usage.
       """,
     subcommands: [
-      ParseCommand.self
+      ParseCommand.self,
+      RandnCommand.self,
     ]
   )
 
@@ -29,7 +30,8 @@ struct RetraceCommand: ParsableCommand {
       if let exit = error as? ExitCode {
         Foundation.exit(exit.rawValue)
       }
-      let message = fullMessage(for: error)
+      let message =
+        (error as? UsageError).map { "retrace: \($0.description)" } ?? fullMessage(for: error)
       if !message.isEmpty {
         StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
       }

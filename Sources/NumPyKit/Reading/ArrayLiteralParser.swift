@@ -255,6 +255,12 @@ private struct Scanner {
     return finish(form: .scalar, start: start, partial: false, full: nil)
   }
 
+  /// Digits, signs, '.', and the first letters of nan, inf, True and False.
+  @inline(__always) func isNumberStart(_ byte: UInt8) -> Bool {
+    byte &- 48 < 10 || byte == 0x2D || byte == 0x2B || byte == 0x2E || byte == 0x6E
+      || byte == 0x69 || byte == 0x54 || byte == 0x46
+  }
+
   @inline(__always) func isDelimiter(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x2C || byte == 0x5D
       || byte == 0x5B || byte == 0x29
@@ -322,6 +328,11 @@ private struct Scanner {
       if holdsLists == true || (leafDepth.map { $0 != depth } ?? false) {
         throw ReadingError(
           "ragged nesting: a number where a nested array was expected", at: position)
+      }
+      guard isNumberStart(byte) else {
+        throw ReadingError(
+          "expected ']' to close the array opened at \(open), found '\(peekCharacter())'",
+          at: position)
       }
       holdsLists = false
       leafDepth = depth

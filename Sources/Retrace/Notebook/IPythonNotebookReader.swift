@@ -16,6 +16,26 @@ enum IPythonNotebookReader {
       let detail =
         (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
         ?? error.localizedDescription
+      // Foundation says "around character N": turn that into line:column.
+      if let range = detail.range(of: #"character [0-9]+"#, options: .regularExpression),
+        let offset = Int(detail[range].dropFirst("character ".count))
+      {
+        let bytes = Array(text.utf8)
+        let clamped = min(max(0, offset), bytes.count)
+        let position = bytes.withUnsafeBufferPointer {
+          TextPosition.start.advanced(to: clamped, in: $0)
+        }
+        let reason = detail[..<range.lowerBound]
+          .replacingOccurrences(of: " around ", with: "").trimmingCharacters(in: .whitespaces)
+        throw RetraceError(file: name, at: position, "is not valid JSON: \(reason)")
+      }
+      if detail.contains("end of file") {
+        let bytes = Array(text.utf8)
+        let position = bytes.withUnsafeBufferPointer {
+          TextPosition.start.advanced(to: bytes.count, in: $0)
+        }
+        throw RetraceError(file: name, at: position, "is not valid JSON: it ends too early")
+      }
       throw RetraceError(file: name, "is not valid JSON: \(detail)")
     }
     guard let root = object as? [String: Any] else {

@@ -22,8 +22,15 @@ public enum TraceReader {
     switch notebook.form {
     case .log:
       let seed = NotebookReader.builtInSeed()
+      // A bare log may come from a longer or shorter run than the seed's: its output, not the
+      // seed's `epochs`, decides how many iterations it holds.
       let programs = try PrintProgram.cellPrograms(of: seed).map(\.program)
-      let combined = PrintProgram(steps: programs.flatMap(\.steps))
+      let steps = programs.flatMap(\.steps).map { step -> PrintProgram.Step in
+        guard case .loop(var loop) = step else { return step }
+        loop.count = nil
+        return .loop(loop)
+      }
+      let combined = PrintProgram(steps: steps)
       trace.programs = [combined]
       guard let log = notebook.log else { return trace }
       var matcher = try Matcher(notebook: notebook.name, program: combined)
@@ -289,14 +296,16 @@ private struct Matcher {
     for part in template.parts {
       switch part {
       case .literal(let text):
-        for byte in text.utf8 {
+        let utf8 = Array(text.utf8)
+        for (consumed, byte) in utf8.enumerated() {
           if index >= buffer.count { throw .truncated(position.advanced(to: index, in: buffer)) }
           if buffer[index] != byte {
             let at = position.advanced(to: index, in: buffer)
+            let rest = String(decoding: utf8[consumed...], as: UTF8.self)
             throw .departs(
               at,
               "the printed output departs from print #\(template.number) (\(template.cell), "
-                + "line \(template.cellLine)): expected \(quoted(text)) here")
+                + "line \(template.cellLine)): expected \(quoted(rest)) here")
           }
           index += 1
         }
