@@ -55,6 +55,7 @@ extension NDArray {
     return NDArray(unchecked: newShape, scalars: out, dtype: dtype)
   }
 
+  // swift-format-ignore: AlwaysUseLowerCamelCase
   /// The transpose, spelled as NumPy spells it (ndarray.T); see `transposed()`.
   public var T: NDArray { transposed() }
 
