@@ -11,14 +11,4 @@ enum FixturePath {
   static func url(_ relative: String) -> URL {
     root.appendingPathComponent("Fixtures").appendingPathComponent(relative)
   }
-
-  /// The bytes of `Fixtures/<relative>`.
-  static func data(_ relative: String) throws -> Data {
-    try Data(contentsOf: url(relative))
-  }
-
-  /// The UTF-8 text of `Fixtures/<relative>`.
-  static func text(_ relative: String) throws -> String {
-    String(decoding: try data(relative), as: UTF8.self)
-  }
 }
