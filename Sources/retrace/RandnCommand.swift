@@ -36,7 +36,7 @@ struct RandnCommand: ParsableCommand {
   func run() throws {
     if format == .repr {
       throw UsageError(
-        "retrace randn: --format repr is not yet available (NumPyKit's ArrayFormatter has not "
+        "--format repr is not yet available (NumPyKit's ArrayFormatter has not "
           + "landed); use --format json")
     }
     let values: [Double]
@@ -49,7 +49,7 @@ struct RandnCommand: ParsableCommand {
         values = try state.standardNormal(dimensions)
       }
     } catch {
-      throw UsageError("retrace randn: \(error.description)")
+      throw UsageError(error.description)
     }
     FileHandle.standardOutput.write(Data(Self.json(values).utf8))
   }

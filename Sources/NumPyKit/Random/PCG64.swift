@@ -2,15 +2,13 @@
 /// bit, including the buffered 32-bit draws (`has_uint32`, `uinteger`).
 public struct PCG64: RandomNumberGenerator, Sendable, Hashable {
   /// The LCG state (`pcg_state->state`).
-  public private(set) var state: UInt128
+  public internal(set) var state: UInt128
   /// The odd increment (`pcg_state->inc`).
   public private(set) var increment: UInt128
   /// Whether the high half of the last 64-bit draw is held for `next32()` (`has_uint32`).
   public private(set) var hasUInt32 = false
   /// The held high half (`uinteger`).
   public private(set) var heldUInt32: UInt32 = 0
-
-  static let multiplier = UInt128(0x2360_ed05_1fc6_5da4) << 64 | UInt128(0x4385_df64_9fcc_f645)
 
   /// `PCG64(SeedSequence)`: four 64-bit words of `generate_state` give the initial state
   /// and the stream (numpy `pcg64_set_seed`).
@@ -39,9 +37,18 @@ public struct PCG64: RandomNumberGenerator, Sendable, Hashable {
     self.heldUInt32 = heldUInt32
   }
 
+  static let multiplierHigh: UInt64 = 0x2360_ed05_1fc6_5da4
+  static let multiplierLow: UInt64 = 0x4385_df64_9fcc_f645
+
+  /// `state = state * MULT + inc (mod 2^128)`, spelled with 64-bit halves (three multiplies).
   @inline(__always)
   mutating func step() {
-    state = state &* Self.multiplier &+ increment
+    let low = UInt64(truncatingIfNeeded: state)
+    let high = UInt64(truncatingIfNeeded: state >> 64)
+    let product = low.multipliedFullWidth(by: Self.multiplierLow)
+    let productHigh =
+      product.high &+ low &* Self.multiplierHigh &+ high &* Self.multiplierLow
+    state = (UInt128(productHigh) << 64 | UInt128(product.low)) &+ increment
   }
 
   /// The next 64 bits (`pcg64_next64`): step, then XSL-RR of the new state.
