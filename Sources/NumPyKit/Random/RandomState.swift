@@ -45,6 +45,9 @@ public struct RandomState: Sendable, Hashable {
     resetGauss()
   }
 
+  /// Polar pairs drawn per batch in `fillStandardNormal`.
+  static let batchPairs = 128
+
   private mutating func resetGauss() {
     hasGauss = false
     gauss = 0.0
@@ -117,24 +120,42 @@ public struct RandomState: Sendable, Hashable {
       resetGauss()
       i = 1
     }
+    // Two phases per batch of pairs, so the independent log/div/sqrt chains of a batch
+    // overlap instead of waiting on each other's Mersenne Twister draws. Exactly the pairs
+    // needed are drawn: the state after the call is NumPy's.
     let spare: Double? = bitGenerator.withCursor { cursor in
-      while i < count {
-        var x1: Double
-        var x2: Double
-        var r2: Double
-        repeat {
-          x1 = 2.0 * cursor.nextDouble() - 1.0
-          x2 = 2.0 * cursor.nextDouble() - 1.0
-          r2 = x1 * x1 + x2 * x2
-        } while r2 >= 1.0 || r2 == 0.0
-        let f = (-2.0 * Foundation.log(r2) / r2).squareRoot()
-        out[i] = f * x2
-        i += 1
-        guard i < count else { return f * x1 }
-        out[i] = f * x1
-        i += 1
+      withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * Self.batchPairs) { pairs in
+        var spare: Double?
+        while i < count {
+          let batch = min(Self.batchPairs, (count - i + 1) / 2)
+          for k in 0..<batch {
+            var x1: Double
+            var x2: Double
+            var r2: Double
+            repeat {
+              x1 = 2.0 * cursor.nextDouble() - 1.0
+              x2 = 2.0 * cursor.nextDouble() - 1.0
+              r2 = x1 * x1 + x2 * x2
+            } while r2 >= 1.0 || r2 == 0.0
+            pairs[3 * k] = x1
+            pairs[3 * k + 1] = x2
+            pairs[3 * k + 2] = r2
+          }
+          for k in 0..<batch {
+            let r2 = pairs[3 * k + 2]
+            let f = (-2.0 * Foundation.log(r2) / r2).squareRoot()
+            out[i] = f * pairs[3 * k + 1]
+            i += 1
+            if i < count {
+              out[i] = f * pairs[3 * k]
+              i += 1
+            } else {
+              spare = f * pairs[3 * k]
+            }
+          }
+        }
+        return spare
       }
-      return nil
     }
     if let spare {
       hasGauss = true
