@@ -29,8 +29,7 @@ public struct PCG64: RandomNumberGenerator, Sendable, Hashable {
   }
 
   /// Restores a raw state (`bit_generator.state['state']`), e.g. from NumPy.
-  public init(state: UInt128, increment: UInt128, hasUInt32: Bool = false, heldUInt32: UInt32 = 0)
-  {
+  public init(state: UInt128, increment: UInt128, hasUInt32: Bool = false, heldUInt32: UInt32 = 0) {
     self.state = state
     self.increment = increment
     self.hasUInt32 = hasUInt32

@@ -3,6 +3,10 @@ import Testing
 
 @testable import NumPyKit
 
+/// The parent of the Random suites, so `swift test --filter Random` selects all of them.
+@Suite("Random (NumPy streams, bit for bit)")
+enum RandomTests {}
+
 /// One step of a recorded NumPy call sequence (Scripts/fixtures/random.py).
 struct RandomStep: Decodable, Sendable {
   struct Failure: Decodable, Sendable {
@@ -149,7 +153,8 @@ enum RandomFixture {
       }
     } catch {
       guard let failure = step.error else {
-        Issue.record("\(label): Swift threw \(error), NumPy did not", sourceLocation: sourceLocation)
+        Issue.record(
+          "\(label): Swift threw \(error), NumPy did not", sourceLocation: sourceLocation)
         return
       }
       #expect(error.kind.rawValue == failure.kind, "\(label)", sourceLocation: sourceLocation)
