@@ -13,6 +13,7 @@ struct RetraceCommand: ParsableCommand {
     subcommands: [
       ParseCommand.self,
       RandnCommand.self,
+      FormatCommand.self,
     ]
   )
 

@@ -1,0 +1,132 @@
+/// NumPy's array printing (numpy.array2string, numpy.array_str = `str(a)`,
+/// numpy.array_repr = `repr(a)`) for float64, bool and int64 arrays of any rank, including
+/// 0-d and empty arrays, summaries and legacy='1.13'. Output is byte-identical to NumPy 2.4.
+public struct ArrayFormatter: Sendable {
+  /// The print options in force (numpy.set_printoptions).
+  public var options: PrintOptions
+
+  /// A formatter under the given print options (NumPy's defaults when omitted).
+  public init(options: PrintOptions = PrintOptions()) {
+    self.options = options
+  }
+
+  // MARK: - str / repr
+
+  /// `str(a)` (numpy.array_str): what `print(a)` writes, without the newline.
+  public func string(_ array: NDArray) -> String {
+    if array.shape.isEmpty {
+      return ArrayFormatter.scalarString(array.scalars[0], dtype: array.dtype)
+    }
+    return array2string(array, separator: " ")
+  }
+
+  /// `repr(a)` (numpy.array_repr): `array([...])` with `shape=` / `dtype=` where NumPy adds
+  /// them.
+  public func repr(_ array: NDArray) -> String {
+    let prefix = "array("
+    let list: String
+    if options.legacy113 && array.shape.isEmpty {
+      list = ArrayFormatter.scalarString(array.scalars[0], dtype: array.dtype)
+    } else {
+      list = array2string(array, separator: ", ", prefix: prefix, suffix: ")")
+    }
+    var extras: [String] = []
+    let size = array.count
+    if (size == 0 && array.shape != [0]) || (!options.legacy113 && size > options.threshold) {
+      extras.append("shape=" + ArrayFormatter.tupleString(array.shape))
+    }
+    let dtypeImplied = !(options.legacy113 && array.dtype == .bool)
+    if !dtypeImplied || size == 0 {
+      extras.append("dtype=" + array.dtype.rawValue)
+    }
+    if extras.isEmpty { return prefix + list + ")" }
+    let arrayString = prefix + list + ","
+    let extraString = extras.joined(separator: ", ") + ")"
+    let lastLine = arrayString.split(separator: "\n", omittingEmptySubsequences: false).last
+    let lastLineLength = lastLine.map { $0.unicodeScalars.count } ?? 0
+    var spacer = " "
+    if !options.legacy113
+      && lastLineLength + extraString.unicodeScalars.count + 1 > options.lineWidth
+    {
+      spacer = "\n" + String(repeating: " ", count: prefix.count)
+    }
+    return arrayString + spacer + extraString
+  }
+
+  /// `str(np.float64(x))` / `str(np.int64(x))` / `str(np.bool_(x))`: the scalar text a 0-d
+  /// array prints as (shortest round-trip digits; positional when x is 0 or
+  /// 1e-4 ≤ |x| < 1e16, else scientific), which equals Python's `repr(float(x))`.
+  public static func scalarString(_ x: Double, dtype: DType = .float64) -> String {
+    switch dtype {
+    case .bool:
+      return x != 0 ? "True" : "False"
+    case .int64:
+      return String(Int64(x))
+    case .float64:
+      if x.isNaN { return "nan" }
+      if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+      let magnitude = abs(x)
+      if x == 0 || (magnitude < 1e16 && magnitude >= 1e-4) {
+        return Dragon4.positional(x, trim: .zero)
+      }
+      return Dragon4.scientific(x, trim: .dotAndZeros)
+    }
+  }
+
+  /// Python's repr of a shape tuple: `(3,)`, `(2, 3)`.
+  static func tupleString(_ shape: [Int]) -> String {
+    if shape.count == 1 { return "(\(shape[0]),)" }
+    return "(" + shape.map(String.init).joined(separator: ", ") + ")"
+  }
+
+  // MARK: - array2string
+
+  /// numpy.array2string(a, separator=, prefix=, suffix=) under `options`.
+  public func array2string(
+    _ array: NDArray, separator: String = " ", prefix: String = "", suffix: String = ""
+  ) -> String {
+    if options.legacy113 && array.shape.isEmpty {
+      return ArrayFormatter.scalarString(array.scalars[0], dtype: array.dtype)
+    }
+    var lineWidth = options.lineWidth
+    if !options.legacy113 { lineWidth -= suffix.unicodeScalars.count }
+    if array.count == 0 { return "[]" }
+    let summarize = array.count > options.threshold
+    let data = summarize ? leadingTrailing(array) : array.scalars
+    var layout = Layout(
+      array: array,
+      format: ElementFormat(
+        dtype: array.dtype, data: data, isScalar: array.shape.isEmpty, options: options),
+      separator: Array(separator.utf8),
+      edgeItems: options.edgeItems,
+      summarize: summarize,
+      legacy: options.legacy113)
+    let bytes = layout.render(lineWidth: lineWidth, nextLinePrefix: 1 + prefix.count)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// `_leading_trailing`: the elements kept by a summary, in C order.
+  private func leadingTrailing(_ array: NDArray) -> [Double] {
+    let edge = options.edgeItems
+    var strides = [Int](repeating: 1, count: array.ndim)
+    for axis in stride(from: array.ndim - 2, through: 0, by: -1) {
+      strides[axis] = strides[axis + 1] * array.shape[axis + 1]
+    }
+    var result: [Double] = []
+    func visit(_ axis: Int, _ offset: Int) {
+      if axis == array.ndim {
+        result.append(array.scalars[offset])
+        return
+      }
+      let n = array.shape[axis]
+      if n > 2 * edge {
+        for i in 0..<edge { visit(axis + 1, offset + i * strides[axis]) }
+        for i in (n - edge)..<n { visit(axis + 1, offset + i * strides[axis]) }
+      } else {
+        for i in 0..<n { visit(axis + 1, offset + i * strides[axis]) }
+      }
+    }
+    visit(0, 0)
+    return result
+  }
+}

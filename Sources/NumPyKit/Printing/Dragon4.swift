@@ -1,0 +1,524 @@
+/// NumPy's float64 to decimal conversion (numpy.format_float_positional and
+/// numpy.format_float_scientific, i.e. `dragon4_positional` / `dragon4_scientific` of
+/// numpy/_core/src/multiarray/dragon4.c), byte for byte.
+///
+/// Digits are exact: in unique mode the shortest digits that round-trip (closest of those),
+/// cut off at the precision by rounding the exact binary value half to even; otherwise the
+/// exact value rounded half to even. A fixed-width integer fast path answers the common
+/// cases and provably gives the same digits as the big-integer port it falls back to.
+///
+/// A value type holding a reusable scratch buffer; reuse one instance to format many values.
+public struct Dragon4: Sendable {
+  /// How trailing zeros and the decimal point are trimmed (NumPy's `trim` argument).
+  public enum Trim: Sendable, Hashable {
+    /// 'k': keep trailing zeros and the decimal point.
+    case keep
+    /// '.': trim trailing zeros, keep the decimal point.
+    case dot
+    /// '0': trim trailing zeros but keep one zero after the decimal point.
+    case zero
+    /// '-': trim trailing zeros and the decimal point.
+    case dotAndZeros
+
+    /// The mode named by NumPy's one-character code ('k', '.', '0', '-').
+    public init?(numpyCode: String) {
+      switch numpyCode {
+      case "k": self = .keep
+      case ".": self = .dot
+      case "0": self = .zero
+      case "-": self = .dotAndZeros
+      default: return nil
+      }
+    }
+  }
+
+  /// The digits of the last conversion, as ASCII bytes.
+  private var digits: [UInt8] = []
+
+  /// Makes a converter with an empty scratch buffer.
+  public init() {
+    digits.reserveCapacity(64)
+  }
+
+  // MARK: - Public convenience (Python's signatures)
+
+  /// numpy.format_float_positional(x, precision, unique, fractional, trim, sign, pad_left,
+  /// pad_right, min_digits), byte for byte; `nil` means Python's `None`.
+  public static func positional(
+    _ x: Double, precision: Int? = nil, unique: Bool = true, fractional: Bool = true,
+    trim: Trim = .keep, sign: Bool = false, padLeft: Int? = nil, padRight: Int? = nil,
+    minDigits: Int? = nil
+  ) -> String {
+    var converter = Dragon4()
+    var out: [UInt8] = []
+    converter.appendPositional(
+      x, precision: precision ?? -1, unique: unique, fractional: fractional, trim: trim,
+      sign: sign, padLeft: padLeft ?? -1, padRight: padRight ?? -1,
+      minDigits: minDigits ?? -1, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// numpy.format_float_scientific(x, precision, unique, trim, sign, pad_left, exp_digits,
+  /// min_digits), byte for byte; `nil` means Python's `None`.
+  public static func scientific(
+    _ x: Double, precision: Int? = nil, unique: Bool = true, trim: Trim = .keep,
+    sign: Bool = false, padLeft: Int? = nil, expDigits: Int? = nil, minDigits: Int? = nil
+  ) -> String {
+    var converter = Dragon4()
+    var out: [UInt8] = []
+    converter.appendScientific(
+      x, precision: precision ?? -1, unique: unique, trim: trim, sign: sign,
+      padLeft: padLeft ?? -1, expDigits: expDigits ?? -1, minDigits: minDigits ?? -1,
+      to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  // MARK: - Formatting (FormatPositional / FormatScientific)
+
+  /// Appends numpy's `dragon4_positional` text for `x`; -1 stands for `None` in every
+  /// integer argument.
+  mutating func appendPositional(
+    _ x: Double, precision: Int, unique: Bool, fractional: Bool, trim: Trim, sign: Bool,
+    padLeft: Int, padRight: Int, minDigits: Int, to out: inout [UInt8]
+  ) {
+    if !x.isFinite {
+      Dragon4.appendInfNan(x, sign: sign, to: &out)
+      return
+    }
+    let signChar: UInt8? = x.sign == .minus ? UInt8(ascii: "-") : (sign ? UInt8(ascii: "+") : nil)
+    let hasSign = signChar == nil ? 0 : 1
+    let printExponent = generateDigits(
+      x, unique: unique, totalLength: !fractional, cutoffMax: precision,
+      cutoffMin: minDigits, bufferSize: 16383 - hasSign)
+    let numDigits = digits.count
+    let numWholeDigits = printExponent >= 0 ? printExponent + 1 : 1
+    if padLeft > numWholeDigits + hasSign {
+      for _ in 0..<(padLeft - numWholeDigits - hasSign) { out.append(UInt8(ascii: " ")) }
+    }
+    if let signChar { out.append(signChar) }
+    var numFractionDigits = 0
+    if printExponent >= 0 {
+      if numDigits <= numWholeDigits {
+        out.append(contentsOf: digits)
+        for _ in 0..<(numWholeDigits - numDigits) { out.append(UInt8(ascii: "0")) }
+      } else {
+        out.append(contentsOf: digits[0..<numWholeDigits])
+        out.append(UInt8(ascii: "."))
+        out.append(contentsOf: digits[numWholeDigits...])
+        numFractionDigits = numDigits - numWholeDigits
+      }
+    } else {
+      let zeros = -(printExponent + 1)
+      out.append(UInt8(ascii: "0"))
+      out.append(UInt8(ascii: "."))
+      for _ in 0..<zeros { out.append(UInt8(ascii: "0")) }
+      out.append(contentsOf: digits)
+      numFractionDigits = zeros + numDigits
+    }
+    if trim != .dotAndZeros && numFractionDigits == 0 { out.append(UInt8(ascii: ".")) }
+    let addDigits = unique ? minDigits : precision
+    var desired = addDigits < 0 ? 0 : addDigits
+    if !fractional { desired = addDigits - numWholeDigits }
+    if trim == .zero {
+      if numFractionDigits == 0 {
+        out.append(UInt8(ascii: "0"))
+        numFractionDigits += 1
+      }
+    } else if trim == .keep && desired > numFractionDigits {
+      for _ in 0..<(desired - numFractionDigits) { out.append(UInt8(ascii: "0")) }
+      numFractionDigits = desired
+    }
+    if trim != .keep && numFractionDigits > 0 {
+      while out.last == UInt8(ascii: "0") {
+        out.removeLast()
+        numFractionDigits -= 1
+      }
+      if out.last == UInt8(ascii: ".") {
+        if trim == .zero {
+          out.append(UInt8(ascii: "0"))
+          numFractionDigits += 1
+        } else if trim == .dotAndZeros {
+          out.removeLast()
+        }
+      }
+    }
+    if padRight >= numFractionDigits {
+      if trim == .dotAndZeros && numFractionDigits == 0 { out.append(UInt8(ascii: " ")) }
+      for _ in 0..<(padRight - numFractionDigits) { out.append(UInt8(ascii: " ")) }
+    }
+  }
+
+  /// Appends numpy's `dragon4_scientific` text for `x`; -1 stands for `None` in every
+  /// integer argument.
+  mutating func appendScientific(
+    _ x: Double, precision: Int, unique: Bool, trim: Trim, sign: Bool, padLeft: Int,
+    expDigits: Int, minDigits: Int, to out: inout [UInt8]
+  ) {
+    if !x.isFinite {
+      Dragon4.appendInfNan(x, sign: sign, to: &out)
+      return
+    }
+    let signChar: UInt8? = x.sign == .minus ? UInt8(ascii: "-") : (sign ? UInt8(ascii: "+") : nil)
+    let leftChars = 1 + (signChar == nil ? 0 : 1)
+    if padLeft > leftChars {
+      for _ in 0..<(padLeft - leftChars) { out.append(UInt8(ascii: " ")) }
+    }
+    if let signChar { out.append(signChar) }
+    var printExponent = generateDigits(
+      x, unique: unique, totalLength: true, cutoffMax: precision < 0 ? -1 : precision + 1,
+      cutoffMin: minDigits < 0 ? -1 : minDigits + 1, bufferSize: 16383)
+    out.append(digits[0])
+    var numFractionDigits = digits.count - 1
+    if numFractionDigits > 0 {
+      out.append(UInt8(ascii: "."))
+      out.append(contentsOf: digits[1...])
+    }
+    if trim != .dotAndZeros && numFractionDigits == 0 { out.append(UInt8(ascii: ".")) }
+    let addDigits = max(0, unique ? minDigits : precision)
+    if trim == .zero {
+      if numFractionDigits == 0 {
+        out.append(UInt8(ascii: "0"))
+        numFractionDigits += 1
+      }
+    } else if trim == .keep && addDigits > numFractionDigits {
+      for _ in 0..<(addDigits - numFractionDigits) { out.append(UInt8(ascii: "0")) }
+      numFractionDigits = addDigits
+    }
+    if trim != .keep && numFractionDigits > 0 {
+      while out.last == UInt8(ascii: "0") {
+        out.removeLast()
+        numFractionDigits -= 1
+      }
+      if trim == .zero && out.last == UInt8(ascii: ".") {
+        out.append(UInt8(ascii: "0"))
+      }
+    }
+    let minExpDigits = expDigits < 0 ? 2 : min(expDigits, 5)
+    out.append(UInt8(ascii: "e"))
+    if printExponent >= 0 {
+      out.append(UInt8(ascii: "+"))
+    } else {
+      out.append(UInt8(ascii: "-"))
+      printExponent = -printExponent
+    }
+    var expBytes: [UInt8] = []
+    var e = printExponent
+    for _ in 0..<5 {
+      expBytes.append(UInt8(ascii: "0") + UInt8(e % 10))
+      e /= 10
+    }
+    var size = 5
+    while size > minExpDigits && expBytes[size - 1] == UInt8(ascii: "0") { size -= 1 }
+    for i in stride(from: size - 1, through: 0, by: -1) { out.append(expBytes[i]) }
+  }
+
+  /// PrintInfNan: "nan" (never signed), "inf", "-inf" or "+inf".
+  private static func appendInfNan(_ x: Double, sign: Bool, to out: inout [UInt8]) {
+    if x.isNaN {
+      out.append(contentsOf: "nan".utf8)
+      return
+    }
+    if x < 0 {
+      out.append(UInt8(ascii: "-"))
+    } else if sign {
+      out.append(UInt8(ascii: "+"))
+    }
+    out.append(contentsOf: "inf".utf8)
+  }
+
+  // MARK: - Digit generation
+
+  /// Fills `digits` for |x| (finite) and returns the base-10 exponent of the first digit.
+  /// `cutoffMax` / `cutoffMin` count total digits when `totalLength`, else fraction digits;
+  /// -1 means no cutoff.
+  private mutating func generateDigits(
+    _ x: Double, unique: Bool, totalLength: Bool, cutoffMax: Int, cutoffMin: Int,
+    bufferSize: Int
+  ) -> Int {
+    digits.removeAll(keepingCapacity: true)
+    let biased = Int(x.exponentBitPattern)
+    let fraction = x.significandBitPattern
+    if biased == 0 && fraction == 0 {
+      digits.append(UInt8(ascii: "0"))
+      return 0
+    }
+    let mantissa: UInt64
+    let exponent: Int
+    let mantissaBit: Int
+    let unequalMargins: Bool
+    if biased != 0 {
+      mantissa = fraction | (1 << 52)
+      exponent = biased - 1075
+      mantissaBit = 52
+      unequalMargins = biased != 1 && fraction == 0
+    } else {
+      mantissa = fraction
+      exponent = 1 - 1075
+      mantissaBit = 63 - fraction.leadingZeroBitCount
+      unequalMargins = false
+    }
+    if biased != 0,
+      let fast = fastDigits(
+        mantissa: mantissa, exponent: exponent, unequalMargins: unequalMargins,
+        unique: unique, totalLength: totalLength, cutoffMax: cutoffMax, cutoffMin: cutoffMin)
+    {
+      return fast
+    }
+    return slowDigits(
+      mantissa: mantissa, exponent: exponent, mantissaBit: mantissaBit,
+      unequalMargins: unequalMargins, unique: unique, totalLength: totalLength,
+      cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize)
+  }
+
+  /// Powers of ten that fit in 64 bits.
+  private static let powersOfTen: [UInt64] = {
+    var table: [UInt64] = [1]
+    for _ in 1...19 { table.append(table[table.count - 1] * 10) }
+    return table
+  }()
+
+  /// The number of decimal digits of a positive value.
+  @inline(__always)
+  private static func digitCount(_ value: UInt64) -> Int {
+    var count = 1
+    while count < 20 && value >= powersOfTen[count] { count += 1 }
+    return count
+  }
+
+  /// The exact fast path for normal values m·2^e with -116 ≤ e < 0: the scaled value
+  /// m·10^s / 2^-e is split exactly into quotient and remainder in 128-bit integers, and the
+  /// Dragon4 stopping rules (margins, rounding) are applied at the cutoff digit. In unique
+  /// mode it is used only when at most 15 significant digits are involved, where a rounding
+  /// interval (width ≤ 2^-52·|x|) holds at most one candidate of the cutoff length, so the
+  /// shortest digits are that candidate without its trailing zeros. `nil`: not applicable.
+  @inline(__always)
+  private mutating func fastDigits(
+    mantissa: UInt64, exponent: Int, unequalMargins: Bool, unique: Bool, totalLength: Bool,
+    cutoffMax: Int, cutoffMin: Int
+  ) -> Int? {
+    guard exponent < 0 && exponent >= -116 else { return nil }
+    let shift = -exponent
+    let denominator = UInt128(1) << UInt128(shift)
+    let mask = denominator - 1
+    let maxDigits = unique ? 15 : 19
+    var quotient: UInt64
+    var remainder: UInt128
+    var scale: UInt128
+    var scientificExponent = 0
+    var digitLimit: Int
+    if totalLength {
+      // Scientific: n significant digits.
+      if cutoffMax < 0 {
+        guard unique, cutoffMin < 0 else { return nil }
+        digitLimit = 15
+      } else {
+        guard cutoffMax >= 1 && cutoffMax <= maxDigits && cutoffMin <= 15 else { return nil }
+        digitLimit = cutoffMax
+      }
+      let bitLength = 52 + exponent
+      var k = Int((Double(bitLength) * 0.30102999566398119).rounded(.down))
+      var attempts = 0
+      while true {
+        attempts += 1
+        let s = digitLimit - 1 - k
+        guard attempts <= 4, s >= 0, s <= 19 else { return nil }
+        scale = UInt128(Dragon4.powersOfTen[s])
+        let product = UInt128(mantissa) * scale
+        let high = product >> UInt128(shift)
+        if high >= UInt128(Dragon4.powersOfTen[digitLimit]) {
+          k += 1
+          continue
+        }
+        quotient = UInt64(high)
+        if quotient < Dragon4.powersOfTen[digitLimit - 1] {
+          k -= 1
+          continue
+        }
+        remainder = product & mask
+        break
+      }
+      scientificExponent = k
+    } else {
+      // Positional: a fixed number of fraction digits.
+      if cutoffMax < 0 {
+        guard unique, cutoffMin <= 0 else { return nil }
+        // Shortest digits without a cutoff: use the scientific route.
+        return fastDigits(
+          mantissa: mantissa, exponent: exponent, unequalMargins: unequalMargins,
+          unique: true, totalLength: true, cutoffMax: -1, cutoffMin: -1)
+      }
+      guard cutoffMax <= 19, cutoffMin <= cutoffMax else { return nil }
+      scale = UInt128(Dragon4.powersOfTen[cutoffMax])
+      let product = UInt128(mantissa) * scale
+      let high = product >> UInt128(shift)
+      guard high >= 1, high < UInt128(Dragon4.powersOfTen[maxDigits]) else { return nil }
+      quotient = UInt64(high)
+      remainder = product & mask
+      digitLimit = Dragon4.digitCount(quotient)
+    }
+    // Dragon4's stopping rules at the cutoff digit. Margins in numerator units:
+    // high = scale/2, low = scale/2 (or scale/4 with unequal margins).
+    var low = false
+    var high = false
+    if unique {
+      let isEven = mantissa & 1 == 0
+      let lowLeft = unequalMargins ? 4 * remainder : 2 * remainder
+      low = isEven ? lowLeft <= scale : lowLeft < scale
+      let highLeft = 2 * (denominator - remainder)
+      high = isEven ? highLeft <= scale : highLeft < scale
+    }
+    if !(low || high) && unique && cutoffMax < 0 { return nil }
+    var roundDown = low
+    if low == high {
+      let twice = 2 * remainder
+      roundDown = twice < denominator || (twice == denominator && quotient & 1 == 0)
+    }
+    var rounded = roundDown ? quotient : quotient + 1
+    let carried = !roundDown && quotient % 10 == 9
+    let count = Dragon4.digitCount(rounded)
+    let firstExponent: Int
+    if totalLength {
+      firstExponent = scientificExponent + (count > digitLimit ? 1 : 0)
+    } else {
+      firstExponent = count - 1 - cutoffMax
+    }
+    var length = count
+    if low || high || !unique || carried {
+      while rounded % 10 == 0 && length > 1 {
+        rounded /= 10
+        length -= 1
+      }
+    }
+    // Write the digits of `rounded` (length digits) most significant first.
+    let start = digits.count
+    for _ in 0..<length { digits.append(0) }
+    var value = rounded
+    var index = start + length - 1
+    while index >= start {
+      digits[index] = UInt8(ascii: "0") + UInt8(value % 10)
+      value /= 10
+      index -= 1
+    }
+    return firstExponent
+  }
+
+  /// A faithful port of NumPy's big-integer `Dragon4()` (dragon4.c), without its block
+  /// normalisation (which changes only speed).
+  private mutating func slowDigits(
+    mantissa: UInt64, exponent: Int, mantissaBit: Int, unequalMargins: Bool, unique: Bool,
+    totalLength: Bool, cutoffMax: Int, cutoffMin: Int, bufferSize: Int
+  ) -> Int {
+    let isEven = mantissa & 1 == 0
+    var scale: BigUInt
+    var scaledValue = BigUInt(mantissa)
+    var marginLow: BigUInt
+    if unequalMargins {
+      if exponent > 0 {
+        scaledValue.shiftLeft(exponent + 2)
+        scale = BigUInt(4)
+        marginLow = BigUInt.pow2(exponent)
+      } else {
+        scaledValue.shiftLeft(2)
+        scale = BigUInt.pow2(-exponent + 2)
+        marginLow = BigUInt(1)
+      }
+    } else {
+      if exponent > 0 {
+        scaledValue.shiftLeft(exponent + 1)
+        scale = BigUInt(2)
+        marginLow = BigUInt.pow2(exponent)
+      } else {
+        scaledValue.shiftLeft(1)
+        scale = BigUInt.pow2(-exponent + 1)
+        marginLow = BigUInt(1)
+      }
+    }
+    let log10Of2 = 0.30102999566398119521373889472449
+    var digitExponent = Int((Double(mantissaBit + exponent) * log10Of2 - 0.69).rounded(.up))
+    if cutoffMax >= 0 && !totalLength && digitExponent <= -cutoffMax {
+      digitExponent = -cutoffMax + 1
+    }
+    if digitExponent > 0 {
+      scale = scale * BigUInt.pow10(digitExponent)
+    } else if digitExponent < 0 {
+      let power = BigUInt.pow10(-digitExponent)
+      scaledValue = scaledValue * power
+      marginLow = marginLow * power
+    }
+    if BigUInt.compare(scaledValue, scale) >= 0 {
+      digitExponent += 1
+    } else {
+      scaledValue.multiply(by: 10)
+      marginLow.multiply(by: 10)
+    }
+    var cutoffMaxExponent = digitExponent - bufferSize
+    if cutoffMax >= 0 {
+      let desired = totalLength ? digitExponent - cutoffMax : -cutoffMax
+      if desired > cutoffMaxExponent { cutoffMaxExponent = desired }
+    }
+    var cutoffMinExponent = digitExponent
+    if cutoffMin >= 0 {
+      let desired = totalLength ? digitExponent - cutoffMin : -cutoffMin
+      if desired < cutoffMinExponent { cutoffMinExponent = desired }
+    }
+    var outExponent = digitExponent - 1
+    var low = false
+    var high = false
+    var outputDigit: UInt8 = 0
+    if unique {
+      while true {
+        digitExponent -= 1
+        outputDigit = scaledValue.divideWithRemainderMaxQuotient9(by: scale)
+        var marginHigh = marginLow
+        if unequalMargins { marginHigh.multiply(by: 2) }
+        let valueHigh = scaledValue + marginHigh
+        let cmpLow = BigUInt.compare(scaledValue, marginLow)
+        low = isEven ? cmpLow <= 0 : cmpLow < 0
+        let cmpHigh = BigUInt.compare(valueHigh, scale)
+        high = isEven ? cmpHigh >= 0 : cmpHigh > 0
+        if ((low || high) && digitExponent <= cutoffMinExponent)
+          || digitExponent == cutoffMaxExponent
+        {
+          break
+        }
+        digits.append(UInt8(ascii: "0") + outputDigit)
+        scaledValue.multiply(by: 10)
+        marginLow.multiply(by: 10)
+      }
+    } else {
+      while true {
+        digitExponent -= 1
+        outputDigit = scaledValue.divideWithRemainderMaxQuotient9(by: scale)
+        if scaledValue.isZero || digitExponent == cutoffMaxExponent { break }
+        digits.append(UInt8(ascii: "0") + outputDigit)
+        scaledValue.multiply(by: 10)
+      }
+    }
+    var roundDown = low
+    if low == high {
+      scaledValue.multiply(by: 2)
+      let compare = BigUInt.compare(scaledValue, scale)
+      roundDown = compare < 0
+      if compare == 0 { roundDown = outputDigit & 1 == 0 }
+    }
+    if roundDown {
+      digits.append(UInt8(ascii: "0") + outputDigit)
+    } else if outputDigit == 9 {
+      while true {
+        guard let last = digits.last else {
+          digits.append(UInt8(ascii: "1"))
+          outExponent += 1
+          break
+        }
+        if last != UInt8(ascii: "9") {
+          digits[digits.count - 1] = last + 1
+          break
+        }
+        digits.removeLast()
+      }
+    } else {
+      digits.append(UInt8(ascii: "0") + outputDigit + 1)
+    }
+    return outExponent
+  }
+}
