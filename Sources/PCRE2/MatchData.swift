@@ -26,14 +26,26 @@ public struct MatchData: ~Copyable {
     depthLimit: UInt32 = MatchData.defaultDepthLimit,
     jitStackLimit: Int = MatchData.defaultJITStackLimit
   ) {
+    self.init(
+      pairs: pattern.captureCount + 1, matchLimit: matchLimit, depthLimit: depthLimit,
+      jitStackLimit: jitStackLimit)
+  }
+
+  /// Makes match data with room for `pairs` ranges (the whole match and `pairs - 1` groups),
+  /// usable with every pattern that has fewer groups.
+  public init(
+    pairs: Int, matchLimit: UInt32 = MatchData.defaultMatchLimit,
+    depthLimit: UInt32 = MatchData.defaultDepthLimit,
+    jitStackLimit: Int = MatchData.defaultJITStackLimit
+  ) {
     // pcre2_*_create only fail when malloc fails; that is not a recoverable state here.
-    guard let data = pcre2_match_data_create_from_pattern_8(pattern.code, nil),
+    guard let data = pcre2_match_data_create_8(UInt32(max(1, pairs)), nil),
       let context = pcre2_match_context_create_8(nil)
     else { fatalError("PCRE2: out of memory creating match data") }
     pcre2_set_match_limit_8(context, matchLimit)
     pcre2_set_depth_limit_8(context, depthLimit)
     var stack: OpaquePointer? = nil
-    if pattern.isJITCompiled, let created = pcre2_jit_stack_create_8(32 * 1024, jitStackLimit, nil) {
+    if let created = pcre2_jit_stack_create_8(32 * 1024, jitStackLimit, nil) {
       pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(created))
       stack = created
     }

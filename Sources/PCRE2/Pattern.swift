@@ -99,6 +99,9 @@ public final class Pattern: @unchecked Sendable {
       return .partial(vector[0]..<vector[1])
     }
     if rc < 0 { throw .match(code: rc, message: PCRE2Error.message(for: rc)) }
+    if rc == 0 {
+      throw .match(code: 0, message: "the match data has too few pairs for this pattern's groups")
+    }
     guard let vector else { return .noMatch }
     let pairs = Int(pcre2_get_ovector_count_8(data.matchData))
     var ranges: [Range<Int>?] = []

@@ -75,8 +75,9 @@ private struct Scanner {
   var leafDepth: Int? = nil  // depth of the lists that hold numbers
   var counters: [Int] = []  // item counter of each open list
   var afterEllipsis: [Bool] = []
-  var tokens: [ArrayLiteral.Token] = []
-  var rawIndex: [Int] = []  // per token: shown index on each axis
+  var values: [Double] = []
+  var texts: [String] = []
+  var positions: [TextPosition] = []
   var sawFloat = false
   var sawBool = false
   var sawNonBool = false
@@ -251,7 +252,9 @@ private struct Scanner {
     } else {
       throw ReadingError("malformed number '\(text)'", at: start)
     }
-    tokens.append(.init(text: text, value: value, position: start, index: []))
+    values.append(value)
+    texts.append(text)
+    positions.append(start)
     return finish(form: .scalar, start: start, partial: false, full: nil)
   }
 
@@ -365,13 +368,14 @@ private struct Scanner {
       } else {
         throw ReadingError("malformed number '\(text)'", at: tokenStart)
       }
-      guard tokens.count < limit else {
+      guard values.count < limit else {
         throw ReadingError(
           "an array holds more than \(limit) values, the most one printed array may hold",
           at: tokenStart)
       }
-      tokens.append(.init(text: text, value: value, position: tokenStart, index: []))
-      for axis in 0...depth { rawIndex.append(counters[axis]) }
+      values.append(value)
+      texts.append(text)
+      positions.append(tokenStart)
       counters[depth] += 1
     }
     // The list is complete: check it against its siblings.
@@ -396,7 +400,8 @@ private struct Scanner {
   {
     var result = ArrayLiteral(
       form: form, dtype: .float64, shape: [], isShapeComplete: !partial, summarizedAxes: [],
-      tokens: tokens, start: start, endOffset: index, isPartial: partial)
+      values: values, texts: texts, positions: positions, start: start, end: position,
+      isPartial: partial, shownShape: [], ellipsisAt: [])
     if sawBool && !sawNonBool {
       result.dtype = .bool
     } else if !sawFloat {
@@ -421,31 +426,15 @@ private struct Scanner {
         shape[depth] = max(shape[depth], counters[depth] + (depth == rank - 1 ? 0 : 1))
       }
     }
-    let summarized = (0..<rank).filter { $0 < ellipsisAt.count && ellipsisAt[$0] != nil }
+    result.shownShape = shape
+    result.ellipsisAt = (0..<rank).map { $0 < ellipsisAt.count ? ellipsisAt[$0] : nil }
+    let summarized = (0..<rank).filter { result.ellipsisAt[$0] != nil }
     result.summarizedAxes = summarized
-    if let full, full.count == rank {
+    if let full, full.count == rank || values.isEmpty, !partial {
       result.shape = full
     } else {
       result.shape = shape
       if !summarized.isEmpty { result.isShapeComplete = false }
-    }
-    // Indices: values after '...' count from the end (or from the full length when known).
-    var flat = 0
-    for tokenIndex in result.tokens.indices {
-      var index: [Int] = []
-      index.reserveCapacity(rank)
-      for axis in 0..<rank {
-        var value = flat < rawIndex.count ? rawIndex[flat] : 0
-        flat += 1
-        if axis < ellipsisAt.count, let cut = ellipsisAt[axis], value >= cut,
-          let count = shown[axis]
-        {
-          let fromEnd = value - count
-          if let full, full.count == rank { value = full[axis] + fromEnd } else { value = fromEnd }
-        }
-        index.append(value)
-      }
-      result.tokens[tokenIndex].index = index
     }
     return result
   }

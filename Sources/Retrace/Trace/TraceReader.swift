@@ -107,11 +107,13 @@ private struct CompiledTemplate {
   }
 }
 
-private struct Matcher {
+private struct Matcher: ~Copyable {
   let notebook: String
   let program: PrintProgram
   let compiled: [Int: CompiledTemplate]
   let parser = ArrayLiteralParser()
+  /// One scratch area for every template's matches (sized for the template with most holes).
+  var data: MatchData
 
   init(notebook: String, program: PrintProgram) throws(RetraceError) {
     self.notebook = notebook
@@ -127,11 +129,14 @@ private struct Matcher {
       }
     }
     self.compiled = compiled
+    self.data = MatchData(pairs: (compiled.values.map(\.pattern.captureCount).max() ?? 0) + 1)
   }
 
   /// In a text-export cell (code then output), the byte offset where the output starts: the
   /// first line at or after `afterLine` at which the cell's first print matches.
-  func outputStart(in segment: Notebook.Segment, afterLine: Int) throws(RetraceError) -> Int? {
+  mutating func outputStart(in segment: Notebook.Segment, afterLine: Int) throws(RetraceError)
+    -> Int?
+  {
     guard let first = program.templates.first, let template = compiled[first.number] else {
       return nil
     }
@@ -139,7 +144,6 @@ private struct Matcher {
     var lineStarts: [Int] = [0]
     for (offset, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
     guard afterLine < lineStarts.count else { return nil }
-    var data = MatchData(for: template.pattern)
     for start in lineStarts[afterLine...] where start < bytes.count {
       let outcome: Pattern.Outcome
       do {
@@ -236,13 +240,12 @@ private struct Matcher {
     return true
   }
 
-  func matchOne(
+  mutating func matchOne(
     _ template: PrintTemplate, epoch: Int?, _ buffer: UnsafeBufferPointer<UInt8>,
     _ state: inout State, _ cell: String, _ cellRelative: Bool, _ trace: inout Trace
   ) throws(Stop) {
     guard let compiled = compiled[template.number] else { return }
     if state.offset >= buffer.count { throw .truncated(state.position) }
-    var data = MatchData(for: compiled.pattern)
     var outcome = Pattern.Outcome.noMatch
     do {
       outcome = try compiled.pattern.match(
@@ -257,8 +260,6 @@ private struct Matcher {
       for (holeIndex, group) in compiled.holeGroups.enumerated() {
         guard let range = match[group] else { continue }
         let position = state.position.advanced(to: range.lowerBound, in: buffer)
-        state.position = position
-        state.offset = range.lowerBound
         let literal: ArrayLiteral
         do {
           literal = try parser.parse(buffer, at: position)
@@ -270,6 +271,8 @@ private struct Matcher {
         guard literal.endOffset == range.upperBound else {
           throw .departs(position, "the printed value does not end where the print expects")
         }
+        state.position = literal.end
+        state.offset = literal.endOffset
         let hole = template.holes[holeIndex]
         records.append(
           TraceRecord(
@@ -320,7 +323,7 @@ private struct Matcher {
             TextPosition(offset: error.offset, line: error.line, column: error.column),
             "\(error.message) (in {\(hole.expression)} of print #\(template.number))")
         }
-        if !literal.tokens.isEmpty || literal.isPartial {
+        if literal.count > 0 || literal.isPartial {
           trace.records.append(
             TraceRecord(
               print: template.number, epoch: epoch, label: hole.expression, cell: cell,

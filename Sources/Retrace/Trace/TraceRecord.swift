@@ -22,7 +22,7 @@ public struct TraceRecord: Sendable {
   /// The values, in printed order.
   public var values: [Double] { literal.values }
   /// The printed tokens.
-  public var printed: [String] { literal.tokens.map(\.text) }
+  public var printed: [String] { literal.texts }
   /// Whether the output stops inside this value.
   public var isPartial: Bool { literal.isPartial }
   /// Where the value starts.

@@ -1,0 +1,48 @@
+import Foundation
+import NumPyKit
+import Retrace
+
+/// Reading printed arrays: `parse-log FILE` reads a whole stdout log into its trace (PCRE2
+/// templates + array literals); `parse-numbers FILE` reads whitespace-separated numbers (the
+/// same input `np.fromstring(text, sep=' ')` gets) as one printed array.
+enum ReadingBenchmarks {
+  static func run(_ workload: String, _ arguments: [String]) {
+    guard let path = arguments.first, let data = FileManager.default.contents(atPath: path) else {
+      FileHandle.standardError.write(Data("retrace-bench \(workload): FILE is required\n".utf8))
+      exit(2)
+    }
+    switch workload {
+    case "parse-log":
+      var values = 0
+      let seconds = bestSeconds(repeats: 3) {
+        do {
+          let notebook = try NotebookReader.read(data: data, name: path)
+          let trace = try TraceReader.read(notebook)
+          values = trace.records.reduce(0) { $0 + $1.literal.count }
+        } catch {
+          FileHandle.standardError.write(Data("\(error)\n".utf8))
+          exit(2)
+        }
+      }
+      report(workload: "parse-log", seconds: seconds, items: Double(data.count), unit: "bytes")
+      report(workload: "parse-log-values", seconds: seconds, items: Double(values), unit: "values")
+    default:  // parse-numbers
+      var text = "[" + String(decoding: data, as: UTF8.self) + "]"
+      var values = 0
+      let parser = ArrayLiteralParser(maximumCount: Int.max)
+      let seconds = bestSeconds(repeats: 3) {
+        text.withUTF8 { bytes in
+          do {
+            values = try parser.parse(bytes, at: .start).count
+          } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(2)
+          }
+        }
+      }
+      report(workload: "parse-numbers", seconds: seconds, items: Double(data.count), unit: "bytes")
+      report(
+        workload: "parse-numbers-values", seconds: seconds, items: Double(values), unit: "values")
+    }
+  }
+}
