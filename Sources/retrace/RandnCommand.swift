@@ -4,7 +4,7 @@ import NumPyKit
 
 /// The output formats of `retrace randn`.
 enum RandnFormat: String, ExpressibleByArgument, CaseIterable {
-  /// What `print(np.random.randn(...))` shows (needs NumPyKit's ArrayFormatter).
+  /// What `print(np.random.randn(...))` shows (NumPyKit's ArrayFormatter, `str(a)`).
   case repr
   /// A flat JSON array in C order; every value round-trips; nan/inf as strings.
   case json
@@ -27,18 +27,13 @@ struct RandnCommand: ParsableCommand {
   @Flag(help: "Use np.random.default_rng(seed) (PCG64, ziggurat) instead of np.random.seed.")
   var generator = false
 
-  @Option(help: "json (flat, C order) or repr.")
-  var format: RandnFormat = .json
+  @Option(help: "repr (what print() shows) or json (flat, C order, round-trip digits).")
+  var format: RandnFormat = .repr
 
   @Argument(help: "The shape: D0 D1 ... (none for a single value).")
   var dimensions: [Int] = []
 
   func run() throws {
-    if format == .repr {
-      throw UsageError(
-        "--format repr is not yet available (NumPyKit's ArrayFormatter has not "
-          + "landed); use --format json")
-    }
     let values: [Double]
     do {
       if generator {
@@ -51,7 +46,13 @@ struct RandnCommand: ParsableCommand {
     } catch {
       throw UsageError(error.description)
     }
-    FileHandle.standardOutput.write(Data(Self.json(values).utf8))
+    switch format {
+    case .json:
+      FileHandle.standardOutput.write(Data(Self.json(values).utf8))
+    case .repr:
+      let array = NDArray(unchecked: dimensions, scalars: values)
+      print(ArrayFormatter().string(array))
+    }
   }
 
   /// A flat JSON array; Swift's `description` is the shortest text that round-trips.
