@@ -35,6 +35,9 @@ public struct Dragon4: Sendable {
   /// The digits of the last conversion, as ASCII bytes.
   private var digits: [UInt8] = []
 
+  /// Whether the 128-bit fast path may answer (tests turn it off to compare with the port).
+  var allowsFastPath = true
+
   /// Makes a converter with an empty scratch buffer.
   public init() {
     digits.reserveCapacity(64)
@@ -257,7 +260,7 @@ public struct Dragon4: Sendable {
       mantissaBit = 63 - fraction.leadingZeroBitCount
       unequalMargins = false
     }
-    if biased != 0,
+    if biased != 0, allowsFastPath,
       let fast = fastDigits(
         mantissa: mantissa, exponent: exponent, unequalMargins: unequalMargins,
         unique: unique, totalLength: totalLength, cutoffMax: cutoffMax, cutoffMin: cutoffMin)

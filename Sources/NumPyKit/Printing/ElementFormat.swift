@@ -15,7 +15,7 @@ enum ElementFormat: Sendable {
     case .bool:
       self = .bool(trueText: Array((isScalar ? "True" : " True").utf8))
     case .int64:
-      var sign = options.sign
+      var sign = options.effectiveSign
       var width = 0
       if let maxValue = data.max(), let minValue = data.min() {
         var maxLength = String(Int64(maxValue)).utf8.count

@@ -25,7 +25,7 @@ struct FloatingFormat: Sendable {
     suppress = options.suppress
     nanString = Array(options.nanString.utf8)
     infString = Array(options.infString.utf8)
-    sign = options.sign
+    sign = options.effectiveSign
     if legacy <= 113 && !isScalar && sign == .minus { sign = .space }
     precision = floatMode == .unique ? -1 : options.precision
     fillFormat(data)

@@ -42,11 +42,15 @@ public struct PrintOptions: Sendable, Hashable {
   public var nanString: String = "nan"
   /// numpy `infstr` (default "inf").
   public var infString: String = "inf"
-  /// numpy `legacy='1.13'` when true; otherwise `legacy=False` (the default).
+  /// numpy `legacy='1.13'` when true; otherwise `legacy=False` (the default). As in
+  /// numpy.set_printoptions, legacy '1.13' makes `sign` act as '-'.
   public var legacy113: Bool = false
 
   /// NumPy's default print options.
   public init() {}
+
+  /// The sign in force: numpy.set_printoptions(legacy='1.13') resets `sign` to '-'.
+  var effectiveSign: Sign { legacy113 ? .minus : sign }
 
   /// The legacy mode as NumPy's integer (113 for '1.13', Int.max otherwise).
   var legacyLevel: Int { legacy113 ? 113 : Int.max }
