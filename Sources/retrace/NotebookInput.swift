@@ -20,4 +20,12 @@ enum NotebookInput {
       throw UsageError(error.description)
     }
   }
+
+  static func experiment(_ trace: Trace) throws -> Experiment {
+    do {
+      return try ExperimentReader.read(trace)
+    } catch {
+      throw UsageError(error.description)
+    }
+  }
 }

@@ -12,6 +12,7 @@ struct RetraceCommand: ParsableCommand {
       """,
     subcommands: [
       ParseCommand.self,
+      ReplayCommand.self,
       RandnCommand.self,
       FormatCommand.self,
     ]

@@ -19,4 +19,22 @@ public struct Trace: Sendable {
   public var programs: [PrintProgram]
   /// Things worth saying that are not errors (output after the last print, …).
   public var notes: [String]
+  /// The code the output was matched against, cell by cell, without the output (a text
+  /// export's cells hold both). For a bare log, the built-in seed notebook's code.
+  public var code: [CodeCell]
+}
+
+/// One cell's code, apart from its output.
+public struct CodeCell: Sendable {
+  /// The cell's name (`In [77]`).
+  public var label: String
+  /// The code.
+  public var text: String
+  /// Where the code starts in the file (1:1 for an `.ipynb` cell, whose lines count from
+  /// the start of the cell's source).
+  public var start: TextPosition
+  /// Whether `start` counts within the cell (`.ipynb`) rather than within the file.
+  public var isCellRelative: Bool
+  /// The file the code is in (the built-in seed for a bare log).
+  public var file: String
 }

@@ -18,10 +18,11 @@ public enum TraceReader {
   public static func read(_ notebook: Notebook) throws(RetraceError) -> Trace {
     var trace = Trace(
       notebook: notebook.name, form: notebook.form, records: [], isTruncated: false,
-      truncatedAt: nil, truncatedCell: nil, programs: [], notes: [])
+      truncatedAt: nil, truncatedCell: nil, programs: [], notes: [], code: [])
     switch notebook.form {
     case .log:
       let seed = NotebookReader.builtInSeed()
+      trace.code = try read(seed).code
       // A bare log may come from a longer or shorter run than the seed's: its output, not the
       // seed's `epochs`, decides how many iterations it holds.
       let programs = try PrintProgram.cellPrograms(of: seed).map(\.program)
@@ -39,7 +40,11 @@ public enum TraceReader {
       let programs = try PrintProgram.cellPrograms(of: notebook)
       for (cell, cellProgram) in zip(notebook.cells, programs) {
         let program = cellProgram.program
-        guard !program.steps.isEmpty else { continue }
+        var code = CodeCell(
+          label: cell.label, text: cell.source.text, start: cell.source.start,
+          isCellRelative: notebook.form == .ipynb, file: notebook.name)
+        defer { trace.code.append(code) }
+        guard !program.steps.isEmpty, !trace.isTruncated else { continue }
         trace.programs.append(program)
         var matcher = try Matcher(notebook: notebook.name, program: program)
         if let output = cell.output {
@@ -48,11 +53,11 @@ public enum TraceReader {
         } else if let start = try matcher.outputStart(
           in: cell.source, afterLine: cellProgram.lineAfterLastPrint)
         {
+          code.text = String(decoding: Array(cell.source.text.utf8)[..<start], as: UTF8.self)
           try matcher.run(
             segment: cell.source, from: start, cell: cell.label, cellRelative: false,
             into: &trace)
         }
-        if trace.isTruncated { break }
       }
     }
     return trace

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Retrace
+
+/// `retrace replay`: prints what the notebook's code prints, byte for byte as NumPy prints it.
+struct ReplayCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "replay",
+    abstract: "Print what the notebook's code prints, as NumPy would print it.",
+    discussion: "With no NOTEBOOK, replays the built-in seed notebook. Never runs the code.")
+
+  @Argument(help: "A text export, a .ipynb, or a bare stdout log (read with the seed's code).")
+  var notebook: String?
+
+  @Option(help: "Run the training loop this many times instead of the code's count.")
+  var epochs: Int?
+
+  @Flag(help: "Replay the true W1 gradient np.outer(B1_grad, X) instead of the code's line.")
+  var corrected = false
+
+  func validate() throws {
+    if let epochs, epochs < 0 { throw ValidationError("--epochs must be at least 0") }
+  }
+
+  func run() throws {
+    let trace = try NotebookInput.trace(notebook)
+    let experiment = try NotebookInput.experiment(trace)
+    let engine = ReplayEngine(
+      experiment: experiment, model: corrected ? .corrected : .asWritten, epochs: epochs)
+    do {
+      let replay = try engine.run()
+      FileHandle.standardOutput.write(Data(replay.output.utf8))
+    } catch {
+      throw UsageError("\(trace.notebook): \(error.description)")
+    }
+  }
+}
