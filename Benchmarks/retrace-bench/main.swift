@@ -15,6 +15,7 @@ let rest = Array(arguments.dropFirst())
 switch workload {
 case "randn", "standard-normal": RandomBenchmarks.run(workload, rest)
 case "parse-log", "parse-numbers": ReadingBenchmarks.run(workload, rest)
+case "format": PrintingBenchmarks.run(workload, rest)
 default:
   FileHandle.standardError.write(Data("retrace-bench: unknown workload '\(workload)'\n".utf8))
   exit(2)
