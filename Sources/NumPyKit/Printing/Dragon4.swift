@@ -32,16 +32,15 @@ public struct Dragon4: Sendable {
     }
   }
 
-  /// The digits of the last conversion, as ASCII bytes.
-  private var digits: [UInt8] = []
+  /// The digits of the last conversion, as ASCII bytes: the first `digitCount` entries.
+  private var digits = [UInt8](repeating: 0, count: 32)
+  private var digitCount = 0
 
   /// Whether the 128-bit fast path may answer (tests turn it off to compare with the port).
   var allowsFastPath = true
 
   /// Makes a converter with an empty scratch buffer.
-  public init() {
-    digits.reserveCapacity(64)
-  }
+  public init() {}
 
   // MARK: - Public convenience (Python's signatures)
 
@@ -93,7 +92,7 @@ public struct Dragon4: Sendable {
     let printExponent = generateDigits(
       x, unique: unique, totalLength: !fractional, cutoffMax: precision,
       cutoffMin: minDigits, bufferSize: 16383 - hasSign)
-    let numDigits = digits.count
+    let numDigits = digitCount
     let numWholeDigits = printExponent >= 0 ? printExponent + 1 : 1
     if padLeft > numWholeDigits + hasSign {
       for _ in 0..<(padLeft - numWholeDigits - hasSign) { out.append(UInt8(ascii: " ")) }
@@ -102,12 +101,12 @@ public struct Dragon4: Sendable {
     var numFractionDigits = 0
     if printExponent >= 0 {
       if numDigits <= numWholeDigits {
-        out.append(contentsOf: digits)
+        out.append(contentsOf: digits[0..<numDigits])
         for _ in 0..<(numWholeDigits - numDigits) { out.append(UInt8(ascii: "0")) }
       } else {
         out.append(contentsOf: digits[0..<numWholeDigits])
         out.append(UInt8(ascii: "."))
-        out.append(contentsOf: digits[numWholeDigits...])
+        out.append(contentsOf: digits[numWholeDigits..<numDigits])
         numFractionDigits = numDigits - numWholeDigits
       }
     } else {
@@ -115,7 +114,7 @@ public struct Dragon4: Sendable {
       out.append(UInt8(ascii: "0"))
       out.append(UInt8(ascii: "."))
       for _ in 0..<zeros { out.append(UInt8(ascii: "0")) }
-      out.append(contentsOf: digits)
+      out.append(contentsOf: digits[0..<numDigits])
       numFractionDigits = zeros + numDigits
     }
     if trim != .dotAndZeros && numFractionDigits == 0 { out.append(UInt8(ascii: ".")) }
@@ -171,10 +170,10 @@ public struct Dragon4: Sendable {
       x, unique: unique, totalLength: true, cutoffMax: precision < 0 ? -1 : precision + 1,
       cutoffMin: minDigits < 0 ? -1 : minDigits + 1, bufferSize: 16383)
     out.append(digits[0])
-    var numFractionDigits = digits.count - 1
+    var numFractionDigits = digitCount - 1
     if numFractionDigits > 0 {
       out.append(UInt8(ascii: "."))
-      out.append(contentsOf: digits[1...])
+      out.append(contentsOf: digits[1..<digitCount])
     }
     if trim != .dotAndZeros && numFractionDigits == 0 { out.append(UInt8(ascii: ".")) }
     let addDigits = max(0, unique ? minDigits : precision)
@@ -204,15 +203,13 @@ public struct Dragon4: Sendable {
       out.append(UInt8(ascii: "-"))
       printExponent = -printExponent
     }
-    var expBytes: [UInt8] = []
-    var e = printExponent
-    for _ in 0..<5 {
-      expBytes.append(UInt8(ascii: "0") + UInt8(e % 10))
-      e /= 10
-    }
+    let exponentValue = printExponent % 100_000
     var size = 5
-    while size > minExpDigits && expBytes[size - 1] == UInt8(ascii: "0") { size -= 1 }
-    for i in stride(from: size - 1, through: 0, by: -1) { out.append(expBytes[i]) }
+    while size > minExpDigits && exponentValue < Int(Dragon4.powerOfTen(size - 1)) { size -= 1 }
+    for i in stride(from: size - 1, through: 0, by: -1) {
+      let digit = exponentValue / Int(Dragon4.powerOfTen(i)) % 10
+      out.append(UInt8(ascii: "0") + UInt8(digit))
+    }
   }
 
   /// PrintInfNan: "nan" (never signed), "inf", "-inf" or "+inf".
@@ -238,11 +235,11 @@ public struct Dragon4: Sendable {
     _ x: Double, unique: Bool, totalLength: Bool, cutoffMax: Int, cutoffMin: Int,
     bufferSize: Int
   ) -> Int {
-    digits.removeAll(keepingCapacity: true)
     let biased = Int(x.exponentBitPattern)
     let fraction = x.significandBitPattern
     if biased == 0 && fraction == 0 {
-      digits.append(UInt8(ascii: "0"))
+      digits[0] = UInt8(ascii: "0")
+      digitCount = 1
       return 0
     }
     let mantissa: UInt64
@@ -267,24 +264,42 @@ public struct Dragon4: Sendable {
     {
       return fast
     }
-    return slowDigits(
+    var slow: [UInt8] = []
+    let printExponent = Dragon4.slowDigits(
       mantissa: mantissa, exponent: exponent, mantissaBit: mantissaBit,
       unequalMargins: unequalMargins, unique: unique, totalLength: totalLength,
-      cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize)
+      cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize, into: &slow)
+    if slow.count > digits.count {
+      digits.append(contentsOf: repeatElement(0, count: slow.count - digits.count))
+    }
+    for i in slow.indices { digits[i] = slow[i] }
+    digitCount = slow.count
+    return printExponent
   }
 
-  /// Powers of ten that fit in 64 bits.
-  private static let powersOfTen: [UInt64] = {
-    var table: [UInt64] = [1]
-    for _ in 1...19 { table.append(table[table.count - 1] * 10) }
-    return table
-  }()
-
-  /// The number of decimal digits of a positive value.
+  /// 10^n for 0 ≤ n ≤ 19 (the powers of ten that fit in 64 bits).
   @inline(__always)
-  private static func digitCount(_ value: UInt64) -> Int {
+  static func powerOfTen(_ n: Int) -> UInt64 {
+    var result: UInt64 = 1
+    var base: UInt64 = 10
+    var e = n
+    while e > 0 {
+      if e & 1 == 1 { result &*= base }
+      base &*= base
+      e >>= 1
+    }
+    return result
+  }
+
+  /// The number of decimal digits of a value (1 for 0).
+  @inline(__always)
+  private static func decimalDigitCount(_ value: UInt64) -> Int {
     var count = 1
-    while count < 20 && value >= powersOfTen[count] { count += 1 }
+    var bound: UInt64 = 10
+    while count < 20 && value >= bound {
+      count += 1
+      if count < 20 { bound &*= 10 }
+    }
     return count
   }
 
@@ -325,15 +340,15 @@ public struct Dragon4: Sendable {
         attempts += 1
         let s = digitLimit - 1 - k
         guard attempts <= 4, s >= 0, s <= 19 else { return nil }
-        scale = UInt128(Dragon4.powersOfTen[s])
+        scale = UInt128(Dragon4.powerOfTen(s))
         let product = UInt128(mantissa) * scale
         let high = product >> UInt128(shift)
-        if high >= UInt128(Dragon4.powersOfTen[digitLimit]) {
+        if high >= UInt128(Dragon4.powerOfTen(digitLimit)) {
           k += 1
           continue
         }
         quotient = UInt64(high)
-        if quotient < Dragon4.powersOfTen[digitLimit - 1] {
+        if quotient < Dragon4.powerOfTen(digitLimit - 1) {
           k -= 1
           continue
         }
@@ -351,13 +366,13 @@ public struct Dragon4: Sendable {
           unique: true, totalLength: true, cutoffMax: -1, cutoffMin: -1)
       }
       guard cutoffMax <= 19, cutoffMin <= cutoffMax else { return nil }
-      scale = UInt128(Dragon4.powersOfTen[cutoffMax])
+      scale = UInt128(Dragon4.powerOfTen(cutoffMax))
       let product = UInt128(mantissa) * scale
       let high = product >> UInt128(shift)
-      guard high >= 1, high < UInt128(Dragon4.powersOfTen[maxDigits]) else { return nil }
+      guard high >= 1, high < UInt128(Dragon4.powerOfTen(maxDigits)) else { return nil }
       quotient = UInt64(high)
       remainder = product & mask
-      digitLimit = Dragon4.digitCount(quotient)
+      digitLimit = Dragon4.decimalDigitCount(quotient)
     }
     // Dragon4's stopping rules at the cutoff digit. Margins in numerator units:
     // high = scale/2, low = scale/2 (or scale/4 with unequal margins).
@@ -378,7 +393,7 @@ public struct Dragon4: Sendable {
     }
     var rounded = roundDown ? quotient : quotient + 1
     let carried = !roundDown && quotient % 10 == 9
-    let count = Dragon4.digitCount(rounded)
+    let count = Dragon4.decimalDigitCount(rounded)
     let firstExponent: Int
     if totalLength {
       firstExponent = scientificExponent + (count > digitLimit ? 1 : 0)
@@ -393,23 +408,23 @@ public struct Dragon4: Sendable {
       }
     }
     // Write the digits of `rounded` (length digits) most significant first.
-    let start = digits.count
-    for _ in 0..<length { digits.append(0) }
     var value = rounded
-    var index = start + length - 1
-    while index >= start {
+    var index = length - 1
+    while index >= 0 {
       digits[index] = UInt8(ascii: "0") + UInt8(value % 10)
       value /= 10
       index -= 1
     }
+    digitCount = length
     return firstExponent
   }
 
   /// A faithful port of NumPy's big-integer `Dragon4()` (dragon4.c), without its block
   /// normalisation (which changes only speed).
-  private mutating func slowDigits(
+  private static func slowDigits(
     mantissa: UInt64, exponent: Int, mantissaBit: Int, unequalMargins: Bool, unique: Bool,
-    totalLength: Bool, cutoffMax: Int, cutoffMin: Int, bufferSize: Int
+    totalLength: Bool, cutoffMax: Int, cutoffMin: Int, bufferSize: Int,
+    into digits: inout [UInt8]
   ) -> Int {
     let isEven = mantissa & 1 == 0
     var scale: BigUInt

@@ -2,7 +2,6 @@
 /// notation and the column widths from the (summarised) data, then formats each element
 /// byte for byte as NumPy does.
 struct FloatingFormat: Sendable {
-  private var dragon = Dragon4()
   private let legacy: Int
   private let floatMode: PrintOptions.FloatMode
   private let suppress: Bool
@@ -28,7 +27,8 @@ struct FloatingFormat: Sendable {
     sign = options.effectiveSign
     if legacy <= 113 && !isScalar && sign == .minus { sign = .space }
     precision = floatMode == .unique ? -1 : options.precision
-    fillFormat(data)
+    var dragon = Dragon4()
+    fillFormat(data, dragon: &dragon)
   }
 
   /// The number of characters (Unicode scalars) in UTF-8 bytes.
@@ -38,7 +38,7 @@ struct FloatingFormat: Sendable {
     return count
   }
 
-  private mutating func fillFormat(_ data: [Double]) {
+  private mutating func fillFormat(_ data: [Double], dragon: inout Dragon4) {
     var finiteCount = 0
     var anySignBit = false
     var maxValue = 0.0
@@ -152,7 +152,7 @@ struct FloatingFormat: Sendable {
   }
 
   /// FloatingFormat.__call__(x): appends the formatted element.
-  mutating func append(_ x: Double, to out: inout [UInt8]) {
+  func append(_ x: Double, dragon: inout Dragon4, to out: inout [UInt8]) {
     if !x.isFinite {
       var text: [UInt8] = []
       if x.isNaN {

@@ -2,7 +2,8 @@
 /// elements out in nested brackets, wrapping rows at the line width, byte for byte.
 struct Layout {
   let array: NDArray
-  var format: ElementFormat
+  let format: ElementFormat
+  private var dragon = Dragon4()
   let separator: [UInt8]
   let edgeItems: Int
   let summarize: Bool
@@ -68,7 +69,7 @@ struct Layout {
 
   private mutating func formatWord(_ offset: Int) -> Int {
     word.removeAll(keepingCapacity: true)
-    format.append(array.scalars[offset], to: &word)
+    format.append(array.scalars[offset], dragon: &dragon, to: &word)
     return FloatingFormat.length(word)
   }
 
