@@ -13,6 +13,7 @@ struct RetraceCommand: ParsableCommand {
     subcommands: [
       ParseCommand.self,
       ReplayCommand.self,
+      VerifyCommand.self,
       RandnCommand.self,
       FormatCommand.self,
     ]

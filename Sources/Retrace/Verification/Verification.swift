@@ -1,0 +1,48 @@
+import NumPyKit
+
+/// One printed record (one hole of one print in one epoch) checked against the replay.
+public struct RecordCheck: Sendable {
+  /// The record as printed.
+  public var record: TraceRecord
+  /// The replayed array's shape, when something was replayed for it.
+  public var replayedShape: [Int]?
+  /// What is wrong with the record as a whole (a shape that differs, nothing replayed).
+  public var problem: String?
+  /// Every printed value, checked.
+  public var values: [ValueCheck]
+
+  /// The values that do not match.
+  public var mismatches: [ValueCheck] { values.filter { $0.verdict == .mismatch } }
+}
+
+/// The outcome of `retrace verify`: every printed value of a notebook compared with what its
+/// code computes.
+public struct Verification: Sendable {
+  /// The notebook's name.
+  public var notebook: String
+  /// Its form.
+  public var form: Notebook.Form
+  /// As written or corrected.
+  public var model: ReplayEngine.Model
+  /// The records, in output order.
+  public var records: [RecordCheck]
+  /// The trace that was verified.
+  public var trace: Trace
+  /// The replay that the trace was compared with.
+  public var replay: Replay
+
+  /// The number of printed values checked.
+  public var checked: Int { records.reduce(0) { $0 + $1.values.count } }
+  /// How many values got each verdict.
+  public func count(_ verdict: ValueVerdict) -> Int {
+    records.reduce(0) { $0 + $1.values.filter { $0.verdict == verdict }.count }
+  }
+  /// The number of mismatched values (a record-level problem counts its values).
+  public var mismatched: Int { count(.mismatch) }
+  /// Whether every printed value is reproduced (exact, within rounding, or within noise).
+  public var isReproduced: Bool {
+    mismatched == 0 && records.allSatisfy { $0.problem == nil }
+  }
+  /// "reproduced" or "mismatch".
+  public var verdict: String { isReproduced ? "reproduced" : "mismatch" }
+}

@@ -1,0 +1,161 @@
+import NumPyKit
+
+/// Compares every printed value of a trace with the replay of the notebook's code.
+public enum Verifier {
+  /// The summation orders whose spread makes the noise band.
+  public static let noiseOrders: [SummationOrder] = [
+    .sequential, .reversed, .pairwise, .fusedMultiplyAdd,
+  ]
+
+  /// Verifies `trace` against its code's `experiment`.
+  ///
+  /// The replay runs as many epochs as the code says, or as many as the log shows when that is
+  /// more (a bare log read with the seed's code may come from a longer run).
+  public static func verify(
+    _ trace: Trace, experiment: Experiment, model: ReplayEngine.Model = .asWritten
+  ) throws(ReplayEngine.Failure) -> Verification {
+    let shownEpochs = (trace.records.compactMap(\.epoch).max() ?? -1) + 1
+    var epochs: Int? = nil
+    if trace.form == .log, shownEpochs > (experiment.epochs ?? 0) { epochs = shownEpochs }
+    let replay = try ReplayEngine(
+      experiment: experiment, model: model, epochs: epochs, rendersOutput: false
+    ).run()
+    var bands: [Replay] = []
+    for order in noiseOrders {
+      if let other = try? ReplayEngine(
+        experiment: experiment, model: model, order: order, epochs: epochs, rendersOutput: false
+      ).run() {
+        bands.append(other)
+      }
+    }
+    // Replayed values by (print, epoch, label, occurrence).
+    var byKey: [Key: Int] = [:]
+    var seen: [Key: Int] = [:]
+    for (index, value) in replay.values.enumerated() {
+      var key = Key(print: value.print, epoch: value.epoch, label: value.label, occurrence: 0)
+      key.occurrence = seen[key, default: 0]
+      seen[Key(print: value.print, epoch: value.epoch, label: value.label, occurrence: 0)] =
+        key.occurrence + 1
+      byKey[key] = index
+    }
+    var occurrences: [Key: Int] = [:]
+    var checks: [RecordCheck] = []
+    for record in trace.records {
+      let base = Key(print: record.print, epoch: record.epoch, label: record.label, occurrence: 0)
+      var key = base
+      key.occurrence = occurrences[base, default: 0]
+      occurrences[base] = key.occurrence + 1
+      let index = byKey[key]
+      checks.append(
+        check(
+          record, replayed: index.map { replay.values[$0] },
+          band: index.map { i in bands.compactMap { i < $0.values.count ? $0.values[i] : nil } }
+            ?? []))
+    }
+    return Verification(
+      notebook: trace.notebook, form: trace.form, model: model, records: checks, trace: trace,
+      replay: replay)
+  }
+
+  struct Key: Hashable {
+    var print: Int
+    var epoch: Int?
+    var label: String
+    var occurrence: Int
+  }
+
+  static func check(_ record: TraceRecord, replayed: ReplayedValue?, band: [ReplayedValue])
+    -> RecordCheck
+  {
+    let literal = record.literal
+    func unchecked(_ problem: String, shape: [Int]?) -> RecordCheck {
+      let values = literal.values.indices.map { ordinal in
+        ValueCheck(
+          ordinal: ordinal, index: literal.index(ofToken: ordinal),
+          flatIndex: literal.flatIndex(ofToken: ordinal), printed: literal.texts[ordinal],
+          replayed: nil, printedValue: literal.values[ordinal], replayedValue: nil,
+          verdict: .mismatch, absoluteDifference: nil, lastDigitUnits: nil, noiseBand: nil,
+          position: literal.positions[ordinal])
+      }
+      return RecordCheck(record: record, replayedShape: shape, problem: problem, values: values)
+    }
+    guard let replayed else {
+      return unchecked("the code prints nothing here: it was not replayed", shape: nil)
+    }
+    // The replayed value as NumPy prints it, read back with the same reader.
+    let array: NDArray
+    switch replayed.value {
+    case .array(let value): array = value
+    case .integer(let value): array = NDArray(unchecked: [], scalars: [Double(value)], dtype: .int64)
+    case .number(let value): array = NDArray(scalar: value)
+    }
+    let text: String
+    switch replayed.value {
+    case .array(let value):
+      let formatter = ArrayFormatter(options: replayed.options)
+      text = literal.form == .repr ? formatter.repr(value) : formatter.string(value)
+    case .integer(let value): text = String(value)
+    case .number(let value): text = value.description
+    }
+    guard let printedBack = try? ArrayLiteralParser(maximumCount: Int.max).parse(text) else {
+      return unchecked("the replayed value does not print as an array", shape: array.shape)
+    }
+    let shapeMatches =
+      literal.isPartial
+      ? literal.count <= printedBack.count
+      : (printedBack.shape == literal.shape && printedBack.count == literal.count)
+    guard shapeMatches else {
+      return unchecked(
+        "printed with shape \(Shape.text(literal.shape)) but the code gives "
+          + Shape.text(array.shape), shape: array.shape)
+    }
+    var values: [ValueCheck] = []
+    values.reserveCapacity(literal.count)
+    for ordinal in 0..<literal.count {
+      let printedToken = literal.texts[ordinal]
+      let replayedToken = printedBack.texts[ordinal]
+      let index = printedBack.index(ofToken: ordinal).enumerated().map { axis, i in
+        i < 0 && axis < array.shape.count ? array.shape[axis] + i : i
+      }
+      var flat = 0
+      for (axis, component) in index.enumerated() where axis < array.shape.count {
+        flat = flat * array.shape[axis] + component
+      }
+      if array.shape.isEmpty { flat = 0 }
+      let exactValue = flat < array.scalars.count ? array.scalars[flat] : Double.nan
+      let printedValue = literal.values[ordinal]
+      var check = ValueCheck(
+        ordinal: ordinal, index: index, flatIndex: flat, printed: printedToken,
+        replayed: replayedToken, printedValue: printedValue, replayedValue: exactValue,
+        verdict: .exact, absoluteDifference: nil, lastDigitUnits: nil, noiseBand: nil,
+        position: literal.positions[ordinal])
+      var low = exactValue
+      var high = exactValue
+      for other in band {
+        if case .array(let value) = other.value, flat < value.scalars.count {
+          low = min(low, value.scalars[flat])
+          high = max(high, value.scalars[flat])
+        }
+      }
+      if !low.isNaN && !high.isNaN { check.noiseBand = low...high }
+      if printedToken != replayedToken {
+        let difference = abs(printedValue - exactValue)
+        check.absoluteDifference = difference.isNaN ? nil : difference
+        let unit = lastDigitUnit(of: printedToken)
+        if let unit, unit > 0, difference.isFinite { check.lastDigitUnits = difference / unit }
+        let half = (unit ?? 0) / 2 * (1 + 1e-9)
+        if let unit, unit > 0, difference.isFinite, difference <= half {
+          check.verdict = .withinRounding
+        } else if let unit, unit > 0, printedValue.isFinite, low.isFinite, high.isFinite,
+          printedValue >= low - half, printedValue <= high + half
+        {
+          check.verdict = .withinNoise
+        } else {
+          check.verdict = .mismatch
+        }
+      }
+      values.append(check)
+    }
+    return RecordCheck(record: record, replayedShape: array.shape, problem: nil, values: values)
+  }
+}

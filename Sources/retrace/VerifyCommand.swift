@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Retrace
+
+extension VerificationReport.Format: ExpressibleByArgument {}
+
+/// `retrace verify`: checks every printed value against a replay of the notebook's code.
+struct VerifyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Check every printed value of a notebook against its own code.",
+    discussion: """
+      With no NOTEBOOK, verifies the built-in seed notebook. Exit codes: 0 reproduced, \
+      1 at least one mismatch, 2 unusable input or usage.
+      """)
+
+  @Argument(help: "A text export, a .ipynb, or a bare stdout log (read with the seed's code).")
+  var notebook: String?
+
+  @Option(help: "text, json, junit or markdown.")
+  var format: VerificationReport.Format = .text
+
+  @Flag(help: "Verify against the true W1 gradient np.outer(B1_grad, X) instead of the code's.")
+  var corrected = false
+
+  func run() throws {
+    let trace = try NotebookInput.trace(notebook)
+    let experiment = try NotebookInput.experiment(trace)
+    let verification: Verification
+    do {
+      verification = try Verifier.verify(
+        trace, experiment: experiment, model: corrected ? .corrected : .asWritten)
+    } catch {
+      throw UsageError("\(trace.notebook): \(error.description)")
+    }
+    FileHandle.standardOutput.write(Data(VerificationReport.render(verification, as: format).utf8))
+    if !verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
+  }
+}
