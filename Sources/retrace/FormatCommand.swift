@@ -57,20 +57,21 @@ struct FormatCommand: ParsableCommand {
   func run() throws {
     let options = try printOptions()
     let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-    let tokens = input.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+    let tokens = input.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+    )
     let dtype: DType = bool ? .bool : (int ? .int64 : .float64)
     var values: [Double] = []
     values.reserveCapacity(tokens.count)
     for token in tokens {
       guard let value = FormatCommand.parse(token, dtype: dtype) else {
-        throw UsageError("retrace format: '\(token)' is not a \(dtype.rawValue) value.")
+        throw UsageError("'\(token)' is not a \(dtype.rawValue) value.")
       }
       values.append(value)
     }
     let dimensions = try parseShape(count: values.count)
     guard let array = NDArray(shape: dimensions, scalars: values, dtype: dtype) else {
       throw UsageError(
-        "retrace format: \(values.count) values do not fit the shape '\(shape ?? "")'.")
+        "\(values.count) values do not fit the shape '\(shape ?? "")'.")
     }
     let formatter = ArrayFormatter(options: options)
     print(repr ? formatter.repr(array) : formatter.string(array))
@@ -84,7 +85,7 @@ struct FormatCommand: ParsableCommand {
     for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
       let text = part.trimmingCharacters(in: .whitespaces)
       guard let n = Int(text), n >= 0 else {
-        throw UsageError("retrace format: '\(text)' in --shape '\(shape)' is not a length.")
+        throw UsageError("'\(text)' in --shape '\(shape)' is not a length.")
       }
       dimensions.append(n)
     }
@@ -113,13 +114,13 @@ struct FormatCommand: ParsableCommand {
   private func printOptions() throws -> PrintOptions {
     var options = PrintOptions()
     if let precision {
-      guard precision >= 0 else { throw UsageError("retrace format: precision must be >= 0.") }
+      guard precision >= 0 else { throw UsageError("precision must be >= 0.") }
       options.precision = precision
     }
     if let floatmode {
       guard let mode = PrintOptions.FloatMode(rawValue: floatmode) else {
         throw UsageError(
-          "retrace format: floatmode '\(floatmode)' is not one of fixed, unique, maxprec, "
+          "floatmode '\(floatmode)' is not one of fixed, unique, maxprec, "
             + "maxprec_equal.")
       }
       options.floatMode = mode
@@ -127,7 +128,7 @@ struct FormatCommand: ParsableCommand {
     options.suppress = suppress
     if let sign {
       guard let value = PrintOptions.Sign(rawValue: sign) else {
-        throw UsageError("retrace format: sign '\(sign)' is not one of '-', '+', ' '.")
+        throw UsageError("sign '\(sign)' is not one of '-', '+', ' '.")
       }
       options.sign = value
     }
@@ -138,7 +139,7 @@ struct FormatCommand: ParsableCommand {
     if let infstr { options.infString = infstr }
     if let legacy {
       guard legacy == "1.13" else {
-        throw UsageError("retrace format: legacy '\(legacy)' is not supported (only '1.13').")
+        throw UsageError("legacy '\(legacy)' is not supported (only '1.13').")
       }
       options.legacy113 = true
     }

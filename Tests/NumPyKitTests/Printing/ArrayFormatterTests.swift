@@ -121,7 +121,8 @@ extension PrintingTests {
         checked += 1
       }
       #expect(checked >= 100)
-      #expect(failures.isEmpty, "\(failures.count) of \(checked) differ; first: \(failures.first ?? "")")
+      #expect(
+        failures.isEmpty, "\(failures.count) of \(checked) differ; first: \(failures.first ?? "")")
     }
 
     @Test("reference-document examples")

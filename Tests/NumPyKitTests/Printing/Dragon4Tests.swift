@@ -14,10 +14,18 @@ extension PrintingTests {
       let fractional: Bool?
       let trim: String?
       let sign: Bool?
-      let pad_left: Int?
-      let pad_right: Int?
-      let exp_digits: Int?
-      let min_digits: Int?
+      let padLeft: Int?
+      let padRight: Int?
+      let expDigits: Int?
+      let minDigits: Int?
+
+      enum CodingKeys: String, CodingKey {
+        case precision, unique, fractional, trim, sign
+        case padLeft = "pad_left"
+        case padRight = "pad_right"
+        case expDigits = "exp_digits"
+        case minDigits = "min_digits"
+      }
     }
 
     struct Line: Decodable {
@@ -36,13 +44,13 @@ extension PrintingTests {
         converter.appendPositional(
           x, precision: args.precision ?? -1, unique: args.unique ?? true,
           fractional: args.fractional ?? true, trim: trim, sign: args.sign ?? false,
-          padLeft: args.pad_left ?? -1, padRight: args.pad_right ?? -1,
-          minDigits: args.min_digits ?? -1, to: &out)
+          padLeft: args.padLeft ?? -1, padRight: args.padRight ?? -1,
+          minDigits: args.minDigits ?? -1, to: &out)
       } else {
         converter.appendScientific(
           x, precision: args.precision ?? -1, unique: args.unique ?? true, trim: trim,
-          sign: args.sign ?? false, padLeft: args.pad_left ?? -1,
-          expDigits: args.exp_digits ?? -1, minDigits: args.min_digits ?? -1, to: &out)
+          sign: args.sign ?? false, padLeft: args.padLeft ?? -1,
+          expDigits: args.expDigits ?? -1, minDigits: args.minDigits ?? -1, to: &out)
       }
       return String(decoding: out, as: UTF8.self)
     }
@@ -58,10 +66,12 @@ extension PrintingTests {
         let entry = try decoder.decode(Line.self, from: Data(line.utf8))
         let x = Double(bitPattern: try #require(UInt64(entry.bits, radix: 16)))
         for fast in [true, false] {
-          let got = try PrintingTests.Dragon4Tests.format(x, form: entry.form, args: entry.args, fast: fast)
+          let got = try PrintingTests.Dragon4Tests.format(
+            x, form: entry.form, args: entry.args, fast: fast)
           if got != entry.out {
-            failures.append("\(entry.bits) \(entry.form) \(entry.args) fast=\(fast): "
-              + "expected '\(entry.out)' got '\(got)'")
+            failures.append(
+              "\(entry.bits) \(entry.form) \(entry.args) fast=\(fast): "
+                + "expected '\(entry.out)' got '\(got)'")
           }
         }
         count += 1
@@ -70,9 +80,11 @@ extension PrintingTests {
       #expect(failures.isEmpty, "\(failures.count) differ; first: \(failures.prefix(5))")
     }
 
-    @Test("public convenience API", arguments: [
-      (0x1p-9, 8, "0.00195312"), (0.125, 2, "0.12"), (2.675, 2, "2.67"), (9.999999999, 8, "10."),
-    ])
+    @Test(
+      "public convenience API",
+      arguments: [
+        (0x1p-9, 8, "0.00195312"), (0.125, 2, "0.12"), (2.675, 2, "2.67"), (9.999999999, 8, "10."),
+      ])
     func convenience(value: Double, precision: Int, expected: String) {
       #expect(Dragon4.positional(value, precision: precision, trim: .dot) == expected)
     }
@@ -88,16 +100,36 @@ extension PrintingTests {
         return z ^ (z >> 31)
       }
       let settings: [(String, Arguments)] = [
-        ("s", Arguments(precision: 8, unique: true, fractional: nil, trim: ".", sign: nil,
-          pad_left: nil, pad_right: nil, exp_digits: nil, min_digits: nil)),
-        ("s", Arguments(precision: 14, unique: true, fractional: nil, trim: "k", sign: nil,
-          pad_left: nil, pad_right: nil, exp_digits: nil, min_digits: 3)),
-        ("p", Arguments(precision: 8, unique: true, fractional: nil, trim: ".", sign: nil,
-          pad_left: nil, pad_right: nil, exp_digits: nil, min_digits: nil)),
-        ("p", Arguments(precision: nil, unique: true, fractional: nil, trim: "k", sign: nil,
-          pad_left: nil, pad_right: nil, exp_digits: nil, min_digits: nil)),
-        ("s", Arguments(precision: 17, unique: false, fractional: nil, trim: "k", sign: nil,
-          pad_left: nil, pad_right: nil, exp_digits: nil, min_digits: nil)),
+        (
+          "s",
+          Arguments(
+            precision: 8, unique: true, fractional: nil, trim: ".", sign: nil,
+            padLeft: nil, padRight: nil, expDigits: nil, minDigits: nil)
+        ),
+        (
+          "s",
+          Arguments(
+            precision: 14, unique: true, fractional: nil, trim: "k", sign: nil,
+            padLeft: nil, padRight: nil, expDigits: nil, minDigits: 3)
+        ),
+        (
+          "p",
+          Arguments(
+            precision: 8, unique: true, fractional: nil, trim: ".", sign: nil,
+            padLeft: nil, padRight: nil, expDigits: nil, minDigits: nil)
+        ),
+        (
+          "p",
+          Arguments(
+            precision: nil, unique: true, fractional: nil, trim: "k", sign: nil,
+            padLeft: nil, padRight: nil, expDigits: nil, minDigits: nil)
+        ),
+        (
+          "s",
+          Arguments(
+            precision: 17, unique: false, fractional: nil, trim: "k", sign: nil,
+            padLeft: nil, padRight: nil, expDigits: nil, minDigits: nil)
+        ),
       ]
       var failures: [String] = []
       for i in 0..<40_000 {
