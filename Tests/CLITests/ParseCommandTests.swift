@@ -30,7 +30,7 @@ import Testing
     let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
     #expect(document.form == "text-export")
     #expect(document.truncated)
-    #expect(document.truncated_at?.line == 92)
+    #expect(document.truncated_at?.line == 132)
     #expect(document.records.count == 17)
     #expect(document.records.prefix(16).allSatisfy { !$0.partial })
     #expect(document.records[16].label == "W2_grad" && document.records[16].partial)

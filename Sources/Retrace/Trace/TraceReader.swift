@@ -174,9 +174,10 @@ private struct Matcher: ~Copyable {
     segment: Notebook.Segment, from: Int, cell: String, cellRelative: Bool, into trace: inout Trace
   ) throws(RetraceError) {
     let bytes = Array(segment.text.utf8)
+    // Offsets below count within the segment; lines and columns within the file.
+    let base = TextPosition(offset: 0, line: segment.start.line, column: segment.start.column)
     var state = State(
-      offset: from,
-      position: bytes.withUnsafeBufferPointer { segment.start.advanced(to: from, in: $0) })
+      offset: from, position: bytes.withUnsafeBufferPointer { base.advanced(to: from, in: $0) })
     let stop: Stop? = bytes.withUnsafeBufferPointer { buffer -> Stop? in
       do throws(Stop) {
         for step in program.steps {

@@ -44,11 +44,11 @@ struct NotebookFixture: CustomTestStringConvertible, Sendable {
     #expect(last.printed == ["-0.", "-0.", "-0.", "-0.", "0.05351791", "0.00228918", "0.", "0.",
       "0.", "0.", "0."])
     #expect(trace.isTruncated)
-    // The seed ends on line 92 after "[ 0.          0.          0.      ".
-    #expect(trace.truncatedAt?.line == 92)
+    // The seed ends on line 132 after "[ 0.          0.          0.      ".
+    #expect(trace.truncatedAt?.line == 132)
     #expect(trace.truncatedAt?.column == 36)
     #expect(trace.records[1].shape == [4, 3])
-    #expect(trace.records[1].position == TextPosition(offset: 0, line: 71, column: 1).with(
+    #expect(trace.records[1].position == TextPosition(offset: 0, line: 111, column: 1).with(
       offset: trace.records[1].position.offset))
   }
 
