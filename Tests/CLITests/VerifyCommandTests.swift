@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+@Suite struct VerifyCommandTests {
+  struct Document: Decodable {
+    struct Mismatch: Decodable {
+      var print: Int
+      var epoch: Int?
+      var label: String
+      var index: [Int]
+      var flat_index: Int?
+      var printed: String
+      var replayed: String?
+      var abs_diff: Double?
+      var last_digit_units: Double?
+      var line: Int
+      var column: Int
+    }
+    var notebook: String
+    var form: String
+    var verdict: String
+    var model: String
+    var checked: Int
+    var exact: Int
+    var within_rounding: Int
+    var within_noise: Int
+    var mismatched: Int
+    var truncated: Bool
+    var mismatches: [Mismatch]
+    var findings: [AnyCodable]
+  }
+
+  struct AnyCodable: Decodable {
+    init(from decoder: Decoder) throws {}
+  }
+
+  @Test func noArgumentVerifiesTheBuiltInSeed() throws {
+    let result = try CommandRunner.run(["verify"])
+    #expect(result.status == 0)
+    #expect(result.stdout.hasPrefix("<built-in seed notebook>: reproduced (as-written code"))
+    #expect(result.stdout.contains("72 printed values: 72 exact"))
+    #expect(result.stdout.contains("the output stops at 132:36 (In [77])"))
+  }
+
+  @Test(arguments: [
+    "Fixtures/seed/notebook.txt", "Fixtures/notebooks/seed-full.txt",
+    "Fixtures/notebooks/seed-full.ipynb", "Fixtures/notebooks/seed-full.log",
+    "Fixtures/notebooks/wide.txt", "Fixtures/notebooks/noise.ipynb",
+  ])
+  func reproducedNotebooksExitZero(_ path: String) throws {
+    let result = try CommandRunner.run(["verify", path, "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
+    #expect(document.verdict == "reproduced")
+    #expect(document.mismatched == 0)
+    #expect(document.mismatches.isEmpty)
+    #expect(document.checked == document.exact + document.within_rounding + document.within_noise)
+  }
+
+  @Test func oneAlteredDigitExitsOneAndIsNamed() throws {
+    let result = try CommandRunner.run(
+      ["verify", "Fixtures/notebooks/seed-full-edited.txt", "--format", "json"])
+    #expect(result.status == 1)
+    let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
+    #expect(document.verdict == "mismatch")
+    #expect(document.mismatched == 1)
+    let mismatch = try #require(document.mismatches.first)
+    #expect(mismatch.label == "W2" && mismatch.epoch == 5 && mismatch.index == [0, 0])
+    #expect(mismatch.flat_index == 0)
+    #expect(mismatch.printed == "-1.01284112" && mismatch.replayed == "-1.01283112")
+    #expect(mismatch.line == 206 && mismatch.column == 122)
+    let text = try CommandRunner.run(["verify", "Fixtures/notebooks/seed-full-edited.txt"])
+    #expect(text.status == 1)
+    #expect(
+      text.stdout.contains(
+        "mismatch: print 5, epoch 5, W2[0,0]: printed -1.01284112, replayed -1.01283112 "
+          + "(999.97 last-digit units) at Fixtures/notebooks/seed-full-edited.txt:206:122"))
+  }
+
+  @Test func junitHasOneTestCasePerRecordAndFailuresCarryMismatches() throws {
+    let result = try CommandRunner.run(
+      ["verify", "Fixtures/notebooks/seed-full-edited.txt", "--format", "junit"])
+    #expect(result.status == 1)
+    let document = try XMLDocument(data: Data(result.stdout.utf8))
+    let cases = try document.nodes(forXPath: "//testcase")
+    #expect(cases.count == 7 + 18 * 10)
+    let failures = try document.nodes(forXPath: "//testcase/failure")
+    #expect(failures.count == 1)
+    #expect(failures.first?.stringValue?.contains("W2[0,0]: printed -1.01284112") == true)
+  }
+
+  @Test func markdownSummarisesForACIJob() throws {
+    let result = try CommandRunner.run(["verify", "Fixtures/seed/notebook.txt", "--format", "markdown"])
+    #expect(result.status == 0)
+    #expect(result.stdout.hasPrefix("## ✅ retrace verify: `Fixtures/seed/notebook.txt` — reproduced"))
+    #expect(result.stdout.contains("| 72 | 72 | 0 | 0 | 0 |"))
+  }
+
+  @Test func unmodelledCodeExitsTwoNamingCellAndLine() throws {
+    let text = try String(contentsOf: FixturePath.url("seed/notebook.txt"), encoding: .utf8)
+      .replacingOccurrences(of: "a = np.maximum(0, a)", with: "a = np.tanh(a)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tanh-\(UUID()).txt")
+    try Data(text.utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let result = try CommandRunner.run(["verify", url.path])
+    #expect(result.status == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.hasPrefix("retrace: \(url.path):7:3: In [70], line 3: `a = np.tanh(a)`"))
+  }
+
+  @Test func replayPrintsWhatNumPyPrints() throws {
+    let result = try CommandRunner.run(["replay", "Fixtures/seed/notebook.txt"])
+    #expect(result.status == 0)
+    #expect(result.stdout == (try String(contentsOf: FixturePath.url("notebooks/seed-full.log"), encoding: .utf8)))
+    let corrected = try CommandRunner.run(["replay", "--corrected"])
+    #expect(corrected.stdout == (try String(contentsOf: FixturePath.url("notebooks/corrected.log"), encoding: .utf8)))
+  }
+}
