@@ -28,4 +28,21 @@ enum NotebookInput {
       throw UsageError(error.description)
     }
   }
+
+  /// Reads, verifies and explains a notebook (the built-in seed when `path` is nil).
+  static func explanation(_ path: String?, seedSearch: UInt64, model: ReplayEngine.Model) throws
+    -> Explanation
+  {
+    let trace = try trace(path)
+    let experiment = try experiment(trace)
+    let verification: Verification
+    do {
+      verification = try Verifier.verify(trace, experiment: experiment, model: model)
+    } catch {
+      throw UsageError("\(trace.notebook): \(error.description)")
+    }
+    return Explainer.explain(
+      verification, experiment: experiment, seedSearchLimit: seedSearch,
+      progress: Terminal.progressBar("searching seeds"))
+  }
 }

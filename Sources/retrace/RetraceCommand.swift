@@ -14,6 +14,7 @@ struct RetraceCommand: ParsableCommand {
       ParseCommand.self,
       ReplayCommand.self,
       VerifyCommand.self,
+      ExplainCommand.self,
       RandnCommand.self,
       FormatCommand.self,
     ]

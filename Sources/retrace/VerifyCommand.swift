@@ -23,17 +23,15 @@ struct VerifyCommand: ParsableCommand {
   @Flag(help: "Verify against the true W1 gradient np.outer(B1_grad, X) instead of the code's.")
   var corrected = false
 
+  @Option(help: "Search np.random.seed values from 0 up to (not including) this one.")
+  var seedSearch: UInt64 = Explainer.defaultSeedSearchLimit
+
   func run() throws {
-    let trace = try NotebookInput.trace(notebook)
-    let experiment = try NotebookInput.experiment(trace)
-    let verification: Verification
-    do {
-      verification = try Verifier.verify(
-        trace, experiment: experiment, model: corrected ? .corrected : .asWritten)
-    } catch {
-      throw UsageError("\(trace.notebook): \(error.description)")
-    }
-    FileHandle.standardOutput.write(Data(VerificationReport.render(verification, as: format).utf8))
-    if !verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
+    let explanation = try NotebookInput.explanation(
+      notebook, seedSearch: seedSearch, model: corrected ? .corrected : .asWritten)
+    let colour = format == .text && Terminal.colourOnStandardOutput
+    let text = VerificationReport.render(explanation, as: format, colour: colour)
+    FileHandle.standardOutput.write(Data(text.utf8))
+    if !explanation.verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
   }
 }

@@ -1,8 +1,16 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A NumPy array read back from the text that `str(a)` / `print(a)` or `repr(a)` wrote:
 /// its values, the exact printed token of each, and where each token stands.
 ///
-/// Stored column-wise (values, texts, positions) so that reading allocates nothing per value
-/// beyond Swift's inline small strings; `tokens` assembles the per-value view on demand.
+/// Stored column-wise so that reading allocates nothing per value: the values, one copy of the
+/// literal's bytes, and a 16-byte span per token (where it starts, its length, line and column).
+/// `texts`, `positions` and `tokens` assemble their arrays on demand; in a loop over tokens use
+/// `text(ofToken:)`, `position(ofToken:)` and `hasSameText(_:as:_:)`, which cost O(1).
 public struct ArrayLiteral: Equatable, Sendable {
   /// How the array was written.
   public enum Form: String, Equatable, Sendable {
@@ -41,10 +49,10 @@ public struct ArrayLiteral: Equatable, Sendable {
   public var summarizedAxes: [Int]
   /// The values shown, in order (C order of the values shown).
   public var values: [Double]
-  /// The printed token of each value.
-  public var texts: [String]
-  /// Where each token starts.
-  public var positions: [TextPosition]
+  /// The bytes of the literal as read, from `start` to `end`.
+  var source: [UInt8]
+  /// Per token: where it stands in `source` and in the text.
+  var spans: [TokenSpan]
   /// Where the literal starts (its first `[` or `array(`).
   public var start: TextPosition
   /// The byte offset just past the literal.
@@ -58,6 +66,60 @@ public struct ArrayLiteral: Equatable, Sendable {
   var shownShape: [Int]
   /// Per axis, where `...` stood among the shown entries, if it did.
   var ellipsisAt: [Int?]
+
+  /// One token's place: its byte range in `source`, its line (counted from `start`'s line) and
+  /// its column.
+  struct TokenSpan: Equatable, Sendable {
+    var offset: UInt32
+    var length: UInt32
+    var lineDelta: UInt32
+    var column: UInt32
+  }
+
+  /// The printed token of each value (an array made on each call: see `text(ofToken:)`).
+  public var texts: [String] { spans.indices.map(text(ofToken:)) }
+
+  /// Where each token starts (an array made on each call: see `position(ofToken:)`).
+  public var positions: [TextPosition] { spans.indices.map(position(ofToken:)) }
+
+  /// The printed token of the `ordinal`-th value, e.g. `-0.` or `1.23911839e-11`.
+  public func text(ofToken ordinal: Int) -> String {
+    let span = spans[ordinal]
+    let lower = Int(span.offset)
+    return String(decoding: source[lower..<(lower + Int(span.length))], as: UTF8.self)
+  }
+
+  /// Where the `ordinal`-th token starts.
+  public func position(ofToken ordinal: Int) -> TextPosition {
+    let span = spans[ordinal]
+    return TextPosition(
+      offset: start.offset + Int(span.offset), line: start.line + Int(span.lineDelta),
+      column: Int(span.column))
+  }
+
+  /// Whether the `ordinal`-th token is printed exactly as `other`'s `otherOrdinal`-th, byte
+  /// for byte, without making strings.
+  public func hasSameText(_ ordinal: Int, as other: ArrayLiteral, _ otherOrdinal: Int) -> Bool {
+    let mine = spans[ordinal]
+    let theirs = other.spans[otherOrdinal]
+    guard mine.length == theirs.length else { return false }
+    let count = Int(mine.length)
+    return source.withUnsafeBufferPointer { a in
+      other.source.withUnsafeBufferPointer { b in
+        guard let a = a.baseAddress, let b = b.baseAddress else { return count == 0 }
+        return memcmp(a + Int(mine.offset), b + Int(theirs.offset), count) == 0
+      }
+    }
+  }
+
+  /// The literal with every byte offset moved by `delta` (lines and columns unchanged): for a
+  /// literal read from a window of a larger text that starts `delta` bytes into it.
+  package func offsetsShifted(by delta: Int) -> ArrayLiteral {
+    var copy = self
+    copy.start.offset += delta
+    copy.end.offset += delta
+    return copy
+  }
 
   /// Whether NumPy summarised the array with `...`.
   public var isSummarized: Bool { !summarizedAxes.isEmpty }
@@ -106,7 +168,7 @@ public struct ArrayLiteral: Equatable, Sendable {
   public var tokens: [Token] {
     values.indices.map { ordinal in
       Token(
-        text: texts[ordinal], value: values[ordinal], position: positions[ordinal],
+        text: text(ofToken: ordinal), value: values[ordinal], position: position(ofToken: ordinal),
         index: index(ofToken: ordinal))
     }
   }

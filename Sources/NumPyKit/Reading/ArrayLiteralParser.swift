@@ -76,8 +76,10 @@ private struct Scanner {
   var counters: [Int] = []  // item counter of each open list
   var afterEllipsis: [Bool] = []
   var values: [Double] = []
-  var texts: [String] = []
-  var positions: [TextPosition] = []
+  var spans: [ArrayLiteral.TokenSpan] = []
+  /// The offset and line of the literal's start (token spans count from there).
+  var literalOffset = 0
+  var literalLine = 1
   var sawFloat = false
   var sawBool = false
   var sawNonBool = false
@@ -117,24 +119,57 @@ private struct Scanner {
   mutating func skipWhitespace() {
     while index < bytes.count {
       let byte = bytes[index]
-      if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-        advance()
+      if byte == 0x20 || byte == 0x09 || byte == 0x0D {
+        column += 1
+      } else if byte == 0x0A {
+        line += 1
+        column = 1
       } else {
         break
       }
+      index += 1
     }
   }
 
   /// Skips whitespace and the commas of `repr`.
-  mutating func skipSeparators() {
+  @inline(__always) mutating func skipSeparators() {
     while index < bytes.count {
       let byte = bytes[index]
-      if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x2C {
-        advance()
+      if byte == 0x20 || byte == 0x2C || byte == 0x09 || byte == 0x0D {
+        column += 1
+      } else if byte == 0x0A {
+        line += 1
+        column = 1
       } else {
         break
       }
+      index += 1
     }
+  }
+
+  /// Records the token that starts at `tokenStart` and ends at the scanner's index.
+  @inline(__always) mutating func appendSpan(_ tokenStart: TextPosition) {
+    spans.append(
+      ArrayLiteral.TokenSpan(
+        offset: UInt32(truncatingIfNeeded: tokenStart.offset - literalOffset),
+        length: UInt32(truncatingIfNeeded: index - tokenStart.offset),
+        lineDelta: UInt32(truncatingIfNeeded: tokenStart.line - literalLine),
+        column: UInt32(truncatingIfNeeded: tokenStart.column)))
+  }
+
+  /// Moves past the bytes of one token (up to the next delimiter), counting columns.
+  @inline(__always) mutating func skipToken() {
+    let count = bytes.count
+    var end = index
+    var continuation = 0
+    while end < count {
+      let byte = bytes[end]
+      if isDelimiter(byte) { break }
+      continuation &+= byte & 0xC0 == 0x80 ? 1 : 0
+      end += 1
+    }
+    column += end - index - continuation
+    index = end
   }
 
   mutating func expect(_ word: String) -> Bool {
@@ -147,6 +182,8 @@ private struct Scanner {
 
   mutating func readLiteral(allowPartial: Bool) throws(ReadingError) -> ArrayLiteral {
     let start = position
+    literalOffset = start.offset
+    literalLine = start.line
     var form = ArrayLiteral.Form.str
     var fullShape: [Int]? = nil
     if expect("array(") {
@@ -235,7 +272,7 @@ private struct Scanner {
 
   mutating func readScalar(start: TextPosition) throws(ReadingError) -> ArrayLiteral {
     let tokenStart = index
-    while index < bytes.count, !isDelimiter(bytes[index]) { advance() }
+    skipToken()
     guard index > tokenStart else {
       throw ReadingError("expected an array or a number, found '\(peekCharacter())'", at: start)
     }
@@ -253,8 +290,7 @@ private struct Scanner {
       throw ReadingError("malformed number '\(text)'", at: start)
     }
     values.append(value)
-    texts.append(text)
-    positions.append(start)
+    appendSpan(start)
     return finish(form: .scalar, start: start, partial: false, full: nil)
   }
 
@@ -265,8 +301,9 @@ private struct Scanner {
   }
 
   @inline(__always) func isDelimiter(_ byte: UInt8) -> Bool {
-    byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x2C || byte == 0x5D
-      || byte == 0x5B || byte == 0x29
+    // Space, newline, tab, CR, ',' and ')' as bits of one mask; then '[' and ']'.
+    let low: UInt64 = 1 << 0x20 | 1 << 0x0A | 1 << 0x09 | 1 << 0x0D | 1 << 0x2C | 1 << 0x29
+    return byte < 64 ? low >> UInt64(byte) & 1 != 0 : byte == 0x5B || byte == 0x5D
   }
 
   /// Reads `[ ... ]` at `depth`; the scanner stands on '['.
@@ -340,14 +377,13 @@ private struct Scanner {
       holdsLists = false
       leafDepth = depth
       let tokenStart = position
-      while index < bytes.count, !isDelimiter(bytes[index]) { advance() }
+      skipToken()
       if atEnd && allowPartial {
         // The last token may have been cut: leave it out.
         hitEnd = true
         return
       }
       let range = tokenStart.offset..<index
-      let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
       let value: Double
       if let number = DecimalNumber.parse(bytes, range) {
         value = number
@@ -360,13 +396,16 @@ private struct Scanner {
             break
           }
         }
-      } else if text == "True" || text == "False" {
-        value = text == "True" ? 1 : 0
-        sawBool = true
-      } else if text.isEmpty {
-        throw ReadingError("unexpected '\(peekCharacter())' in an array", at: tokenStart)
       } else {
-        throw ReadingError("malformed number '\(text)'", at: tokenStart)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        if text == "True" || text == "False" {
+          value = text == "True" ? 1 : 0
+          sawBool = true
+        } else if text.isEmpty {
+          throw ReadingError("unexpected '\(peekCharacter())' in an array", at: tokenStart)
+        } else {
+          throw ReadingError("malformed number '\(text)'", at: tokenStart)
+        }
       }
       guard values.count < limit else {
         throw ReadingError(
@@ -374,8 +413,7 @@ private struct Scanner {
           at: tokenStart)
       }
       values.append(value)
-      texts.append(text)
-      positions.append(tokenStart)
+      appendSpan(tokenStart)
       counters[depth] += 1
     }
     // The list is complete: check it against its siblings.
@@ -398,9 +436,10 @@ private struct Scanner {
   func finish(form: ArrayLiteral.Form, start: TextPosition, partial: Bool, full: [Int]?)
     -> ArrayLiteral
   {
+    let source = Array(UnsafeBufferPointer(rebasing: bytes[start.offset..<index]))
     var result = ArrayLiteral(
       form: form, dtype: .float64, shape: [], isShapeComplete: !partial, summarizedAxes: [],
-      values: values, texts: texts, positions: positions, start: start, end: position,
+      values: values, source: source, spans: spans, start: start, end: position,
       isPartial: partial, shownShape: [], ellipsisAt: [])
     if sawBool && !sawNonBool {
       result.dtype = .bool

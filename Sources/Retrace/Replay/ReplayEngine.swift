@@ -36,6 +36,9 @@ public struct Replay: Sendable {
   public var losses: [Double]
   /// The arrays at the end (parameters, last gradients, last activations).
   public var final: [String: NDArray]
+  /// Each epoch's arrays right after the backward pass (parameters before the update, the
+  /// gradients, the activations), when the engine was asked to keep them.
+  public var epochStates: [[String: NDArray]] = []
 }
 
 /// Replays an `Experiment` on `NDArray` with NumPy's semantics: forward, loss, backward and the
@@ -60,6 +63,8 @@ public struct ReplayEngine: Sendable {
   public var epochs: Int?
   /// Whether to build `output` (the verification needs only values).
   public var rendersOutput: Bool
+  /// Whether to keep every epoch's arrays (`Replay.epochStates`) for the gradient audit.
+  public var capturesEpochs = false
 
   /// Makes an engine.
   public init(
@@ -93,7 +98,8 @@ public struct ReplayEngine: Sendable {
     var state = State(engine: self)
     try state.run(experiment.steps, epoch: nil, topLevel: true)
     return Replay(
-      values: state.values, output: state.output, losses: state.losses, final: state.arrays)
+      values: state.values, output: state.output, losses: state.losses, final: state.arrays,
+      epochStates: state.epochStates)
   }
 
   struct State {
@@ -106,6 +112,7 @@ public struct ReplayEngine: Sendable {
     var values: [ReplayedValue] = []
     var output = ""
     var losses: [Double] = []
+    var epochStates: [[String: NDArray]] = []
 
     init(engine: ReplayEngine) { self.engine = engine }
 
@@ -218,6 +225,7 @@ public struct ReplayEngine: Sendable {
         arrays["W2_grad"] = w2Grad
         arrays["B1_grad"] = b1Grad
         arrays["W1_grad"] = w1Grad
+        if engine.capturesEpochs { epochStates.append(arrays) }
       case .update:
         let lr = numbers["lr"] ?? integers["lr"].map(Double.init) ?? 0
         for (parameter, gradient) in [

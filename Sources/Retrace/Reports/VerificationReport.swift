@@ -25,6 +25,19 @@ public enum VerificationReport {
     }
   }
 
+  /// The report of a verification with its findings (what `retrace verify` prints).
+  public static func render(_ e: Explanation, as format: Format, colour: Bool = false) -> String {
+    switch format {
+    case .text:
+      var out = text(e.verification, attribution: e)
+      out += ExplanationReport.findingsText(e, colour: colour, details: false)
+      return out
+    case .json: return json(e.verification, findings: e)
+    case .junit: return junit(e.verification, findings: e)
+    case .markdown: return ExplanationReport.markdown(e)
+    }
+  }
+
   /// `file:line:column` of a value (an `.ipynb` value names its cell's output).
   static func place(_ verification: Verification, _ record: TraceRecord, _ position: TextPosition)
     -> String
@@ -59,13 +72,15 @@ public enum VerificationReport {
       + "what the code prints after it was not in the output"
   }
 
-  /// The text report.
-  public static func text(_ v: Verification) -> String {
+  /// The text report; with an explanation, each mismatch names the finding that explains it.
+  public static func text(_ v: Verification, attribution e: Explanation? = nil) -> String {
     var out = "\(v.notebook): \(v.verdict) (\(v.model.rawValue) code, \(v.form.rawValue))\n"
     out += summaryLine(v) + "\n"
     if let line = truncationLine(v) { out += line + "\n" }
     for note in v.trace.notes { out += "note: \(note)\n" }
-    for check in v.records {
+    var listed = 0
+    var omitted = 0
+    for (recordIndex, check) in v.records.enumerated() {
       let record = check.record
       if let problem = check.problem {
         out +=
@@ -73,21 +88,34 @@ public enum VerificationReport {
           + "\(problem) at \(place(v, record, record.position))\n"
         continue
       }
-      for value in check.mismatches {
+      let room = e == nil ? Int.max : max(0, 40 - listed)
+      let shown = check.mismatches.prefix(room)
+      listed += shown.count
+      for value in shown {
+        var cause = ""
+        if let e {
+          let reference = Explanation.ValueReference(record: recordIndex, ordinal: value.ordinal)
+          cause = e.attribution[reference].map { " [\($0.rawValue)]" } ?? " [unexplained]"
+        }
         out +=
           "mismatch: print \(record.print), \(epochText(record.epoch)), "
           + "\(record.label)\(subscriptText(value.index)): printed \(value.printed), replayed "
           + "\(value.replayed ?? "-") (\(units(value.lastDigitUnits)) last-digit units) at "
-          + "\(place(v, record, value.position))\n"
+          + "\(place(v, record, value.position))\(cause)\n"
       }
+      omitted += check.mismatches.count - shown.count
+    }
+    if omitted > 0 {
+      out += "…and \(omitted) more mismatches (all of them: --format json)\n"
     }
     return out
   }
 
-  /// The JSON report.
-  public static func json(_ v: Verification) -> String {
+  /// The JSON report; with an explanation, `findings` lists them and each mismatch names its
+  /// finding (`explained_by`).
+  public static func json(_ v: Verification, findings e: Explanation? = nil) -> String {
     var mismatches: [String] = []
-    for check in v.records {
+    for (recordIndex, check) in v.records.enumerated() {
       let record = check.record
       for value in check.values where value.verdict == .mismatch {
         var pairs: [(String, String)] = [
@@ -104,6 +132,11 @@ public enum VerificationReport {
           ("column", "\(value.position.column)"),
         ]
         if let problem = check.problem { pairs.append(("problem", JSONWriter.string(problem))) }
+        if let e {
+          let reference = Explanation.ValueReference(record: recordIndex, ordinal: value.ordinal)
+          pairs.append(
+            ("explained_by", e.attribution[reference].map { JSONWriter.string($0.rawValue) } ?? "null"))
+        }
         if record.isCellRelative { pairs.append(("cell", JSONWriter.string(record.cell))) }
         mismatches.append("    " + JSONWriter.object(pairs))
       }
@@ -131,7 +164,14 @@ public enum VerificationReport {
       lines.append(mismatches.joined(separator: ",\n"))
       lines.append("  ],")
     }
-    lines.append("  \"findings\": []")
+    if let e, !e.findings.isEmpty {
+      lines.append("  \"findings\": [")
+      lines.append(e.findings.map { "    " + $0.json }.joined(separator: ",\n"))
+      lines.append("  ],")
+    } else {
+      lines.append("  \"findings\": [],")
+    }
+    lines.append("  \"unexplained\": \(e?.unexplained ?? v.mismatched)")
     lines.append("}")
     return lines.joined(separator: "\n") + "\n"
   }
@@ -157,7 +197,7 @@ public enum VerificationReport {
   }
 
   /// JUnit XML: one test case per printed record; failures carry the mismatches.
-  public static func junit(_ v: Verification) -> String {
+  public static func junit(_ v: Verification, findings e: Explanation? = nil) -> String {
     let failures = v.records.filter { $0.problem != nil || !$0.mismatches.isEmpty }.count
     var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     out +=
@@ -186,8 +226,11 @@ public enum VerificationReport {
         out += "    </testcase>\n"
       }
     }
-    if let line = truncationLine(v) {
-      out += "    <system-out>\(xml(line))</system-out>\n"
+    var notes: [String] = []
+    if let line = truncationLine(v) { notes.append(line) }
+    for finding in e?.findings ?? [] { notes.append("[\(finding.kind.rawValue)] \(finding.summary)") }
+    if !notes.isEmpty {
+      out += "    <system-out>\(xml(notes.joined(separator: "\n")))</system-out>\n"
     }
     out += "  </testsuite>\n</testsuites>\n"
     return out

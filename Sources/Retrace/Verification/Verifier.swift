@@ -72,10 +72,10 @@ public enum Verifier {
       let values = literal.values.indices.map { ordinal in
         ValueCheck(
           ordinal: ordinal, index: literal.index(ofToken: ordinal),
-          flatIndex: literal.flatIndex(ofToken: ordinal), printed: literal.texts[ordinal],
+          flatIndex: literal.flatIndex(ofToken: ordinal), printed: literal.text(ofToken: ordinal),
           replayed: nil, printedValue: literal.values[ordinal], replayedValue: nil,
           verdict: .mismatch, absoluteDifference: nil, lastDigitUnits: nil, noiseBand: nil,
-          position: literal.positions[ordinal])
+          position: literal.position(ofToken: ordinal))
       }
       return RecordCheck(record: record, replayedShape: shape, problem: problem, values: values)
     }
@@ -112,8 +112,8 @@ public enum Verifier {
     var values: [ValueCheck] = []
     values.reserveCapacity(literal.count)
     for ordinal in 0..<literal.count {
-      let printedToken = literal.texts[ordinal]
-      let replayedToken = printedBack.texts[ordinal]
+      let printedToken = literal.text(ofToken: ordinal)
+      let replayedToken = printedBack.text(ofToken: ordinal)
       let index = printedBack.index(ofToken: ordinal).enumerated().map { axis, i in
         i < 0 && axis < array.shape.count ? array.shape[axis] + i : i
       }
@@ -128,7 +128,7 @@ public enum Verifier {
         ordinal: ordinal, index: index, flatIndex: flat, printed: printedToken,
         replayed: replayedToken, printedValue: printedValue, replayedValue: exactValue,
         verdict: .exact, absoluteDifference: nil, lastDigitUnits: nil, noiseBand: nil,
-        position: literal.positions[ordinal])
+        position: literal.position(ofToken: ordinal))
       var low = exactValue
       var high = exactValue
       for other in band {
