@@ -120,7 +120,7 @@ public enum HTMLReport {
     let columns = array.shape.count > 1 ? array.shape[1] : array.count
     let cell = 64
     let top = 28
-    let width = columns * cell + 40
+    let width = max(columns * cell + 40, title.count * 8 + 10)
     let height = rows * cell + top + 10
     let largest = array.scalars.map { abs($0) }.filter(\.isFinite).max() ?? 0
     var svg =
