@@ -85,10 +85,9 @@ public enum Explainer {
       }
     }
     if var finding = printOptions(verification, experiment: experiment) {
-      let explained = mismatched.filter { reference in
-        printOptionsExplain(verification, reference)
-      }
-      finding.explainedMismatches = attribute(explained, to: .printOptions)
+      // The finding holds only when every printed token is the replayed value printed with
+      // the other options, so it explains every difference left.
+      finding.explainedMismatches = attribute(mismatched, to: .printOptions)
       findings.append(finding)
     }
     if !remaining.isEmpty {
@@ -394,10 +393,6 @@ public enum Explainer {
           ("floatmode", .text(codeOptions.floatMode.rawValue)),
         ])),
       ])
-  }
-
-  static func printOptionsExplain(_ v: Verification, _ reference: Explanation.ValueReference) -> Bool {
-    true
   }
 
   // MARK: - isolated-value and divergence
