@@ -8,7 +8,7 @@
 /// its values, the exact printed token of each, and where each token stands.
 ///
 /// Stored column-wise so that reading allocates nothing per value: the values, one copy of the
-/// literal's bytes, and a 16-byte span per token (where it starts, its length, line and column).
+/// literal's bytes, where each token starts in them (4 bytes per value) and where each line does.
 /// `texts`, `positions` and `tokens` assemble their arrays on demand; in a loop over tokens use
 /// `text(ofToken:)`, `position(ofToken:)` and `hasSameText(_:as:_:)`, which cost O(1).
 public struct ArrayLiteral: Equatable, Sendable {
@@ -51,8 +51,12 @@ public struct ArrayLiteral: Equatable, Sendable {
   public var values: [Double]
   /// The bytes of the literal as read, from `start` to `end`.
   var source: [UInt8]
-  /// Per token: where it stands in `source` and in the text.
-  var spans: [TokenSpan]
+  /// Per token: where it starts in `source`.
+  var tokenStarts: [UInt32]
+  /// Where each line after the first starts in `source`.
+  var lineStarts: [UInt32]
+  /// Whether `source` is all ASCII (columns are then byte distances).
+  var isASCII: Bool
   /// Where the literal starts (its first `[` or `array(`).
   public var start: TextPosition
   /// The byte offset just past the literal.
@@ -67,47 +71,61 @@ public struct ArrayLiteral: Equatable, Sendable {
   /// Per axis, where `...` stood among the shown entries, if it did.
   var ellipsisAt: [Int?]
 
-  /// One token's place: its byte range in `source`, its line (counted from `start`'s line) and
-  /// its column.
-  struct TokenSpan: Equatable, Sendable {
-    var offset: UInt32
-    var length: UInt32
-    var lineDelta: UInt32
-    var column: UInt32
+  /// Whether `byte` ends a token: space, newline, tab, CR, ',', ')', '[' or ']'.
+  @inline(__always) static func isDelimiter(_ byte: UInt8) -> Bool {
+    let low: UInt64 = 1 << 0x20 | 1 << 0x0A | 1 << 0x09 | 1 << 0x0D | 1 << 0x2C | 1 << 0x29
+    return byte < 64 ? low >> UInt64(byte) & 1 != 0 : byte == 0x5B || byte == 0x5D
+  }
+
+  /// The byte range of the `ordinal`-th token in `source`.
+  @inline(__always) func tokenRange(_ ordinal: Int) -> Range<Int> {
+    let lower = Int(tokenStarts[ordinal])
+    var upper = lower
+    while upper < source.count, !Self.isDelimiter(source[upper]) { upper += 1 }
+    return lower..<upper
   }
 
   /// The printed token of each value (an array made on each call: see `text(ofToken:)`).
-  public var texts: [String] { spans.indices.map(text(ofToken:)) }
+  public var texts: [String] { tokenStarts.indices.map(text(ofToken:)) }
 
   /// Where each token starts (an array made on each call: see `position(ofToken:)`).
-  public var positions: [TextPosition] { spans.indices.map(position(ofToken:)) }
+  public var positions: [TextPosition] { tokenStarts.indices.map(position(ofToken:)) }
 
   /// The printed token of the `ordinal`-th value, e.g. `-0.` or `1.23911839e-11`.
   public func text(ofToken ordinal: Int) -> String {
-    let span = spans[ordinal]
-    let lower = Int(span.offset)
-    return String(decoding: source[lower..<(lower + Int(span.length))], as: UTF8.self)
+    String(decoding: source[tokenRange(ordinal)], as: UTF8.self)
   }
 
   /// Where the `ordinal`-th token starts.
   public func position(ofToken ordinal: Int) -> TextPosition {
-    let span = spans[ordinal]
-    return TextPosition(
-      offset: start.offset + Int(span.offset), line: start.line + Int(span.lineDelta),
-      column: Int(span.column))
+    let offset = Int(tokenStarts[ordinal])
+    // The number of lines that start at or before the token (binary search).
+    var low = 0
+    var high = lineStarts.count
+    while low < high {
+      let middle = (low + high) / 2
+      if Int(lineStarts[middle]) <= offset { low = middle + 1 } else { high = middle }
+    }
+    let lineStart = low == 0 ? 0 : Int(lineStarts[low - 1])
+    var column = low == 0 ? start.column : 1
+    if isASCII {
+      column += offset - lineStart
+    } else {
+      for index in lineStart..<offset where source[index] & 0xC0 != 0x80 { column += 1 }
+    }
+    return TextPosition(offset: start.offset + offset, line: start.line + low, column: column)
   }
 
   /// Whether the `ordinal`-th token is printed exactly as `other`'s `otherOrdinal`-th, byte
   /// for byte, without making strings.
   public func hasSameText(_ ordinal: Int, as other: ArrayLiteral, _ otherOrdinal: Int) -> Bool {
-    let mine = spans[ordinal]
-    let theirs = other.spans[otherOrdinal]
-    guard mine.length == theirs.length else { return false }
-    let count = Int(mine.length)
+    let mine = tokenRange(ordinal)
+    let theirs = other.tokenRange(otherOrdinal)
+    guard mine.count == theirs.count else { return false }
     return source.withUnsafeBufferPointer { a in
       other.source.withUnsafeBufferPointer { b in
-        guard let a = a.baseAddress, let b = b.baseAddress else { return count == 0 }
-        return memcmp(a + Int(mine.offset), b + Int(theirs.offset), count) == 0
+        guard let a = a.baseAddress, let b = b.baseAddress else { return mine.isEmpty }
+        return memcmp(a + mine.lowerBound, b + theirs.lowerBound, mine.count) == 0
       }
     }
   }

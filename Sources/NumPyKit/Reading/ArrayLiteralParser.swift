@@ -64,22 +64,30 @@ private struct Scanner {
   let bytes: UnsafeBufferPointer<UInt8>
   var index: Int
   var line: Int
-  var lineStartColumnAdjust: Int
-  var column: Int
+  /// The index of the current line's first byte (of the origin, on the origin's line).
+  var lineStart: Int
+  /// The column at `lineStart`.
+  var lineStartColumn: Int
+  /// A place on the current line whose column is known, to count on from.
+  var markIndex: Int
+  var markColumn: Int
   let limit: Int
 
   // Shape bookkeeping, by depth (0 = outermost list).
   var shown: [Int?] = []  // items shown in every list at this depth (first complete list)
   var ellipsisAt: [Int?] = []  // where '...' stood in lists at this depth
-  var firstListAt: [TextPosition] = []
+  var firstListAt: [TextPosition] = []  // where the first list at this depth opened
   var leafDepth: Int? = nil  // depth of the lists that hold numbers
   var counters: [Int] = []  // item counter of each open list
   var afterEllipsis: [Bool] = []
   var values: [Double] = []
-  var spans: [ArrayLiteral.TokenSpan] = []
-  /// The offset and line of the literal's start (token spans count from there).
+  /// Where each token starts, from `literalOffset`.
+  var tokenStarts: [UInt32] = []
+  /// Where each line inside the literal starts, from `literalOffset`.
+  var lineStarts: [UInt32] = []
+  var isASCII = true
+  /// The offset of the literal's start (token and line starts count from there).
   var literalOffset = 0
-  var literalLine = 1
   var sawFloat = false
   var sawBool = false
   var sawNonBool = false
@@ -89,42 +97,64 @@ private struct Scanner {
     self.bytes = bytes
     self.index = position.offset
     self.line = position.line
-    self.column = position.column
-    self.lineStartColumnAdjust = 0
+    self.lineStart = position.offset
+    self.lineStartColumn = position.column
+    self.markIndex = position.offset
+    self.markColumn = position.column
     self.limit = limit
   }
 
   var atEnd: Bool { index >= bytes.count }
-  var position: TextPosition { TextPosition(offset: index, line: line, column: column) }
+
+  /// Where the scanner stands. Columns are counted from the last place asked for on the same
+  /// line, so asking as the scan goes costs O(1) amortised.
+  var position: TextPosition {
+    mutating get {
+      if markIndex < lineStart || markIndex > index {
+        markIndex = lineStart
+        markColumn = lineStartColumn
+      }
+      var column = markColumn
+      var cursor = markIndex
+      while cursor < index {
+        if bytes[cursor] & 0xC0 != 0x80 { column += 1 }
+        cursor += 1
+      }
+      markIndex = index
+      markColumn = column
+      return TextPosition(offset: index, line: line, column: column)
+    }
+  }
+
+  /// Notes the newline at `newline`: a line starts after it.
+  @inline(__always) mutating func newLine(after newline: Int) {
+    line += 1
+    lineStart = newline + 1
+    lineStartColumn = 1
+    lineStarts.append(UInt32(truncatingIfNeeded: newline + 1 - literalOffset))
+  }
 
   func peekCharacter() -> String {
     var end = index + 1
     while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
-    return String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<min(end, bytes.count)]),
+    return String(
+      decoding: UnsafeBufferPointer(rebasing: bytes[index..<min(end, bytes.count)]),
       as: UTF8.self)
   }
 
   @inline(__always) mutating func advance() {
     let byte = bytes[index]
+    if byte == 0x0A { newLine(after: index) } else if byte >= 0x80 { isASCII = false }
     index += 1
-    if byte == 0x0A {
-      line += 1
-      column = 1
-    } else if byte & 0xC0 != 0x80 {
-      column += 1
-    }
   }
 
   /// Skips ASCII spaces, tabs, carriage returns and newlines.
   mutating func skipWhitespace() {
     while index < bytes.count {
       let byte = bytes[index]
-      if byte == 0x20 || byte == 0x09 || byte == 0x0D {
-        column += 1
-      } else if byte == 0x0A {
-        line += 1
-        column = 1
-      } else {
+      if byte == 0x0A {
+        newLine(after: index)
+      } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
         break
       }
       index += 1
@@ -135,40 +165,32 @@ private struct Scanner {
   @inline(__always) mutating func skipSeparators() {
     while index < bytes.count {
       let byte = bytes[index]
-      if byte == 0x20 || byte == 0x2C || byte == 0x09 || byte == 0x0D {
-        column += 1
+      if byte == 0x20 || byte == 0x2C {
+        index += 1
       } else if byte == 0x0A {
-        line += 1
-        column = 1
+        newLine(after: index)
+        index += 1
+      } else if byte == 0x09 || byte == 0x0D {
+        index += 1
       } else {
         break
       }
-      index += 1
     }
   }
 
-  /// Records the token that starts at `tokenStart` and ends at the scanner's index.
-  @inline(__always) mutating func appendSpan(_ tokenStart: TextPosition) {
-    spans.append(
-      ArrayLiteral.TokenSpan(
-        offset: UInt32(truncatingIfNeeded: tokenStart.offset - literalOffset),
-        length: UInt32(truncatingIfNeeded: index - tokenStart.offset),
-        lineDelta: UInt32(truncatingIfNeeded: tokenStart.line - literalLine),
-        column: UInt32(truncatingIfNeeded: tokenStart.column)))
-  }
-
-  /// Moves past the bytes of one token (up to the next delimiter), counting columns.
+  /// Moves past the bytes of one token, up to the next delimiter. A token with a byte past
+  /// ASCII is malformed; the flag keeps the columns of the error right.
   @inline(__always) mutating func skipToken() {
     let count = bytes.count
     var end = index
-    var continuation = 0
+    var high: UInt8 = 0
     while end < count {
       let byte = bytes[end]
-      if isDelimiter(byte) { break }
-      continuation &+= byte & 0xC0 == 0x80 ? 1 : 0
+      if ArrayLiteral.isDelimiter(byte) { break }
+      high |= byte
       end += 1
     }
-    column += end - index - continuation
+    if high >= 0x80 { isASCII = false }
     index = end
   }
 
@@ -181,9 +203,9 @@ private struct Scanner {
   }
 
   mutating func readLiteral(allowPartial: Bool) throws(ReadingError) -> ArrayLiteral {
+    literalOffset = index
+    lineStarts.removeAll()
     let start = position
-    literalOffset = start.offset
-    literalLine = start.line
     var form = ArrayLiteral.Form.str
     var fullShape: [Int]? = nil
     if expect("array(") {
@@ -204,7 +226,9 @@ private struct Scanner {
       while true {
         skipWhitespace()
         if atEnd {
-          if allowPartial { return finish(form: form, start: start, partial: true, full: fullShape) }
+          if allowPartial {
+            return finish(form: form, start: start, partial: true, full: fullShape)
+          }
           throw ReadingError(
             "expected ')' to close 'array(' opened at \(start), found the end of the text",
             at: position)
@@ -245,7 +269,8 @@ private struct Scanner {
           hitEnd = true
           return result
         }
-        throw ReadingError("expected ')' to close 'shape=(', found the end of the text",
+        throw ReadingError(
+          "expected ')' to close 'shape=(', found the end of the text",
           at: position)
       }
       let byte = bytes[index]
@@ -258,7 +283,8 @@ private struct Scanner {
         continue
       }
       guard byte &- 48 < 10 else {
-        throw ReadingError("expected a number in 'shape=(', found '\(peekCharacter())'",
+        throw ReadingError(
+          "expected a number in 'shape=(', found '\(peekCharacter())'",
           at: position)
       }
       var value = 0
@@ -290,7 +316,7 @@ private struct Scanner {
       throw ReadingError("malformed number '\(text)'", at: start)
     }
     values.append(value)
-    appendSpan(start)
+    tokenStarts.append(UInt32(truncatingIfNeeded: tokenStart - literalOffset))
     return finish(form: .scalar, start: start, partial: false, full: nil)
   }
 
@@ -298,12 +324,6 @@ private struct Scanner {
   @inline(__always) func isNumberStart(_ byte: UInt8) -> Bool {
     byte &- 48 < 10 || byte == 0x2D || byte == 0x2B || byte == 0x2E || byte == 0x6E
       || byte == 0x69 || byte == 0x54 || byte == 0x46
-  }
-
-  @inline(__always) func isDelimiter(_ byte: UInt8) -> Bool {
-    // Space, newline, tab, CR, ',' and ')' as bits of one mask; then '[' and ']'.
-    let low: UInt64 = 1 << 0x20 | 1 << 0x0A | 1 << 0x09 | 1 << 0x0D | 1 << 0x2C | 1 << 0x29
-    return byte < 64 ? low >> UInt64(byte) & 1 != 0 : byte == 0x5B || byte == 0x5D
   }
 
   /// Reads `[ ... ]` at `depth`; the scanner stands on '['.
@@ -376,20 +396,42 @@ private struct Scanner {
       }
       holdsLists = false
       leafDepth = depth
-      let tokenStart = position
+      let tokenStart = index
+      if let (value, end, isFloat) = DecimalNumber.scan(bytes, from: index) {
+        // The common case, read in one pass.
+        if end == bytes.count && allowPartial {
+          // The last token may have been cut: leave it out.
+          index = end
+          hitEnd = true
+          return
+        }
+        guard values.count < limit else {
+          throw ReadingError(
+            "an array holds more than \(limit) values, the most one printed array may hold",
+            at: position)
+        }
+        index = end
+        values.append(value)
+        tokenStarts.append(UInt32(truncatingIfNeeded: tokenStart - literalOffset))
+        sawNonBool = true
+        if isFloat { sawFloat = true }
+        counters[depth] += 1
+        continue
+      }
       skipToken()
       if atEnd && allowPartial {
         // The last token may have been cut: leave it out.
         hitEnd = true
         return
       }
-      let range = tokenStart.offset..<index
+      let range = tokenStart..<index
       let value: Double
       if let number = DecimalNumber.parse(bytes, range) {
         value = number
         sawNonBool = true
         if !sawFloat {
-          for offset in range where bytes[offset] == 0x2E || bytes[offset] == 0x65
+          for offset in range
+          where bytes[offset] == 0x2E || bytes[offset] == 0x65
             || bytes[offset] == 0x6E
           {
             sawFloat = true
@@ -402,18 +444,20 @@ private struct Scanner {
           value = text == "True" ? 1 : 0
           sawBool = true
         } else if text.isEmpty {
-          throw ReadingError("unexpected '\(peekCharacter())' in an array", at: tokenStart)
+          throw ReadingError("unexpected '\(peekCharacter())' in an array", at: position)
         } else {
-          throw ReadingError("malformed number '\(text)'", at: tokenStart)
+          index = tokenStart
+          throw ReadingError("malformed number '\(text)'", at: position)
         }
       }
       guard values.count < limit else {
+        index = tokenStart
         throw ReadingError(
           "an array holds more than \(limit) values, the most one printed array may hold",
-          at: tokenStart)
+          at: position)
       }
       values.append(value)
-      appendSpan(tokenStart)
+      tokenStarts.append(UInt32(truncatingIfNeeded: tokenStart - literalOffset))
       counters[depth] += 1
     }
     // The list is complete: check it against its siblings.
@@ -433,14 +477,15 @@ private struct Scanner {
     afterEllipsis.removeLast()
   }
 
-  func finish(form: ArrayLiteral.Form, start: TextPosition, partial: Bool, full: [Int]?)
+  mutating func finish(form: ArrayLiteral.Form, start: TextPosition, partial: Bool, full: [Int]?)
     -> ArrayLiteral
   {
     let source = Array(UnsafeBufferPointer(rebasing: bytes[start.offset..<index]))
     var result = ArrayLiteral(
       form: form, dtype: .float64, shape: [], isShapeComplete: !partial, summarizedAxes: [],
-      values: values, source: source, spans: spans, start: start, end: position,
-      isPartial: partial, shownShape: [], ellipsisAt: [])
+      values: values, source: source, tokenStarts: tokenStarts, lineStarts: lineStarts,
+      isASCII: isASCII, start: start, end: position, isPartial: partial, shownShape: [],
+      ellipsisAt: [])
     if sawBool && !sawNonBool {
       result.dtype = .bool
     } else if !sawFloat {
