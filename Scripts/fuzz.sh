@@ -20,7 +20,8 @@ command -v swiftc >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 out=.build-fuzz/$target
 mods=.build-fuzz/modules
 mkdir -p "$out/corpus" "$out/artifacts" "$mods"
-flags=(-sanitize=fuzzer,address -O -g -parse-as-library -swift-version 6 -wmo -num-threads 0)
+flags=(-sanitize=fuzzer,address -O -g -parse-as-library -swift-version 6 -wmo -num-threads 0
+  -package-name retrace)
 
 # One object per module; the harness is compiled into the module it tests, so it can reach
 # internal API. Rebuilt every run: a full build takes about a minute.
@@ -51,7 +52,8 @@ esac
 
 echo "fuzz: running $target for $seconds s" >&2
 # rss_limit_mb: a reader must not need gigabytes for a small input; timeout: nor seconds.
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
+# The Swift runtime's backtracer would hold a crashing run for a minute; libFuzzer reports.
+SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
   "$out/fuzz" "$out/corpus" "Fuzz/$target/corpus" \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -artifact_prefix="$out/artifacts/" -print_final_stats=1 "$@"

@@ -257,7 +257,40 @@ private struct Scanner {
         }
       }
     }
-    return finish(form: form, start: start, partial: false, full: fullShape)
+    let literal = finish(form: form, start: start, partial: false, full: fullShape)
+    if let fullShape { try checkShape(fullShape, against: literal, opened: start) }
+    return literal
+  }
+
+  /// A `shape=(…)` must fit the values shown: no elements for an empty array; else the same
+  /// rank, equal to the shown extent on an axis without `...` and at least the shown extent on a
+  /// summarised one. A shape that lies would give values indices outside the array; one with
+  /// more elements than an `Int` counts cannot be indexed at all.
+  func checkShape(_ full: [Int], against literal: ArrayLiteral, opened start: TextPosition)
+    throws(ReadingError)
+  {
+    let items = full.map(String.init).joined(separator: ", ")
+    let tuple = full.count == 1 ? "(\(items),)" : "(\(items))"
+    var product = 1
+    for extent in full {
+      let (next, overflow) = product.multipliedReportingOverflow(by: extent)
+      guard !overflow else {
+        throw ReadingError("shape=\(tuple) has more elements than any array can hold", at: start)
+      }
+      product = next
+    }
+    // NumPy writes `array([], shape=(0, 3))`: an array shown empty holds no elements.
+    if literal.values.isEmpty, product == 0 { return }
+    let shown = literal.shownShape
+    var fits = full.count == shown.count
+    for axis in 0..<min(full.count, shown.count) {
+      let summarized = axis < literal.ellipsisAt.count && literal.ellipsisAt[axis] != nil
+      if summarized ? full[axis] < shown[axis] : full[axis] != shown[axis] { fits = false }
+    }
+    guard fits else {
+      throw ReadingError(
+        "shape=\(tuple) does not fit the \(literal.count) values shown in this array", at: start)
+    }
   }
 
   mutating func readShapeTuple(allowPartial: Bool) throws(ReadingError) -> [Int] {
@@ -384,8 +417,11 @@ private struct Scanner {
         advance()
         continue
       }
-      // A value.
-      if holdsLists == true || (leafDepth.map { $0 != depth } ?? false) {
+      // A value: not beside lists, not at another depth than other values, and not above
+      // lists opened deeper (even empty ones: `[[[]], [1]]` is ragged).
+      if holdsLists == true || (leafDepth.map { $0 != depth } ?? false)
+        || shown.count > depth + 1
+      {
         throw ReadingError(
           "ragged nesting: a number where a nested array was expected", at: position)
       }

@@ -1,0 +1,33 @@
+// libFuzzer target: print templates and the trace reader (Scripts/fuzz.sh template N).
+// The input is split at its first NUL byte: before it, code for a cell (its prints become
+// templates); after it, the cell's printed output. Without a NUL, the input is a bare log read
+// against the built-in seed notebook's templates.
+// Compiled into the Retrace module; never part of the package build.
+import Foundation
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+  let bytes = UnsafeBufferPointer(start: data, count: size)
+  let notebook: Notebook
+  if let split = bytes.firstIndex(of: 0) {
+    let code = String(decoding: bytes[..<split], as: UTF8.self)
+    let output = String(decoding: bytes[(split + 1)...], as: UTF8.self)
+    let cell = Notebook.Cell(
+      label: "In [1]", source: .init(text: code, start: .start),
+      output: .init(text: output, start: .start), outputIsCellRelative: true)
+    notebook = Notebook(name: "fuzz.ipynb", form: .ipynb, cells: [cell], log: nil)
+  } else {
+    let text = String(decoding: bytes, as: UTF8.self)
+    notebook = Notebook(
+      name: "fuzz.log", form: .log, cells: [], log: .init(text: text, start: .start))
+  }
+  do {
+    let trace = try TraceReader.read(notebook)
+    for record in trace.records {
+      precondition(record.literal.endOffset <= size)
+    }
+  } catch {
+    precondition(!error.message.isEmpty)
+  }
+  return 0
+}
