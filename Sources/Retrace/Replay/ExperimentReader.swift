@@ -16,6 +16,13 @@ public enum ExperimentReader {
     + "and a main cell of np.random.seed, np.array, np.random.randn, numbers, "
     + "np.set_printoptions, print and one `for … in range(…)` loop"
 
+  /// The most values one `np.random.randn(...)` may draw (as many as one printed array may hold):
+  /// a small notebook must not make the replay allocate gigabytes.
+  public static let maximumDrawCount = 10_000_000
+  /// The most iterations of the loop retrace replays: a small notebook must not make it run for
+  /// hours.
+  public static let maximumEpochs = 1_000_000
+
   /// The function bodies retrace models, whitespace removed, in order; `W1` marks the W1
   /// gradient line, which has two supported forms.
   static let functions: [String: (parameters: String, body: [String])] = [
@@ -88,6 +95,8 @@ public enum ExperimentReader {
     var w1Line: (cell: String, line: Int, text: String) = ("", 0, "")
     var definedFunctions: Set<String> = []
     var sawSeed = false
+    // The integers assigned so far, to bound `range(NAME)` as the replay will see it.
+    var integers: [String: Int] = [:]
     let file = trace.code.first?.file ?? trace.notebook
 
     for cell in trace.code {
@@ -102,10 +111,12 @@ public enum ExperimentReader {
           file: cell.file, line: cell.start.line + statement.firstLine, column: 1 + statement.indent,
           "\(cell.label), line \(line): \(message)")
       }
+      func shown(_ statement: PythonStatement) -> String {
+        let shown = statement.text.split(separator: "\n").first.map(String.init) ?? ""
+        return shown.count > 80 ? String(shown.prefix(77)) + "..." : shown
+      }
       func unsupported(_ statement: PythonStatement) -> RetraceError {
-        var shown = statement.text.split(separator: "\n").first.map(String.init) ?? ""
-        if shown.count > 80 { shown = String(shown.prefix(77)) + "..." }
-        return failure(statement, "`\(shown)` is not something retrace models; \(supported)")
+        failure(statement, "`\(shown(statement))` is not something retrace models; \(supported)")
       }
       while index < statements.count {
         let statement = statements[index]
@@ -181,12 +192,31 @@ public enum ExperimentReader {
           }
           step = .array(name: match["n"] ?? "", value: NDArray(values))
         } else if let match = firstMatch(patterns.draw, normalized) {
-          let dims = (match["d"] ?? "").split(separator: ",").compactMap { Int($0) }
+          var dims: [Int] = []
+          var count = 1
+          for item in (match["d"] ?? "").split(separator: ",") {
+            let (product, overflow) = count.multipliedReportingOverflow(by: Int(item) ?? .max)
+            guard let dim = Int(item), !overflow, product <= maximumDrawCount else {
+              throw failure(
+                statement,
+                "`\(shown(statement))` draws more than \(maximumDrawCount) values, the most "
+                  + "retrace replays in one draw")
+            }
+            dims.append(dim)
+            count = product
+          }
           step = .draw(name: match["n"] ?? "", shape: dims)
         } else if let match = firstMatch(patterns.number, normalized) {
           let text = (match["v"] ?? "").replacingOccurrences(of: "_", with: "")
           guard let value = DecimalNumber.parse(text) else { throw unsupported(statement) }
           let isInteger = !text.contains(".") && !text.lowercased().contains("e")
+          if isInteger {
+            guard let integer = Int(text) else {
+              throw failure(
+                statement, "`\(shown(statement))` is an integer too large for retrace (64 bits)")
+            }
+            integers[match["n"] ?? ""] = integer
+          }
           step = .number(name: match["n"] ?? "", value: value, isInteger: isInteger)
         } else if let match = firstMatch(patterns.options, normalized) {
           do {
@@ -196,7 +226,16 @@ public enum ExperimentReader {
           }
         } else if let match = firstMatch(patterns.loop, normalized), statement.indent == 0 {
           let count = match["c"] ?? ""
-          loopHeader = (match["v"] ?? "", Int(count).map { .literal($0) } ?? .name(count))
+          let isLiteral = count.first?.isNumber ?? false
+          let literal = isLiteral ? Int(count.replacingOccurrences(of: "_", with: "")) : nil
+          let iterations = isLiteral ? literal ?? .max : integers[count] ?? 0
+          guard iterations <= maximumEpochs else {
+            throw failure(
+              statement,
+              "`\(shown(statement))` runs more than \(maximumEpochs) epochs, the most retrace "
+                + "replays")
+          }
+          loopHeader = (match["v"] ?? "", literal.map { .literal($0) } ?? .name(count))
           loopBody = []
           continue
         } else if let call = calls[normalized] {
