@@ -20,7 +20,18 @@ struct ParseCommand: ParsableCommand {
   @Option(help: "text or json.")
   var format: TraceFormat = .text
 
+  @Flag(
+    help: """
+      Read a bare log incrementally in flat memory, writing records as they are read \
+      (automatic for logs over 64 MB).
+      """)
+  var stream = false
+
   func run() throws {
+    if StreamingInput.shouldStream(notebook, forced: stream), let notebook {
+      try StreamingInput.parse(notebook, format: format == .json ? .json : .text)
+      return
+    }
     let trace = try NotebookInput.trace(notebook)
     switch format {
     case .json: print(TraceReport.json(trace), terminator: "")

@@ -26,7 +26,22 @@ struct VerifyCommand: ParsableCommand {
   @Option(help: "Search np.random.seed values from 0 up to (not including) this one.")
   var seedSearch: UInt64 = Explainer.defaultSeedSearchLimit
 
+  @Flag(
+    help: """
+      Read a bare log incrementally in flat memory (automatic for logs over 64 MB): counts \
+      over every value, the first 1,000 mismatches listed, no findings.
+      """)
+  var stream = false
+
   func run() throws {
+    if StreamingInput.shouldStream(notebook, forced: stream), let notebook {
+      let verification = try StreamingInput.verify(
+        notebook, model: corrected ? .corrected : .asWritten)
+      let text = VerificationReport.render(verification, as: format)
+      FileHandle.standardOutput.write(Data(text.utf8))
+      if !verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
+      return
+    }
     let explanation = try NotebookInput.explanation(
       notebook, seedSearch: seedSearch, model: corrected ? .corrected : .asWritten)
     let colour = format == .text && Terminal.colourOnStandardOutput

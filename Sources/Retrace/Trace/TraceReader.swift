@@ -21,18 +21,8 @@ public enum TraceReader {
       truncatedAt: nil, truncatedCell: nil, programs: [], notes: [], code: [])
     switch notebook.form {
     case .log:
-      let seed = NotebookReader.builtInSeed()
-      trace.code = try read(seed).code
-      // A bare log may come from a longer or shorter run than the seed's: its output, not the
-      // seed's `epochs`, decides how many iterations it holds.
-      let programs = try PrintProgram.cellPrograms(of: seed).map(\.program)
-      let steps = programs.flatMap(\.steps).map { step -> PrintProgram.Step in
-        guard case .loop(var loop) = step else { return step }
-        loop.count = nil
-        return .loop(loop)
-      }
-      let combined = PrintProgram(steps: steps)
-      trace.programs = [combined]
+      trace = try logHeader(name: notebook.name)
+      let combined = trace.programs[0]
       guard let log = notebook.log else { return trace }
       var matcher = try Matcher(notebook: notebook.name, program: combined)
       try matcher.run(segment: log, from: 0, cell: "log", cellRelative: false, into: &trace)
@@ -64,8 +54,30 @@ public enum TraceReader {
   }
 }
 
+extension TraceReader {
+  /// The trace of a bare log before any output is read: the built-in seed's code, and its
+  /// prints as one program whose loop runs as long as the log goes on.
+  static func logHeader(name: String) throws(RetraceError) -> Trace {
+    var trace = Trace(
+      notebook: name, form: .log, records: [], isTruncated: false, truncatedAt: nil,
+      truncatedCell: nil, programs: [], notes: [], code: [])
+    let seed = NotebookReader.builtInSeed()
+    trace.code = try read(seed).code
+    // A bare log may come from a longer or shorter run than the seed's: its output, not the
+    // seed's `epochs`, decides how many iterations it holds.
+    let programs = try PrintProgram.cellPrograms(of: seed).map(\.program)
+    let steps = programs.flatMap(\.steps).map { step -> PrintProgram.Step in
+      guard case .loop(var loop) = step else { return step }
+      loop.count = nil
+      return .loop(loop)
+    }
+    trace.programs = [PrintProgram(steps: steps)]
+    return trace
+  }
+}
+
 /// One template compiled to an anchored pattern.
-private struct CompiledTemplate {
+struct CompiledTemplate {
   let template: PrintTemplate
   let pattern: Pattern
   let holeGroups: [Int]
@@ -112,7 +124,7 @@ private struct CompiledTemplate {
   }
 }
 
-private struct Matcher: ~Copyable {
+struct Matcher: ~Copyable {
   let notebook: String
   let program: PrintProgram
   let compiled: [Int: CompiledTemplate]

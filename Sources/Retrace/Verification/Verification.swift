@@ -31,17 +31,25 @@ public struct Verification: Sendable {
   /// The replay that the trace was compared with.
   public var replay: Replay
 
+  /// For a streamed verification (`StreamingVerifier`), whose `records` keep only the first
+  /// records with mismatches: the counts over every record. `nil` otherwise.
+  public var streamedCounts: VerdictCounts? = nil
+
   /// The number of printed values checked.
-  public var checked: Int { records.reduce(0) { $0 + $1.values.count } }
+  public var checked: Int {
+    streamedCounts?.checked ?? records.reduce(0) { $0 + $1.values.count }
+  }
   /// How many values got each verdict.
   public func count(_ verdict: ValueVerdict) -> Int {
-    records.reduce(0) { $0 + $1.values.filter { $0.verdict == verdict }.count }
+    if let streamedCounts { return streamedCounts.byVerdict[verdict, default: 0] }
+    return records.reduce(0) { $0 + $1.values.filter { $0.verdict == verdict }.count }
   }
   /// The number of mismatched values (a record-level problem counts its values).
   public var mismatched: Int { count(.mismatch) }
   /// Whether every printed value is reproduced (exact, within rounding, or within noise).
   public var isReproduced: Bool {
-    mismatched == 0 && records.allSatisfy { $0.problem == nil }
+    if let streamedCounts { return mismatched == 0 && streamedCounts.problems == 0 }
+    return mismatched == 0 && records.allSatisfy { $0.problem == nil }
   }
   /// "reproduced" or "mismatch".
   public var verdict: String { isReproduced ? "reproduced" : "mismatch" }

@@ -1,0 +1,199 @@
+import NumPyKit
+
+/// How many values got each verdict, over every record of a verification.
+public struct VerdictCounts: Sendable, Equatable {
+  /// The number of printed values checked.
+  public var checked = 0
+  /// Values by verdict.
+  public var byVerdict: [ValueVerdict: Int] = [:]
+  /// Records with a record-level problem (a shape that differs, nothing replayed).
+  public var problems = 0
+  /// Records that hold a mismatch or a problem but were not kept (past the limit).
+  public var recordsLeftOut = 0
+
+  /// Adds one checked record.
+  mutating func add(_ check: RecordCheck) {
+    checked += check.values.count
+    for value in check.values { byVerdict[value.verdict, default: 0] += 1 }
+    if check.problem != nil { problems += 1 }
+  }
+}
+
+/// Verifies a bare log as it streams by (`LogStream`): replays the code epoch by epoch in
+/// lockstep with the printed output, checks each record as it comes and then drops it, and keeps
+/// the counts and the first `mismatchLimit` mismatched values' records. Memory stays flat in
+/// the length of the log.
+///
+/// The verdicts are those of `Verifier.verify` on the whole trace (the same `Verifier.check` on
+/// the same replayed values): same counts, same mismatches, in the same order.
+public enum StreamingVerifier {
+  /// The number of mismatched values whose records are kept for the report.
+  public static let mismatchLimit = 1000
+
+  /// Verifies the log at `path`. `onRecord` sees every record as it is read.
+  ///
+  /// - Throws: `RetraceError` for unusable input, `ReplayEngine.Failure` when the code raises.
+  public static func verify(
+    path: String, name: String? = nil, model: ReplayEngine.Model = .asWritten,
+    chunkSize: Int = LogStream.defaultChunkSize
+  ) throws -> Verification {
+    var stream = try LogStream(path: path, name: name, chunkSize: chunkSize)
+    let experiment = try ExperimentReader.read(stream.trace)
+    var replays = [LockstepReplay(experiment: experiment, model: model, order: .openBLAS)]
+    for order in Verifier.noiseOrders {
+      replays.append(LockstepReplay(experiment: experiment, model: model, order: order))
+    }
+    var counts = VerdictCounts()
+    var kept: [RecordCheck] = []
+    var keptMismatches = 0
+    // The replayed values of the epoch being checked, keyed as `Verifier` keys them.
+    var currentEpoch: Int?? = .none
+    var values: [[ReplayedValue]] = []
+    var byKey: [Verifier.Key: Int] = [:]
+    var occurrences: [Verifier.Key: Int] = [:]
+    while let records = try stream.next() {
+      for record in records {
+        if currentEpoch != .some(record.epoch) {
+          values = try epochValues(record.epoch, &replays)
+          currentEpoch = .some(record.epoch)
+          byKey = Verifier.keys(of: values.first ?? [])
+          occurrences = [:]
+        }
+        let base = Verifier.Key(
+          print: record.print, epoch: record.epoch, label: record.label, occurrence: 0)
+        var key = base
+        key.occurrence = occurrences[base, default: 0]
+        occurrences[base] = key.occurrence + 1
+        let index = byKey[key]
+        let check = Verifier.check(
+          record, replayed: index.map { values[0][$0] },
+          band: index.map { i in values.dropFirst().compactMap { i < $0.count ? $0[i] : nil } }
+            ?? [])
+        counts.add(check)
+        let mismatched = check.values.reduce(0) { $0 + ($1.verdict == .mismatch ? 1 : 0) }
+        guard check.problem != nil || mismatched > 0 else { continue }
+        if keptMismatches < mismatchLimit {
+          kept.append(check)
+          keptMismatches += max(mismatched, 1)
+        } else {
+          counts.recordsLeftOut += 1
+        }
+      }
+    }
+    // The code's own epochs beyond the log still run (as the whole-trace replay runs them), so
+    // that code that raises later raises here too.
+    if let epochs = experiment.epochs, currentEpoch != nil {
+      while replays[0].epochsRun < epochs { _ = try replays[0].runEpoch() }
+    }
+    var trace = stream.trace
+    if counts.recordsLeftOut > 0 {
+      trace.notes.append(
+        "streamed: \(counts.recordsLeftOut) more records with mismatches are not listed "
+          + "(the first \(kept.count) are)")
+    }
+    var verification = Verification(
+      notebook: trace.notebook, form: trace.form, model: model, records: kept, trace: trace,
+      replay: Replay(values: [], output: "", losses: [], final: replays[0].state.arrays))
+    verification.streamedCounts = counts
+    return verification
+  }
+
+  /// The values every replay prints in `epoch` (`nil`: before the loop). Replays that fail
+  /// in a noise order are dropped from the band, as `Verifier` drops them.
+  static func epochValues(_ epoch: Int?, _ replays: inout [LockstepReplay]) throws(
+    ReplayEngine.Failure
+  ) -> [[ReplayedValue]] {
+    var result: [[ReplayedValue]] = []
+    var failed: [Int] = []
+    for index in replays.indices {
+      do throws(ReplayEngine.Failure) {
+        result.append(try replays[index].values(of: epoch))
+      } catch {
+        if index == 0 { throw error }
+        failed.append(index)
+      }
+    }
+    for index in failed.reversed() { replays.remove(at: index) }
+    return result
+  }
+}
+
+extension Verifier {
+  /// The index of each value in `values`, by (print, epoch, label, occurrence).
+  static func keys(of values: [ReplayedValue]) -> [Key: Int] {
+    var byKey: [Key: Int] = [:]
+    var seen: [Key: Int] = [:]
+    for (index, value) in values.enumerated() {
+      var key = Key(print: value.print, epoch: value.epoch, label: value.label, occurrence: 0)
+      let base = key
+      key.occurrence = seen[base, default: 0]
+      seen[base] = key.occurrence + 1
+      byKey[key] = index
+    }
+    return byKey
+  }
+}
+
+/// One replay of an experiment run a step at a time: the code before the loop, then one epoch
+/// per call, exactly as `ReplayEngine.run` runs them (same state, same failures).
+struct LockstepReplay {
+  var state: ReplayEngine.State
+  let prelude: [Experiment.Step]
+  let loop: (variable: String, body: [Experiment.Step], step: Experiment.Step)?
+  var startedPrelude = false
+  var epochsRun = 0
+
+  init(experiment: Experiment, model: ReplayEngine.Model, order: SummationOrder) {
+    let engine = ReplayEngine(
+      experiment: experiment, model: model, order: order, rendersOutput: false)
+    state = ReplayEngine.State(engine: engine)
+    var prelude: [Experiment.Step] = []
+    var loop: (String, [Experiment.Step], Experiment.Step)? = nil
+    for step in experiment.steps {
+      if case .loop(let variable, _, let body) = step, loop == nil {
+        loop = (variable, body, step)
+      } else if loop == nil {
+        prelude.append(step)
+      }
+    }
+    self.prelude = prelude
+    self.loop = loop
+  }
+
+  /// The values printed before the loop (`epoch == nil`) or in `epoch`, running what is needed.
+  mutating func values(of epoch: Int?) throws(ReplayEngine.Failure) -> [ReplayedValue] {
+    if !startedPrelude {
+      startedPrelude = true
+      try state.run(prelude, epoch: nil, topLevel: true)
+      if epoch == nil { return take() }
+    }
+    guard let epoch else { return [] }
+    _ = take()
+    while epochsRun < epoch { _ = try runEpoch() }
+    return try runEpoch()
+  }
+
+  /// Runs the next epoch and returns its values.
+  mutating func runEpoch() throws(ReplayEngine.Failure) -> [ReplayedValue] {
+    guard let loop else { return [] }
+    let iteration = epochsRun
+    epochsRun += 1
+    state.integers[loop.variable] = iteration
+    do throws(ReplayEngine.Failure) {
+      try state.run(loop.body, epoch: iteration, topLevel: false)
+    } catch {
+      throw ReplayEngine.Failure(
+        message: "\(error.message) (epoch \(iteration), \(error.step))", epoch: nil,
+        step: state.name(of: loop.step))
+    }
+    return take()
+  }
+
+  /// The values printed since the last call (and nothing else kept).
+  mutating func take() -> [ReplayedValue] {
+    let values = state.values
+    state.values.removeAll(keepingCapacity: true)
+    state.losses.removeAll(keepingCapacity: true)
+    return values
+  }
+}
