@@ -452,21 +452,25 @@ public enum Explainer {
       evidence: [
         (
           "values",
-          .list(
-            values.map { reference in
-              let check = v.records[reference.record]
-              let value = check.values[reference.ordinal]
-              return .object([
-                ("print", .integer(check.record.print)),
-                ("epoch", check.record.epoch.map { .integer($0) } ?? .null),
-                ("label", .text(check.record.label)),
-                ("index", .list(value.index.map { .integer($0) })),
-                ("printed", .text(value.printed)), ("replayed", value.replayed.map { .text($0) } ?? .null),
-                ("line", .integer(value.position.line)), ("column", .integer(value.position.column)),
-              ])
-            })
+          .list(values.map { valueEvidence(v, $0) })
         )
       ])
+  }
+
+  /// One printed value as evidence: where it is, what was printed, what the code gives.
+  static func valueEvidence(_ v: Verification, _ reference: Explanation.ValueReference)
+    -> Evidence
+  {
+    let check = v.records[reference.record]
+    let value = check.values[reference.ordinal]
+    return .object([
+      ("print", .integer(check.record.print)),
+      ("epoch", check.record.epoch.map { .integer($0) } ?? .null),
+      ("label", .text(check.record.label)),
+      ("index", .list(value.index.map { .integer($0) })),
+      ("printed", .text(value.printed)), ("replayed", value.replayed.map { .text($0) } ?? .null),
+      ("line", .integer(value.position.line)), ("column", .integer(value.position.column)),
+    ])
   }
 
   static func divergenceFinding(_ v: Verification, _ values: [Explanation.ValueReference]) -> Finding {
@@ -485,14 +489,7 @@ public enum Explainer {
         "After it, \(later) values in \(laterRecords) printed records differ.",
       ],
       evidence: [
-        ("first", .object([
-          ("print", .integer(check.record.print)),
-          ("epoch", check.record.epoch.map { .integer($0) } ?? .null),
-          ("label", .text(check.record.label)),
-          ("index", .list(value.index.map { .integer($0) })),
-          ("printed", .text(value.printed)), ("replayed", value.replayed.map { .text($0) } ?? .null),
-          ("line", .integer(value.position.line)), ("column", .integer(value.position.column)),
-        ])),
+        ("first", valueEvidence(v, first)),
         ("later_values", .integer(later)), ("later_records", .integer(laterRecords)),
       ])
   }

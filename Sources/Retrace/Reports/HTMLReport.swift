@@ -99,19 +99,8 @@ public enum HTMLReport {
       """
   }
 
-  static func escape(_ text: String) -> String {
-    var out = ""
-    for character in text {
-      switch character {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(character)
-      }
-    }
-    return out
-  }
+  /// HTML text escaping (the XML escaping of the JUnit report serves HTML too).
+  static func escape(_ text: String) -> String { VerificationReport.xml(text) }
 
   /// A heat map of a 2-D array: blue for negative, red for positive, white for zero, each cell
   /// labelled with its value.
