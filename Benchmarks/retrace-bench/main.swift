@@ -16,6 +16,7 @@ switch workload {
 case "randn", "standard-normal": RandomBenchmarks.run(workload, rest)
 case "parse-log", "parse-numbers": ReadingBenchmarks.run(workload, rest)
 case "format": PrintingBenchmarks.run(workload, rest)
+case "verify", "verify-stream", "parse-stream": VerifyBenchmarks.run(workload, rest)
 default:
   FileHandle.standardError.write(Data("retrace-bench: unknown workload '\(workload)'\n".utf8))
   exit(2)

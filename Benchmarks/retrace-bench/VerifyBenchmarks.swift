@@ -1,0 +1,64 @@
+import Foundation
+import Retrace
+
+/// `retrace-bench verify FILE`: `retrace verify` of a notebook read whole (trace, replay in five
+/// summation orders, value-by-value check), best of 3; `retrace-bench verify-stream FILE`: the
+/// streamed verification of a bare log (`StreamingVerifier`), once; `retrace-bench
+/// parse-stream FILE`: reading a bare log print by print (`LogStream`) without verifying, once.
+enum VerifyBenchmarks {
+  static func run(_ workload: String, _ arguments: [String]) {
+    guard let path = arguments.first else {
+      FileHandle.standardError.write(Data("retrace-bench \(workload): FILE is required\n".utf8))
+      exit(2)
+    }
+    let bytes = Double(
+      (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+    var values = 0
+    do {
+      switch workload {
+      case "verify":
+        var failure: Error? = nil
+        let seconds = bestSeconds(repeats: 3) {
+          do {
+            let trace = try TraceReader.read(NotebookReader.read(path: path))
+            let experiment = try ExperimentReader.read(trace)
+            values = try Verifier.verify(trace, experiment: experiment).checked
+          } catch {
+            failure = error
+          }
+        }
+        if let failure { throw failure }
+        report(workload: workload, seconds: seconds, items: bytes, unit: "bytes")
+      case "verify-stream":
+        var failure: Error? = nil
+        let seconds = bestSeconds(repeats: 1) {
+          do {
+            values = try StreamingVerifier.verify(path: path).checked
+          } catch {
+            failure = error
+          }
+        }
+        if let failure { throw failure }
+        report(workload: workload, seconds: seconds, items: bytes, unit: "bytes")
+      default:  // parse-stream
+        var failure: Error? = nil
+        let seconds = bestSeconds(repeats: 1) {
+          do {
+            var stream = try LogStream(path: path)
+            while let records = try stream.next() {
+              for record in records { values += record.literal.count }
+            }
+          } catch {
+            failure = error
+          }
+        }
+        if let failure { throw failure }
+        report(workload: workload, seconds: seconds, items: bytes, unit: "bytes")
+      }
+    } catch {
+      FileHandle.standardError.write(Data("retrace-bench \(workload): \(error)\n".utf8))
+      exit(2)
+    }
+    print("{\"workload\": \"\(workload)\", \"values\": \(values)}")
+  }
+}
