@@ -28,6 +28,11 @@ public enum TraceReader {
       try matcher.run(segment: log, from: 0, cell: "log", cellRelative: false, into: &trace)
     case .textExport, .ipynb:
       let programs = try PrintProgram.cellPrograms(of: notebook)
+      guard programs.contains(where: { !$0.program.steps.isEmpty }) else {
+        throw RetraceError(
+          file: notebook.name,
+          "nothing to verify: the code prints nothing (no print(...) to stdout in any cell)")
+      }
       for (cell, cellProgram) in zip(notebook.cells, programs) {
         let program = cellProgram.program
         var code = CodeCell(
@@ -50,7 +55,35 @@ public enum TraceReader {
         }
       }
     }
+    try checkShapesAcrossEpochs(trace)
     return trace
+  }
+
+  /// One print in a loop prints arrays of one shape every epoch (the code retrace replays has
+  /// fixed shapes); an output whose arrays change shape was not written by that code.
+  static func checkShapesAcrossEpochs(_ trace: Trace) throws(RetraceError) {
+    var first: [String: TraceRecord] = [:]
+    for record in trace.records where record.epoch != nil && !record.isPartial {
+      let key = "\(record.print) \(record.label)"
+      guard let earlier = first[key] else {
+        first[key] = record
+        continue
+      }
+      guard earlier.shape != record.shape, let epoch = record.epoch,
+        let earlierEpoch = earlier.epoch
+      else { continue }
+      let cell = record.isCellRelative ? "\(record.cell) output: " : ""
+      throw RetraceError(
+        file: trace.notebook, at: record.position,
+        "\(cell){\(record.label)} of print #\(record.print) has shape \(tuple(record.shape)) in "
+          + "epoch \(epoch) but \(tuple(earlier.shape)) in epoch \(earlierEpoch) (at "
+          + "\(earlier.position)): the printed arrays change shape between epochs")
+    }
+  }
+
+  /// A shape as Python writes a tuple: `(4,)`, `(3, 4)`.
+  static func tuple(_ shape: [Int]) -> String {
+    shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
   }
 }
 
@@ -289,9 +322,10 @@ struct Matcher: ~Copyable {
         guard literal.endOffset == range.upperBound else {
           throw .departs(position, "the printed value does not end where the print expects")
         }
+        let hole = template.holes[holeIndex]
+        try refuseOverflow(literal, hole, template)
         state.position = literal.end
         state.offset = literal.endOffset
-        let hole = template.holes[holeIndex]
         records.append(
           TraceRecord(
             print: template.number, epoch: epoch, label: hole.expression, cell: cell,
@@ -341,6 +375,7 @@ struct Matcher: ~Copyable {
             TextPosition(offset: error.offset, line: error.line, column: error.column),
             "\(error.message) (in {\(hole.expression)} of print #\(template.number))")
         }
+        try refuseOverflow(literal, hole, template)
         if literal.count > 0 || literal.isPartial {
           trace.records.append(
             TraceRecord(
@@ -356,6 +391,21 @@ struct Matcher: ~Copyable {
     }
     state.position = position.advanced(to: index, in: buffer)
     state.offset = index
+  }
+
+  /// A finite-looking token beyond float64 (`1e999`) is read by `float()` as inf, but NumPy
+  /// never prints one (it prints `inf`): the output was not written by NumPy.
+  func refuseOverflow(
+    _ literal: ArrayLiteral, _ hole: PrintTemplate.Hole, _ template: PrintTemplate
+  ) throws(Stop) {
+    for ordinal in literal.values.indices where literal.values[ordinal].isInfinite {
+      let text = literal.text(ofToken: ordinal)
+      guard !text.hasSuffix("inf") else { continue }
+      throw .departs(
+        literal.position(ofToken: ordinal),
+        "number \(quoted(text)) is beyond float64's range; NumPy prints such a value as inf "
+          + "(in {\(hole.expression)} of print #\(template.number))")
+    }
   }
 
   func quoted(_ text: String) -> String {
