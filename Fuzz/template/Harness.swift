@@ -9,22 +9,26 @@ import Foundation
 public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let bytes = UnsafeBufferPointer(start: data, count: size)
   let notebook: Notebook
+  let outputSize: Int
   if let split = bytes.firstIndex(of: 0) {
     let code = String(decoding: bytes[..<split], as: UTF8.self)
     let output = String(decoding: bytes[(split + 1)...], as: UTF8.self)
+    outputSize = output.utf8.count
     let cell = Notebook.Cell(
       label: "In [1]", source: .init(text: code, start: .start),
       output: .init(text: output, start: .start), outputIsCellRelative: true)
     notebook = Notebook(name: "fuzz.ipynb", form: .ipynb, cells: [cell], log: nil)
   } else {
     let text = String(decoding: bytes, as: UTF8.self)
+    outputSize = text.utf8.count
     notebook = Notebook(
       name: "fuzz.log", form: .log, cells: [], log: .init(text: text, start: .start))
   }
   do {
     let trace = try TraceReader.read(notebook)
     for record in trace.records {
-      precondition(record.literal.endOffset <= size)
+      // Offsets count in the decoded output (invalid UTF-8 became U+FFFD, three bytes each).
+      precondition(record.literal.endOffset <= outputSize)
     }
   } catch {
     precondition(!error.message.isEmpty)

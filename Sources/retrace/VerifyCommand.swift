@@ -20,6 +20,9 @@ struct VerifyCommand: ParsableCommand {
   @Option(help: "text, json, junit or markdown.")
   var format: VerificationReport.Format = .text
 
+  @Option(name: [.short, .customLong("output")], help: "Write the report to FILE (atomically).")
+  var output: String?
+
   @Flag(help: "Verify against the true W1 gradient np.outer(B1_grad, X) instead of the code's.")
   var corrected = false
 
@@ -38,15 +41,28 @@ struct VerifyCommand: ParsableCommand {
       let verification = try StreamingInput.verify(
         notebook, model: corrected ? .corrected : .asWritten)
       let text = VerificationReport.render(verification, as: format)
-      FileHandle.standardOutput.write(Data(text.utf8))
+      try write(text)
       if !verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
       return
     }
     let explanation = try NotebookInput.explanation(
       notebook, seedSearch: seedSearch, model: corrected ? .corrected : .asWritten)
-    let colour = format == .text && Terminal.colourOnStandardOutput
+    let colour = output == nil && format == .text && Terminal.colourOnStandardOutput
     let text = VerificationReport.render(explanation, as: format, colour: colour)
-    FileHandle.standardOutput.write(Data(text.utf8))
+    try write(text)
     if !explanation.verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
+  }
+
+  /// The report to `--output` (atomically, never over the notebook) or to stdout.
+  private func write(_ text: String) throws {
+    guard let output else {
+      FileHandle.standardOutput.write(Data(text.utf8))
+      return
+    }
+    do {
+      try AtomicFile.write(Data(text.utf8), to: output, inputs: notebook.map { [$0] } ?? [])
+    } catch {
+      throw UsageError(error.description)
+    }
   }
 }
