@@ -194,19 +194,45 @@ struct Matcher: ~Copyable {
     var lineStarts: [Int] = [0]
     for (offset, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
     guard afterLine < lineStarts.count else { return nil }
-    for start in lineStarts[afterLine...] where start < bytes.count {
-      let outcome: Pattern.Outcome
-      do {
-        outcome = try bytes.withUnsafeBufferPointer { (buffer) throws(PCRE2Error) in
-          try template.pattern.match(
-            in: buffer, from: start, anchored: true, partial: true, using: &data)
+    // Each line is tried in turn, so an attempt must not read the rest of the text every time
+    // (100,000 lines of "X:\n[" took minutes): it reads 128 bytes, and more (4 times as many
+    // each time) only while the match runs into the end of what it reads. Windows after the
+    // first count against a budget that keeps the whole search linear in the text.
+    var budget = 16 * bytes.count + (16 << 20)
+    return try bytes.withUnsafeBufferPointer { (buffer) throws(RetraceError) -> Int? in
+      for start in lineStarts[afterLine...] where start < buffer.count {
+        var window = 128
+        while true {
+          var end = min(buffer.count, start + window)
+          // Cut at a character boundary: the text is valid UTF-8 and stays so.
+          while end < buffer.count && buffer[end] & 0xC0 == 0x80 { end -= 1 }
+          if window > 128 { budget -= end - start }
+          guard budget >= 0 else {
+            let base = TextPosition(
+              offset: 0, line: segment.start.line, column: segment.start.column)
+            throw RetraceError(
+              file: notebook, at: base.advanced(to: start, in: buffer),
+              "cannot tell where this cell's output starts: too many of its lines begin like "
+                + "its first print")
+          }
+          let outcome: Pattern.Outcome
+          do {
+            outcome = try template.pattern.match(
+              in: UnsafeBufferPointer(rebasing: buffer[..<end]), from: start, anchored: true,
+              partial: true, checkedUTF8: true, using: &data)
+          } catch {
+            break
+          }
+          if case .partial = outcome, end < buffer.count {
+            window *= 4
+            continue
+          }
+          if outcome != .noMatch { return start }
+          break
         }
-      } catch {
-        continue
       }
-      if outcome != .noMatch { return start }
+      return nil
     }
-    return nil
   }
 
   enum Stop: Error {
