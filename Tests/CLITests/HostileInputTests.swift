@@ -101,6 +101,19 @@ import Testing
     try expectRefusal(["verify", missing], "retrace: \(missing): no such file\n")
   }
 
+  @Test func aDeviceAndAPipeAreRefusedNotReadForever() throws {
+    try expectRefusal(
+      ["verify", "/dev/zero"],
+      "retrace: /dev/zero: is not a regular file (a device, pipe or socket)\n", within: 10)
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let fifo = folder.appendingPathComponent("pipe").path
+    #expect(mkfifo(fifo, 0o644) == 0)
+    try expectRefusal(
+      ["parse", fifo], "retrace: \(fifo): is not a regular file (a device, pipe or socket)\n",
+      within: 10)
+  }
+
   @Test func anUnreadableFile() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -14,8 +14,9 @@ public enum NotebookReader {
 
   /// Reads the file at `path`.
   ///
-  /// - Throws: `RetraceError` (exit code 2) for a missing file, a directory, an unreadable or
-  ///   empty file, invalid UTF-8 (with line:column), malformed JSON or another nbformat.
+  /// - Throws: `RetraceError` (exit code 2) for a missing file, a directory, a device or pipe,
+  ///   an unreadable or empty file, invalid UTF-8 (with line:column), malformed JSON or another
+  ///   nbformat.
   public static func read(path: String) throws(RetraceError) -> Notebook {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -23,6 +24,11 @@ public enum NotebookReader {
     }
     guard !isDirectory.boolValue else {
       throw RetraceError(file: path, "is a directory, not a notebook")
+    }
+    // A device, pipe or socket could be read forever (/dev/zero) or block (a FIFO).
+    var info = stat()
+    if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+      throw RetraceError(file: path, "is not a regular file (a device, pipe or socket)")
     }
     guard FileManager.default.isReadableFile(atPath: path) else {
       throw RetraceError(file: path, "cannot be read (permission denied)")
