@@ -108,7 +108,8 @@ public enum ExperimentReader {
           return RetraceError(file: cell.file, "\(cell.label), line \(line): \(message)")
         }
         return RetraceError(
-          file: cell.file, line: cell.start.line + statement.firstLine, column: 1 + statement.indent,
+          file: cell.file, line: cell.start.line + statement.firstLine,
+          column: 1 + statement.indent,
           "\(cell.label), line \(line): \(message)")
       }
       func shown(_ statement: PythonStatement) -> String {
@@ -124,7 +125,8 @@ public enum ExperimentReader {
         index += 1
         if let loopHeaderNow = loopHeader, statement.indent == 0 {
           steps.append(
-            .loop(variable: loopHeaderNow.variable, count: loopHeaderNow.count, body: loopBody ?? []))
+            .loop(
+              variable: loopHeaderNow.variable, count: loopHeaderNow.count, body: loopBody ?? []))
           loopHeader = nil
           loopBody = nil
         }
@@ -136,7 +138,8 @@ public enum ExperimentReader {
               statement, "the function `\(name)` is not part of the model; \(supported)")
           }
           guard match["p"] == model.parameters else {
-            throw failure(statement, "`\(name)` takes other parameters than the model's (\(model.parameters))")
+            throw failure(
+              statement, "`\(name)` takes other parameters than the model's (\(model.parameters))")
           }
           var body: [PythonStatement] = []
           while index < statements.count, statements[index].indent > statement.indent {
@@ -274,7 +277,9 @@ public enum ExperimentReader {
 
   /// The statement without spaces, tabs or newlines.
   static func normalize(_ text: String) -> String {
-    String(text.unicodeScalars.filter { $0 != " " && $0 != "\t" && $0 != "\n" && $0 != "\\" }.map(Character.init))
+    String(
+      text.unicodeScalars.filter { $0 != " " && $0 != "\t" && $0 != "\n" && $0 != "\\" }.map(
+        Character.init))
   }
 
   static func isName(_ text: String) -> Bool {
@@ -310,7 +315,9 @@ public enum ExperimentReader {
       let unquoted = value.trimmingCharacters(in: ["'", "\""])
       switch key {
       case "precision":
-        guard let number = Int(value) else { throw OptionsError(reason: "precision=\(value) is not an int") }
+        guard let number = Int(value) else {
+          throw OptionsError(reason: "precision=\(value) is not an int")
+        }
         options.precision = number
       case "suppress":
         guard value == "True" || value == "False" else {
@@ -328,13 +335,19 @@ public enum ExperimentReader {
         }
         options.sign = sign
       case "linewidth":
-        guard let number = Int(value) else { throw OptionsError(reason: "linewidth=\(value) is not an int") }
+        guard let number = Int(value) else {
+          throw OptionsError(reason: "linewidth=\(value) is not an int")
+        }
         options.lineWidth = number
       case "threshold":
-        guard let number = Int(value) else { throw OptionsError(reason: "threshold=\(value) is not an int") }
+        guard let number = Int(value) else {
+          throw OptionsError(reason: "threshold=\(value) is not an int")
+        }
         options.threshold = number
       case "edgeitems":
-        guard let number = Int(value) else { throw OptionsError(reason: "edgeitems=\(value) is not an int") }
+        guard let number = Int(value) else {
+          throw OptionsError(reason: "edgeitems=\(value) is not an int")
+        }
         options.edgeItems = number
       case "nanstr": options.nanString = unquoted
       case "infstr": options.infString = unquoted
@@ -350,4 +363,3 @@ public enum ExperimentReader {
     return options
   }
 }
-
