@@ -13,6 +13,11 @@ import Testing
       "array([ 0.,   98., 99.], shape=(100,))",
       "1:1: shape=(100,) does not fit the 3 values shown in this array"
     ),
+    // The same, found again with a stray comma.
+    (
+      "array([ , 99.], shape=(100,))",
+      "1:1: shape=(100,) does not fit the 1 values shown in this array"
+    ),
     // An empty repr claiming elements.
     (
       "array([ ], shape=(100\t\t,))",
