@@ -92,7 +92,7 @@ public struct ArrayFormatter: Sendable {
     if !options.legacy113 { lineWidth -= suffix.unicodeScalars.count }
     if array.count == 0 { return "[]" }
     let summarize = array.count > options.threshold
-    let data = summarize ? leadingTrailing(array) : array.scalars
+    let data = shownElements(array)
     var layout = Layout(
       array: array,
       format: ElementFormat(
@@ -106,7 +106,7 @@ public struct ArrayFormatter: Sendable {
   }
 
   /// `_leading_trailing`: the elements kept by a summary, in C order.
-  private func leadingTrailing(_ array: NDArray) -> [Double] {
+  func leadingTrailing(_ array: NDArray) -> [Double] {
     let edge = options.edgeItems
     var strides = [Int](repeating: 1, count: array.ndim)
     for axis in stride(from: array.ndim - 2, through: 0, by: -1) {

@@ -291,6 +291,14 @@ public struct Dragon4: Sendable {
     return result
   }
 
+  /// 5^n for 0 ≤ n ≤ 27 (the powers of five that fit in 63 bits).
+  @inline(__always)
+  static func powerOfFive(_ n: Int) -> UInt64 {
+    var result: UInt64 = 1
+    for _ in 0..<n { result &*= 5 }
+    return result
+  }
+
   /// The number of decimal digits of a value (1 for 0).
   @inline(__always)
   private static func decimalDigitCount(_ value: UInt64) -> Int {
@@ -314,10 +322,9 @@ public struct Dragon4: Sendable {
     mantissa: UInt64, exponent: Int, unequalMargins: Bool, unique: Bool, totalLength: Bool,
     cutoffMax: Int, cutoffMin: Int
   ) -> Int? {
-    guard exponent < 0 && exponent >= -116 else { return nil }
+    guard exponent < 0 else { return nil }
     let shift = -exponent
-    let denominator = UInt128(1) << UInt128(shift)
-    let mask = denominator - 1
+    var denominator = UInt128(1) << UInt128(min(shift, 127))
     let maxDigits = unique ? 15 : 19
     var quotient: UInt64
     var remainder: UInt128
@@ -339,10 +346,17 @@ public struct Dragon4: Sendable {
       while true {
         attempts += 1
         let s = digitLimit - 1 - k
-        guard attempts <= 4, s >= 0, s <= 19 else { return nil }
-        scale = UInt128(Dragon4.powerOfTen(s))
+        guard attempts <= 4, s >= 0, s <= 27 else { return nil }
+        // Past 10^19 (small values), m·10^s / 2^shift is taken as m·5^s / 2^(shift - s): the
+        // common factor 2^s leaves numerator, denominator and margins alike (every comparison
+        // below is homogeneous in them), and m·5^s < 2^53·2^63 stays within 128 bits.
+        let reduced = s > 19
+        let effectiveShift = reduced ? shift - s : shift
+        guard effectiveShift >= 1 && effectiveShift <= 116 else { return nil }
+        denominator = UInt128(1) << UInt128(effectiveShift)
+        scale = UInt128(reduced ? Dragon4.powerOfFive(s) : Dragon4.powerOfTen(s))
         let product = UInt128(mantissa) * scale
-        let high = product >> UInt128(shift)
+        let high = product >> UInt128(effectiveShift)
         if high >= UInt128(Dragon4.powerOfTen(digitLimit)) {
           k += 1
           continue
@@ -352,7 +366,7 @@ public struct Dragon4: Sendable {
           k -= 1
           continue
         }
-        remainder = product & mask
+        remainder = product & (denominator - 1)
         break
       }
       scientificExponent = k
@@ -365,13 +379,13 @@ public struct Dragon4: Sendable {
           mantissa: mantissa, exponent: exponent, unequalMargins: unequalMargins,
           unique: true, totalLength: true, cutoffMax: -1, cutoffMin: -1)
       }
-      guard cutoffMax <= 19, cutoffMin <= cutoffMax else { return nil }
+      guard cutoffMax <= 19, cutoffMin <= cutoffMax, shift <= 116 else { return nil }
       scale = UInt128(Dragon4.powerOfTen(cutoffMax))
       let product = UInt128(mantissa) * scale
       let high = product >> UInt128(shift)
       guard high >= 1, high < UInt128(Dragon4.powerOfTen(maxDigits)) else { return nil }
       quotient = UInt64(high)
-      remainder = product & mask
+      remainder = product & (denominator - 1)
       digitLimit = Dragon4.decimalDigitCount(quotient)
     }
     // Dragon4's stopping rules at the cutoff digit. Margins in numerator units:

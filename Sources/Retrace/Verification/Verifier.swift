@@ -82,22 +82,14 @@ public enum Verifier {
     guard let replayed else {
       return unchecked("the code prints nothing here: it was not replayed", shape: nil)
     }
-    // The replayed value as NumPy prints it, read back with the same reader.
+    // The replayed value as NumPy prints it: its tokens, as the reader would read them.
     let array: NDArray
     switch replayed.value {
     case .array(let value): array = value
     case .integer(let value): array = NDArray(unchecked: [], scalars: [Double(value)], dtype: .int64)
     case .number(let value): array = NDArray(scalar: value)
     }
-    let text: String
-    switch replayed.value {
-    case .array(let value):
-      let formatter = ArrayFormatter(options: replayed.options)
-      text = literal.form == .repr ? formatter.repr(value) : formatter.string(value)
-    case .integer(let value): text = String(value)
-    case .number(let value): text = value.description
-    }
-    guard let printedBack = try? ArrayLiteralParser(maximumCount: Int.max).parse(text) else {
+    guard let printedBack = ReplayedTokens(replayed, form: literal.form) else {
       return unchecked("the replayed value does not print as an array", shape: array.shape)
     }
     let shapeMatches =
@@ -113,10 +105,9 @@ public enum Verifier {
     values.reserveCapacity(literal.count)
     for ordinal in 0..<literal.count {
       let printedToken = literal.text(ofToken: ordinal)
-      let replayedToken = printedBack.text(ofToken: ordinal)
-      let index = printedBack.index(ofToken: ordinal).enumerated().map { axis, i in
-        i < 0 && axis < array.shape.count ? array.shape[axis] + i : i
-      }
+      let sameText = printedBack.hasSameText(ordinal, as: literal)
+      let replayedToken = sameText ? printedToken : printedBack.text(ordinal)
+      let index = printedBack.index(ordinal)
       var flat = 0
       for (axis, component) in index.enumerated() where axis < array.shape.count {
         flat = flat * array.shape[axis] + component
@@ -138,7 +129,7 @@ public enum Verifier {
         }
       }
       if !low.isNaN && !high.isNaN { check.noiseBand = low...high }
-      if printedToken != replayedToken {
+      if !sameText {
         let difference = abs(printedValue - exactValue)
         check.absoluteDifference = difference.isNaN ? nil : difference
         let unit = lastDigitUnit(of: printedToken)
