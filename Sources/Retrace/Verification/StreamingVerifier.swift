@@ -52,7 +52,12 @@ public enum StreamingVerifier {
     // The replayed values of the epoch being checked, keyed as `Verifier` keys them.
     var currentEpoch: Int?? = .none
     var values: [ReplayedValue] = []
-    var byKey: [Verifier.Key: Int] = [:]
+    // While the records come in the order of the values (the usual case), the `cursor`-th
+    // record of the epoch is the `cursor`-th value: same print and label, hence the same
+    // occurrence and key. From the first record out of that order on, the keys decide.
+    var cursor = 0
+    var tokens = TokenCache()
+    var byKey: [Verifier.Key: Int]? = nil
     var occurrences: [Verifier.Key: Int] = [:]
     while let records = try stream.next() {
       for record in records {
@@ -60,16 +65,35 @@ public enum StreamingVerifier {
           values = try main.values(of: record.epoch)
           currentEpoch = .some(record.epoch)
           band = nil
-          byKey = Verifier.keys(of: values)
-          occurrences = [:]
+          cursor = 0
+          byKey = nil
         }
-        let base = Verifier.Key(
-          print: record.print, epoch: record.epoch, label: record.label, occurrence: 0)
-        var key = base
-        key.occurrence = occurrences[base, default: 0]
-        occurrences[base] = key.occurrence + 1
-        let index = byKey[key]
-        if let index, isPrintedExactly(record.literal, as: values[index]) {
+        let index: Int?
+        if byKey == nil, cursor < values.count, values[cursor].print == record.print,
+          values[cursor].epoch == record.epoch, values[cursor].label == record.label
+        {
+          index = cursor
+          cursor += 1
+        } else {
+          if byKey == nil {
+            byKey = Verifier.keys(of: values)
+            occurrences = [:]
+            for value in values[..<cursor] {
+              let base = Verifier.Key(
+                print: value.print, epoch: value.epoch, label: value.label, occurrence: 0)
+              occurrences[base, default: 0] += 1
+            }
+          }
+          let base = Verifier.Key(
+            print: record.print, epoch: record.epoch, label: record.label, occurrence: 0)
+          var key = base
+          key.occurrence = occurrences[base, default: 0]
+          occurrences[base] = key.occurrence + 1
+          index = byKey?[key]
+        }
+        if let index, isPrintedExactly(record.literal, as: tokens.of(values[index], at: index,
+          form: record.literal.form))
+        {
           // Every value `.exact`, as `Verifier.check` finds (without building the checks).
           counts.checked += record.literal.count
           counts.byVerdict[.exact, default: 0] += record.literal.count
@@ -127,23 +151,61 @@ public enum StreamingVerifier {
   /// Whether NumPy prints `replayed` with exactly `literal`'s tokens and shape, which is when
   /// `Verifier.check` finds every value `.exact` and the record without a problem.
   static func isPrintedExactly(_ literal: ArrayLiteral, as replayed: ReplayedValue) -> Bool {
-    let text: String
-    switch replayed.value {
-    case .array(let value):
-      let formatter = ArrayFormatter(options: replayed.options)
-      text = literal.form == .repr ? formatter.repr(value) : formatter.string(value)
-    case .integer(let value): text = String(value)
-    case .number(let value): text = value.description
-    }
-    guard let back = try? ArrayLiteralParser(maximumCount: Int.max).parse(text) else {
-      return false
-    }
+    isPrintedExactly(literal, as: ReplayedTokens(replayed, form: literal.form))
+  }
+
+  /// Whether `back` (a replayed value's tokens) are exactly `literal`'s tokens and shape.
+  static func isPrintedExactly(_ literal: ArrayLiteral, as back: ReplayedTokens?) -> Bool {
+    guard let back else { return false }
     let shapeMatches =
       literal.isPartial
       ? literal.count <= back.count
       : (back.shape == literal.shape && back.count == literal.count)
     guard shapeMatches else { return false }
-    for ordinal in 0..<literal.count where !literal.hasSameText(ordinal, as: back, ordinal) {
+    for ordinal in 0..<literal.count where !back.hasSameText(ordinal, as: literal) {
+      return false
+    }
+    return true
+  }
+}
+
+/// The tokens of the values replayed at each position of an epoch, kept for the next epoch: an
+/// array with the same bits, print options and form prints the same tokens, so they are made
+/// again only when the value changed (a converged run prints the same arrays epoch after epoch).
+struct TokenCache {
+  private struct Entry {
+    var array: NDArray
+    var options: PrintOptions
+    var form: ArrayLiteral.Form
+    var tokens: ReplayedTokens?
+  }
+
+  private var entries: [Entry?] = []
+
+  /// The tokens of `replayed`, the `index`-th value of its epoch, printed in `form`.
+  mutating func of(_ replayed: ReplayedValue, at index: Int, form: ArrayLiteral.Form)
+    -> ReplayedTokens?
+  {
+    guard case .array(let array) = replayed.value else {
+      return ReplayedTokens(replayed, form: form)
+    }
+    if index < entries.count, let entry = entries[index], entry.form == form,
+      entry.options == replayed.options, TokenCache.hasSameBits(entry.array, array)
+    {
+      return entry.tokens
+    }
+    let tokens = ReplayedTokens(replayed, form: form)
+    if index >= entries.count {
+      entries.append(contentsOf: repeatElement(nil, count: index + 1 - entries.count))
+    }
+    entries[index] = Entry(array: array, options: replayed.options, form: form, tokens: tokens)
+    return tokens
+  }
+
+  /// Whether two arrays have the same shape, dtype and element bits (`-0.` is not `0.`).
+  static func hasSameBits(_ a: NDArray, _ b: NDArray) -> Bool {
+    guard a.dtype == b.dtype, a.shape == b.shape, a.count == b.count else { return false }
+    for i in 0..<a.count where a.scalars[i].bitPattern != b.scalars[i].bitPattern {
       return false
     }
     return true
