@@ -182,3 +182,17 @@ func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> E
     #expect(object["unexplained"] as? Int == 0)
   }
 }
+
+@Suite struct SeedSearchTests {
+  @Test func anEditedInitialWeightIsNotASeedMismatch() throws {
+    // One digit of W1 changed in the first print: the code's seed is right.
+    let text = try FixturePath.text("notebooks/seed-full.txt").replacingOccurrences(
+      of: "[[ 0.49671415 -0.1382643   0.64768854]\n [ 1.52302986",
+      with: "[[ 0.49671415 -0.1382643   0.64768854]\n [ 1.52302987")
+    let trace = try TraceReader.read(NotebookReader.read(data: Data(text.utf8), name: "w1.txt"))
+    let experiment = try ExperimentReader.read(trace)
+    let verification = try Verifier.verify(trace, experiment: experiment)
+    let explanation = Explainer.explain(verification, experiment: experiment)
+    #expect(explanation.findings.map(\.kind) == [.gradientBug, .isolatedValue])
+  }
+}
