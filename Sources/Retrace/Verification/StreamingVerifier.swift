@@ -91,8 +91,9 @@ public enum StreamingVerifier {
           occurrences[base] = key.occurrence + 1
           index = byKey?[key]
         }
-        if let index, isPrintedExactly(record.literal, as: tokens.of(values[index], at: index,
-          form: record.literal.form))
+        let form = record.literal.form
+        if let index,
+          isPrintedExactly(record.literal, as: tokens.of(values[index], at: index, form: form))
         {
           // Every value `.exact`, as `Verifier.check` finds (without building the checks).
           counts.checked += record.literal.count

@@ -38,7 +38,9 @@ extension PrintingTests {
       let array = NDArray((0..<2000).map(Double.init))
       let tokens = ArrayFormatter().elementTokens(array)
       #expect(
-        tokens.texts == ["0.000e+00", "1.000e+00", "2.000e+00", "1.997e+03", "1.998e+03", "1.999e+03"])
+        tokens.texts == [
+          "0.000e+00", "1.000e+00", "2.000e+00", "1.997e+03", "1.998e+03", "1.999e+03",
+        ])
       let literal = try ArrayLiteralParser().parse(array.description)
       for ordinal in 0..<tokens.count {
         #expect(tokens.hasSameText(ordinal, as: literal, ordinal))
