@@ -54,7 +54,8 @@ public final class Pattern: @unchecked Sendable {
         let number = Int(base[0]) << 8 | Int(base[1])
         var end = 2
         while end < Int(entrySize) && base[end] != 0 { end += 1 }
-        let name = String(decoding: UnsafeBufferPointer(start: base + 2, count: end - 2), as: UTF8.self)
+        let name = String(
+          decoding: UnsafeBufferPointer(start: base + 2, count: end - 2), as: UTF8.self)
         names[name] = number
       }
     }

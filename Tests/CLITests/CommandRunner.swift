@@ -16,7 +16,8 @@ struct CommandRunner {
       candidates.append(main.deletingLastPathComponent().appendingPathComponent("retrace"))
     }
     for bundle in Bundle.allBundles {
-      candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("retrace"))
+      candidates.append(
+        bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("retrace"))
     }
     candidates.append(FixturePath.root.appendingPathComponent(".build/debug/retrace"))
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }

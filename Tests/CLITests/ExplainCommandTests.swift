@@ -38,7 +38,9 @@ import Testing
     try original.write(to: notebook)
     let result = try CommandRunner.run(["explain", notebook.path, "-o", notebook.path])
     #expect(result.status == 2)
-    #expect(result.stderr == "retrace: \(notebook.path): is the input notebook; a report never replaces its input\n")
+    #expect(
+      result.stderr
+        == "retrace: \(notebook.path): is the input notebook; a report never replaces its input\n")
     #expect(try Data(contentsOf: notebook) == original)
   }
 
@@ -47,12 +49,16 @@ import Testing
     #expect(result.status == 2)
     #expect(
       result.stderr
-        == "retrace: /no/such/folder/report.md: cannot be written: the folder /no/such/folder does not exist\n")
+        == "retrace: /no/such/folder/report.md: cannot be written: the folder /no/such/folder does not exist\n"
+    )
   }
 
   @Test func mismatchesExitOneAndNameTheirFinding() throws {
     let result = try CommandRunner.run(["explain", "Fixtures/notebooks/mismatch-seed.txt"])
     #expect(result.status == 1)
-    #expect(result.stdout.contains("[seed-mismatch] The printed initial weights do not come from np.random.seed(42) in the code; np.random.seed(43) produces them."))
+    #expect(
+      result.stdout.contains(
+        "[seed-mismatch] The printed initial weights do not come from np.random.seed(42) in the code; np.random.seed(43) produces them."
+      ))
   }
 }

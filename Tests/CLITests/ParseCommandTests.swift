@@ -19,7 +19,7 @@ import Testing
     }
     var form: String
     var truncated: Bool
-    var truncated_at: Place?
+    var truncatedAt: Place?
     var records: [Record]
   }
 
@@ -27,10 +27,10 @@ import Testing
     let result = try CommandRunner.run(["parse", "Fixtures/seed/notebook.txt", "--format", "json"])
     #expect(result.status == 0)
     #expect(result.stderr.isEmpty)
-    let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
+    let document = try snakeCaseDecoder.decode(Document.self, from: Data(result.stdout.utf8))
     #expect(document.form == "text-export")
     #expect(document.truncated)
-    #expect(document.truncated_at?.line == 132)
+    #expect(document.truncatedAt?.line == 132)
     #expect(document.records.count == 17)
     #expect(document.records.prefix(16).allSatisfy { !$0.partial })
     #expect(document.records[16].label == "W2_grad" && document.records[16].partial)
@@ -49,11 +49,15 @@ import Testing
   }
 
   @Test(arguments: [
-    ("Fixtures/bad/empty.txt",
-     "retrace: Fixtures/bad/empty.txt: is empty: there is no code and no printed output to read\n"),
-    ("Fixtures/bad/ragged.log",
-     "retrace: Fixtures/bad/ragged.log:5:2: ragged nesting: this array has 2 entries but the one "
-       + "at 4:2 has 3 (in {W1} of print #1)\n"),
+    (
+      "Fixtures/bad/empty.txt",
+      "retrace: Fixtures/bad/empty.txt: is empty: there is no code and no printed output to read\n"
+    ),
+    (
+      "Fixtures/bad/ragged.log",
+      "retrace: Fixtures/bad/ragged.log:5:2: ragged nesting: this array has 2 entries but the one "
+        + "at 4:2 has 3 (in {W1} of print #1)\n"
+    ),
     ("Fixtures/no-such-file.txt", "retrace: Fixtures/no-such-file.txt: no such file\n"),
     ("Fixtures", "retrace: Fixtures: is a directory, not a notebook\n"),
   ])
@@ -70,3 +74,10 @@ import Testing
     #expect(result.stderr.contains("--bogus"))
   }
 }
+
+/// Reads retrace's snake_case JSON keys into Swift names.
+private let snakeCaseDecoder: JSONDecoder = {
+  let decoder = JSONDecoder()
+  decoder.keyDecodingStrategy = .convertFromSnakeCase
+  return decoder
+}()

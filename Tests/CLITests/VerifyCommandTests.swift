@@ -12,11 +12,11 @@ import Testing
       var epoch: Int?
       var label: String
       var index: [Int]
-      var flat_index: Int?
+      var flatIndex: Int?
       var printed: String
       var replayed: String?
-      var abs_diff: Double?
-      var last_digit_units: Double?
+      var absDiff: Double?
+      var lastDigitUnits: Double?
       var line: Int
       var column: Int
     }
@@ -26,8 +26,8 @@ import Testing
     var model: String
     var checked: Int
     var exact: Int
-    var within_rounding: Int
-    var within_noise: Int
+    var withinRounding: Int
+    var withinNoise: Int
     var mismatched: Int
     var truncated: Bool
     var mismatches: [Mismatch]
@@ -54,23 +54,23 @@ import Testing
   func reproducedNotebooksExitZero(_ path: String) throws {
     let result = try CommandRunner.run(["verify", path, "--format", "json"])
     #expect(result.status == 0, "\(result.stderr)")
-    let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
+    let document = try snakeCaseDecoder.decode(Document.self, from: Data(result.stdout.utf8))
     #expect(document.verdict == "reproduced")
     #expect(document.mismatched == 0)
     #expect(document.mismatches.isEmpty)
-    #expect(document.checked == document.exact + document.within_rounding + document.within_noise)
+    #expect(document.checked == document.exact + document.withinRounding + document.withinNoise)
   }
 
   @Test func oneAlteredDigitExitsOneAndIsNamed() throws {
     let result = try CommandRunner.run(
       ["verify", "Fixtures/notebooks/seed-full-edited.txt", "--format", "json"])
     #expect(result.status == 1)
-    let document = try JSONDecoder().decode(Document.self, from: Data(result.stdout.utf8))
+    let document = try snakeCaseDecoder.decode(Document.self, from: Data(result.stdout.utf8))
     #expect(document.verdict == "mismatch")
     #expect(document.mismatched == 1)
     let mismatch = try #require(document.mismatches.first)
     #expect(mismatch.label == "W2" && mismatch.epoch == 5 && mismatch.index == [0, 0])
-    #expect(mismatch.flat_index == 0)
+    #expect(mismatch.flatIndex == 0)
     #expect(mismatch.printed == "-1.01284112" && mismatch.replayed == "-1.01283112")
     #expect(mismatch.line == 206 && mismatch.column == 122)
     let text = try CommandRunner.run(["verify", "Fixtures/notebooks/seed-full-edited.txt"])
@@ -94,9 +94,12 @@ import Testing
   }
 
   @Test func markdownSummarisesForACIJob() throws {
-    let result = try CommandRunner.run(["verify", "Fixtures/seed/notebook.txt", "--format", "markdown"])
+    let result = try CommandRunner.run([
+      "verify", "Fixtures/seed/notebook.txt", "--format", "markdown",
+    ])
     #expect(result.status == 0)
-    #expect(result.stdout.hasPrefix("## ✅ retrace verify: `Fixtures/seed/notebook.txt` — reproduced"))
+    #expect(
+      result.stdout.hasPrefix("## ✅ retrace verify: `Fixtures/seed/notebook.txt` — reproduced"))
     #expect(result.stdout.contains("| 72 | 72 | 0 | 0 | 0 |"))
   }
 
@@ -115,8 +118,19 @@ import Testing
   @Test func replayPrintsWhatNumPyPrints() throws {
     let result = try CommandRunner.run(["replay", "Fixtures/seed/notebook.txt"])
     #expect(result.status == 0)
-    #expect(result.stdout == (try String(contentsOf: FixturePath.url("notebooks/seed-full.log"), encoding: .utf8)))
+    #expect(
+      result.stdout
+        == (try String(contentsOf: FixturePath.url("notebooks/seed-full.log"), encoding: .utf8)))
     let corrected = try CommandRunner.run(["replay", "--corrected"])
-    #expect(corrected.stdout == (try String(contentsOf: FixturePath.url("notebooks/corrected.log"), encoding: .utf8)))
+    #expect(
+      corrected.stdout
+        == (try String(contentsOf: FixturePath.url("notebooks/corrected.log"), encoding: .utf8)))
   }
 }
+
+/// Reads retrace's snake_case JSON keys into Swift names.
+private let snakeCaseDecoder: JSONDecoder = {
+  let decoder = JSONDecoder()
+  decoder.keyDecodingStrategy = .convertFromSnakeCase
+  return decoder
+}()

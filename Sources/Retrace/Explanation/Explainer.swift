@@ -123,7 +123,8 @@ public enum Explainer {
     let record = check.record
     let value = check.values[reference.ordinal]
     let epoch = record.epoch.map { "epoch \($0)" } ?? "before the loop"
-    let index = value.index.isEmpty ? "" : "[" + value.index.map(String.init).joined(separator: ",") + "]"
+    let index =
+      value.index.isEmpty ? "" : "[" + value.index.map(String.init).joined(separator: ",") + "]"
     return "\(record.label)\(index) (print \(record.print), \(epoch)) at "
       + VerificationReport.place(v, record, value.position) + ": printed \(value.printed), "
       + "replayed \(value.replayed ?? "-")"
@@ -301,7 +302,9 @@ public enum Explainer {
     for changes in 1...3 {
       for precision in 0...17 {
         for suppress in [base.suppress, !base.suppress] {
-          for mode in [base.floatMode] + PrintOptions.FloatMode.allCases.filter({ $0 != base.floatMode }) {
+          for mode in [base.floatMode]
+            + PrintOptions.FloatMode.allCases.filter({ $0 != base.floatMode })
+          {
             var options = base
             options.precision = precision
             options.suppress = suppress
@@ -360,7 +363,8 @@ public enum Explainer {
     // Confirm on every record.
     for check in v.records where check.problem == nil {
       guard let tokens = tokens(check, v.replay, options: options) else { return nil }
-      for value in check.values where value.ordinal >= tokens.count || tokens[value.ordinal] != value.printed {
+      for value in check.values
+      where value.ordinal >= tokens.count || tokens[value.ordinal] != value.printed {
         return nil
       }
     }
@@ -369,7 +373,9 @@ public enum Explainer {
         + "floatmode='\(o.floatMode.rawValue)'"
     }
     var changed: [String] = []
-    if options.precision != codeOptions.precision { changed.append("precision=\(options.precision)") }
+    if options.precision != codeOptions.precision {
+      changed.append("precision=\(options.precision)")
+    }
     if options.suppress != codeOptions.suppress {
       changed.append("suppress=\(options.suppress ? "True" : "False")")
     }
@@ -388,14 +394,21 @@ public enum Explainer {
         "The numbers are the code's; only the print options differ.",
       ],
       evidence: [
-        ("printed_with", .object([
-          ("precision", .integer(options.precision)), ("suppress", .flag(options.suppress)),
-          ("floatmode", .text(options.floatMode.rawValue)),
-        ])),
-        ("code_options", .object([
-          ("precision", .integer(codeOptions.precision)), ("suppress", .flag(codeOptions.suppress)),
-          ("floatmode", .text(codeOptions.floatMode.rawValue)),
-        ])),
+        (
+          "printed_with",
+          .object([
+            ("precision", .integer(options.precision)), ("suppress", .flag(options.suppress)),
+            ("floatmode", .text(options.floatMode.rawValue)),
+          ])
+        ),
+        (
+          "code_options",
+          .object([
+            ("precision", .integer(codeOptions.precision)),
+            ("suppress", .flag(codeOptions.suppress)),
+            ("floatmode", .text(codeOptions.floatMode.rawValue)),
+          ])
+        ),
       ])
   }
 
@@ -433,7 +446,8 @@ public enum Explainer {
     return epochs.filter { $0 == first }.count
   }
 
-  static func isolatedFinding(_ v: Verification, _ values: [Explanation.ValueReference]) -> Finding {
+  static func isolatedFinding(_ v: Verification, _ values: [Explanation.ValueReference]) -> Finding
+  {
     let lines = values.map { describe(v, $0) }
     let first = values[0]
     let check = v.records[first.record]
@@ -477,7 +491,9 @@ public enum Explainer {
     ])
   }
 
-  static func divergenceFinding(_ v: Verification, _ values: [Explanation.ValueReference]) -> Finding {
+  static func divergenceFinding(_ v: Verification, _ values: [Explanation.ValueReference])
+    -> Finding
+  {
     let first = values[0]
     let check = v.records[first.record]
     let value = check.values[first.ordinal]
@@ -507,13 +523,16 @@ public enum Explainer {
     }
     guard !rows.isEmpty else { return nil }
     let labels = Array(Set(rows.map(\.0.record.label))).sorted()
-    let widest = rows.compactMap { row -> Double? in
-      guard let band = row.1.noiseBand else { return nil }
-      return band.upperBound - band.lowerBound
-    }.max() ?? 0
+    let widest =
+      rows.compactMap { row -> Double? in
+        guard let band = row.1.noiseBand else { return nil }
+        return band.upperBound - band.lowerBound
+      }.max() ?? 0
     let details = rows.prefix(12).map { check, value in
-      let band = value.noiseBand.map { "[\(format($0.lowerBound)), \(format($0.upperBound))]" } ?? "-"
-      return "\(check.record.label)\(value.index.isEmpty ? "" : "[" + value.index.map(String.init).joined(separator: ",") + "]") "
+      let band =
+        value.noiseBand.map { "[\(format($0.lowerBound)), \(format($0.upperBound))]" } ?? "-"
+      return
+        "\(check.record.label)\(value.index.isEmpty ? "" : "[" + value.index.map(String.init).joined(separator: ",") + "]") "
         + "(\(check.record.epoch.map { "epoch \($0)" } ?? "before the loop")): printed \(value.printed), "
         + "replayed \(value.replayed ?? "-"), noise band \(band)"
     }

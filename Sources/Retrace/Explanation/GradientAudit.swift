@@ -265,7 +265,8 @@ public struct GradientAudit: Sendable {
       "Only the active hidden-2 units (Z2 > 0) contribute to the true sum; in every epoch the "
       + "active hidden-2 units are \(listText(Array(alwaysActive).sorted()))"
     if activeHidden2.allSatisfy({ $0.count == 1 }) {
-      coincidence += " and no other, so column j of the code's gradient equals the true column "
+      coincidence +=
+        " and no other, so column j of the code's gradient equals the true column "
         + "exactly when unit j is that unit"
     }
     coincidence +=
@@ -305,7 +306,10 @@ public struct GradientAudit: Sendable {
       ("gradient", .text("W1_grad")),
       ("cell", .text(line.cell)), ("line", .integer(line.line)),
       ("code", .text(line.text.trimmingCharacters(in: .whitespaces))),
-      ("widths", .object([("inputs", .integer(n)), ("hidden1", .integer(h1)), ("hidden2", .integer(h2))])),
+      (
+        "widths",
+        .object([("inputs", .integer(n)), ("hidden1", .integer(h1)), ("hidden2", .integer(h2))])
+      ),
       ("coinciding_columns", .list(coincidingColumns.map { .integer($0) })),
       ("zero_rows", .list(zeroRows.map { .integer($0) })),
       ("active_hidden2_by_epoch", .list(activeHidden2.map { .list($0.map { .integer($0) }) })),

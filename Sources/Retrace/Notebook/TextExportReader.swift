@@ -4,7 +4,8 @@ import PCRE2
 
 /// Splits a text export into cells at its `In [N]:` headers (PCRE2).
 enum TextExportReader {
-  static let header: Pattern? = try? Pattern(#"^In \[(?<number>[0-9 ]*)\]:[ \t]*$"#, options: .multiline)
+  static let header: Pattern? = try? Pattern(
+    #"^In \[(?<number>[0-9 ]*)\]:[ \t]*$"#, options: .multiline)
 
   /// The cells of a text export, or `nil` when the text has no `In [N]:` header.
   static func cells(in text: String, name: String) throws(RetraceError) -> [Notebook.Cell]? {

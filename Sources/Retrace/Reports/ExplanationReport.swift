@@ -36,8 +36,10 @@ public enum ExplanationReport {
     guard !e.findings.isEmpty else { return "findings: none\n" }
     var out = "findings:\n"
     for finding in e.findings {
-      let colourCode = finding.kind == .gradientBug || finding.explainedMismatches > 0 ? "1;31" : "1;33"
-      out += "  " + paint("[\(finding.kind.rawValue)]", colourCode, colour) + " \(finding.summary)\n"
+      let colourCode =
+        finding.kind == .gradientBug || finding.explainedMismatches > 0 ? "1;31" : "1;33"
+      out +=
+        "  " + paint("[\(finding.kind.rawValue)]", colourCode, colour) + " \(finding.summary)\n"
       if details {
         for line in finding.details { out += "      \(line)\n" }
       }
@@ -54,7 +56,8 @@ public enum ExplanationReport {
     let v = e.verification
     var out = VerificationReport.text(v, attribution: e)
     if colour {
-      let word = v.isReproduced ? paint("reproduced", "1;32", true) : paint("mismatch", "1;31", true)
+      let word =
+        v.isReproduced ? paint("reproduced", "1;32", true) : paint("mismatch", "1;31", true)
       if let range = out.range(of: ": \(v.verdict) (") {
         out.replaceSubrange(range, with: ": \(word) (")
       }
@@ -95,9 +98,13 @@ public enum ExplanationReport {
     if e.findings.isEmpty { out += "None.\n" }
     for finding in e.findings {
       out += "- **`\(finding.kind.rawValue)`** — \(finding.summary)\n"
-      for line in finding.details { out += "  - \(line.replacingOccurrences(of: "|", with: "\\|"))\n" }
+      for line in finding.details {
+        out += "  - \(line.replacingOccurrences(of: "|", with: "\\|"))\n"
+      }
     }
-    if e.unexplained > 0 { out += "\n\(e.unexplained) mismatched values are explained by no finding.\n" }
+    if e.unexplained > 0 {
+      out += "\n\(e.unexplained) mismatched values are explained by no finding.\n"
+    }
     if let audit = e.audit, audit.finding != nil {
       out += "\n### W1_grad: the code's against the true gradient (epoch 0)\n\n"
       out += "| index | code | printed | true | agrees |\n|---|---:|---:|---:|:---:|\n"
@@ -107,7 +114,8 @@ public enum ExplanationReport {
           + "\(entry.printed.map { "`\($0)`" } ?? "–") | \(format(entry.truth)) | "
           + (entry.coincides ? "✓" : "✗") + " |\n"
       }
-      out += "\n### Loss: as written against correct SGD\n\n| epoch | as written | correct |\n|---:|---:|---:|\n"
+      out +=
+        "\n### Loss: as written against correct SGD\n\n| epoch | as written | correct |\n|---:|---:|---:|\n"
       let count = max(audit.lossAsWritten.count, audit.lossCorrected.count)
       for epoch in 0..<min(count, 20) {
         let a = epoch < audit.lossAsWritten.count ? format(audit.lossAsWritten[epoch]) : "–"

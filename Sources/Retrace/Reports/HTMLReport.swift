@@ -29,7 +29,8 @@ public enum HTMLReport {
       body += "</ul>\n</section>\n"
     }
     if e.unexplained > 0 {
-      body += "<p class=\"bad\">\(e.unexplained) mismatched values are explained by no finding.</p>\n"
+      body +=
+        "<p class=\"bad\">\(e.unexplained) mismatched values are explained by no finding.</p>\n"
     }
     if let audit = e.audit, audit.finding != nil {
       body += "<h2>W1_grad: the code's against the true gradient</h2>\n"
@@ -169,7 +170,8 @@ public enum HTMLReport {
     svg += "<title>loss by epoch, as written and with correct SGD</title>\n"
     svg +=
       "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width - 10)\" y2=\"\(height - bottom)\" stroke=\"#444\"/>\n"
-    svg += "<line x1=\"\(left)\" y1=\"10\" x2=\"\(left)\" y2=\"\(height - bottom)\" stroke=\"#444\"/>\n"
+    svg +=
+      "<line x1=\"\(left)\" y1=\"10\" x2=\"\(left)\" y2=\"\(height - bottom)\" stroke=\"#444\"/>\n"
     svg +=
       "<text x=\"\(left - 6)\" y=\"\(height - bottom)\" font-size=\"11\" text-anchor=\"end\">"
       + "\(String(format: "%.2g", low))</text>\n"
@@ -184,8 +186,10 @@ public enum HTMLReport {
     svg +=
       "<polyline points=\"\(path(corrected))\" fill=\"none\" stroke=\"#1a7f37\" stroke-width=\"2\" "
       + "stroke-dasharray=\"6 3\"/>\n"
-    svg += "<text x=\"\(width - 200)\" y=\"30\" font-size=\"12\" fill=\"#cf222e\">as written</text>\n"
-    svg += "<text x=\"\(width - 200)\" y=\"48\" font-size=\"12\" fill=\"#1a7f37\">correct SGD</text>\n"
+    svg +=
+      "<text x=\"\(width - 200)\" y=\"30\" font-size=\"12\" fill=\"#cf222e\">as written</text>\n"
+    svg +=
+      "<text x=\"\(width - 200)\" y=\"48\" font-size=\"12\" fill=\"#1a7f37\">correct SGD</text>\n"
     svg += "</svg><figcaption>loss (log scale)</figcaption></figure>\n"
     return svg
   }

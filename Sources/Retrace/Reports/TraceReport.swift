@@ -52,7 +52,8 @@ public enum TraceReport {
     out += "\n"
     for record in trace.records {
       let epoch = record.epoch.map { "epoch \($0)" } ?? "-"
-      let shape = "(" + record.shape.map(String.init).joined(separator: ",")
+      let shape =
+        "(" + record.shape.map(String.init).joined(separator: ",")
         + (record.shape.count == 1 ? ",)" : ")")
       let place =
         record.isCellRelative

@@ -52,7 +52,9 @@ public enum VerificationReport {
     index.isEmpty ? "" : "[" + index.map(String.init).joined(separator: ",") + "]"
   }
 
-  static func epochText(_ epoch: Int?) -> String { epoch.map { "epoch \($0)" } ?? "before the loop" }
+  static func epochText(_ epoch: Int?) -> String {
+    epoch.map { "epoch \($0)" } ?? "before the loop"
+  }
 
   static func units(_ value: Double?) -> String {
     guard let value else { return "-" }
@@ -135,7 +137,10 @@ public enum VerificationReport {
         if let e {
           let reference = Explanation.ValueReference(record: recordIndex, ordinal: value.ordinal)
           pairs.append(
-            ("explained_by", e.attribution[reference].map { JSONWriter.string($0.rawValue) } ?? "null"))
+            (
+              "explained_by",
+              e.attribution[reference].map { JSONWriter.string($0.rawValue) } ?? "null"
+            ))
         }
         if record.isCellRelative { pairs.append(("cell", JSONWriter.string(record.cell))) }
         mismatches.append("    " + JSONWriter.object(pairs))
@@ -228,7 +233,9 @@ public enum VerificationReport {
     }
     var notes: [String] = []
     if let line = truncationLine(v) { notes.append(line) }
-    for finding in e?.findings ?? [] { notes.append("[\(finding.kind.rawValue)] \(finding.summary)") }
+    for finding in e?.findings ?? [] {
+      notes.append("[\(finding.kind.rawValue)] \(finding.summary)")
+    }
     if !notes.isEmpty {
       out += "    <system-out>\(xml(notes.joined(separator: "\n")))</system-out>\n"
     }
@@ -246,7 +253,9 @@ public enum VerificationReport {
       "| \(v.checked) | \(v.count(.exact)) | \(v.count(.withinRounding)) | "
       + "\(v.count(.withinNoise)) | \(v.mismatched) |\n\n"
     out += "Model: \(v.model.rawValue) code; form: \(v.form.rawValue).\n"
-    if let line = truncationLine(v) { out += "\n" + line.prefix(1).uppercased() + line.dropFirst() + ".\n" }
+    if let line = truncationLine(v) {
+      out += "\n" + line.prefix(1).uppercased() + line.dropFirst() + ".\n"
+    }
     let rows = v.records.flatMap { check in
       check.values.filter { $0.verdict == .mismatch }.map { (check, $0) }
     }

@@ -147,8 +147,10 @@ extension PrintProgram {
   }
 
   static func isCompoundHeader(_ text: String) -> Bool {
-    let keywords = ["for ", "while ", "if ", "elif ", "else", "def ", "class ", "with ", "try",
-      "except", "finally", "async "]
+    let keywords = [
+      "for ", "while ", "if ", "elif ", "else", "def ", "class ", "with ", "try",
+      "except", "finally", "async ",
+    ]
     return text.hasSuffix(":") && keywords.contains { text.hasPrefix($0) }
   }
 
@@ -199,7 +201,9 @@ extension PrintProgram {
     switch arguments.count {
     case 1: stop = value(arguments[0])
     case 2:
-      guard let first = value(arguments[0]) else { return Loop(variable: variable, start: 0, count: nil, body: []) }
+      guard let first = value(arguments[0]) else {
+        return Loop(variable: variable, start: 0, count: nil, body: [])
+      }
       start = first
       stop = value(arguments[1])
     case 3:

@@ -47,7 +47,8 @@ extension PrintTemplate {
     guard let open = statement.firstIndex(of: "("), statement.hasSuffix(")") else {
       throw Unsupported(reason: "a print statement that is not one call `print(...)`")
     }
-    let inner = String(statement[statement.index(after: open)..<statement.index(before: statement.endIndex)])
+    let inner = String(
+      statement[statement.index(after: open)..<statement.index(before: statement.endIndex)])
     var separator = " "
     var end = "\n"
     var pieces: [[Part]] = []
@@ -100,8 +101,9 @@ extension PrintTemplate {
   static func keywordArgument(_ argument: String) -> (String, String)? {
     let scalars = Array(argument)
     var index = 0
-    while index < scalars.count, scalars[index].isLetter || scalars[index] == "_"
-      || (index > 0 && scalars[index].isNumber)
+    while index < scalars.count,
+      scalars[index].isLetter || scalars[index] == "_"
+        || (index > 0 && scalars[index].isNumber)
     {
       index += 1
     }

@@ -86,7 +86,8 @@ public enum Verifier {
     let array: NDArray
     switch replayed.value {
     case .array(let value): array = value
-    case .integer(let value): array = NDArray(unchecked: [], scalars: [Double(value)], dtype: .int64)
+    case .integer(let value):
+      array = NDArray(unchecked: [], scalars: [Double(value)], dtype: .int64)
     case .number(let value): array = NDArray(scalar: value)
     }
     guard let printedBack = ReplayedTokens(replayed, form: literal.form) else {

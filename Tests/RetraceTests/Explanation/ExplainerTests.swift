@@ -2,11 +2,11 @@ import Foundation
 import NumPyKit
 import Testing
 
+@testable import Retrace
+
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
-
-@testable import Retrace
 
 func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> Explanation {
   let (trace, experiment) = try experiment(path)
@@ -32,7 +32,10 @@ func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> E
     let evidence = Dictionary(uniqueKeysWithValues: finding.evidence.map { ($0.0, $0.1) })
     #expect(evidence["coinciding_columns"] == .list([.integer(1)]))
     #expect(evidence["zero_rows"] == .list([.integer(2), .integer(3)]))
-    #expect(finding.details.contains { $0.contains("operands could not be broadcast together with shapes (4,4) (3,)") })
+    #expect(
+      finding.details.contains {
+        $0.contains("operands could not be broadcast together with shapes (4,4) (3,)")
+      })
     // The cost: correct SGD ends lower than the code's training.
     #expect(audit.lossAsWritten.count == 10 && audit.lossCorrected.count == 10)
     #expect(try #require(audit.lossCorrected.last) < (try #require(audit.lossAsWritten.last)))
@@ -85,7 +88,8 @@ func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> E
     let explanation = try explain("notebooks/mismatch-printopts.txt")
     #expect(explanation.findings.map(\.kind) == [.gradientBug, .printOptions])
     let finding = try #require(explanation.findings.last)
-    #expect(finding.summary.hasPrefix("The output was printed with np.set_printoptions(precision=4)"))
+    #expect(
+      finding.summary.hasPrefix("The output was printed with np.set_printoptions(precision=4)"))
   }
 
   @Test func summationNoiseIsNamedWithItsBand() throws {
@@ -151,7 +155,9 @@ func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> E
     // Four inline SVG images: the three W1 heat maps and the loss curves; each parses as XML.
     var svgs: [String] = []
     var rest = Substring(html)
-    while let start = rest.range(of: "<svg "), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+    while let start = rest.range(of: "<svg "),
+      let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex)
+    {
       svgs.append(String(rest[start.lowerBound..<end.upperBound]))
       rest = rest[end.upperBound...]
     }
@@ -173,7 +179,8 @@ func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> E
 
   @Test func jsonListsFindingsWithKindAndSummary() throws {
     let json = ExplanationReport.render(try explain("notebooks/seed-full-edited.txt"), as: .json)
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     let findings = try #require(object["findings"] as? [[String: Any]])
     #expect(findings.map { $0["kind"] as? String } == ["gradient-bug", "isolated-value"])
     #expect(findings.allSatisfy { ($0["summary"] as? String)?.isEmpty == false })

@@ -56,13 +56,14 @@ import Testing
 
   @Test func crlfAndByteOrderMarkAreReadNotRefused() throws {
     let seed = try FixturePath.text("seed/notebook.txt")
-    let crlf = Data([0xEF, 0xBB, 0xBF] + Array(seed.replacingOccurrences(of: "\n", with: "\r\n").utf8))
+    let crlf = Data(
+      [0xEF, 0xBB, 0xBF] + Array(seed.replacingOccurrences(of: "\n", with: "\r\n").utf8))
     let notebook = try NotebookReader.read(data: crlf, name: "crlf.txt")
     #expect(notebook.form == .textExport)
     let trace = try TraceReader.read(notebook)
     let reference = try TraceReader.read(NotebookReader.builtInSeed())
     #expect(trace.records.map(\.printed) == reference.records.map(\.printed))
-    #expect(trace.records.map(\.position) .map(\.line) == reference.records.map(\.position.line))
+    #expect(trace.records.map(\.position).map(\.line) == reference.records.map(\.position.line))
   }
 
   @Test(arguments: [
@@ -101,13 +102,16 @@ import Testing
   }
 
   @Test func deeplyNestedJSONIsRefusedBeforeParsing() throws {
-    let deep = "{\"nbformat\": 4, \"cells\": " + String(repeating: "[", count: 100_000)
+    let deep =
+      "{\"nbformat\": 4, \"cells\": " + String(repeating: "[", count: 100_000)
       + String(repeating: "]", count: 100_000) + "}"
     do {
       _ = try NotebookReader.read(data: Data(deep.utf8), name: "deep.ipynb")
       Issue.record("expected an error")
     } catch {
-      #expect(error.description == "deep.ipynb:1:281: JSON nests deeper than 256 levels; a notebook needs 5")
+      #expect(
+        error.description
+          == "deep.ipynb:1:281: JSON nests deeper than 256 levels; a notebook needs 5")
     }
   }
 }

@@ -87,7 +87,9 @@ func experiment(_ path: String) throws -> (Trace, Experiment) {
 
   @Test func anotherActivationIsRefusedWithCellAndLine() throws {
     let message = try refusal("a = np.maximum(0, a)", with: "a = np.tanh(a)")
-    #expect(message.hasPrefix("nb.txt:7:3: In [70], line 3: `a = np.tanh(a)` is not something retrace models"))
+    #expect(
+      message.hasPrefix(
+        "nb.txt:7:3: In [70], line 3: `a = np.tanh(a)` is not something retrace models"))
   }
 
   @Test func anotherLossIsRefused() throws {

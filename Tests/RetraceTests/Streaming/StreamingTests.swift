@@ -6,8 +6,10 @@ import Testing
 
 /// The fixture logs, and the chunk sizes to stream them with: the default, and small ones that
 /// put chunk boundaries inside prints, tokens, CRLF pairs and UTF-8 sequences.
-private let logs = ["corrected", "long", "noise", "overflow", "printopts", "seed-full", "seed43",
-  "sizes-2-4-5", "wide"]
+private let logs = [
+  "corrected", "long", "noise", "overflow", "printopts", "seed-full", "seed43",
+  "sizes-2-4-5", "wide",
+]
 private let chunkSizes = [LogStream.defaultChunkSize, 97, 4096]
 
 /// A temporary copy of `text` as a file; removed by the caller.
@@ -79,7 +81,8 @@ private func wholeTrace(_ bytes: [UInt8], name: String) throws -> Trace {
       var expected: [String]
       do {
         let whole = try wholeTrace(bytes, name: path)
-        expected = whole.records.map(summary) + ["\(String(describing: whole.truncatedAt))"]
+        expected =
+          whole.records.map(summary) + ["\(String(describing: whole.truncatedAt))"]
           + whole.notes
       } catch {
         expected = ["\(error)"]

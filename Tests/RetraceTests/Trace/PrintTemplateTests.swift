@@ -15,9 +15,13 @@ import Testing
     (#"print("loss:", loss)"#, [.literal("loss: "), hole("loss"), .literal("\n")]),
     (#"print(W1, end="")"#, [hole("W1")]),
     (#"print(a, b, sep=", ")"#, [hole("a"), .literal(", "), hole("b"), .literal("\n")]),
-    (#"print(f"{{x}} {x!r} {y:.4f} {z=}")"#,
-     [.literal("{x} "), hole("x", "r"), .literal(" "), hole("y", nil, ".4f"), .literal(" z="),
-      hole("z", "r"), .literal("\n")]),
+    (
+      #"print(f"{{x}} {x!r} {y:.4f} {z=}")"#,
+      [
+        .literal("{x} "), hole("x", "r"), .literal(" "), hole("y", nil, ".4f"), .literal(" z="),
+        hole("z", "r"), .literal("\n"),
+      ]
+    ),
     (#"print(f'{d["k"]}\t')"#, [hole(#"d["k"]"#), .literal("\t\n")]),
     (#"print(rf"\n{a}")"#, [.literal("\\n"), hole("a"), .literal("\n")]),
   ])

@@ -37,19 +37,25 @@ struct NotebookFixture: CustomTestStringConvertible, Sendable {
     let complete = trace.records.prefix(16)
     #expect(complete.allSatisfy { !$0.isPartial })
     #expect(complete.map(\.label) == seedLabels + Array(epochLabels.prefix(9)))
-    #expect(complete.map(\.epoch) == Array(repeating: nil, count: 7) + Array(repeating: 0, count: 9))
+    #expect(
+      complete.map(\.epoch) == Array(repeating: nil, count: 7) + Array(repeating: 0, count: 9))
     let last = try #require(trace.records.last)
     #expect(last.label == "W2_grad")
     #expect(last.isPartial)
-    #expect(last.printed == ["-0.", "-0.", "-0.", "-0.", "0.05351791", "0.00228918", "0.", "0.",
-      "0.", "0.", "0."])
+    #expect(
+      last.printed == [
+        "-0.", "-0.", "-0.", "-0.", "0.05351791", "0.00228918", "0.", "0.",
+        "0.", "0.", "0.",
+      ])
     #expect(trace.isTruncated)
     // The seed ends on line 132 after "[ 0.          0.          0.      ".
     #expect(trace.truncatedAt?.line == 132)
     #expect(trace.truncatedAt?.column == 36)
     #expect(trace.records[1].shape == [4, 3])
-    #expect(trace.records[1].position == TextPosition(offset: 0, line: 111, column: 1).with(
-      offset: trace.records[1].position.offset))
+    #expect(
+      trace.records[1].position
+        == TextPosition(offset: 0, line: 111, column: 1).with(
+          offset: trace.records[1].position.offset))
   }
 
   @Test func seedIsAPrefixOfItsFullRun() throws {
