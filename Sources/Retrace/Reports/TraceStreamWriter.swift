@@ -36,30 +36,9 @@ public struct TraceStreamWriter {
     for record in records {
       switch format {
       case .json:
-        let pairs: [(String, String)] = [
-          ("print", "\(record.print)"),
-          ("epoch", record.epoch.map(String.init) ?? "null"),
-          ("label", JSONWriter.string(record.label)),
-          ("shape", JSONWriter.integers(record.shape)),
-          ("values", JSONWriter.numbers(record.values)),
-          ("printed", JSONWriter.strings(record.printed)),
-          ("partial", "\(record.isPartial)"),
-          ("summarized", "\(record.literal.isSummarized)"),
-          ("line", "\(record.position.line)"),
-          ("column", "\(record.position.column)"),
-        ]
-        out += (count == 0 ? "\n    " : ",\n    ") + JSONWriter.object(pairs)
+        out += (count == 0 ? "\n    " : ",\n    ") + TraceReport.recordJSON(record)
       case .text:
-        let epoch = record.epoch.map { "epoch \($0)" } ?? "-"
-        let shape =
-          "(" + record.shape.map(String.init).joined(separator: ",")
-          + (record.shape.count == 1 ? ",)" : ")")
-        let shown = min(8, record.literal.count)
-        var tokens = (0..<shown).map(record.literal.text(ofToken:)).joined(separator: " ")
-        if record.literal.count > 8 { tokens += " …" }
-        out +=
-          "print \(record.print)  \(epoch)  \(record.label)  \(shape)"
-          + (record.isPartial ? " partial" : "") + "  \(record.position)  [\(tokens)]\n"
+        out += TraceReport.recordLine(record)
       }
       count += 1
     }
