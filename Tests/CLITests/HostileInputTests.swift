@@ -71,6 +71,16 @@ import Testing
     }
   }
 
+  @Test(arguments: fixtures.filter { $0.0.hasSuffix(".log") })
+  func streamedLogsGiveTheSameMessage(_ name: String, _ message: String) throws {
+    let path = "Fixtures/hostile/\(name)"
+    for command in ["verify", "parse"] {
+      let result = try CommandRunner.run([command, path, "--stream"])
+      #expect(result.status == 2, "\(command) --stream \(name)")
+      #expect(result.stderr == "retrace: \(path)\(message)\n", "\(command) --stream \(name)")
+    }
+  }
+
   // MARK: - Made at test time
 
   func temporaryFolder() throws -> URL {

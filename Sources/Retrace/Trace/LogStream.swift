@@ -45,6 +45,8 @@ public struct LogStream: ~Copyable {
   private var finished = false
   private var lookahead: Int
   private var started = false
+  /// The first shape of each print's hole in the loop, to refuse one that changes.
+  private var shapes = EpochShapeCheck()
 
   /// Whether the file at `path` reads as a bare log (not a `.ipynb`, no `In [N]:` header in
   /// its first chunk).
@@ -163,6 +165,7 @@ public struct LogStream: ~Copyable {
         moved.literal = record.literal.offsetsShifted(by: base)
         return moved
       }
+      for record in records { try shapes.check(record, notebook: trace.notebook) }
       switch stop {
       case nil:
         state = attempt

@@ -62,23 +62,8 @@ public enum TraceReader {
   /// One print in a loop prints arrays of one shape every epoch (the code retrace replays has
   /// fixed shapes); an output whose arrays change shape was not written by that code.
   static func checkShapesAcrossEpochs(_ trace: Trace) throws(RetraceError) {
-    var first: [String: TraceRecord] = [:]
-    for record in trace.records where record.epoch != nil && !record.isPartial {
-      let key = "\(record.print) \(record.label)"
-      guard let earlier = first[key] else {
-        first[key] = record
-        continue
-      }
-      guard earlier.shape != record.shape, let epoch = record.epoch,
-        let earlierEpoch = earlier.epoch
-      else { continue }
-      let cell = record.isCellRelative ? "\(record.cell) output: " : ""
-      throw RetraceError(
-        file: trace.notebook, at: record.position,
-        "\(cell){\(record.label)} of print #\(record.print) has shape \(tuple(record.shape)) in "
-          + "epoch \(epoch) but \(tuple(earlier.shape)) in epoch \(earlierEpoch) (at "
-          + "\(earlier.position)): the printed arrays change shape between epochs")
-    }
+    var check = EpochShapeCheck()
+    for record in trace.records { try check.check(record, notebook: trace.notebook) }
   }
 
   /// A shape as Python writes a tuple: `(4,)`, `(3, 4)`.
@@ -438,5 +423,29 @@ struct Matcher: ~Copyable {
     var shown = text.replacingOccurrences(of: "\n", with: "\\n")
     if shown.count > 40 { shown = String(shown.prefix(37)) + "..." }
     return "'\(shown)'"
+  }
+}
+
+/// Remembers the first shape of each print's hole in the loop and refuses a later epoch that
+/// prints it with another shape (used by the whole-file and the streamed reading alike).
+struct EpochShapeCheck {
+  private var first: [String: TraceRecord] = [:]
+
+  /// Checks one record; records outside the loop and partial ones pass.
+  mutating func check(_ record: TraceRecord, notebook: String) throws(RetraceError) {
+    guard let epoch = record.epoch, !record.isPartial else { return }
+    let key = "\(record.print) \(record.label)"
+    guard let earlier = first[key] else {
+      first[key] = record
+      return
+    }
+    guard earlier.shape != record.shape, let earlierEpoch = earlier.epoch else { return }
+    let cell = record.isCellRelative ? "\(record.cell) output: " : ""
+    throw RetraceError(
+      file: notebook, at: record.position,
+      "\(cell){\(record.label)} of print #\(record.print) has shape "
+        + "\(TraceReader.tuple(record.shape)) in epoch \(epoch) but "
+        + "\(TraceReader.tuple(earlier.shape)) in epoch \(earlierEpoch) (at "
+        + "\(earlier.position)): the printed arrays change shape between epochs")
   }
 }
