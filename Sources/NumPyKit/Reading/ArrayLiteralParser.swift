@@ -115,10 +115,15 @@ private struct Scanner {
         markColumn = lineStartColumn
       }
       var column = markColumn
-      var cursor = markIndex
-      while cursor < index {
-        if bytes[cursor] & 0xC0 != 0x80 { column += 1 }
-        cursor += 1
+      if isASCII {
+        // Every byte scanned so far is ASCII: one column per byte.
+        column += index - markIndex
+      } else {
+        var cursor = markIndex
+        while cursor < index {
+          if bytes[cursor] & 0xC0 != 0x80 { column += 1 }
+          cursor += 1
+        }
       }
       markIndex = index
       markColumn = column
