@@ -90,15 +90,7 @@ public enum DecimalNumber {
     }
     guard index == end else { return nil }
     if digits == 0 {
-      let magnitude: Double
-      if significand <= 1 << 53, exponent >= -22, exponent <= 22 {
-        magnitude =
-          exponent >= 0
-          ? Double(significand) * powersOfTen[exponent]
-          : Double(significand) / powersOfTen[-exponent]
-      } else {
-        magnitude = eiselLemire(significand, exponent)
-      }
+      let magnitude = self.magnitude(significand, exponent)
       return negative ? -magnitude : magnitude
     }
     return slowParse(bytes, range)
@@ -166,15 +158,7 @@ public enum DecimalNumber {
       exponent += exponentNegative ? -written : written
     }
     if index < end, !ArrayLiteral.isDelimiter(base[index]) { return nil }
-    let magnitude: Double
-    if significand <= 1 << 53, exponent >= -22, exponent <= 22 {
-      magnitude =
-        exponent >= 0
-        ? Double(significand) * powersOfTen[exponent]
-        : Double(significand) / powersOfTen[-exponent]
-    } else {
-      magnitude = eiselLemire(significand, exponent)
-    }
+    let magnitude = self.magnitude(significand, exponent)
     return (negative ? -magnitude : magnitude, index, isFloat)
   }
 
@@ -235,6 +219,17 @@ public enum DecimalNumber {
     mantissa &= ~(1 << 52)
     if power2 >= 0x7FF { return .infinity }
     return Double(bitPattern: UInt64(power2) << 52 | mantissa)
+  }
+
+  /// significand × 10^exponent, correctly rounded: Clinger's exact fast path when both fit,
+  /// else Eisel–Lemire with 128 bits of 5^q (DecimalNumberTests check both against strtod).
+  @inline(__always) static func magnitude(_ significand: UInt64, _ exponent: Int) -> Double {
+    if significand <= 1 << 53, exponent >= -22, exponent <= 22 {
+      return exponent >= 0
+        ? Double(significand) * powersOfTen[exponent]
+        : Double(significand) / powersOfTen[-exponent]
+    }
+    return eiselLemire(significand, exponent)
   }
 
   /// The value of a Swift string holding one number token, or `nil`.

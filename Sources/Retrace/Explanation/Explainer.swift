@@ -326,15 +326,12 @@ public enum Explainer {
     return try? ArrayLiteralParser(maximumCount: Int.max).parse(text).texts
   }
 
+  /// The replayed array a record was compared with (the verifier kept its place).
   static func replayedArray(_ check: RecordCheck, _ replay: Replay) -> NDArray? {
-    // The replayed value of a record: the first replayed value with its print/epoch/label.
-    for value in replay.values
-    where value.print == check.record.print && value.epoch == check.record.epoch
-      && value.label == check.record.label
-    {
-      if case .array(let array) = value.value { return array }
-    }
-    return nil
+    guard let index = check.replayedIndex, index < replay.values.count,
+      case .array(let array) = replay.values[index].value
+    else { return nil }
+    return array
   }
 
   static func printOptions(_ v: Verification, experiment: Experiment) -> Finding? {

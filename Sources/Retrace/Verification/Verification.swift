@@ -10,6 +10,8 @@ public struct RecordCheck: Sendable {
   public var problem: String?
   /// Every printed value, checked.
   public var values: [ValueCheck]
+  /// Where the replayed value compared with this record stands in `Replay.values`.
+  public var replayedIndex: Int? = nil
 
   /// The values that do not match.
   public var mismatches: [ValueCheck] { values.filter { $0.verdict == .mismatch } }

@@ -28,29 +28,23 @@ public enum Verifier {
         bands.append(other)
       }
     }
-    // Replayed values by (print, epoch, label, occurrence).
+    // Replayed values by (print, epoch, label, occurrence); records are paired with them by the
+    // same key, so a print shown twice in one epoch pairs in order.
     var byKey: [Key: Int] = [:]
     var seen: [Key: Int] = [:]
     for (index, value) in replay.values.enumerated() {
-      var key = Key(print: value.print, epoch: value.epoch, label: value.label, occurrence: 0)
-      key.occurrence = seen[key, default: 0]
-      seen[Key(print: value.print, epoch: value.epoch, label: value.label, occurrence: 0)] =
-        key.occurrence + 1
-      byKey[key] = index
+      byKey[Key.next(value.print, value.epoch, value.label, &seen)] = index
     }
     var occurrences: [Key: Int] = [:]
     var checks: [RecordCheck] = []
     for record in trace.records {
-      let base = Key(print: record.print, epoch: record.epoch, label: record.label, occurrence: 0)
-      var key = base
-      key.occurrence = occurrences[base, default: 0]
-      occurrences[base] = key.occurrence + 1
-      let index = byKey[key]
-      checks.append(
-        check(
-          record, replayed: index.map { replay.values[$0] },
-          band: index.map { i in bands.compactMap { i < $0.values.count ? $0.values[i] : nil } }
-            ?? []))
+      let index = byKey[Key.next(record.print, record.epoch, record.label, &occurrences)]
+      var recordCheck = check(
+        record, replayed: index.map { replay.values[$0] },
+        band: index.map { i in bands.compactMap { i < $0.values.count ? $0.values[i] : nil } }
+          ?? [])
+      recordCheck.replayedIndex = index
+      checks.append(recordCheck)
     }
     return Verification(
       notebook: trace.notebook, form: trace.form, model: model, records: checks, trace: trace,
@@ -62,6 +56,16 @@ public enum Verifier {
     var epoch: Int?
     var label: String
     var occurrence: Int
+
+    /// The key of the next occurrence of (print, epoch, label), counted in `seen`.
+    static func next(_ print: Int, _ epoch: Int?, _ label: String, _ seen: inout [Key: Int])
+      -> Key
+    {
+      let base = Key(print: print, epoch: epoch, label: label, occurrence: 0)
+      let occurrence = seen[base, default: 0]
+      seen[base] = occurrence + 1
+      return Key(print: print, epoch: epoch, label: label, occurrence: occurrence)
+    }
   }
 
   static func check(_ record: TraceRecord, replayed: ReplayedValue?, band: [ReplayedValue])
