@@ -43,10 +43,7 @@ public struct Generator: Sendable, Hashable {
   /// `Generator.random(size)`: C-order doubles in [0, 1).
   public mutating func random(_ shape: [Int] = []) throws(RandomError) -> [Double] {
     let count = try elementCount(shape)
-    return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-      fillRandom(buffer)
-      initialized = count
-    }
+    return [Double](hugePageAdvisedCount: count) { fillRandom($0) }
   }
 
   /// `Generator.uniform(low, high, size)` = `low + (high - low) * next_double`; throws
@@ -159,10 +156,7 @@ public struct Generator: Sendable, Hashable {
   /// `Generator.standard_normal(size)`: C-order ziggurat values.
   public mutating func standardNormal(_ shape: [Int] = []) throws(RandomError) -> [Double] {
     let count = try elementCount(shape)
-    return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-      fillStandardNormal(buffer)
-      initialized = count
-    }
+    return [Double](hugePageAdvisedCount: count) { fillStandardNormal($0) }
   }
 
   /// `Generator.normal(loc, scale, size)` = `loc + scale * standard_normal`; throws NumPy's

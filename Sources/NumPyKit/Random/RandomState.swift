@@ -47,6 +47,10 @@ public struct RandomState: Sendable, Hashable {
 
   /// Polar pairs drawn per batch in `fillStandardNormal`.
   static let batchPairs = 128
+  /// The bit pattern of the largest double below 1.
+  static let oneBelowOne = (1.0).nextDown.bitPattern
+  /// From this many values on, `fillStandardNormal` draws through a tempered cursor.
+  static let temperedDraws = 256
 
   private mutating func resetGauss() {
     hasGauss = false
@@ -70,10 +74,7 @@ public struct RandomState: Sendable, Hashable {
   /// `np.random.random_sample(size)` / `np.random.random(size)`: C-order doubles in [0, 1).
   public mutating func randomSample(_ shape: [Int] = []) throws(RandomError) -> [Double] {
     let count = try elementCount(shape)
-    return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-      fillRandomSample(buffer)
-      initialized = count
-    }
+    return [Double](hugePageAdvisedCount: count) { fillRandomSample($0) }
   }
 
   /// `np.random.rand(d0, d1, ...)`: `random_sample` of shape `(d0, d1, ...)`.
@@ -114,48 +115,18 @@ public struct RandomState: Sendable, Hashable {
   public mutating func fillStandardNormal(_ out: UnsafeMutableBufferPointer<Double>) {
     let count = out.count
     guard count > 0 else { return }
-    var i = 0
+    var start = 0
     if hasGauss {
       out[0] = gauss
       resetGauss()
-      i = 1
+      start = 1
     }
-    // Two phases per batch of pairs, so the independent log/div/sqrt chains of a batch
-    // overlap instead of waiting on each other's Mersenne Twister draws. Exactly the pairs
-    // needed are drawn: the state after the call is NumPy's.
-    let spare: Double? = bitGenerator.withCursor { cursor in
-      withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * Self.batchPairs) { pairs in
-        var spare: Double?
-        while i < count {
-          let batch = min(Self.batchPairs, (count - i + 1) / 2)
-          for k in 0..<batch {
-            var x1: Double
-            var x2: Double
-            var r2: Double
-            repeat {
-              x1 = 2.0 * cursor.nextDouble() - 1.0
-              x2 = 2.0 * cursor.nextDouble() - 1.0
-              r2 = x1 * x1 + x2 * x2
-            } while r2 >= 1.0 || r2 == 0.0
-            pairs[3 * k] = x1
-            pairs[3 * k + 1] = x2
-            pairs[3 * k + 2] = r2
-          }
-          for k in 0..<batch {
-            let r2 = pairs[3 * k + 2]
-            let f = (-2.0 * Foundation.log(r2) / r2).squareRoot()
-            out[i] = f * pairs[3 * k + 1]
-            i += 1
-            if i < count {
-              out[i] = f * pairs[3 * k]
-              i += 1
-            } else {
-              spare = f * pairs[3 * k]
-            }
-          }
-        }
-        return spare
-      }
+    guard start < count else { return }
+    let spare: Double?
+    if count - start >= Self.temperedDraws {
+      spare = bitGenerator.withTemperedCursor { Self.polar(&$0, out, from: start) }
+    } else {
+      spare = bitGenerator.withCursor { Self.polar(&$0, out, from: start) }
     }
     if let spare {
       hasGauss = true
@@ -163,13 +134,60 @@ public struct RandomState: Sendable, Hashable {
     }
   }
 
+  /// Fills `out[start...]` by `legacy_gauss`'s polar method from `source`; returns the second
+  /// value of the last pair when `out` has room for only its first (the new Gaussian cache).
+  ///
+  /// Two phases per batch of pairs. The first draws candidates until the batch has its
+  /// accepted pairs: each candidate is stored and kept by advancing the slot only when
+  /// 0 < r2 < 1, so the one candidate in five that is rejected costs no mispredicted
+  /// branch. The second runs the independent log/div/sqrt chains of the batch back to back
+  /// so they overlap. Exactly the candidates NumPy draws are drawn: the state after the call
+  /// is NumPy's.
+  @inline(__always)
+  static func polar<Source: PolarCandidates>(
+    _ source: inout Source, _ out: UnsafeMutableBufferPointer<Double>, from start: Int
+  ) -> Double? {
+    let count = out.count
+    var i = start
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * (batchPairs + 1)) {
+      pairs in
+      var spare: Double?
+      while i < count {
+        let batch = min(Self.batchPairs, (count - i + 1) / 2)
+        var k = 0
+        while k < batch {
+          let (d1, d2) = source.nextDoublePair()
+          let x1 = 2.0 * d1 - 1.0
+          let x2 = 2.0 * d2 - 1.0
+          let r2 = x1 * x1 + x2 * x2
+          pairs[3 &* k] = x1
+          pairs[3 &* k &+ 1] = x2
+          pairs[3 &* k &+ 2] = r2
+          // 0 < r2 < 1 as one unsigned compare of the bit pattern (r2 is never negative),
+          // which compiles to a flag, not to the two branches of the float compares.
+          k &+= r2.bitPattern &- 1 < Self.oneBelowOne ? 1 : 0
+        }
+        for k in 0..<batch {
+          let r2 = pairs[3 * k + 2]
+          let f = (-2.0 * Foundation.log(r2) / r2).squareRoot()
+          out[i] = f * pairs[3 * k + 1]
+          i += 1
+          if i < count {
+            out[i] = f * pairs[3 * k]
+            i += 1
+          } else {
+            spare = f * pairs[3 * k]
+          }
+        }
+      }
+      return spare
+    }
+  }
+
   /// `np.random.standard_normal(size)`: C-order `legacy_gauss` values.
   public mutating func standardNormal(_ shape: [Int] = []) throws(RandomError) -> [Double] {
     let count = try elementCount(shape)
-    return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-      fillStandardNormal(buffer)
-      initialized = count
-    }
+    return [Double](hugePageAdvisedCount: count) { fillStandardNormal($0) }
   }
 
   /// `np.random.randn(d0, d1, ...)`: `standard_normal` of shape `(d0, d1, ...)`.
@@ -195,3 +213,11 @@ public struct RandomState: Sendable, Hashable {
     return values
   }
 }
+
+/// A source of polar-method candidates: two `next_double` draws in order.
+protocol PolarCandidates {
+  mutating func nextDoublePair() -> (Double, Double)
+}
+
+extension MTCursor: PolarCandidates {}
+extension MTTemperedCursor: PolarCandidates {}

@@ -19,9 +19,8 @@ extension RandomTests {
         }
         return nil
       case "next32":
-        var bits = state.bitGenerator
-        let words = (0..<(step.count ?? 0)).map { _ in UInt64(bits.next32()) }
-        state = RandomState(bitGenerator: bits)
+        // Raw draws leave the Gaussian cache alone, as NumPy's `random_raw` does.
+        let words = (0..<(step.count ?? 0)).map { _ in UInt64(state.bitGenerator.next32()) }
         return .words(words)
       case "random_sample", "rand":
         return .doubles(try state.randomSample(step.size))

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension Array where Element: BitwiseCopyable {
+  /// An array of `count` elements that `body` initialises in full, allocated the way NumPy
+  /// allocates array data: from 4 MiB on, Linux is asked to back it with transparent huge
+  /// pages (NumPy's `indicate_hugepages`, on by default). The first touches of a large
+  /// result then fault 2 MiB at a time instead of 4 KiB, which for a fresh 80 MB `randn`
+  /// result is about a fifth of the time otherwise spent making it.
+  init(
+    hugePageAdvisedCount count: Int,
+    initializingWith body: (UnsafeMutableBufferPointer<Element>) -> Void
+  ) {
+    self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
+      HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+      body(buffer)
+      initialized = count
+    }
+  }
+}
+
+/// NumPy's huge-page advice for large array data (`numpy/_core/src/multiarray/alloc.c`).
+enum HugePages {
+  /// NumPy advises from 4 MiB (`1u << 22`) on.
+  static let threshold = 1 << 22
+
+  /// Advises `MADV_HUGEPAGE` for the whole pages of `bytes`; a hint, so its result is
+  /// ignored (as NumPy ignores it). Does nothing below the threshold or off Linux.
+  static func advise(_ bytes: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+      guard bytes.count >= threshold, let base = bytes.baseAddress else { return }
+      let page = 4096
+      let address = Int(bitPattern: base)
+      let start = (address + page - 1) & ~(page - 1)
+      let end = address + bytes.count
+      guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+      _ = madvise(pointer, end - start, MADV_HUGEPAGE)
+    #endif
+  }
+}
