@@ -163,22 +163,62 @@ public struct GradientAudit: Sendable {
     return result
   }
 
-  /// The loss `(y_true - y_pred)**2 / 2` and the activation pattern for some parameters.
-  static func loss(_ p: [String: NDArray]) -> (Double, [Bool])? {
-    guard let x = p["X"], let w1 = p["W1"], let b1 = p["B1"], let w2 = p["W2"],
-      let b2 = p["B2"], let w3 = p["W3"], let b3 = p["B3"], let yTrue = p["y_true"]
-    else { return nil }
-    do throws(ArrayError) {
-      let z1 = try NDArray.dot(w1, x) + b1
-      let h1 = NDArray.maximum(0, z1)
-      let z2 = try NDArray.dot(w2, h1) + b2
-      let h2 = NDArray.maximum(0, z2)
-      let y = try NDArray.dot(w3, h2) + b3
-      let loss = try (yTrue - y).squared() / 2
-      let pattern = z1.scalars.map { $0 > 0 } + z2.scalars.map { $0 > 0 }
-      return (loss.scalars.first ?? .nan, pattern)
-    } catch {
-      return nil
+  /// What the loss depends on: the input, the target and the six parameters of an epoch.
+  /// A value type of eight arrays, so a perturbed copy copies one array, not an epoch's
+  /// whole state.
+  struct LossInputs {
+    var x, yTrue, w1, b1, w2, b2, w3, b3: NDArray
+
+    init?(_ state: [String: NDArray]) {
+      guard let x = state["X"], let yTrue = state["y_true"], let w1 = state["W1"],
+        let b1 = state["B1"], let w2 = state["W2"], let b2 = state["B2"], let w3 = state["W3"],
+        let b3 = state["B3"]
+      else { return nil }
+      (self.x, self.yTrue, self.w1, self.b1) = (x, yTrue, w1, b1)
+      (self.w2, self.b2, self.w3, self.b3) = (w2, b2, w3, b3)
+    }
+
+    /// The parameter named as in `GradientAudit.parameters`.
+    subscript(parameter: String) -> NDArray? {
+      get {
+        switch parameter {
+        case "W1": w1
+        case "B1": b1
+        case "W2": w2
+        case "B2": b2
+        case "W3": w3
+        case "B3": b3
+        default: nil
+        }
+      }
+      set {
+        guard let newValue else { return }
+        switch parameter {
+        case "W1": w1 = newValue
+        case "B1": b1 = newValue
+        case "W2": w2 = newValue
+        case "B2": b2 = newValue
+        case "W3": w3 = newValue
+        case "B3": b3 = newValue
+        default: break
+        }
+      }
+    }
+
+    /// The loss `(y_true - y_pred)**2 / 2` and the activation pattern of both hidden layers.
+    func loss() -> (Double, [Bool])? {
+      do throws(ArrayError) {
+        let z1 = try NDArray.dot(w1, x) + b1
+        let h1 = NDArray.maximum(0, z1)
+        let z2 = try NDArray.dot(w2, h1) + b2
+        let h2 = NDArray.maximum(0, z2)
+        let y = try NDArray.dot(w3, h2) + b3
+        let loss = try (yTrue - y).squared() / 2
+        let pattern = z1.scalars.map { $0 > 0 } + z2.scalars.map { $0 > 0 }
+        return (loss.scalars.first ?? .nan, pattern)
+      } catch {
+        return nil
+      }
     }
   }
 
@@ -187,17 +227,22 @@ public struct GradientAudit: Sendable {
   static func finiteDifferenceError(
     _ state: [String: NDArray], parameter: String, truth: NDArray
   ) -> (Double, Int) {
-    guard let values = state[parameter], let (_, pattern) = loss(state) else { return (0, 0) }
+    guard let inputs = LossInputs(state), let values = inputs[parameter],
+      let (_, pattern) = inputs.loss()
+    else { return (0, 0) }
     var worst = 0.0
     var skipped = 0
+    var plus = inputs
+    var minus = inputs
     for flat in 0..<values.count where flat < truth.count {
       let theta = values.scalars[flat]
       let h = 1e-6 * max(1, abs(theta))
-      var plus = state
-      var minus = state
-      plus[parameter]?.scalars[flat] = theta + h
-      minus[parameter]?.scalars[flat] = theta - h
-      guard let (lossPlus, patternPlus) = loss(plus), let (lossMinus, patternMinus) = loss(minus)
+      var perturbed = values
+      perturbed.scalars[flat] = theta + h
+      plus[parameter] = perturbed
+      perturbed.scalars[flat] = theta - h
+      minus[parameter] = perturbed
+      guard let (lossPlus, patternPlus) = plus.loss(), let (lossMinus, patternMinus) = minus.loss()
       else { continue }
       if patternPlus != pattern || patternMinus != pattern {
         skipped += 1
