@@ -26,9 +26,13 @@ numpy() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$@"; }
 # The lock other builds on this machine take, when there is one.
 locked() { if command -v flock >/dev/null; then flock /tmp/retrace-build.lock "$@"; else "$@"; fi; }
 
-echo "building (release, $SCRATCH)..." >&2
-locked swift build -c release --scratch-path "$SCRATCH" >&2
-BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
+# The release build as README.md gives it: on Linux the Swift runtime is linked statically,
+# which halves process start (most of a short verify).
+BUILD_FLAGS=(-c release --scratch-path "$SCRATCH")
+[[ $(uname -s) == Linux ]] && BUILD_FLAGS+=(--static-swift-stdlib)
+echo "building (${BUILD_FLAGS[*]})..." >&2
+locked swift build "${BUILD_FLAGS[@]}" >&2
+BIN=$(swift build "${BUILD_FLAGS[@]}" --show-bin-path)
 RETRACE=$BIN/retrace
 BENCH=$BIN/retrace-bench
 
@@ -108,23 +112,31 @@ for _ in range(1 if $PRINT_N > 100000 else 3):
     best = min(best, time.perf_counter() - start)
 print($PRINT_N / best)")
 r=$(ratio "$ours" "$theirs")
-row "print $PRINT_N values vs np.array2string" "$(printf '%.3g' "$ours")" \
-  "$(printf '%.3g' "$theirs")" "${r}x" ">= 100x" "$(meets "$r" '>=' 100)"
+if ((PRINT_N >= 1000000)); then
+  row "print $PRINT_N values vs np.array2string" "$(printf '%.3g' "$ours")" \
+    "$(printf '%.3g' "$theirs")" "${r}x" ">= 100x" "$(meets "$r" '>=' 100)"
+else
+  # The goal is set at 10^6 values, where np.array2string takes about 20 minutes; a smaller
+  # PRINT_N reports its ratio against the same bar, marked as not the goal's size.
+  row "print $PRINT_N values vs np.array2string" "$(printf '%.3g' "$ours")" \
+    "$(printf '%.3g' "$theirs")" "${r}x" ">= 100x@10^6" "$(meets "$r" '>=' 100) (n<10^6)"
+fi
 
-# 4. The seed notebook: python3 re-running it against retrace verify of it, best of 3 each.
-best_of_3() {
+# 4. The seed notebook: python3 re-running it against retrace verify of it, best of 10 each
+# (a verify takes about 10 ms, so a single scheduling hiccup would otherwise decide it).
+best_of_10() {
   python3 - "$@" <<'EOF'
 import subprocess, sys, time
 best = 1e9
-for _ in range(3):
+for _ in range(10):
     start = time.perf_counter()
     subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     best = min(best, time.perf_counter() - start)
 print(best)
 EOF
 }
-ours=$(best_of_3 "$RETRACE" verify Fixtures/seed/notebook.txt)
-theirs=$(best_of_3 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$SEED_PY")
+ours=$(best_of_10 "$RETRACE" verify Fixtures/seed/notebook.txt)
+theirs=$(best_of_10 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$SEED_PY")
 r=$(ratio "$ours" "$theirs")
 row "verify seed vs python3 seed.py (seconds)" "$(printf '%.3f' "$ours")" \
   "$(printf '%.3f' "$theirs")" "${r}x" "<= 0.1x" "$(meets "$r" '<=' 0.1)"

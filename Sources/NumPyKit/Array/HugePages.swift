@@ -20,6 +20,30 @@ extension Array where Element: BitwiseCopyable {
   }
 }
 
+extension Array where Element: BitwiseCopyable {
+  /// `append(_:)` for arrays that may grow large: from 4 MiB on, each doubling of the
+  /// storage is advised as huge pages before the elements are copied into it, so a reader
+  /// filling tens of megabytes pays one fault per 2 MiB instead of one per 4 KiB.
+  @inline(__always)
+  mutating func appendGrowingLarge(_ element: Element) {
+    if count == capacity, count &* MemoryLayout<Element>.stride >= HugePages.threshold / 2 {
+      growAdvised()
+    }
+    append(element)
+  }
+
+  @inline(never)
+  private mutating func growAdvised() {
+    let old = self
+    self = [Element](unsafeUninitializedCapacity: 2 * Swift.max(capacity, 1)) {
+      buffer, initialized in
+      HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+      old.withUnsafeBufferPointer { elements in _ = buffer.initialize(fromContentsOf: elements) }
+      initialized = old.count
+    }
+  }
+}
+
 /// NumPy's huge-page advice for large array data (`numpy/_core/src/multiarray/alloc.c`).
 enum HugePages {
   /// NumPy advises from 4 MiB (`1u << 22`) on.

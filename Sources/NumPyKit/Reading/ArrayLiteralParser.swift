@@ -353,8 +353,8 @@ private struct Scanner {
     } else {
       throw ReadingError("malformed number '\(text)'", at: start)
     }
-    values.append(value)
-    tokenStarts.append(UInt32(truncatingIfNeeded: tokenStart - literalOffset))
+    values.appendGrowingLarge(value)
+    tokenStarts.appendGrowingLarge(UInt32(truncatingIfNeeded: tokenStart - literalOffset))
     return finish(form: .scalar, start: start, partial: false, full: nil)
   }
 
@@ -452,8 +452,8 @@ private struct Scanner {
             at: position)
         }
         index = end
-        values.append(value)
-        tokenStarts.append(UInt32(truncatingIfNeeded: tokenStart - literalOffset))
+        values.appendGrowingLarge(value)
+        tokenStarts.appendGrowingLarge(UInt32(truncatingIfNeeded: tokenStart - literalOffset))
         sawNonBool = true
         if isFloat { sawFloat = true }
         counters[depth] += 1
@@ -497,8 +497,8 @@ private struct Scanner {
           "an array holds more than \(limit) values, the most one printed array may hold",
           at: position)
       }
-      values.append(value)
-      tokenStarts.append(UInt32(truncatingIfNeeded: tokenStart - literalOffset))
+      values.appendGrowingLarge(value)
+      tokenStarts.appendGrowingLarge(UInt32(truncatingIfNeeded: tokenStart - literalOffset))
       counters[depth] += 1
     }
     // The list is complete: check it against its siblings.
@@ -521,7 +521,10 @@ private struct Scanner {
   mutating func finish(form: ArrayLiteral.Form, start: TextPosition, partial: Bool, full: [Int]?)
     -> ArrayLiteral
   {
-    let source = Array(UnsafeBufferPointer(rebasing: bytes[start.offset..<index]))
+    let text = UnsafeBufferPointer(rebasing: bytes[start.offset..<index])
+    let source = [UInt8](hugePageAdvisedCount: text.count) {
+      _ = $0.initialize(fromContentsOf: text)
+    }
     var result = ArrayLiteral(
       form: form, dtype: .float64, shape: [], isShapeComplete: !partial, summarizedAxes: [],
       values: values, source: source, tokenStarts: tokenStarts, lineStarts: lineStarts,

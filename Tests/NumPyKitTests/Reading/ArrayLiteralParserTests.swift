@@ -79,6 +79,36 @@ func hexBits(_ value: Double) -> String {
     }
   }
 
+  /// An array of 800,000 values, past the size where the reader's storage grows into
+  /// huge-page-advised blocks (2 MiB of doubles, 2 MiB of token offsets): every value keeps
+  /// NumPy's bits, and tokens keep their text and place. Built from the fixture tokens of
+  /// NumPy's printing, ten per line.
+  @Test func largeArraysKeepEveryValueAndPlace() throws {
+    let reference = try #require(
+      LiteralCase.all.filter { !$0.summarised && $0.dtype == "float64" }
+        .max { $0.forms["str"]!.tokens.count < $1.forms["str"]!.tokens.count })
+    let form = try #require(reference.forms["str"])
+    let count = 800_000
+    var text = "["
+    for i in 0..<count {
+      if i > 0 { text += i % 10 == 0 ? "\n " : " " }
+      text += form.tokens[i % form.tokens.count]
+    }
+    text += "]"
+    let literal = try ArrayLiteralParser(maximumCount: count).parse(text)
+    #expect(literal.count == count)
+    let bits = literal.values.map(\.bitPattern)
+    let mismatched = (0..<count).first {
+      hexBits(Double(bitPattern: bits[$0])) != form.bits[$0 % form.tokens.count]
+    }
+    #expect(mismatched == nil)
+    let tokens = literal.tokens
+    for i in [0, 9, 10, 262_143, 262_144, 524_287, 524_288, count - 1] {
+      #expect(tokens[i].text == form.tokens[i % form.tokens.count])
+      #expect(tokens[i].position.line == i / 10 + 1)
+    }
+  }
+
   @Test func tokensKnowTheirLineAndColumn() throws {
     let literal = try parser.parse("[[ 0.49671415 -0.1382643 ]\n [ 1.5        -2.        ]]")
     #expect(literal.tokens.map(\.position.line) == [1, 1, 2, 2])
