@@ -169,6 +169,18 @@ extension NDArray {
     try a.updateInPlace(b, ufunc: "subtract", resultType: type) { $0 - $1 }
   }
 
+  /// `a -= x * b` (a Python float times an array, subtracted in place: the SGD step
+  /// `W1 -= lr * W1_grad`) without the temporary `x * b`. Each element is rounded twice, the
+  /// product and then the difference, exactly as NumPy's two ufuncs round it.
+  public mutating func subtract(_ x: Double, times b: NDArray) throws(ArrayError) {
+    let type = DType.promoted(dtype, .float64)
+    if b.dtype == .bool || dtype == .bool || b.shape != shape {
+      try self -= x * b
+      return
+    }
+    try updateInPlace(b, ufunc: "subtract", resultType: type) { $0 - x * $1 }
+  }
+
   /// `a *= b` (numpy.multiply with out=a).
   public static func *= (a: inout NDArray, b: NDArray) throws(ArrayError) {
     let type = DType.promoted(a.dtype, b.dtype)

@@ -130,13 +130,11 @@ public struct ArrayLiteral: Equatable, Sendable {
     }
   }
 
-  /// The literal with every byte offset moved by `delta` (lines and columns unchanged): for a
+  /// Moves every byte offset by `delta` (lines and columns unchanged): for a
   /// literal read from a window of a larger text that starts `delta` bytes into it.
-  package func offsetsShifted(by delta: Int) -> ArrayLiteral {
-    var copy = self
-    copy.start.offset += delta
-    copy.end.offset += delta
-    return copy
+  package mutating func shiftOffsets(by delta: Int) {
+    start.offset += delta
+    end.offset += delta
   }
 
   /// Whether NumPy summarised the array with `...`.

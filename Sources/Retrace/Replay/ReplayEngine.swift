@@ -232,9 +232,14 @@ public struct ReplayEngine: Sendable {
           ("W1", "W1_grad"), ("W2", "W2_grad"), ("W3", "W3_grad"), ("B1", "B1_grad"),
           ("B2", "B2_grad"), ("B3", "B3_grad"),
         ] {
-          var target = try need(parameter)
-          try target -= lr * (try need(gradient))
-          arrays[parameter] = target
+          // Taken out of the state so it is the only reference: the update is in place,
+          // and `lr * gradient` is fused into it, as NumPy's two roundings.
+          let step = try need(gradient)
+          guard var target = arrays.removeValue(forKey: parameter) else {
+            throw ArrayError("name '\(parameter)' is not defined")
+          }
+          defer { arrays[parameter] = target }
+          try target.subtract(lr, times: step)
         }
       }
     }

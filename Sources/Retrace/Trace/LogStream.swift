@@ -160,12 +160,14 @@ public struct LogStream: ~Copyable {
         lookahead = max(lookahead, window.count - state.offset) * 2
         continue
       }
-      let records = scratch.records.map { record -> TraceRecord in
-        var moved = record
-        moved.literal = record.literal.offsetsShifted(by: base)
-        return moved
+      // The records are moved out of the scratch trace and shifted in place: no copies of
+      // their literals' storage.
+      var records: [TraceRecord] = []
+      swap(&records, &scratch.records)
+      for i in records.indices {
+        records[i].literal.shiftOffsets(by: base)
+        try shapes.check(records[i], notebook: trace.notebook)
       }
-      for record in records { try shapes.check(record, notebook: trace.notebook) }
       switch stop {
       case nil:
         state = attempt
