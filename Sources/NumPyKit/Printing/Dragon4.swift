@@ -94,59 +94,66 @@ public struct Dragon4: Sendable {
       cutoffMin: minDigits, bufferSize: 16383 - hasSign)
     let numDigits = digitCount
     let numWholeDigits = printExponent >= 0 ? printExponent + 1 : 1
-    if padLeft > numWholeDigits + hasSign {
-      for _ in 0..<(padLeft - numWholeDigits - hasSign) { out.append(UInt8(ascii: " ")) }
-    }
-    if let signChar { out.append(signChar) }
-    var numFractionDigits = 0
-    if printExponent >= 0 {
-      if numDigits <= numWholeDigits {
-        out.append(contentsOf: digits[0..<numDigits])
-        for _ in 0..<(numWholeDigits - numDigits) { out.append(UInt8(ascii: "0")) }
-      } else {
-        out.append(contentsOf: digits[0..<numWholeDigits])
-        out.append(UInt8(ascii: "."))
-        out.append(contentsOf: digits[numWholeDigits..<numDigits])
-        numFractionDigits = numDigits - numWholeDigits
-      }
-    } else {
-      let zeros = -(printExponent + 1)
-      out.append(UInt8(ascii: "0"))
-      out.append(UInt8(ascii: "."))
-      for _ in 0..<zeros { out.append(UInt8(ascii: "0")) }
-      out.append(contentsOf: digits[0..<numDigits])
-      numFractionDigits = zeros + numDigits
-    }
-    if trim != .dotAndZeros && numFractionDigits == 0 { out.append(UInt8(ascii: ".")) }
     let addDigits = unique ? minDigits : precision
     var desired = addDigits < 0 ? 0 : addDigits
     if !fractional { desired = addDigits - numWholeDigits }
-    if trim == .zero {
-      if numFractionDigits == 0 {
-        out.append(UInt8(ascii: "0"))
-        numFractionDigits += 1
-      }
-    } else if trim == .keep && desired > numFractionDigits {
-      for _ in 0..<(desired - numFractionDigits) { out.append(UInt8(ascii: "0")) }
-      numFractionDigits = desired
-    }
-    if trim != .keep && numFractionDigits > 0 {
-      while out.last == UInt8(ascii: "0") {
-        out.removeLast()
-        numFractionDigits -= 1
-      }
-      if out.last == UInt8(ascii: ".") {
+    let zeros = printExponent >= 0 ? 0 : -(printExponent + 1)
+    let most =
+      max(padLeft, 0) + 1 + numWholeDigits + numDigits + zeros + 2 + max(desired, 0)
+      + max(padRight, 0) + 16
+    digits.withUnsafeBufferPointer { digits in
+      out.appendBytes(atMost: most) { out in
+        if padLeft > numWholeDigits + hasSign {
+          out.put(UInt8(ascii: " "), times: padLeft - numWholeDigits - hasSign)
+        }
+        if let signChar { out.put(signChar) }
+        var numFractionDigits = 0
+        if printExponent >= 0 {
+          if numDigits <= numWholeDigits {
+            out.put(digits[0..<numDigits])
+            out.put(UInt8(ascii: "0"), times: numWholeDigits - numDigits)
+          } else {
+            out.put(digits[0..<numWholeDigits])
+            out.put(UInt8(ascii: "."))
+            out.put(digits[numWholeDigits..<numDigits])
+            numFractionDigits = numDigits - numWholeDigits
+          }
+        } else {
+          out.put(UInt8(ascii: "0"))
+          out.put(UInt8(ascii: "."))
+          out.put(UInt8(ascii: "0"), times: zeros)
+          out.put(digits[0..<numDigits])
+          numFractionDigits = zeros + numDigits
+        }
+        if trim != .dotAndZeros && numFractionDigits == 0 { out.put(UInt8(ascii: ".")) }
         if trim == .zero {
-          out.append(UInt8(ascii: "0"))
-          numFractionDigits += 1
-        } else if trim == .dotAndZeros {
-          out.removeLast()
+          if numFractionDigits == 0 {
+            out.put(UInt8(ascii: "0"))
+            numFractionDigits += 1
+          }
+        } else if trim == .keep && desired > numFractionDigits {
+          out.put(UInt8(ascii: "0"), times: desired - numFractionDigits)
+          numFractionDigits = desired
+        }
+        if trim != .keep && numFractionDigits > 0 {
+          while out.last == UInt8(ascii: "0") {
+            out.removeLast()
+            numFractionDigits -= 1
+          }
+          if out.last == UInt8(ascii: ".") {
+            if trim == .zero {
+              out.put(UInt8(ascii: "0"))
+              numFractionDigits += 1
+            } else if trim == .dotAndZeros {
+              out.removeLast()
+            }
+          }
+        }
+        if padRight >= numFractionDigits {
+          if trim == .dotAndZeros && numFractionDigits == 0 { out.put(UInt8(ascii: " ")) }
+          out.put(UInt8(ascii: " "), times: padRight - numFractionDigits)
         }
       }
-    }
-    if padRight >= numFractionDigits {
-      if trim == .dotAndZeros && numFractionDigits == 0 { out.append(UInt8(ascii: " ")) }
-      for _ in 0..<(padRight - numFractionDigits) { out.append(UInt8(ascii: " ")) }
     }
   }
 
@@ -162,53 +169,60 @@ public struct Dragon4: Sendable {
     }
     let signChar: UInt8? = x.sign == .minus ? UInt8(ascii: "-") : (sign ? UInt8(ascii: "+") : nil)
     let leftChars = 1 + (signChar == nil ? 0 : 1)
-    if padLeft > leftChars {
-      for _ in 0..<(padLeft - leftChars) { out.append(UInt8(ascii: " ")) }
-    }
-    if let signChar { out.append(signChar) }
     var printExponent = generateDigits(
       x, unique: unique, totalLength: true, cutoffMax: precision < 0 ? -1 : precision + 1,
       cutoffMin: minDigits < 0 ? -1 : minDigits + 1, bufferSize: 16383)
-    out.append(digits[0])
-    var numFractionDigits = digitCount - 1
-    if numFractionDigits > 0 {
-      out.append(UInt8(ascii: "."))
-      out.append(contentsOf: digits[1..<digitCount])
-    }
-    if trim != .dotAndZeros && numFractionDigits == 0 { out.append(UInt8(ascii: ".")) }
+    let numDigits = digitCount
     let addDigits = max(0, unique ? minDigits : precision)
-    if trim == .zero {
-      if numFractionDigits == 0 {
-        out.append(UInt8(ascii: "0"))
-        numFractionDigits += 1
+    let most = max(padLeft, 0) + numDigits + addDigits + 16
+    digits.withUnsafeBufferPointer { digits in
+      out.appendBytes(atMost: most) { out in
+        if padLeft > leftChars { out.put(UInt8(ascii: " "), times: padLeft - leftChars) }
+        if let signChar { out.put(signChar) }
+        out.put(digits[0])
+        var numFractionDigits = numDigits - 1
+        if numFractionDigits > 0 {
+          out.put(UInt8(ascii: "."))
+          out.put(digits[1..<numDigits])
+        }
+        if trim != .dotAndZeros && numFractionDigits == 0 { out.put(UInt8(ascii: ".")) }
+        if trim == .zero {
+          if numFractionDigits == 0 {
+            out.put(UInt8(ascii: "0"))
+            numFractionDigits += 1
+          }
+        } else if trim == .keep && addDigits > numFractionDigits {
+          out.put(UInt8(ascii: "0"), times: addDigits - numFractionDigits)
+          numFractionDigits = addDigits
+        }
+        if trim != .keep && numFractionDigits > 0 {
+          while out.last == UInt8(ascii: "0") {
+            out.removeLast()
+            numFractionDigits -= 1
+          }
+          if trim == .zero && out.last == UInt8(ascii: ".") {
+            out.put(UInt8(ascii: "0"))
+          }
+        }
+        let minExpDigits = expDigits < 0 ? 2 : min(expDigits, 5)
+        out.put(UInt8(ascii: "e"))
+        if printExponent >= 0 {
+          out.put(UInt8(ascii: "+"))
+        } else {
+          out.put(UInt8(ascii: "-"))
+          printExponent = -printExponent
+        }
+        var exponentValue = printExponent % 100_000
+        var size = 5
+        while size > minExpDigits && exponentValue < Int(Dragon4.powerOfTen(size - 1)) {
+          size -= 1
+        }
+        out.put(UInt8(ascii: "0"), times: size)
+        for i in 1...size {
+          out.base[out.count - i] = UInt8(ascii: "0") + UInt8(exponentValue % 10)
+          exponentValue /= 10
+        }
       }
-    } else if trim == .keep && addDigits > numFractionDigits {
-      for _ in 0..<(addDigits - numFractionDigits) { out.append(UInt8(ascii: "0")) }
-      numFractionDigits = addDigits
-    }
-    if trim != .keep && numFractionDigits > 0 {
-      while out.last == UInt8(ascii: "0") {
-        out.removeLast()
-        numFractionDigits -= 1
-      }
-      if trim == .zero && out.last == UInt8(ascii: ".") {
-        out.append(UInt8(ascii: "0"))
-      }
-    }
-    let minExpDigits = expDigits < 0 ? 2 : min(expDigits, 5)
-    out.append(UInt8(ascii: "e"))
-    if printExponent >= 0 {
-      out.append(UInt8(ascii: "+"))
-    } else {
-      out.append(UInt8(ascii: "-"))
-      printExponent = -printExponent
-    }
-    let exponentValue = printExponent % 100_000
-    var size = 5
-    while size > minExpDigits && exponentValue < Int(Dragon4.powerOfTen(size - 1)) { size -= 1 }
-    for i in stride(from: size - 1, through: 0, by: -1) {
-      let digit = exponentValue / Int(Dragon4.powerOfTen(i)) % 10
-      out.append(UInt8(ascii: "0") + UInt8(digit))
     }
   }
 
@@ -422,12 +436,14 @@ public struct Dragon4: Sendable {
       }
     }
     // Write the digits of `rounded` (length digits) most significant first.
-    var value = rounded
-    var index = length - 1
-    while index >= 0 {
-      digits[index] = UInt8(ascii: "0") + UInt8(value % 10)
-      value /= 10
-      index -= 1
+    digits.withUnsafeMutableBufferPointer { digits in
+      var value = rounded
+      var index = length - 1
+      while index >= 0 {
+        digits[index] = UInt8(ascii: "0") + UInt8(value % 10)
+        value /= 10
+        index -= 1
+      }
     }
     digitCount = length
     return firstExponent
@@ -552,5 +568,53 @@ public struct Dragon4: Sendable {
       digits.append(UInt8(ascii: "0") + outputDigit + 1)
     }
     return outExponent
+  }
+}
+
+/// Where a formatter writes one number's bytes before they are appended to the output in one
+/// copy: a number costs one uniqueness check of the output array instead of one per byte.
+struct ByteSink {
+  let base: UnsafeMutablePointer<UInt8>
+  /// The room made (checked in debug builds; the formatters bound what they write).
+  let capacity: Int
+  /// The bytes written so far.
+  var count = 0
+
+  @inline(__always) mutating func put(_ byte: UInt8) {
+    assert(count < capacity, "ByteSink overflow")
+    base[count] = byte
+    count += 1
+  }
+
+  @inline(__always) mutating func put(_ byte: UInt8, times n: Int) {
+    guard n > 0 else { return }
+    assert(count + n <= capacity, "ByteSink overflow")
+    (base + count).update(repeating: byte, count: n)
+    count += n
+  }
+
+  @inline(__always) mutating func put(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+    guard !bytes.isEmpty else { return }
+    assert(count + bytes.count <= capacity, "ByteSink overflow")
+    (base + count).update(from: bytes.base.baseAddress! + bytes.startIndex, count: bytes.count)
+    count += bytes.count
+  }
+
+  /// The last byte written (nil before any).
+  var last: UInt8? { count > 0 ? base[count - 1] : nil }
+
+  @inline(__always) mutating func removeLast() { count -= 1 }
+}
+
+extension [UInt8] {
+  /// Appends what `write` puts into a sink with room for `most` bytes (it must not put more):
+  /// the bytes are assembled in temporary (stack) storage and appended in one copy.
+  @inline(__always)
+  mutating func appendBytes(atMost most: Int, _ write: (inout ByteSink) -> Void) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: most) { buffer in
+      var sink = ByteSink(base: buffer.baseAddress!, capacity: most)
+      write(&sink)
+      append(contentsOf: UnsafeBufferPointer(start: sink.base, count: sink.count))
+    }
   }
 }
