@@ -37,7 +37,8 @@ public struct ValueCheck: Sendable {
   public var absoluteDifference: Double?
   /// The difference in units of the printed token's last digit.
   public var lastDigitUnits: Double?
-  /// The noise band [low, high] of the replayed value over the summation orders.
+  /// The noise band [low, high] of the replayed value over the summation orders; computed
+  /// only for a value not printed exactly as replayed (nil for exact values).
   public var noiseBand: ClosedRange<Double>?
   /// Where the token stands.
   public var position: TextPosition
