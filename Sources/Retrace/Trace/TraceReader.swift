@@ -308,6 +308,11 @@ struct Matcher: ~Copyable {
   ) throws(Stop) {
     guard let compiled = compiled[template.number] else { return }
     if state.offset >= buffer.count { throw .truncated(state.position) }
+    if let direct = readDirectly(template, epoch: epoch, buffer, state, cell, cellRelative) {
+      trace.records.append(contentsOf: direct.records)
+      state = direct.state
+      return
+    }
     var outcome = Pattern.Outcome.noMatch
     do {
       outcome = try compiled.pattern.match(
@@ -348,6 +353,43 @@ struct Matcher: ~Copyable {
       return
     }
     try walk(template, epoch: epoch, buffer, &state, cell, cellRelative, &trace)
+  }
+
+  /// The common case without the pattern: a print whose text parts are there byte for byte
+  /// and whose holes are all `str` arrays (`[` … `]`) the array reader reads whole. What the
+  /// pattern would find then is the same: a `str` hole is a bracket-balanced group, and the
+  /// reader ends a literal at the bracket that closes its first one. Anything else (a cut
+  /// print, a departure, `repr` or scalar holes, a number beyond float64) returns nil, and the
+  /// pattern and `walk` decide it as before, with their diagnostics.
+  func readDirectly(
+    _ template: PrintTemplate, epoch: Int?, _ buffer: UnsafeBufferPointer<UInt8>,
+    _ state: State, _ cell: String, _ cellRelative: Bool
+  ) -> (records: [TraceRecord], state: State)? {
+    var index = state.offset
+    var position = state.position
+    var records: [TraceRecord] = []
+    for part in template.parts {
+      switch part {
+      case .literal(let text):
+        for byte in text.utf8 {
+          guard index < buffer.count, buffer[index] == byte else { return nil }
+          index += 1
+        }
+      case .hole(let hole):
+        guard index < buffer.count, buffer[index] == UInt8(ascii: "[") else { return nil }
+        position = position.advanced(to: index, in: buffer)
+        guard let literal = try? parser.parse(buffer, at: position),
+          (try? refuseOverflow(literal, hole, template)) != nil
+        else { return nil }
+        records.append(
+          TraceRecord(
+            print: template.number, epoch: epoch, label: hole.expression, cell: cell,
+            isCellRelative: cellRelative, literal: literal))
+        position = literal.end
+        index = literal.endOffset
+      }
+    }
+    return (records, State(offset: index, position: position.advanced(to: index, in: buffer)))
   }
 
   /// Reads a print piece by piece: for an output that ends inside it (truncated) or departs
