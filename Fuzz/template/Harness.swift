@@ -33,5 +33,26 @@ public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   } catch {
     precondition(!error.message.isEmpty)
   }
+  // Differential: reading well-formed prints directly must give what the pattern gives.
+  precondition(
+    readingOutcome(notebook, direct: true) == readingOutcome(notebook, direct: false),
+    "direct reading differs from the pattern's")
   return 0
+}
+
+/// Every record (with its literal) and the truncation, or the error message.
+func readingOutcome(_ notebook: Notebook, direct: Bool) -> String {
+  do {
+    let trace = try TraceReader.read(notebook, readsDirectly: direct)
+    var parts = trace.records.map { record in
+      "\(record.print) \(String(describing: record.epoch)) \(record.label) \(record.cell) "
+        + "\(record.isCellRelative) \(record.literal.start) \(record.literal.end) \(record.literal.texts) "
+        + "\(record.literal.values.map(\.bitPattern)) \(record.literal.isPartial)"
+    }
+    parts.append(
+      "\(trace.isTruncated) \(String(describing: trace.truncatedAt)) \(trace.notes)")
+    return parts.joined(separator: "\n")
+  } catch {
+    return "error: \(error.message)"
+  }
 }

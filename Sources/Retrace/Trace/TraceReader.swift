@@ -16,6 +16,12 @@ public enum TraceReader {
   /// - Throws: `RetraceError` when the code cannot be followed, or when the output does not
   ///   follow the code's prints (with the line and column where it departs).
   public static func read(_ notebook: Notebook) throws(RetraceError) -> Trace {
+    try read(notebook, readsDirectly: true)
+  }
+
+  /// `read(_:)`, with the direct reading of well-formed prints switched off or on (tests read
+  /// every fixture both ways and compare).
+  static func read(_ notebook: Notebook, readsDirectly: Bool) throws(RetraceError) -> Trace {
     var trace = Trace(
       notebook: notebook.name, form: notebook.form, records: [], isTruncated: false,
       truncatedAt: nil, truncatedCell: nil, programs: [], notes: [], code: [])
@@ -25,6 +31,7 @@ public enum TraceReader {
       let combined = trace.programs[0]
       guard let log = notebook.log else { return trace }
       var matcher = try Matcher(notebook: notebook.name, program: combined)
+      matcher.readsDirectly = readsDirectly
       try matcher.run(segment: log, from: 0, cell: "log", cellRelative: false, into: &trace)
     case .textExport, .ipynb:
       let programs = try PrintProgram.cellPrograms(of: notebook)
@@ -42,6 +49,7 @@ public enum TraceReader {
         guard !program.steps.isEmpty, !trace.isTruncated else { continue }
         trace.programs.append(program)
         var matcher = try Matcher(notebook: notebook.name, program: program)
+        matcher.readsDirectly = readsDirectly
         if let output = cell.output {
           try matcher.run(
             segment: output, from: 0, cell: cell.label, cellRelative: true, into: &trace)
@@ -149,6 +157,8 @@ struct Matcher: ~Copyable {
   let parser = ArrayLiteralParser()
   /// One scratch area for every template's matches (sized for the template with most holes).
   var data: MatchData
+  /// Whether well-formed prints are read without the pattern (`readDirectly`).
+  var readsDirectly = true
 
   init(notebook: String, program: PrintProgram) throws(RetraceError) {
     self.notebook = notebook
@@ -308,7 +318,9 @@ struct Matcher: ~Copyable {
   ) throws(Stop) {
     guard let compiled = compiled[template.number] else { return }
     if state.offset >= buffer.count { throw .truncated(state.position) }
-    if let direct = readDirectly(template, epoch: epoch, buffer, state, cell, cellRelative) {
+    if readsDirectly,
+      let direct = readDirectly(template, epoch: epoch, buffer, state, cell, cellRelative)
+    {
       trace.records.append(contentsOf: direct.records)
       state = direct.state
       return
