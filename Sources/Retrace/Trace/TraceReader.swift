@@ -321,7 +321,11 @@ struct Matcher: ~Copyable {
     if readsDirectly,
       let direct = readDirectly(template, epoch: epoch, buffer, state, cell, cellRelative)
     {
-      trace.records.append(contentsOf: direct.records)
+      if trace.records.isEmpty {
+        trace.records = direct.records
+      } else {
+        trace.records.append(contentsOf: direct.records)
+      }
       state = direct.state
       return
     }
@@ -483,17 +487,29 @@ struct Matcher: ~Copyable {
 /// Remembers the first shape of each print's hole in the loop and refuses a later epoch that
 /// prints it with another shape (used by the whole-file and the streamed reading alike).
 struct EpochShapeCheck {
-  private var first: [String: TraceRecord] = [:]
+  /// A hole of a print.
+  private struct Key: Hashable {
+    var print: Int
+    var label: String
+  }
+  /// Where a hole was first printed in the loop, and with which shape.
+  private struct First {
+    var shape: [Int]
+    var epoch: Int
+    var position: TextPosition
+  }
+  private var first: [Key: First] = [:]
 
   /// Checks one record; records outside the loop and partial ones pass.
   mutating func check(_ record: TraceRecord, notebook: String) throws(RetraceError) {
     guard let epoch = record.epoch, !record.isPartial else { return }
-    let key = "\(record.print) \(record.label)"
+    let key = Key(print: record.print, label: record.label)
     guard let earlier = first[key] else {
-      first[key] = record
+      first[key] = First(shape: record.shape, epoch: epoch, position: record.position)
       return
     }
-    guard earlier.shape != record.shape, let earlierEpoch = earlier.epoch else { return }
+    guard earlier.shape != record.shape else { return }
+    let earlierEpoch = earlier.epoch
     let cell = record.isCellRelative ? "\(record.cell) output: " : ""
     throw RetraceError(
       file: notebook, at: record.position,
