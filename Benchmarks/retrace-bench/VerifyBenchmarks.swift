@@ -6,6 +6,33 @@ import Retrace
 /// streamed verification of a bare log (`StreamingVerifier`), once; `retrace-bench
 /// parse-stream FILE`: reading a bare log print by print (`LogStream`) without verifying, once.
 enum VerifyBenchmarks {
+  /// `retrace-bench replay [EPOCHS]`: the seed notebook's code replayed for EPOCHS epochs
+  /// (default 42,000, the 56.7 MB log's) without rendering its output: the replay alone, as the
+  /// verification runs it, best of 3, in epochs per second.
+  static func replay(_ arguments: [String]) {
+    let epochs = arguments.first.flatMap { Int($0) } ?? 42_000
+    do {
+      let trace = try TraceReader.read(NotebookReader.builtInSeed())
+      let experiment = try ExperimentReader.read(trace)
+      var failure: Error? = nil
+      var values = 0
+      let seconds = bestSeconds(repeats: 3) {
+        do {
+          values = try ReplayEngine(experiment: experiment, epochs: epochs, rendersOutput: false)
+            .run().values.count
+        } catch {
+          failure = error
+        }
+      }
+      if let failure { throw failure }
+      report(workload: "replay", seconds: seconds, items: Double(epochs), unit: "epochs")
+      print("{\"workload\": \"replay\", \"values\": \(values)}")
+    } catch {
+      FileHandle.standardError.write(Data("retrace-bench replay: \(error)\n".utf8))
+      exit(2)
+    }
+  }
+
   static func run(_ workload: String, _ arguments: [String]) {
     guard let path = arguments.first else {
       FileHandle.standardError.write(Data("retrace-bench \(workload): FILE is required\n".utf8))

@@ -17,6 +17,7 @@ case "randn", "standard-normal": RandomBenchmarks.run(workload, rest)
 case "parse-log", "parse-numbers": ReadingBenchmarks.run(workload, rest)
 case "format": PrintingBenchmarks.run(workload, rest)
 case "verify", "verify-stream", "parse-stream": VerifyBenchmarks.run(workload, rest)
+case "replay": VerifyBenchmarks.replay(rest)
 default:
   FileHandle.standardError.write(Data("retrace-bench: unknown workload '\(workload)'\n".utf8))
   exit(2)
