@@ -32,6 +32,7 @@ extension NDArray {
   ) -> [Double] {
     let count = shape.reduce(1, *)
     if count == 0 { return [] }
+    if shape.count <= 2 { return walkMatrix(shape, a, b, op) }
     let sa = Shape.broadcastStrides(a.shape, to: shape)
     let sb = Shape.broadcastStrides(b.shape, to: shape)
     let rank = shape.count
@@ -70,6 +71,46 @@ extension NDArray {
           initialized = written
         }
       }
+    }
+  }
+
+  /// `walk` for results of rank 0, 1 or 2 (every array of the notebooks replayed): the same
+  /// C-order loop with each operand's two broadcast strides kept in registers, not in the
+  /// three small arrays (two stride arrays and an index) the general walk allocates.
+  @inline(__always)
+  private static func walkMatrix(
+    _ shape: [Int], _ a: NDArray, _ b: NDArray, _ op: (Double, Double) -> Double
+  ) -> [Double] {
+    let rank = shape.count
+    let rows = rank == 2 ? shape[0] : 1
+    let columns = rank >= 1 ? shape[rank - 1] : 1
+    /// The row and column strides of an operand read with the result's shape: 0 on the
+    /// stretched and the prepended axes.
+    func strides(_ own: [Int]) -> (row: Int, column: Int) {
+      let column = own.count >= 1 && own[own.count - 1] != 1 ? 1 : 0
+      let row = rank == 2 && own.count == 2 && own[0] != 1 ? own[1] : 0
+      return (row, column)
+    }
+    let (rowA, columnA) = strides(a.shape)
+    let (rowB, columnB) = strides(b.shape)
+    let count = rows * columns
+    return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+      a.scalars.withUnsafeBufferPointer { pa in
+        b.scalars.withUnsafeBufferPointer { pb in
+          var written = 0
+          for row in 0..<rows {
+            var ka = row * rowA
+            var kb = row * rowB
+            for _ in 0..<columns {
+              buffer.initializeElement(at: written, to: op(pa[ka], pb[kb]))
+              written += 1
+              ka += columnA
+              kb += columnB
+            }
+          }
+        }
+      }
+      initialized = count
     }
   }
 
