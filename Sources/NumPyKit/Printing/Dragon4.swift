@@ -125,30 +125,8 @@ public struct Dragon4: Sendable {
           out.put(digits[0..<numDigits])
           numFractionDigits = zeros + numDigits
         }
-        if trim != .dotAndZeros && numFractionDigits == 0 { out.put(UInt8(ascii: ".")) }
-        if trim == .zero {
-          if numFractionDigits == 0 {
-            out.put(UInt8(ascii: "0"))
-            numFractionDigits += 1
-          }
-        } else if trim == .keep && desired > numFractionDigits {
-          out.put(UInt8(ascii: "0"), times: desired - numFractionDigits)
-          numFractionDigits = desired
-        }
-        if trim != .keep && numFractionDigits > 0 {
-          while out.last == UInt8(ascii: "0") {
-            out.removeLast()
-            numFractionDigits -= 1
-          }
-          if out.last == UInt8(ascii: ".") {
-            if trim == .zero {
-              out.put(UInt8(ascii: "0"))
-              numFractionDigits += 1
-            } else if trim == .dotAndZeros {
-              out.removeLast()
-            }
-          }
-        }
+        numFractionDigits = out.endFraction(
+          numFractionDigits, trim: trim, desired: desired, dropsBareDot: true)
         if padRight >= numFractionDigits {
           if trim == .dotAndZeros && numFractionDigits == 0 { out.put(UInt8(ascii: " ")) }
           out.put(UInt8(ascii: " "), times: padRight - numFractionDigits)
@@ -180,30 +158,11 @@ public struct Dragon4: Sendable {
         if padLeft > leftChars { out.put(UInt8(ascii: " "), times: padLeft - leftChars) }
         if let signChar { out.put(signChar) }
         out.put(digits[0])
-        var numFractionDigits = numDigits - 1
-        if numFractionDigits > 0 {
+        if numDigits > 1 {
           out.put(UInt8(ascii: "."))
           out.put(digits[1..<numDigits])
         }
-        if trim != .dotAndZeros && numFractionDigits == 0 { out.put(UInt8(ascii: ".")) }
-        if trim == .zero {
-          if numFractionDigits == 0 {
-            out.put(UInt8(ascii: "0"))
-            numFractionDigits += 1
-          }
-        } else if trim == .keep && addDigits > numFractionDigits {
-          out.put(UInt8(ascii: "0"), times: addDigits - numFractionDigits)
-          numFractionDigits = addDigits
-        }
-        if trim != .keep && numFractionDigits > 0 {
-          while out.last == UInt8(ascii: "0") {
-            out.removeLast()
-            numFractionDigits -= 1
-          }
-          if trim == .zero && out.last == UInt8(ascii: ".") {
-            out.put(UInt8(ascii: "0"))
-          }
-        }
+        _ = out.endFraction(numDigits - 1, trim: trim, desired: addDigits, dropsBareDot: false)
         let minExpDigits = expDigits < 0 ? 2 : min(expDigits, 5)
         out.put(UInt8(ascii: "e"))
         if printExponent >= 0 {
@@ -598,6 +557,43 @@ struct ByteSink {
     assert(count + bytes.count <= capacity, "ByteSink overflow")
     (base + count).update(from: bytes.base.baseAddress! + bytes.startIndex, count: bytes.count)
     count += bytes.count
+  }
+
+  /// What NumPy's FormatPositional and FormatScientific write after the fraction digits,
+  /// given `fractionDigits` of them: a bare '.' unless trimming it, then by `trim` one '0'
+  /// ('0'), zeros up to `desired` ('k'), or the trailing zeros removed ('.', '0', '-') and a
+  /// '0' after a bare '.' ('0'). Positional output also drops a bare '.' for '-'
+  /// (`dropsBareDot`); scientific output keeps it. Returns the fraction digits now written.
+  mutating func endFraction(
+    _ fractionDigits: Int, trim: Dragon4.Trim, desired: Int,
+    dropsBareDot: Bool
+  ) -> Int {
+    var count = fractionDigits
+    if trim != .dotAndZeros && count == 0 { put(UInt8(ascii: ".")) }
+    if trim == .zero {
+      if count == 0 {
+        put(UInt8(ascii: "0"))
+        count += 1
+      }
+    } else if trim == .keep && desired > count {
+      put(UInt8(ascii: "0"), times: desired - count)
+      count = desired
+    }
+    if trim != .keep && count > 0 {
+      while last == UInt8(ascii: "0") {
+        removeLast()
+        count -= 1
+      }
+      if last == UInt8(ascii: ".") {
+        if trim == .zero {
+          put(UInt8(ascii: "0"))
+          count += 1
+        } else if trim == .dotAndZeros && dropsBareDot {
+          removeLast()
+        }
+      }
+    }
+    return count
   }
 
   /// The last byte written (nil before any).

@@ -109,10 +109,13 @@ public struct GradientAudit: Sendable {
         if code.count != real.count { largest = .infinity }
         differences[name] = largest
       }
-      if fdEpochs.contains(epoch) {
+      if fdEpochs.contains(epoch), let inputs = LossInputs(state),
+        let (_, pattern) = inputs.loss()
+      {
         for (parameter, gradient) in zip(parameters, gradients) {
           guard let real = trueGradients[gradient] else { continue }
-          let (error, skipped) = finiteDifferenceError(state, parameter: parameter, truth: real)
+          let (error, skipped) = finiteDifferenceError(
+            inputs, pattern: pattern, parameter: parameter, truth: real)
           fdErrors[gradient] = max(fdErrors[gradient] ?? 0, error)
           kinks[gradient, default: 0] += skipped
         }
@@ -223,13 +226,12 @@ public struct GradientAudit: Sendable {
   }
 
   /// The largest relative gap between `truth` and central differences of the loss in
-  /// `parameter`, and how many entries were skipped at a ReLU kink.
+  /// `parameter`, and how many entries were skipped at a ReLU kink (where the activation
+  /// `pattern` of `inputs` changes).
   static func finiteDifferenceError(
-    _ state: [String: NDArray], parameter: String, truth: NDArray
+    _ inputs: LossInputs, pattern: [Bool], parameter: String, truth: NDArray
   ) -> (Double, Int) {
-    guard let inputs = LossInputs(state), let values = inputs[parameter],
-      let (_, pattern) = inputs.loss()
-    else { return (0, 0) }
+    guard let values = inputs[parameter] else { return (0, 0) }
     var worst = 0.0
     var skipped = 0
     var plus = inputs

@@ -38,8 +38,11 @@ public enum Verifier {
     // The noise-band replays run only when some value is not printed exactly as replayed (as
     // in `StreamingVerifier`): a notebook that reproduces never pays for them. Those records
     // are checked again with the band.
-    let inexact = checks.indices.filter { i in
-      checks[i].replayedIndex != nil && checks[i].values.contains { $0.verdict != .exact }
+    let inexact = checks.indices.compactMap { i -> (check: Int, replayed: Int)? in
+      guard let index = checks[i].replayedIndex,
+        checks[i].values.contains(where: { $0.verdict != .exact })
+      else { return nil }
+      return (i, index)
     }
     if !inexact.isEmpty {
       var bands: [Replay] = []
@@ -51,8 +54,7 @@ public enum Verifier {
           bands.append(other)
         }
       }
-      for i in inexact {
-        guard let index = checks[i].replayedIndex else { continue }
+      for (i, index) in inexact {
         var recordCheck = check(
           checks[i].record, replayed: replay.values[index],
           band: bands.compactMap { index < $0.values.count ? $0.values[index] : nil })
