@@ -7,6 +7,7 @@ let package = Package(
     .executable(name: "retrace", targets: ["retrace"]),
     .library(name: "Retrace", targets: ["Retrace"]),
     .library(name: "NumPyKit", targets: ["NumPyKit"]),
+    .library(name: "PythonSyntax", targets: ["PythonSyntax"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -24,6 +25,10 @@ let package = Package(
     // MARK: - The slice of NumPy, bit for bit
 
     .target(name: "NumPyKit"),
+
+    // MARK: - Python, read as CPython reads it (no NumPy in it)
+
+    .target(name: "PythonSyntax"),
 
     // MARK: - The domain
 
@@ -52,6 +57,7 @@ let package = Package(
 
     .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
     .testTarget(name: "NumPyKitTests", dependencies: ["NumPyKit"]),
+    .testTarget(name: "PythonSyntaxTests", dependencies: ["PythonSyntax"]),
     .testTarget(name: "RetraceTests", dependencies: ["Retrace", "NumPyKit"]),
     .testTarget(name: "CLITests", dependencies: ["retrace"]),
   ],

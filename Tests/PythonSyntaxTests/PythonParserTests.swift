@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+@testable import PythonSyntax
+
+@Suite("PythonParser against CPython's ast")
+struct PythonParserTests {
+  static let snippets = (try? CPythonFixture.load("python/snippets.json").cases) ?? []
+
+  @Test("the case table has its cases")
+  func tableIsThere() {
+    #expect(Self.snippets.count >= 300)
+  }
+
+  @Test("every snippet's tree equals CPython's", arguments: snippets)
+  func snippet(_ item: CPythonFixture.Case) throws {
+    let expected = try #require(item.dump)
+    let module: Module
+    do {
+      module = try PythonParser.parse(item.source)
+    } catch {
+      Issue.record("\(item.description): \(error)")
+      return
+    }
+    let dump = SyntaxDump.dump(module)
+    if let difference = firstDifference(dump, expected) {
+      Issue.record("\(item.description): \(difference)")
+    }
+  }
+}
