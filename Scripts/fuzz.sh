@@ -3,7 +3,7 @@
 #
 #   Scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags...]
 #
-# TARGET: array-literal | ipynb | template | config. SECONDS: -max_total_time.
+# TARGET: array-literal | python-syntax | ipynb | template | config. SECONDS: -max_total_time.
 # Builds into .build-fuzz/ (ignored by git); new corpus entries go to .build-fuzz/TARGET/corpus,
 # seeded from Fuzz/TARGET/corpus (the small committed seeds); crashes, hangs and leaks are
 # written to .build-fuzz/TARGET/artifacts/. Exits non-zero when libFuzzer finds a problem.
@@ -28,12 +28,17 @@ flags=(-sanitize=fuzzer,address -O -g -parse-as-library -swift-version 6 -wmo -n
 numpykit=$(find Sources/NumPyKit -name '*.swift' | sort)
 pcre2=$(find Sources/PCRE2 -name '*.swift' | sort)
 retrace=$(find Sources/Retrace -name '*.swift' | sort)
+pythonsyntax=$(find Sources/PythonSyntax -name '*.swift' | sort)
 
 echo "fuzz: building $target" >&2
 case $target in
   array-literal)
     # shellcheck disable=SC2086
     swiftc "${flags[@]}" -module-name NumPyKit $numpykit "$harness" -o "$out/fuzz"
+    ;;
+  python-syntax)
+    # shellcheck disable=SC2086
+    swiftc "${flags[@]}" -module-name PythonSyntax $pythonsyntax "$harness" -o "$out/fuzz"
     ;;
   *)
     # shellcheck disable=SC2086

@@ -28,3 +28,28 @@ struct PythonParserTests {
     }
   }
 }
+
+@Suite("PythonParser on the corpus")
+struct CorpusParseTests {
+  static let cells = (try? CPythonFixture.load("python/corpus.json").cases) ?? []
+
+  @Test("the corpus has its cells")
+  func corpusIsThere() {
+    #expect(Self.cells.count >= 200)
+  }
+
+  @Test("every corpus cell's tree equals CPython's", arguments: cells)
+  func cell(_ item: CPythonFixture.Case) throws {
+    let expected = try #require(item.dump)
+    let module: Module
+    do {
+      module = try PythonParser.parse(item.source)
+    } catch {
+      Issue.record("\(item.description): \(error)")
+      return
+    }
+    if let difference = firstDifference(SyntaxDump.dump(module), expected) {
+      Issue.record("\(item.description): \(difference)")
+    }
+  }
+}

@@ -62,8 +62,14 @@ extension Lexer {
     let unterminatedWhat =
       prefix.isFormatted && triple ? "triple-quoted f-string literal" : what
     func unterminated(_ lexer: Lexer) -> SyntaxError {
-      lexer.error(
-        "unterminated \(unterminatedWhat) (detected at line \(lexer.line))", at: prefixStart,
+      // CPython counts the line the end of input is on, not the empty line after a last
+      // newline.
+      let atEnd =
+        lexer.offset >= lexer.limit && lexer.offset > 0
+        && lexer.bytes[lexer.offset - 1] == 0x0A
+      let detected = atEnd ? lexer.line - 1 : lexer.line
+      return lexer.error(
+        "unterminated \(unterminatedWhat) (detected at line \(detected))", at: prefixStart,
         line: startLine, lineStart: startLineStart)
     }
     while true {
@@ -97,7 +103,7 @@ extension Lexer {
         line += 1
         lineStart = offset
       case 0x00:
-        throw error("source code cannot contain null bytes", at: offset)
+        throw error("source code string cannot contain null bytes", at: offset)
       case 0x7B where prefix.isFormatted:  // '{'
         if offset + 1 < limit && bytes[offset + 1] == 0x7B {
           offset += 2
@@ -276,17 +282,17 @@ extension Lexer {
         if offset < limit, radix < 10, bytes[offset] >= 0x30 && bytes[offset] <= 0x39 {
           throw error(
             "invalid digit '\(Character(Unicode.Scalar(bytes[offset])))' in \(name) literal",
-            at: offset + 1)
+            at: offset)
         }
-        throw error("invalid \(name) literal", at: offset)
+        throw error("invalid \(name) literal", at: offset - 1)
       }
       guard digits(&self, radix: radix) else {
-        throw error("invalid \(name) literal", at: offset + 1)
+        throw error("invalid \(name) literal", at: offset)
       }
       if offset < limit, radix < 10, bytes[offset] >= 0x30 && bytes[offset] <= 0x39 {
         throw error(
           "invalid digit '\(Character(Unicode.Scalar(bytes[offset])))' in \(name) literal",
-          at: offset + 1)
+          at: offset)
       }
       try checkEndOfNumber(name: name, start: start)
       return Token(
@@ -295,7 +301,7 @@ extension Lexer {
     }
     var isInteger = true
     if first != 0x2E {
-      guard digits(&self, radix: 10) else { throw error("invalid decimal literal", at: offset + 1) }
+      guard digits(&self, radix: 10) else { throw error("invalid decimal literal", at: offset) }
     }
     let integerEnd = offset
     if peek() == 0x2E {
@@ -303,7 +309,7 @@ extension Lexer {
       offset += 1
       if offset < limit && digit(bytes[offset], radix: 10) {
         guard digits(&self, radix: 10) else {
-          throw error("invalid decimal literal", at: offset + 1)
+          throw error("invalid decimal literal", at: offset)
         }
       }
     }
@@ -311,15 +317,21 @@ extension Lexer {
       // An exponent, or a name right after the number (`1else` is read as `1 else`).
       let save = offset
       offset += 1
-      if peek() == 0x2B || peek() == 0x2D { offset += 1 }
+      var signed = false
+      if peek() == 0x2B || peek() == 0x2D {
+        offset += 1
+        signed = true
+      }
       if offset < limit && digit(bytes[offset], radix: 10) {
         isInteger = false
         guard digits(&self, radix: 10) else {
-          throw error("invalid decimal literal", at: offset + 1)
+          throw error("invalid decimal literal", at: offset)
         }
+      } else if signed {
+        throw error("invalid decimal literal", at: offset - 1)
       } else {
         offset = save
-        if !followedByKeyword() { throw error("invalid decimal literal", at: start) }
+        if !followedByKeyword() { throw error("invalid decimal literal", at: save - 1) }
       }
     }
     if peek() | 0x20 == 0x6A {
@@ -355,7 +367,7 @@ extension Lexer {
       || (byte >= 0x30 && byte <= 0x39)
     guard isNameByte else { return }
     if followedByKeyword() { return }
-    throw error("invalid \(name) literal", at: start)
+    throw error("invalid \(name) literal", at: offset - 1)
   }
 
   private func followedByKeyword() -> Bool {

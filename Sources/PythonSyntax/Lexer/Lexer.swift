@@ -158,9 +158,10 @@ struct Lexer {
           }
           continue
         }
-        throw error("unexpected character after line continuation character", at: offset)
+        if offset + 1 >= limit { throw error("unexpected EOF while parsing", at: offset + 1) }
+        throw error("unexpected character after line continuation character", at: offset + 1)
       case 0x00:
-        throw error("source code cannot contain null bytes", at: offset)
+        throw error("source code string cannot contain null bytes", at: offset)
       default:
         break
       }
@@ -227,7 +228,7 @@ struct Lexer {
       if column == top {
         if alternate != alternateTop {
           throw error(
-            "inconsistent use of tabs and spaces in indentation", at: offset, kind: .tab)
+            "inconsistent use of tabs and spaces in indentation", at: start, kind: .tab)
         }
         return nil
       }
@@ -237,7 +238,7 @@ struct Lexer {
         }
         if alternate <= alternateTop {
           throw error(
-            "inconsistent use of tabs and spaces in indentation", at: offset, kind: .tab)
+            "inconsistent use of tabs and spaces in indentation", at: start, kind: .tab)
         }
         indents.append(column)
         alternateIndents.append(alternate)
@@ -252,12 +253,13 @@ struct Lexer {
         pendingDedents += 1
       }
       if column != indents[indents.count - 1] {
+        // CPython places it at the end of the line.
         throw error(
-          "unindent does not match any outer indentation level", at: offset,
+          "unindent does not match any outer indentation level", at: endOfLine(from: offset),
           kind: .indentation)
       }
       if alternate != alternateIndents[alternateIndents.count - 1] {
-        throw error("inconsistent use of tabs and spaces in indentation", at: offset, kind: .tab)
+        throw error("inconsistent use of tabs and spaces in indentation", at: start, kind: .tab)
       }
       return nil
     }

@@ -4,24 +4,25 @@ extension Parser {
   /// `star_expressions`: `a`, `a, b`, `*a, b` (an unparenthesized tuple).
   mutating func parseStarExpressions() throws(SyntaxError) -> Expression {
     let start = token.range.start
-    let first = try parseStarExpression()
+    let first = try parseStarExpression(named: false)
     guard at(.comma) else { return first }
     var items = [first]
     while try accept(.comma) {
       if !startsOperand() { break }
-      items.append(try parseStarExpression())
+      items.append(try parseStarExpression(named: false))
     }
     return try expression(.tuple(items, .load), from: start)
   }
 
   /// `*expr` or a named expression.
-  mutating func parseStarExpression() throws(SyntaxError) -> Expression {
+  mutating func parseStarExpression(named: Bool = true) throws(SyntaxError) -> Expression {
     if at(.star) {
       let start = token.range.start
       try advance()
       return try expression(.starred(try parseBitwiseOr(), .load), from: start)
     }
-    return try parseNamedExpression()
+    // `x := 1` stands unparenthesized only inside brackets and conditions.
+    return named ? try parseNamedExpression() : try parseExpression()
   }
 
   /// Whether the current token can start an operand (after a comma: is there another item?).
@@ -339,7 +340,7 @@ extension Parser {
           throw error(
             sawKeywordUnpacking
               ? "positional argument follows keyword argument unpacking"
-              : "positional argument follows keyword argument", at: value.range.start)
+              : "positional argument follows keyword argument", at: token.range.start)
         }
         arguments.append(value)
       }

@@ -227,6 +227,8 @@ extension Parser {
     throws(SyntaxError) -> (Unicode.Scalar?, Int)
   {
     guard index + 1 < end else { return ("\\", index + 1) }
+    // Positions in CPython's unicode-error messages count from the string's first character.
+    let base = stringParts(token).1
     let next = bytes[index + 1]
     func hex(_ count: Int, _ letter: String) throws(SyntaxError) -> (Unicode.Scalar?, Int) {
       var value: UInt32 = 0
@@ -236,7 +238,7 @@ extension Parser {
           let name = isBytes ? "bytes" : "unicode"
           throw stringError(
             "(\(name) error) '\(isBytes ? "" : "unicode")escape' codec can't decode bytes in "
-              + "position \(index - (token.start))-\(position - token.start - 1): truncated "
+              + "position \(index - base)-\(position - base - 1): truncated "
               + "\\\(letter)\(String(repeating: "X", count: count)) escape",
             at: token.start, in: token)
         }
@@ -282,7 +284,7 @@ extension Parser {
       else {
         throw stringError(
           "(unicode error) 'unicodeescape' codec can't decode bytes in position "
-            + "\(index - token.start)-\(index - token.start + 1): malformed \\N character escape",
+            + "\(index - base)-\(index - base + 1): malformed \\N character escape",
           at: token.start, in: token)
       }
       let name = String(
@@ -290,7 +292,7 @@ extension Parser {
       guard let scalar = Parser.scalar(named: name) else {
         throw stringError(
           "(unicode error) 'unicodeescape' codec can't decode bytes in position "
-            + "\(index - token.start)-\(close - token.start): unknown Unicode character name",
+            + "\(index - base)-\(close - base): unknown Unicode character name",
           at: token.start, in: token)
       }
       return (scalar, close + 1)
@@ -416,6 +418,10 @@ extension Parser {
       value = try fieldParser.parseStarExpressions()
     }
     guard fieldParser.token.kind == .endOfFile else {
+      if fieldParser.startsOperand() {
+        throw fieldParser.error(
+          "invalid syntax. Perhaps you forgot a comma?", at: value.range.start)
+      }
       throw fieldParser.invalidSyntax()
     }
     nodes += fieldParser.nodes
@@ -455,6 +461,11 @@ extension Parser {
     var formatSpec: Expression?
     if position < end && bytes[position] == 0x3A {
       let specStart = position
+      if specNesting >= 2 {
+        throw stringError("f-string: expressions nested too deeply", at: position, in: token)
+      }
+      specNesting += 1
+      defer { specNesting -= 1 }
       position += 1
       var spec = FStringBuilder()
       var specEnd = position
@@ -506,7 +517,10 @@ extension Parser {
     }
     guard position < end, bytes[position] == 0x7D else {
       if position < end {
-        throw stringError("f-string: expecting '}'", at: position, in: token)
+        let message =
+          debugText != nil && conversion == -1
+          ? "f-string: expecting '!', or ':', or '}'" : "f-string: expecting '}'"
+        throw stringError(message, at: position, in: token)
       }
       throw stringError("f-string: expecting '}'", at: min(position, end), in: token)
     }

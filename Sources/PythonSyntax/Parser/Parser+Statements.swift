@@ -8,9 +8,7 @@ extension Parser {
         try advance()
         continue
       }
-      if token.kind == .indent {
-        throw error("unexpected indent", at: token.range.start, kind: .indentation)
-      }
+      if token.kind == .indent { throw unexpectedIndent() }
       if token.kind == .dedent {
         try advance()
         continue
@@ -29,12 +27,11 @@ extension Parser {
       try parseSimpleStatements(into: &body)
       return body
     }
-    try advance()
+    let newline = try advance()
     guard token.kind == .indent else {
+      // At the end of the input CPython points at the header's newline.
       let place =
-        token.kind == .endOfFile || token.kind == .dedent
-        ? SourceLocation(line: token.range.start.line, column: token.range.start.column)
-        : token.range.start
+        token.kind == .endOfFile || token.kind == .dedent ? newline.range.start : token.range.start
       throw error(
         "expected an indented block after \(what) on line \(line)", at: place,
         kind: .indentation)
@@ -47,9 +44,7 @@ extension Parser {
         try advance()
         continue
       }
-      if token.kind == .indent {
-        throw error("unexpected indent", at: token.range.start, kind: .indentation)
-      }
+      if token.kind == .indent { throw unexpectedIndent() }
       try parseStatement(into: &body)
     }
     if token.kind == .dedent { try advance() }
@@ -292,6 +287,14 @@ extension Parser {
     }
   }
 
+  /// `if x = 1:`: CPython's hint.
+  func checkAssignmentInCondition(_ test: Expression) throws(SyntaxError) {
+    if at(.equal) {
+      throw error(
+        "invalid syntax. Maybe you meant '==' or ':=' instead of '='?", at: test.range.start)
+    }
+  }
+
   // MARK: - Imports
 
   /// `import a.b as c, d`.
@@ -424,6 +427,7 @@ extension Parser {
     let keyword = at(.if) ? "'if' statement" : "'elif' statement"
     try advance()
     let test = try parseNamedExpression()
+    try checkAssignmentInCondition(test)
     let body = try parseBlock(after: keyword, line: start.line)
     var orelse: [Statement] = []
     if at(.elif) {
@@ -440,6 +444,7 @@ extension Parser {
     let start = token.range.start
     try advance()
     let test = try parseNamedExpression()
+    try checkAssignmentInCondition(test)
     let body = try parseBlock(after: "'while' statement", line: start.line)
     var orelse: [Statement] = []
     if at(.else) {

@@ -27,10 +27,18 @@ public enum PythonParser {
       }
       utf8 = normalized
     }
-    return try utf8.withUnsafeMutableBufferPointer { (buffer) throws(SyntaxError) -> Module in
-      var parser = try Parser(bytes: UnsafeBufferPointer(buffer), limits: limits)
-      return try parser.parseModule()
+    let bytes = utf8
+    let result = LargeStack.run { () -> Result<Module, SyntaxError> in
+      bytes.withUnsafeBufferPointer { buffer in
+        do throws(SyntaxError) {
+          var parser = try Parser(bytes: buffer, limits: limits)
+          return .success(try parser.parseModuleCheckingRest())
+        } catch {
+          return .failure(error)
+        }
+      }
     }
+    return try result.get()
   }
 
   /// Parses bytes that should be UTF-8 (an invalid sequence is an error with its place).
@@ -78,6 +86,8 @@ struct Parser {
   var previousEnd: SourceLocation
   var depth = 0
   var nodes = 0
+  /// Format specs inside format specs being read (CPython allows two).
+  var specNesting = 0
   let limits: ParsingLimits
   var bytes: UnsafeBufferPointer<UInt8> { lexer.bytes }
 
@@ -102,6 +112,31 @@ struct Parser {
     self.limits = limits
     self.depth = depth
     self.previousEnd = SourceLocation(line: line, column: start - lineStart)
+  }
+
+  /// The module; on CPython's generic "invalid syntax", the rest of the source is tokenized
+  /// and a tokenizer error found there (an unclosed bracket, an unterminated string) is
+  /// reported instead, as CPython does (`_PyPegen_tokenize_full_source_to_check_for_errors`).
+  mutating func parseModuleCheckingRest() throws(SyntaxError) -> Module {
+    do {
+      return try parseModule()
+    } catch {
+      guard error.kind == .syntax, error.message == "invalid syntax" else { throw error }
+      while token.kind != .endOfFile {
+        do {
+          token = try lexer.next()
+        } catch let later {
+          // An unclosed bracket counts only when it was opened before the error's line.
+          if later.message.hasSuffix("was never closed")
+            && later.location.line >= error.location.line
+          {
+            throw error
+          }
+          throw later
+        }
+      }
+      throw error
+    }
   }
 
   // MARK: - Tokens
@@ -171,13 +206,16 @@ struct Parser {
 
   /// CPython's generic message, at the current token.
   func invalidSyntax() -> SyntaxError {
-    if token.kind == .indent {
-      return error("unexpected indent", at: token.range.start, kind: .indentation)
-    }
-    if token.kind == .endOfFile || (token.kind == .newline && token.start >= lexer.limit) {
-      return error("invalid syntax", at: token.range.start)
-    }
+    if token.kind == .indent { return unexpectedIndent() }
     return error("invalid syntax", at: token.range.start)
+  }
+
+  /// CPython places it on the last character of the indentation.
+  func unexpectedIndent() -> SyntaxError {
+    let end = token.range.end
+    return error(
+      "unexpected indent", at: SourceLocation(line: end.line, column: max(0, end.column - 1)),
+      kind: .indentation)
   }
 
   func expected(_ what: String) -> SyntaxError {

@@ -1,0 +1,3 @@
+s = "never closed
+t = """also
+not closed

@@ -1,0 +1,4 @@
+if True:
+    !echo yes
+else:
+    x = 1
