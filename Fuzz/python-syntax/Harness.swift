@@ -45,7 +45,8 @@ private func lineCount(_ bytes: [UInt8]) -> Int {
 private func check(_ error: SyntaxError, lines: Int) {
   let location = error.location
   if location.line < 1 || location.line > lines + 1 {
-    fatalError("error \(error.kind.rawValue) '\(error.message)' on line \(location.line) of \(lines)")
+    fatalError(
+      "error \(error.kind.rawValue) '\(error.message)' on line \(location.line) of \(lines)")
   }
   if location.column < 0 {
     fatalError("error \(error.kind.rawValue) '\(error.message)' at column \(location.column)")
@@ -69,7 +70,8 @@ private func checkRanges(_ dump: String, lines: Int) {
     guard let at = lastPlaceMarker(line) else { continue }
     let place = Array(line[at...].dropFirst(2))  // after " @"
     guard let numbers = parsePlace(place) else {
-      fatalError("dump line \(lineNumber) has a malformed place: \(String(decoding: line, as: UTF8.self))")
+      fatalError(
+        "dump line \(lineNumber) has a malformed place: \(String(decoding: line, as: UTF8.self))")
     }
     let text = String(decoding: line, as: UTF8.self)
     let start = SourceLocation(line: numbers[0], column: numbers.count == 4 ? numbers[1] : 0)
@@ -97,8 +99,9 @@ private func lastPlaceMarker(_ line: Substring.UTF8View) -> String.Index? {
       guard index > line.startIndex, line[line.index(before: index)] == 0x20 else { return nil }
       return line.index(before: index)
     }
-    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ":")
-      || byte == UInt8(ascii: "-")
+    guard
+      (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ":")
+        || byte == UInt8(ascii: "-")
     else { return nil }
   }
   return nil

@@ -52,6 +52,13 @@ extension Lexer {
   /// Moves past the string literal whose opening quote is at `offset`.
   mutating func skipString(prefix: StringPrefix, prefixStart: Int) throws(SyntaxError) {
     let quote = bytes[offset]
+    if prefix.isFormatted {
+      fstringNesting += 1
+      if fstringNesting >= 150 {
+        throw error("too many nested f-strings", at: offset)
+      }
+    }
+    defer { if prefix.isFormatted { fstringNesting -= 1 } }
     let startLine = line
     let startLineStart = lineStart
     let triple = offset + 2 < limit && bytes[offset + 1] == quote && bytes[offset + 2] == quote

@@ -26,6 +26,8 @@ struct Lexer {
   private var sawFirstLine = false
   private var isFirstLogicalLine = false
   private var emittedEnd = false
+  /// f-strings inside f-strings being scanned (CPython allows 149).
+  var fstringNesting = 0
   /// The next token starts a logical line (after its INDENT or DEDENTs).
   private var lineMayBeMagic = false
   /// The last token was a top-level `=`: `!cmd` or `%magic` may follow.

@@ -157,20 +157,20 @@ extension Parser {
     case .keyword(.from):
       return try parseFromImport()
     case .name where text(token) == "match" || text(token) == "type":
+      // Soft keywords: a name, unless another expression follows it (`match x:`).
       let saved = self
       let word = text(token)
-      do {
-        return try parseExpressionStatement()
-      } catch {
-        let restored = saved
-        self = restored
-        try advance()
-        if token.kind != .newline && token.kind != .punct(.equal) {
-          throw unsupported(
-            word == "match" ? "'match' statements" : "'type' alias statements", at: start)
-        }
-        throw error
+      if let statement = try? parseExpressionStatement(), endsStatement { return statement }
+      self = saved
+      try advance()
+      if startsOperand() && !at(.star) && !at(.minus) && !at(.plus) && !at(.leftParen)
+        && !at(.leftBracket)
+      {
+        throw unsupported(
+          word == "match" ? "'match' statements" : "'type' alias statements", at: start)
       }
+      self = saved
+      return try parseExpressionStatement()
     default:
       return try parseExpressionStatement()
     }
