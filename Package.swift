@@ -32,7 +32,7 @@ let package = Package(
 
     // MARK: - The domain
 
-    .target(name: "Retrace", dependencies: ["PCRE2", "NumPyKit"]),
+    .target(name: "Retrace", dependencies: ["PCRE2", "NumPyKit", "PythonSyntax"]),
 
     // MARK: - The command-line tool
 
@@ -58,7 +58,7 @@ let package = Package(
     .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
     .testTarget(name: "NumPyKitTests", dependencies: ["NumPyKit"]),
     .testTarget(name: "PythonSyntaxTests", dependencies: ["PythonSyntax"]),
-    .testTarget(name: "RetraceTests", dependencies: ["Retrace", "NumPyKit"]),
+    .testTarget(name: "RetraceTests", dependencies: ["Retrace", "NumPyKit", "PythonSyntax"]),
     .testTarget(name: "CLITests", dependencies: ["retrace"]),
   ],
   swiftLanguageModes: [.v6]

@@ -12,6 +12,7 @@ struct RetraceCommand: ParsableCommand {
       """,
     subcommands: [
       ParseCommand.self,
+      CheckCommand.self,
       ReplayCommand.self,
       VerifyCommand.self,
       ExplainCommand.self,

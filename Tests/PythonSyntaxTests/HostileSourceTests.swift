@@ -174,3 +174,23 @@ struct HostileSourceTests {
     #expect(module.body.count == 5)
   }
 }
+
+/// Inputs the fuzzer found (Scripts/fuzz.sh python-syntax), kept so they stay fixed.
+@Suite("Fuzzer findings")
+struct FuzzerFindingTests {
+  @Test("a magic continued over lines by backslashes keeps its place (was column -16)")
+  func continuedMagic() throws {
+    let source = "if True:\n%time:it n\\\\\\\\\\\r\0\u{0B}\0\0\0\0\0\0\\\\\\f f}\n"
+    do {
+      _ = try PythonParser.parse(source)
+      Issue.record("parsed")
+    } catch {
+      #expect(error.location.column >= 0)
+      #expect(error.kind == .indentation)
+    }
+    let module = try PythonParser.parse("%time x = \\\n  1\ny = 2\n")
+    #expect(module.body.count == 2)
+    #expect(module.body[0].range.start == SourceLocation(line: 1, column: 0))
+    #expect(module.body[1].range.start == SourceLocation(line: 3, column: 0))
+  }
+}

@@ -47,10 +47,12 @@ public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
 
   /// The diagnostic as a compiler prints it: `ORIGIN, line L:C: message`, the source line, and
   /// a caret under the column. `origin` names the file and cell, as
-  /// `notebook.ipynb: cell 3 (In [7])`; `lineOffset` is added to the line shown (a cell that
-  /// starts on line 40 of a text export).
-  public func rendered(origin: String, lineOffset: Int = 0) -> String {
-    var text = "\(origin), line \(location.line + lineOffset):\(characterColumn): \(message)"
+  /// `notebook.ipynb: cell 3 (In [7])` (empty: the line comes first); `fileLine`, the line in
+  /// the file when the cell is part of a larger text, is shown after the cell's line.
+  public func rendered(origin: String, fileLine: Int? = nil) -> String {
+    let inFile = fileLine.map { " (file line \($0))" } ?? ""
+    let place = "line \(location.line):\(characterColumn)\(inFile): \(message)"
+    var text = origin.isEmpty ? place : "\(origin), \(place)"
     let shown = lineText.replacingTabs()
     if !shown.allSatisfy({ $0 == " " }) {
       let caretColumn = String(lineText.prefix(characterColumn - 1)).replacingTabs().count

@@ -519,6 +519,7 @@ struct Lexer {
     guard !isField, brackets.isEmpty, offset < limit else { return nil }
     let start = offset
     let startLine = line
+    let startLineStart = lineStart
     let first = bytes[offset]
     let lineEnd = endOfLine(from: offset)
     if first == 0x25 || first == 0x21 || first == 0x3F {
@@ -561,7 +562,7 @@ struct Lexer {
         let (name, arguments) = String(content.dropFirst()).splitFirstSpace()
         magic = MagicToken(kind: .line, name: name, arguments: arguments, body: "")
       }
-      return token(.magic(magic), from: start, line: startLine, lineStart: lineStart)
+      return token(.magic(magic), from: start, line: startLine, lineStart: startLineStart)
     }
     // `name?` / `name??` on a line of its own.
     var end = lineEnd
@@ -600,6 +601,7 @@ struct Lexer {
     else { return nil }
     let start = position
     let startLine = line
+    let startLineStart = lineStart
     let (content, end) = continuedLine(from: start)
     offset = end
     let magic: MagicToken
@@ -610,7 +612,7 @@ struct Lexer {
       let (name, arguments) = String(content.dropFirst()).splitFirstSpace()
       magic = MagicToken(kind: .line, name: name, arguments: arguments, body: "")
     }
-    let result = token(.magic(magic), from: start, line: startLine, lineStart: lineStart)
+    let result = token(.magic(magic), from: start, line: startLine, lineStart: startLineStart)
     previous = result.kind
     return result
   }

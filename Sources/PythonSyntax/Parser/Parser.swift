@@ -114,24 +114,29 @@ struct Parser {
     self.previousEnd = SourceLocation(line: line, column: start - lineStart)
   }
 
-  /// The module; on CPython's generic "invalid syntax", the rest of the source is tokenized
-  /// and a tokenizer error found there (an unclosed bracket, an unterminated string) is
-  /// reported instead, as CPython does (`_PyPegen_tokenize_full_source_to_check_for_errors`).
+  /// The module. On CPython's generic "invalid syntax" the rest of the source is tokenized and
+  /// a tokenizer error found there (an unterminated string, a bracket opened on an earlier line
+  /// and never closed) is reported instead, as CPython does
+  /// (`_PyPegen_tokenize_full_source_to_check_for_errors`). "Perhaps you forgot a comma?" gives
+  /// way only to a bracket still open where it was raised: CPython reads one token past the
+  /// second expression, and that token is then the unclosed bracket's error.
   mutating func parseModuleCheckingRest() throws(SyntaxError) -> Module {
     do {
       return try parseModule()
     } catch {
-      guard error.kind == .syntax, error.message == "invalid syntax" else { throw error }
+      let generic = error.message == "invalid syntax"
+      let comma = error.message == "invalid syntax. Perhaps you forgot a comma?"
+      guard error.kind == .syntax, generic || comma else { throw error }
       while token.kind != .endOfFile {
         do {
           token = try lexer.next()
         } catch let later {
-          // An unclosed bracket counts only when it was opened before the error's line.
-          if later.message.hasSuffix("was never closed")
-            && later.location.line >= error.location.line
-          {
-            throw error
+          if later.message.hasSuffix("was never closed") {
+            if generic && later.location.line >= error.location.line { throw error }
+            if comma && later.location > error.location { throw error }
+            throw later
           }
+          if comma { throw error }
           throw later
         }
       }

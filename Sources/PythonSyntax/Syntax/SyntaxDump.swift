@@ -396,9 +396,10 @@ func quote(_ text: String) -> String {
 }
 
 extension Statement {
-  /// Whether an IPython escape is anywhere in this statement (its dump then places every node
-  /// by line only, as IPython's rewrite moved the columns).
-  var holdsMagic: Bool {
+  /// Whether an IPython escape (a magic, a shell command, a help request) is anywhere in this
+  /// statement. Its dump then places every node by line only, as IPython's rewrite moved the
+  /// columns.
+  public var holdsMagic: Bool {
     var finder = MagicFinder()
     finder.statement(self)
     return finder.found

@@ -77,7 +77,8 @@ enum IPythonNotebookReader {
       cells.append(
         .init(
           label: label, source: .init(text: source, start: .start),
-          output: .init(text: output, start: .start), outputIsCellRelative: true))
+          output: .init(text: output, start: .start), outputIsCellRelative: true,
+          position: index + 1))
     }
     return Notebook(name: name, form: .ipynb, cells: cells, log: nil)
   }

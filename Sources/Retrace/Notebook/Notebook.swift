@@ -39,6 +39,9 @@ public struct Notebook: Sendable {
     /// The position of the output's first byte in the file, for `.ipynb` cells (the output
     /// positions then count from 1:1 within the cell's output).
     public var outputIsCellRelative: Bool
+    /// The cell's 1-based place in the file among all its cells (markdown too, in an
+    /// `.ipynb`), as a user counts them; 0 when not known.
+    public var position: Int = 0
   }
 
   /// The name used in messages (the path as given, or `<built-in seed notebook>`).

@@ -18,6 +18,20 @@ public enum NotebookReader {
   ///   an unreadable or empty file, invalid UTF-8 (with line:column), malformed JSON or another
   ///   nbformat.
   public static func read(path: String) throws(RetraceError) -> Notebook {
+    try read(data: data(path: path), name: path)
+  }
+
+  /// The text of a Python script (`.py`), decoded as a notebook is.
+  public static func readText(path: String) throws(RetraceError) -> String {
+    let text = try decode(data(path: path), name: path)
+    guard !text.allSatisfy({ $0.isWhitespace }) else {
+      throw RetraceError(file: path, "is empty: there is no code to read")
+    }
+    return text
+  }
+
+  /// The bytes of a regular, readable file of at most `maximumFileSize`.
+  static func data(path: String) throws(RetraceError) -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw RetraceError(file: path, "no such file")
@@ -42,7 +56,7 @@ public enum NotebookReader {
     guard data.count <= maximumFileSize else {
       throw RetraceError(file: path, "is larger than \(maximumFileSize >> 20) MB")
     }
-    return try read(data: data, name: path)
+    return data
   }
 
   /// The built-in seed notebook (`Fixtures/seed/notebook.txt`, carried in the binary).

@@ -33,7 +33,8 @@ enum TextExportReader {
         cells.append(
           .init(
             label: number.isEmpty ? "In [ ]" : "In [\(number)]",
-            source: .init(text: body, start: cursor), output: nil, outputIsCellRelative: false))
+            source: .init(text: body, start: cursor), output: nil, outputIsCellRelative: false,
+            position: index + 1))
       }
       return cells
     }
