@@ -49,7 +49,7 @@ let package = Package(
 
     .executableTarget(
       name: "retrace-bench",
-      dependencies: ["Retrace", "NumPyKit"],
+      dependencies: ["Retrace", "NumPyKit", "PythonSyntax"],
       path: "Benchmarks/retrace-bench"
     ),
 

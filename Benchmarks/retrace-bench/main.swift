@@ -18,6 +18,8 @@ case "parse-log", "parse-numbers": ReadingBenchmarks.run(workload, rest)
 case "format": PrintingBenchmarks.run(workload, rest)
 case "verify", "verify-stream", "parse-stream": VerifyBenchmarks.run(workload, rest)
 case "replay": VerifyBenchmarks.replay(rest)
+case "parse-python": ParsingBenchmarks.run(rest)
+case "parse-stack": StackBenchmarks.run()
 default:
   FileHandle.standardError.write(Data("retrace-bench: unknown workload '\(workload)'\n".utf8))
   exit(2)

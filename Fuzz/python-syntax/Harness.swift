@@ -56,7 +56,7 @@ private func check(_ error: SyntaxError, lines: Int) {
   if !rendered.hasPrefix("fuzz.ipynb: cell 1, line ") {
     fatalError("rendered error does not start with its origin: \(rendered)")
   }
-  _ = error.rendered(origin: "", lineOffset: 40)
+  _ = error.rendered(origin: "", fileLine: 7)
   _ = error.description
 }
 

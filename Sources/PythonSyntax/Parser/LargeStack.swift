@@ -1,23 +1,61 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
 
-/// Runs the parser on a thread of its own with a stack large enough for the deepest input
-/// `ParsingLimits` allows, whatever thread the caller is on (a test runner's or a fuzzer's
-/// threads have less than a main thread's 8 MB). The thread is joined before `run` returns,
-/// so everything it held is released by then.
+/// Where the parser runs, and how much stack it may use there. Each level of nesting costs
+/// stack (measured by `retrace-bench parse-stack`: up to 10 KB a level of brackets in a release
+/// build, 27 KB in a debug build), so a parse either runs on the caller's thread when that is
+/// the main thread of a release build with the usual 8 MB, or on a thread of its own with a
+/// 256 MB stack; either way the parser stops with a limit error before it would use more than
+/// its budget, whatever the input.
 enum LargeStack {
-  /// The stack the parser's thread gets: its depth limit times the frames of one level of
-  /// nesting, with room to spare in a debug build (reserved, not touched, until used).
+  /// The stack of the parser's own thread (reserved, not touched, until used).
   static let size = 256 << 20
 
-  /// `body`'s result, computed on a thread with a `size` stack (or on the caller's thread
-  /// when no thread can be made).
-  static func run<T>(_ body: @escaping () -> T) -> T {
+  /// Stack kept free for the callers above the parser and whatever runs below its checks.
+  static let margin = 1 << 20
+
+  /// The least main-thread stack for parsing in place: every input `ParsingLimits.standard`
+  /// allows measured under 6 MB in a release build.
+  static let inlineMinimum = 7 << 20
+
+  /// The address of a local of the caller's frame: where the stack is now.
+  @inline(never) static func currentAddress() -> UInt {
+    var marker: UInt8 = 0
+    return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+  }
+
+  /// The stack the current thread has, when known: the main thread's is the process's stack
+  /// limit (`ulimit -s`); other threads' sizes are not known here (their creator chose).
+  static func available() -> Int? {
+    guard Thread.isMainThread else { return nil }
+    var limit = rlimit()
+    #if os(Linux)
+      guard getrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &limit) == 0 else { return nil }
+    #else
+      guard getrlimit(RLIMIT_STACK, &limit) == 0 else { return nil }
+    #endif
+    guard limit.rlim_cur != rlim_t.max else { return Int.max }
+    return Int(clamping: limit.rlim_cur)
+  }
+
+  /// `body(budget)`: in place when allowed and the main thread has the stack for it, else on a
+  /// thread with a `size` stack (joined before returning; or in place when none can be made).
+  static func run<T>(inline: Bool = true, _ body: @escaping (Int) -> T) -> T {
+    #if DEBUG
+      let inPlace = false
+    #else
+      let inPlace = inline
+    #endif
+    if inPlace, let stack = available(), stack >= inlineMinimum {
+      return body(min(stack, 64 << 20) - margin)
+    }
     let box = LargeStackBox<T>()
-    let work = LargeStackWork { box.value = body() }
+    let work = LargeStackWork { box.value = body(size - margin) }
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)
     defer { pthread_attr_destroy(&attributes) }
@@ -43,7 +81,8 @@ enum LargeStack {
       #endif
     } else {
       unmanaged.release()
-      box.value = body()
+      // No thread: in place, with what this thread is known to have (or a cautious 512 KB).
+      box.value = body(max(0, (available() ?? (512 << 10) + margin) - margin))
     }
     guard let value = box.value else { preconditionFailure("the parser's thread returned nothing") }
     box.value = nil

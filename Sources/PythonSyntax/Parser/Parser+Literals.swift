@@ -411,6 +411,12 @@ extension Parser {
     var fieldParser = try Parser(
       field: bytes, start: expressionStart, end: expressionEnd, line: line,
       lineStart: lineStart, limits: limits, depth: depth)
+    fieldParser.stackBase = stackBase
+    fieldParser.stackBudget = stackBudget
+    defer {
+      deepest = max(deepest, fieldParser.deepest)
+      stackLow = min(stackLow, fieldParser.stackLow)
+    }
     let value: Expression
     if fieldParser.at(.yield) {
       value = try fieldParser.parseYield()

@@ -28,10 +28,12 @@ public enum PythonParser {
       utf8 = normalized
     }
     let bytes = utf8
-    let result = LargeStack.run { () -> Result<Module, SyntaxError> in
+    let result = LargeStack.run { (budget: Int) -> Result<Module, SyntaxError> in
       bytes.withUnsafeBufferPointer { buffer in
         do throws(SyntaxError) {
           var parser = try Parser(bytes: buffer, limits: limits)
+          parser.stackBase = LargeStack.currentAddress()
+          parser.stackBudget = budget
           return .success(try parser.parseModuleCheckingRest())
         } catch {
           return .failure(error)
@@ -39,6 +41,30 @@ public enum PythonParser {
       }
     }
     return try result.get()
+  }
+
+  /// The deepest nesting `source` reaches and the stack its parse used down to there, on a
+  /// thread with the large stack (for `LargeStack`'s sizes; benchmarks and tests only).
+  package static func stackUse(_ source: String, limits: ParsingLimits = .standard)
+    -> (depth: Int, bytes: Int)
+  {
+    let utf8 = ContiguousArray(source.utf8)
+    return LargeStack.run(inline: false) { (budget: Int) -> (depth: Int, bytes: Int) in
+      utf8.withUnsafeBufferPointer { buffer in
+        do throws(SyntaxError) {
+          var parser = try Parser(bytes: buffer, limits: limits)
+          let base = LargeStack.currentAddress()
+          parser.stackBase = base
+          parser.stackBudget = budget
+          do {
+            _ = try parser.parseModule()
+          } catch {}
+          return (parser.deepest, parser.stackLow == .max ? 0 : Int(base - parser.stackLow))
+        } catch {
+          return (0, 0)
+        }
+      }
+    }
   }
 
   /// Parses bytes that should be UTF-8 (an invalid sequence is an error with its place).
@@ -88,6 +114,14 @@ struct Parser {
   var nodes = 0
   /// Format specs inside format specs being read (CPython allows two).
   var specNesting = 0
+  /// The deepest `depth` reached, and the lowest stack address seen there (for
+  /// `PythonParser.stackUse`, which sizes `LargeStack.bytesPerLevel`).
+  var deepest = 0
+  var stackLow = UInt.max
+  /// Where the parse started on the stack, and how far below it the parser may go: a limit
+  /// error, never an overflow, whatever a level of nesting costs in this build.
+  var stackBase: UInt = 0
+  var stackBudget = Int.max
   let limits: ParsingLimits
   var bytes: UnsafeBufferPointer<UInt8> { lexer.bytes }
 
@@ -243,6 +277,14 @@ struct Parser {
   /// Enters a recursive rule: at most `limits.maximumDepth` at once.
   mutating func enter() throws(SyntaxError) {
     depth += 1
+    let here = LargeStack.currentAddress()
+    if depth > deepest { deepest = depth }
+    if here < stackLow { stackLow = here }
+    if stackBase > here && Int(stackBase - here) > stackBudget {
+      throw error(
+        "too deeply nested for the parser's stack (\(stackBudget >> 20) MB)",
+        at: token.range.start, kind: .limit)
+    }
     if depth > limits.maximumDepth {
       throw error(
         "too deeply nested: more than \(limits.maximumDepth) levels of expressions and blocks",
