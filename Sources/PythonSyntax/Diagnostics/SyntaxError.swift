@@ -53,11 +53,20 @@ public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     let inFile = fileLine.map { " (file line \($0))" } ?? ""
     let place = "line \(location.line):\(characterColumn)\(inFile): \(message)"
     var text = origin.isEmpty ? place : "\(origin), \(place)"
-    let shown = lineText.replacingTabs()
-    if !shown.allSatisfy({ $0 == " " }) {
-      let caretColumn = String(lineText.prefix(characterColumn - 1)).replacingTabs().count
-      text += "\n    \(shown)\n    \(String(repeating: " ", count: caretColumn))^"
+    var shown = Array(lineText.replacingTabs())
+    guard !shown.allSatisfy({ $0 == " " }) else { return text }
+    var caret = min(characterColumn - 1, shown.count)
+    // A long line is shown as the 100 characters around the place, with ellipses.
+    let window = 100
+    if shown.count > window + 20 {
+      let start = max(0, min(caret - window / 2, shown.count - window))
+      let end = min(shown.count, start + window)
+      let head: [Character] = start > 0 ? ["…"] : []
+      let tail: [Character] = end < shown.count ? ["…"] : []
+      caret = caret - start + head.count
+      shown = head + shown[start..<end] + tail
     }
+    text += "\n    \(String(shown))\n    \(String(repeating: " ", count: caret))^"
     return text
   }
 }
