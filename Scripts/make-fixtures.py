@@ -5,8 +5,9 @@ Every reference value the tests compare against comes from here: run
 `python3 Scripts/make-fixtures.py` (all parts) or `python3 Scripts/make-fixtures.py random`
 (one part). Each part lives in Scripts/fixtures/<part>.py and defines `generate(root)`.
 The NumPy version is recorded in every generated file (and in Fixtures/numpy/VERSION).
-This script never runs a notebook's code: the notebooks it writes are produced by
-Python functions written here that mirror the notebook text it also writes.
+The notebooks' outputs are what their own code prints when it runs here, in this CPython and
+NumPy (parts `notebooks` and `corpus` run it; retrace never runs code). Part `python_syntax`
+also needs CPython 3.12 (for `ast` dumps; see Scripts/python-ast-dump.py).
 """
 import importlib
 import pathlib
