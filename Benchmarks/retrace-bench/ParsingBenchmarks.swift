@@ -99,3 +99,41 @@ enum StackBenchmarks {
     }
   }
 }
+
+/// `dump-python FILE...`: for each file, one JSON line with retrace's dump of it or its error
+/// (for Scripts/differential-parse.py, which compares them with CPython's).
+enum DumpFiles {
+  static func run(_ paths: [String]) {
+    for path in paths {
+      guard let data = FileManager.default.contents(atPath: path) else { continue }
+      var line = "{\"file\": \(json(path)), "
+      do {
+        let module = try PythonParser.parse(utf8: [UInt8](data))
+        line += "\"dump\": \(json(SyntaxDump.dump(module)))}"
+      } catch {
+        line +=
+          "\"error\": {\"type\": \(json(error.kind.rawValue)), \"msg\": \(json(error.message)), "
+          + "\"lineno\": \(error.location.line), \"offset\": \(error.characterColumn)}}"
+      }
+      print(line)
+    }
+  }
+
+  static func json(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}

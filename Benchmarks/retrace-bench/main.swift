@@ -20,6 +20,7 @@ case "verify", "verify-stream", "parse-stream": VerifyBenchmarks.run(workload, r
 case "replay": VerifyBenchmarks.replay(rest)
 case "parse-python": ParsingBenchmarks.run(rest)
 case "parse-stack": StackBenchmarks.run()
+case "dump-python": DumpFiles.run(rest)
 default:
   FileHandle.standardError.write(Data("retrace-bench: unknown workload '\(workload)'\n".utf8))
   exit(2)

@@ -14,18 +14,7 @@ struct PythonParserTests {
 
   @Test("every snippet's tree equals CPython's", arguments: snippets)
   func snippet(_ item: CPythonFixture.Case) throws {
-    let expected = try #require(item.dump)
-    let module: Module
-    do {
-      module = try PythonParser.parse(item.source)
-    } catch {
-      Issue.record("\(item.description): \(error)")
-      return
-    }
-    let dump = SyntaxDump.dump(module)
-    if let difference = firstDifference(dump, expected) {
-      Issue.record("\(item.description): \(difference)")
-    }
+    try expectCPythonsTree(item)
   }
 }
 
@@ -40,16 +29,21 @@ struct CorpusParseTests {
 
   @Test("every corpus cell's tree equals CPython's", arguments: cells)
   func cell(_ item: CPythonFixture.Case) throws {
-    let expected = try #require(item.dump)
-    let module: Module
-    do {
-      module = try PythonParser.parse(item.source)
-    } catch {
-      Issue.record("\(item.description): \(error)")
-      return
-    }
-    if let difference = firstDifference(SyntaxDump.dump(module), expected) {
-      Issue.record("\(item.description): \(difference)")
-    }
+    try expectCPythonsTree(item)
+  }
+}
+
+/// Parses `item.source` and compares its dump with CPython's, line by line.
+func expectCPythonsTree(_ item: CPythonFixture.Case) throws {
+  let expected = try #require(item.dump)
+  let module: Module
+  do {
+    module = try PythonParser.parse(item.source)
+  } catch {
+    Issue.record("\(item.description): \(error)")
+    return
+  }
+  if let difference = firstDifference(SyntaxDump.dump(module), expected) {
+    Issue.record("\(item.description): \(difference)")
   }
 }

@@ -422,6 +422,13 @@ extension Parser {
     return try statement(.classDef(definition), from: start)
   }
 
+  /// `else:` or `finally:` and its block (the keyword is the current token).
+  mutating func parseClause(_ what: String) throws(SyntaxError) -> [Statement] {
+    let line = token.range.start.line
+    try advance()
+    return try parseBlock(after: what, line: line)
+  }
+
   mutating func parseIf() throws(SyntaxError) -> Statement {
     let start = token.range.start
     let keyword = at(.if) ? "'if' statement" : "'elif' statement"
@@ -433,9 +440,7 @@ extension Parser {
     if at(.elif) {
       orelse = [try parseIf()]
     } else if at(.else) {
-      let line = token.range.start.line
-      try advance()
-      orelse = try parseBlock(after: "'else' statement", line: line)
+      orelse = try parseClause("'else' statement")
     }
     return try statement(.if(test: test, body: body, orelse: orelse), from: start)
   }
@@ -448,9 +453,7 @@ extension Parser {
     let body = try parseBlock(after: "'while' statement", line: start.line)
     var orelse: [Statement] = []
     if at(.else) {
-      let line = token.range.start.line
-      try advance()
-      orelse = try parseBlock(after: "'else' statement", line: line)
+      orelse = try parseClause("'else' statement")
     }
     return try statement(.while(test: test, body: body, orelse: orelse), from: start)
   }
@@ -467,9 +470,7 @@ extension Parser {
     let body = try parseBlock(after: "'for' statement", line: start.line)
     var orelse: [Statement] = []
     if at(.else) {
-      let line = token.range.start.line
-      try advance()
-      orelse = try parseBlock(after: "'else' statement", line: line)
+      orelse = try parseClause("'else' statement")
     }
     return try statement(.for(target: target, iter: iter, body: body, orelse: orelse), from: start)
   }
@@ -542,15 +543,9 @@ extension Parser {
     var orelse: [Statement] = []
     var finalbody: [Statement] = []
     if at(.else) && !handlers.isEmpty {
-      let line = token.range.start.line
-      try advance()
-      orelse = try parseBlock(after: "'else' statement", line: line)
+      orelse = try parseClause("'else' statement")
     }
-    if at(.finally) {
-      let line = token.range.start.line
-      try advance()
-      finalbody = try parseBlock(after: "'finally' statement", line: line)
-    }
+    if at(.finally) { finalbody = try parseClause("'finally' statement") }
     if handlers.isEmpty && finalbody.isEmpty {
       throw error("expected 'except' or 'finally' block", at: token.range.start)
     }

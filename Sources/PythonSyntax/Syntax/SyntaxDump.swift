@@ -100,13 +100,12 @@ public enum SyntaxDump {
         optional(depth + 1, "iter", iter, linesOnly: linesOnly)
         statements(depth + 1, "body", body, linesOnly: linesOnly)
         statements(depth + 1, "orelse", orelse, linesOnly: linesOnly)
-      case .while(let test, let body, let orelse):
-        line(depth, "While\(at)")
-        optional(depth + 1, "test", test, linesOnly: linesOnly)
-        statements(depth + 1, "body", body, linesOnly: linesOnly)
-        statements(depth + 1, "orelse", orelse, linesOnly: linesOnly)
-      case .if(let test, let body, let orelse):
-        line(depth, "If\(at)")
+      case .while(let test, let body, let orelse), .if(let test, let body, let orelse):
+        if case .while = statement.kind {
+          line(depth, "While\(at)")
+        } else {
+          line(depth, "If\(at)")
+        }
         optional(depth + 1, "test", test, linesOnly: linesOnly)
         statements(depth + 1, "body", body, linesOnly: linesOnly)
         statements(depth + 1, "orelse", orelse, linesOnly: linesOnly)
@@ -280,22 +279,21 @@ public enum SyntaxDump {
       case .set(let items):
         line(depth, "Set\(at)")
         expressions(depth + 1, "elts", items, linesOnly: linesOnly)
-      case .listComp(let element, let clauses):
-        line(depth, "ListComp\(at)")
-        optional(depth + 1, "elt", element, linesOnly: linesOnly)
-        comprehensions(depth + 1, clauses, linesOnly: linesOnly)
-      case .setComp(let element, let clauses):
-        line(depth, "SetComp\(at)")
+      case .listComp(let element, let clauses), .setComp(let element, let clauses),
+        .generatorExp(let element, let clauses):
+        let kind: String
+        switch value.kind {
+        case .listComp: kind = "ListComp"
+        case .setComp: kind = "SetComp"
+        default: kind = "GeneratorExp"
+        }
+        line(depth, "\(kind)\(at)")
         optional(depth + 1, "elt", element, linesOnly: linesOnly)
         comprehensions(depth + 1, clauses, linesOnly: linesOnly)
       case .dictComp(let key, let item, let clauses):
         line(depth, "DictComp\(at)")
         optional(depth + 1, "key", key, linesOnly: linesOnly)
         optional(depth + 1, "value", item, linesOnly: linesOnly)
-        comprehensions(depth + 1, clauses, linesOnly: linesOnly)
-      case .generatorExp(let element, let clauses):
-        line(depth, "GeneratorExp\(at)")
-        optional(depth + 1, "elt", element, linesOnly: linesOnly)
         comprehensions(depth + 1, clauses, linesOnly: linesOnly)
       case .yield(let item):
         line(depth, "Yield\(at)")
