@@ -61,6 +61,7 @@ def main(argv):
             mine[record["file"]] = record
     counts = collections.Counter()
     examples = collections.defaultdict(list)
+    messages = collections.defaultdict(collections.Counter)
     for path, source, cpython in zip(kept, sources, theirs):
         ours = mine.get(path)
         if ours is None:
@@ -85,12 +86,18 @@ def main(argv):
         else:
             kind = "only CPython rejects"
         counts[kind] += 1
+        if kind.startswith("both reject, "):
+            messages[kind][(cpython["error"]["msg"][:60], ours["error"]["msg"][:60])] += 1
         if len(examples[kind]) < 5:
             examples[kind].append((source, cpython, ours))
     total = sum(counts.values())
     print(f"{total} inputs from {', '.join(dirs)}")
     for kind, count in counts.most_common():
         print(f"  {count:6d}  {kind}")
+    for kind in ("both reject, other line", "both reject, same line"):
+        print(f"\n{kind}: the most common pairs of messages (CPython | retrace)")
+        for (theirs, ours), count in messages[kind].most_common(12):
+            print(f"  {count:5d}  {theirs} | {ours}")
     for kind in ("different tree", "only retrace rejects", "only CPython rejects",
                  "both reject, other line", "both reject, same line"):
         for source, cpython, ours in examples.get(kind, []):

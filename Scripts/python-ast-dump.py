@@ -171,6 +171,7 @@ def error(exc):
 
 
 def main():
+    sys.setrecursionlimit(20000)
     if sys.version_info[:2] < (3, 12):
         sys.exit("python-ast-dump: needs CPython 3.12 or later")
     results = []
@@ -186,11 +187,12 @@ def main():
                 except SyntaxError:
                     pass
             results.append({"error": error(exc)})
-        except (MemoryError, RecursionError) as exc:
+        except Exception as exc:  # MemoryError, RecursionError, ValueError: not a tree
             results.append({"error": {"type": type(exc).__name__, "msg": str(exc),
                                       "lineno": None, "offset": None, "end_lineno": None,
                                       "end_offset": None}})
-    json.dump(results, sys.stdout, ensure_ascii=False, indent=0)
+    # ASCII JSON: a string CPython accepts may hold a lone surrogate, which UTF-8 cannot carry.
+    json.dump(results, sys.stdout, ensure_ascii=True, indent=0)
     sys.stdout.write("\n")
 
 

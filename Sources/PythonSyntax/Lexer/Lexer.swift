@@ -30,8 +30,9 @@ struct Lexer {
   var fstringNesting = 0
   /// The next token starts a logical line (after its INDENT or DEDENTs).
   private var lineMayBeMagic = false
-  /// The last token was a top-level `=`: `!cmd` or `%magic` may follow.
+  /// The last token was a line's first top-level `=`: `!cmd` or `%magic` may follow.
   private var magicMayFollow = false
+  private var sawAssignment = false
 
   init(
     bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil, line: Int = 1,
@@ -92,7 +93,12 @@ struct Lexer {
   mutating func next() throws(SyntaxError) -> Token {
     let result = try scan()
     previous = result.kind
-    if result.kind == .punct(.equal) && brackets.isEmpty && !isField { magicMayFollow = true }
+    // IPython reads `x = !cmd` and `x = %magic` after the first `=` of a line only.
+    if result.kind == .punct(.equal) && brackets.isEmpty && !isField && !sawAssignment {
+      magicMayFollow = true
+    }
+    if result.kind == .punct(.equal) { sawAssignment = true }
+    if result.kind == .newline { sawAssignment = false }
     return result
   }
 
@@ -380,6 +386,16 @@ struct Lexer {
   func invalidCharacter(_ scalar: Unicode.Scalar, at position: Int) -> SyntaxError {
     let hex = String(scalar.value, radix: 16, uppercase: true)
     let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    // CPython: a character that does not print is named by its code alone.
+    switch scalar.properties.generalCategory {
+    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator,
+      .paragraphSeparator, .spaceSeparator:
+      if scalar != " " {
+        return error("invalid non-printable character U+\(padded)", at: position)
+      }
+    default:
+      break
+    }
     return error("invalid character '\(Character(scalar))' (U+\(padded))", at: position)
   }
 
@@ -571,8 +587,7 @@ struct Lexer {
       var marks = 1
       if end - 2 >= start && bytes[end - 2] == 0x3F { marks = 2 }
       let target = text(start, end - marks)
-      if !target.isEmpty, target.allSatisfy({ $0.isLetter || $0.isNumber || "_.*%[]".contains($0) })
-      {
+      if Lexer.isHelpTarget(target) {
         offset = lineEnd
         return token(
           .magic(help(target, double: marks == 2)), from: start, line: startLine,
@@ -580,6 +595,35 @@ struct Lexer {
       }
     }
     return nil
+  }
+
+  /// IPython's help-end targets: `%%`-prefixed or not, a name not starting with a digit, then
+  /// `.name` or `[digits]` parts (`np.dot`, `a[0].shape`, `%timeit`, `np.*load*`).
+  static func isHelpTarget(_ target: String) -> Bool {
+    var rest = Substring(target)
+    while rest.hasPrefix("%") && target.count - rest.count < 2 { rest = rest.dropFirst() }
+    func name(_ text: inout Substring) -> Bool {
+      guard let first = text.first, first.isLetter || first == "_" || first == "*" else {
+        return false
+      }
+      text = text.drop(while: { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "*" })
+      return true
+    }
+    guard name(&rest) else { return false }
+    while let first = rest.first {
+      if first == "." {
+        rest = rest.dropFirst()
+        guard name(&rest) else { return false }
+      } else if first == "[" {
+        rest = rest.dropFirst()
+        let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
+        guard !digits.isEmpty, rest.dropFirst(digits.count).first == "]" else { return false }
+        rest = rest.dropFirst(digits.count + 1)
+      } else {
+        return false
+      }
+    }
+    return true
   }
 
   private func help(_ target: String, double: Bool) -> MagicToken {

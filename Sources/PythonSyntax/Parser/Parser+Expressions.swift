@@ -379,8 +379,11 @@ extension Parser {
     }
     var lower: Expression?
     if !at(.colon) {
-      lower = try parseNamedExpression()
-      guard at(.colon) else { return lower! }
+      let value = try parseNamedExpression()
+      guard at(.colon) else { return value }
+      // `x[i := 1]` is a subscript, but a slice's bounds are plain expressions.
+      if case .namedExpr = value.kind { throw invalidSyntax() }
+      lower = value
     }
     try advance()
     var upper: Expression?
@@ -452,6 +455,7 @@ extension Parser {
     }
     let first = try parseStarExpression()
     if at(.for) {
+      try checkComprehensionElement(first)
       let generators = try parseComprehensionClauses()
       try expectClosing(.rightParen)
       return try expression(.generatorExp(first, generators), from: start)
@@ -489,6 +493,7 @@ extension Parser {
     if try accept(.rightBracket) { return try expression(.list([], .load), from: start) }
     let first = try parseStarExpression()
     if at(.for) {
+      try checkComprehensionElement(first)
       let generators = try parseComprehensionClauses()
       try expectClosing(.rightBracket)
       return try expression(.listComp(first, generators), from: start)
@@ -526,6 +531,7 @@ extension Parser {
       return try parseDictRest(start: start, keys: [first], values: [value])
     }
     if at(.for) {
+      try checkComprehensionElement(first)
       let generators = try parseComprehensionClauses()
       try expectClosing(.rightBrace)
       return try expression(.setComp(first, generators), from: start)
@@ -564,6 +570,13 @@ extension Parser {
     }
     try expectClosing(.rightBrace)
     return try expression(.dict(keys: keys, values: values), from: start)
+  }
+
+  /// `[*a for a in b]`: CPython's message.
+  func checkComprehensionElement(_ element: Expression) throws(SyntaxError) {
+    if case .starred = element.kind {
+      throw error("iterable unpacking cannot be used in comprehension", at: element.range.start)
+    }
   }
 
   /// `for target in iter if cond ...` clauses.

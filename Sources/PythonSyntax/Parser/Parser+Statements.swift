@@ -219,6 +219,9 @@ extension Parser {
         targets.append(value)
       }
       targets.removeLast()
+      if case .yield = first.kind, !startsWithParen {
+        throw error("assignment to yield expression not possible", at: first.range.start)
+      }
       var stored: [Expression] = []
       for target in targets {
         stored.append(try self.target(target, context: .store, assignment: true))

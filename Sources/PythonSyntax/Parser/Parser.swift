@@ -166,7 +166,13 @@ struct Parser {
           token = try lexer.next()
         } catch let later {
           if later.message.hasSuffix("was never closed") {
-            if generic && later.location.line >= error.location.line { throw error }
+            // CPython reports the bracket when it was opened on an earlier line, or is the very
+            // token the error is at; otherwise it keeps its error.
+            if generic && later.location.line >= error.location.line
+              && later.location != error.location
+            {
+              throw error
+            }
             if comma && later.location > error.location { throw error }
             throw later
           }
