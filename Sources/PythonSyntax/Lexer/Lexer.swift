@@ -33,6 +33,14 @@ struct Lexer {
   /// The last token was a line's first top-level `=`: `!cmd` or `%magic` may follow.
   private var magicMayFollow = false
   private var sawAssignment = false
+  /// The IPython escapes read so far; `.magic(index)` tokens point here.
+  private(set) var magics: [MagicToken] = []
+
+  /// A magic token's kind, keeping its text in `magics`.
+  private mutating func magicKind(_ magic: MagicToken) -> Token.Kind {
+    magics.append(magic)
+    return .magic(magics.count - 1)
+  }
 
   init(
     bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil, line: Int = 1,
@@ -549,7 +557,7 @@ struct Lexer {
         if !body.isEmpty && !body.hasSuffix("\n") { body += "\n" }
         offset = lineEnd
         let magic = MagicToken(kind: .cell, name: name, arguments: arguments, body: body)
-        let result = token(.magic(magic), from: start, line: startLine, lineStart: lineStart)
+        let result = token(magicKind(magic), from: start, line: startLine, lineStart: lineStart)
         // The body is consumed: skip to the end.
         while offset < limit {
           if bytes[offset] == 0x0A {
@@ -578,7 +586,7 @@ struct Lexer {
         let (name, arguments) = String(content.dropFirst()).splitFirstSpace()
         magic = MagicToken(kind: .line, name: name, arguments: arguments, body: "")
       }
-      return token(.magic(magic), from: start, line: startLine, lineStart: startLineStart)
+      return token(magicKind(magic), from: start, line: startLine, lineStart: startLineStart)
     }
     // `name?` / `name??` on a line of its own.
     var end = lineEnd
@@ -590,7 +598,7 @@ struct Lexer {
       if Lexer.isHelpTarget(target) {
         offset = lineEnd
         return token(
-          .magic(help(target, double: marks == 2)), from: start, line: startLine,
+          magicKind(help(target, double: marks == 2)), from: start, line: startLine,
           lineStart: lineStart)
       }
     }
@@ -656,7 +664,7 @@ struct Lexer {
       let (name, arguments) = String(content.dropFirst()).splitFirstSpace()
       magic = MagicToken(kind: .line, name: name, arguments: arguments, body: "")
     }
-    let result = token(.magic(magic), from: start, line: startLine, lineStart: startLineStart)
+    let result = token(magicKind(magic), from: start, line: startLine, lineStart: startLineStart)
     previous = result.kind
     return result
   }

@@ -22,8 +22,9 @@ struct Token: Sendable {
     case indent
     case dedent
     case endOfFile
-    /// An IPython escape on its own logical line (`%time x`, `!ls`, `x?`), or after `=`.
-    case magic(MagicToken)
+    /// An IPython escape on its own logical line (`%time x`, `!ls`, `x?`), or after `=`: its
+    /// index in `Lexer.magics` (so that a token stays a plain value, cheap to copy).
+    case magic(Int)
   }
 }
 

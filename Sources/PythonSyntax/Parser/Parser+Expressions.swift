@@ -430,7 +430,7 @@ extension Parser {
       return try parseBraceDisplay()
     case .magic(let magic):
       try advance()
-      return try expression(.magic(IPythonMagic(magic)), from: start)
+      return try expression(.magic(IPythonMagic(lexer.magics[magic])), from: start)
     case .keyword(.yield):
       throw invalidSyntax()
     default:

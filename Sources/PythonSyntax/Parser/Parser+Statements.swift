@@ -74,7 +74,7 @@ extension Parser {
     case .magic(let magic):
       let start = token.range.start
       try advance()
-      body.append(try statement(.magic(IPythonMagic(magic)), from: start))
+      body.append(try statement(.magic(IPythonMagic(lexer.magics[magic])), from: start))
       if token.kind == .newline { try advance() }
     default:
       try parseSimpleStatements(into: &body)
@@ -211,7 +211,7 @@ extension Parser {
         if case .magic(let magic) = token.kind {
           let magicStart = token.range.start
           try advance()
-          value = try expression(.magic(IPythonMagic(magic)), from: magicStart)
+          value = try expression(.magic(IPythonMagic(lexer.magics[magic])), from: magicStart)
           targets.append(value)
           break
         }
