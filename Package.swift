@@ -30,6 +30,10 @@ let package = Package(
 
     .target(name: "PythonSyntax"),
 
+    // MARK: - Python, run safely (no notebook in it)
+
+    .target(name: "Interpreter", dependencies: ["PythonSyntax", "NumPyKit"]),
+
     // MARK: - The domain
 
     .target(name: "Retrace", dependencies: ["PCRE2", "NumPyKit", "PythonSyntax"]),
@@ -49,7 +53,7 @@ let package = Package(
 
     .executableTarget(
       name: "retrace-bench",
-      dependencies: ["Retrace", "NumPyKit", "PythonSyntax"],
+      dependencies: ["Retrace", "NumPyKit", "PythonSyntax", "Interpreter"],
       path: "Benchmarks/retrace-bench"
     ),
 
@@ -58,6 +62,7 @@ let package = Package(
     .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
     .testTarget(name: "NumPyKitTests", dependencies: ["NumPyKit"]),
     .testTarget(name: "PythonSyntaxTests", dependencies: ["PythonSyntax"]),
+    .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "PythonSyntax"]),
     .testTarget(name: "RetraceTests", dependencies: ["Retrace", "NumPyKit", "PythonSyntax"]),
     .testTarget(name: "CLITests", dependencies: ["retrace"]),
   ],

@@ -1,4 +1,5 @@
 import Foundation
+import Interpreter
 import PythonSyntax
 
 /// Parsing Python: `parse-python FILE.json [PASSES]` parses every case's `source` of a fixture
@@ -135,5 +136,23 @@ enum DumpFiles {
       }
     }
     return out + "\""
+  }
+}
+
+/// `run-python FILE`: runs a Python file with the interpreter and writes what it prints (and
+/// the exception that ended it, on stderr). A development aid beside the snippet tests.
+enum RunPython {
+  static func run(_ paths: [String]) {
+    for path in paths {
+      guard let data = FileManager.default.contents(atPath: path) else { continue }
+      let interpreter = PythonInterpreter()
+      do {
+        try interpreter.run(String(decoding: data, as: UTF8.self))
+        print(interpreter.output, terminator: "")
+      } catch {
+        print(interpreter.output, terminator: "")
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+      }
+    }
   }
 }

@@ -12,7 +12,7 @@ import Foundation
 /// the main thread of a release build with the usual 8 MB, or on a thread of its own with a
 /// 256 MB stack; either way the parser stops with a limit error before it would use more than
 /// its budget, whatever the input.
-enum LargeStack {
+package enum LargeStack {
   /// The stack of the parser's own thread (reserved, not touched, until used).
   static let size = 256 << 20
 
@@ -45,7 +45,7 @@ enum LargeStack {
 
   /// `body(budget)`: in place when allowed and the main thread has the stack for it, else on a
   /// thread with a `size` stack (joined before returning; or in place when none can be made).
-  static func run<T>(inline: Bool = true, _ body: @escaping (Int) -> T) -> T {
+  package static func run<T>(inline: Bool = true, _ body: @escaping (Int) -> T) -> T {
     #if DEBUG
       let inPlace = false
     #else

@@ -1,0 +1,387 @@
+import Foundation
+
+/// The methods of built-in types notebooks call: `str`, `list`, `dict`, `set`.
+enum Methods {
+  static let stringMethods: Set<String> = [
+    "join", "split", "strip", "lstrip", "rstrip", "replace", "upper", "lower", "title",
+    "capitalize", "startswith", "endswith", "find", "index", "count", "format", "zfill",
+    "center", "ljust", "rjust", "isdigit", "isalpha", "isspace", "isupper", "islower",
+    "isalnum", "splitlines", "swapcase", "rfind",
+  ]
+  static let listMethods: Set<String> = [
+    "append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "copy",
+    "clear",
+  ]
+  static let dictMethods: Set<String> = [
+    "keys", "values", "items", "get", "setdefault", "pop", "update", "copy", "clear",
+  ]
+  static let setMethods: Set<String> = [
+    "add", "discard", "remove", "union", "intersection", "difference", "issubset",
+    "issuperset", "copy", "clear", "update", "pop",
+  ]
+
+  static func has(_ value: Value, _ name: String) -> Bool {
+    switch value {
+    case .str: return stringMethods.contains(name)
+    case .list: return listMethods.contains(name)
+    case .dict: return dictMethods.contains(name)
+    case .set: return setMethods.contains(name)
+    case .tuple: return name == "index" || name == "count"
+    case .float: return name == "is_integer"
+    case .int: return name == "bit_length"
+    default: return false
+    }
+  }
+
+  static func argument(_ arguments: [Value], _ index: Int, _ method: String) throws(PythonError)
+    -> Value
+  {
+    guard index < arguments.count else {
+      throw PythonError.type(
+        "\(method)() takes at least \(index + 1) argument (\(arguments.count) given)")
+    }
+    return arguments[index]
+  }
+
+  static func string(_ value: Value, _ method: String) throws(PythonError) -> String {
+    guard case .str(let text) = value else {
+      throw PythonError.type("\(method) arg must be str, not \(value.typeName)")
+    }
+    return text
+  }
+
+  static func call(
+    _ interpreter: PythonInterpreter, _ receiver: Value, _ name: String, _ arguments: [Value],
+    _ keywords: [(String, Value)]
+  ) throws(PythonError) -> Value {
+    switch receiver {
+    case .str(let text): return try stringMethod(interpreter, text, name, arguments, keywords)
+    case .list(let list): return try listMethod(interpreter, list, name, arguments, keywords)
+    case .dict(let dict): return try dictMethod(interpreter, dict, name, arguments)
+    case .set(let set): return try setMethod(interpreter, set, name, arguments)
+    case .tuple(let items):
+      let list = ListObject(items)
+      return try listMethod(interpreter, list, name, arguments, keywords)
+    case .float(let number) where name == "is_integer":
+      return .bool(number.isFinite && number == number.rounded())
+    case .int(let number) where name == "bit_length":
+      return .int(Int64(64 - number.magnitude.leadingZeroBitCount))
+    default:
+      throw PythonError.attribute("'\(receiver.typeName)' object has no attribute '\(name)'")
+    }
+  }
+
+  static func stringMethod(
+    _ interpreter: PythonInterpreter, _ text: String, _ name: String, _ arguments: [Value],
+    _ keywords: [(String, Value)]
+  ) throws(PythonError) -> Value {
+    func strip(_ characters: Value?, leading: Bool, trailing: Bool) throws(PythonError) -> Value {
+      var set: Set<Character> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}"]
+      if let characters, case .str(let chosen) = characters { set = Set(chosen) }
+      var scalars = Substring(text)
+      if leading { scalars = scalars.drop(while: { set.contains($0) }) }
+      if trailing {
+        while let last = scalars.last, set.contains(last) { scalars = scalars.dropLast() }
+      }
+      return .str(String(scalars))
+    }
+    switch name {
+    case "join":
+      var parts: [String] = []
+      for item in try interpreter.iterate(try argument(arguments, 0, "join")) {
+        guard case .str(let part) = item else {
+          throw PythonError.type(
+            "sequence item \(parts.count): expected str instance, \(item.typeName) found")
+        }
+        parts.append(part)
+      }
+      return .str(parts.joined(separator: text))
+    case "split":
+      var separator: String?
+      if let first = arguments.first, case .str(let chosen) = first { separator = chosen }
+      if let value = Builtins.keyword(keywords, "sep"), case .str(let chosen) = value {
+        separator = chosen
+      }
+      var maxSplit = -1
+      if arguments.count > 1, let limit = Operators.integer(arguments[1]) { maxSplit = Int(limit) }
+      if let separator {
+        if separator.isEmpty { throw PythonError.value("empty separator") }
+        var parts = text.components(separatedBy: separator)
+        if maxSplit >= 0 && parts.count > maxSplit + 1 {
+          parts = Array(parts[..<maxSplit]) + [parts[maxSplit...].joined(separator: separator)]
+        }
+        return .list(ListObject(parts.map { .str($0) }))
+      }
+      return .list(
+        ListObject(text.split(whereSeparator: { $0.isWhitespace }).map { .str(String($0)) }))
+    case "splitlines":
+      return .list(
+        ListObject(
+          text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(
+            text.hasSuffix("\n") ? 1 : 0
+          ).map { .str(String($0)) }))
+    case "strip": return try strip(arguments.first, leading: true, trailing: true)
+    case "lstrip": return try strip(arguments.first, leading: true, trailing: false)
+    case "rstrip": return try strip(arguments.first, leading: false, trailing: true)
+    case "replace":
+      let old = try string(try argument(arguments, 0, "replace"), "replace")
+      let new = try string(try argument(arguments, 1, "replace"), "replace")
+      return .str(text.replacingOccurrences(of: old, with: new))
+    case "upper": return .str(text.uppercased())
+    case "lower": return .str(text.lowercased())
+    case "swapcase":
+      return .str(
+        String(
+          text.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) }))
+    case "title":
+      var out = ""
+      var previousCased = false
+      for character in text {
+        out += previousCased ? character.lowercased() : character.uppercased()
+        previousCased = character.isLetter
+      }
+      return .str(out)
+    case "capitalize":
+      guard let first = text.first else { return .str("") }
+      return .str(first.uppercased() + text.dropFirst().lowercased())
+    case "startswith", "endswith":
+      let value = try argument(arguments, 0, name)
+      var options: [String] = []
+      if case .tuple(let items) = value {
+        for item in items { options.append(try string(item, name)) }
+      } else {
+        options = [try string(value, name)]
+      }
+      return .bool(
+        options.contains { name == "startswith" ? text.hasPrefix($0) : text.hasSuffix($0) })
+    case "find", "index", "rfind":
+      let part = try string(try argument(arguments, 0, name), name)
+      let range = name == "rfind" ? text.range(of: part, options: .backwards) : text.range(of: part)
+      guard let range else {
+        if name == "index" { throw PythonError.value("substring not found") }
+        return .int(-1)
+      }
+      return .int(Int64(text.distance(from: text.startIndex, to: range.lowerBound)))
+    case "count":
+      let part = try string(try argument(arguments, 0, "count"), "count")
+      if part.isEmpty { return .int(Int64(text.count + 1)) }
+      return .int(Int64(text.components(separatedBy: part).count - 1))
+    case "format":
+      return .str(try StringFormat.format(interpreter, text, arguments, keywords))
+    case "zfill":
+      let width = Int(Operators.integer(try argument(arguments, 0, "zfill")) ?? 0)
+      guard text.count < width else { return .str(text) }
+      let padding = String(repeating: "0", count: width - text.count)
+      if let first = text.first, first == "-" || first == "+" {
+        return .str(String(first) + padding + text.dropFirst())
+      }
+      return .str(padding + text)
+    case "center", "ljust", "rjust":
+      let width = Int(Operators.integer(try argument(arguments, 0, name)) ?? 0)
+      var fill = " "
+      if arguments.count > 1, case .str(let chosen) = arguments[1] { fill = chosen }
+      guard text.count < width else { return .str(text) }
+      let padding = width - text.count
+      switch name {
+      case "ljust": return .str(text + String(repeating: fill, count: padding))
+      case "rjust": return .str(String(repeating: fill, count: padding) + text)
+      default:
+        // CPython's centring puts the extra character on the left when the text length is odd.
+        let left = padding / 2 + (padding & text.count & 1)
+        return .str(
+          String(repeating: fill, count: left) + text
+            + String(repeating: fill, count: padding - left))
+      }
+    case "isdigit": return .bool(!text.isEmpty && text.allSatisfy { $0.isNumber })
+    case "isalpha": return .bool(!text.isEmpty && text.allSatisfy { $0.isLetter })
+    case "isalnum": return .bool(!text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber })
+    case "isspace": return .bool(!text.isEmpty && text.allSatisfy { $0.isWhitespace })
+    case "isupper": return .bool(text.contains { $0.isLetter } && !text.contains { $0.isLowercase })
+    case "islower": return .bool(text.contains { $0.isLetter } && !text.contains { $0.isUppercase })
+    default:
+      throw PythonError.attribute("'str' object has no attribute '\(name)'")
+    }
+  }
+
+  static func listMethod(
+    _ interpreter: PythonInterpreter, _ list: ListObject, _ name: String, _ arguments: [Value],
+    _ keywords: [(String, Value)]
+  ) throws(PythonError) -> Value {
+    switch name {
+    case "append":
+      list.items.append(try argument(arguments, 0, "append"))
+    case "extend":
+      list.items.append(contentsOf: try interpreter.iterate(try argument(arguments, 0, "extend")))
+    case "insert":
+      let position = Int(Operators.integer(try argument(arguments, 0, "insert")) ?? 0)
+      let index =
+        position < 0 ? max(0, list.items.count + position) : min(position, list.items.count)
+      list.items.insert(try argument(arguments, 1, "insert"), at: index)
+    case "pop":
+      guard !list.items.isEmpty else { throw PythonError.index("pop from empty list") }
+      if let first = arguments.first {
+        let index = try Subscripts.index(first, count: list.items.count, what: "pop")
+        return list.items.remove(at: index)
+      }
+      return list.items.removeLast()
+    case "remove":
+      let target = try argument(arguments, 0, "remove")
+      for (index, item) in list.items.enumerated() where try interpreter.equal(item, target) {
+        list.items.remove(at: index)
+        return .none
+      }
+      throw PythonError.value("list.remove(x): x not in list")
+    case "index":
+      let target = try argument(arguments, 0, "index")
+      for (index, item) in list.items.enumerated() where try interpreter.equal(item, target) {
+        return .int(Int64(index))
+      }
+      throw PythonError.value("\(try interpreter.repr(target)) is not in list")
+    case "count":
+      let target = try argument(arguments, 0, "count")
+      var count: Int64 = 0
+      for item in list.items where try interpreter.equal(item, target) { count += 1 }
+      return .int(count)
+    case "sort":
+      try sort(interpreter, list, keywords)
+    case "reverse":
+      list.items.reverse()
+    case "copy":
+      return .list(ListObject(list.items))
+    case "clear":
+      list.items.removeAll()
+    default:
+      throw PythonError.attribute("'list' object has no attribute '\(name)'")
+    }
+    return .none
+  }
+
+  /// `list.sort(key=, reverse=)`: stable, comparing with Python's `<`.
+  static func sort(
+    _ interpreter: PythonInterpreter, _ list: ListObject, _ keywords: [(String, Value)]
+  ) throws(PythonError) {
+    let key = Builtins.keyword(keywords, "key")
+    let reverse =
+      try Builtins.keyword(keywords, "reverse").map { (value) throws(PythonError) in
+        try interpreter.truth(value)
+      } ?? false
+    var keyed: [(Value, Value)] = []
+    for item in list.items {
+      let itemKey: Value
+      if let key, !(key.isNone) {
+        itemKey = try interpreter.call(key, [item], [])
+      } else {
+        itemKey = item
+      }
+      keyed.append((itemKey, item))
+    }
+    var failure: PythonError?
+    let indexed = Array(keyed.enumerated())
+    let sorted = indexed.sorted { left, right in
+      guard failure == nil else { return false }
+      do {
+        if reverse {
+          if try interpreter.compare(.lt, right.element.0, left.element.0) { return true }
+          if try interpreter.compare(.lt, left.element.0, right.element.0) { return false }
+        } else {
+          if try interpreter.compare(.lt, left.element.0, right.element.0) { return true }
+          if try interpreter.compare(.lt, right.element.0, left.element.0) { return false }
+        }
+        return left.offset < right.offset
+      } catch {
+        failure = error as? PythonError
+        return false
+      }
+    }
+    if let failure { throw failure }
+    list.items = sorted.map { $0.element.1 }
+  }
+
+  static func dictMethod(
+    _ interpreter: PythonInterpreter, _ dict: DictObject, _ name: String, _ arguments: [Value]
+  ) throws(PythonError) -> Value {
+    switch name {
+    case "keys": return .list(ListObject(dict.keys))
+    case "values": return .list(ListObject(dict.values))
+    case "items":
+      return .list(ListObject(zip(dict.keys, dict.values).map { .tuple([$0.0, $0.1]) }))
+    case "get":
+      let key = try argument(arguments, 0, "get")
+      return dict.get(try HashKey(key)) ?? (arguments.count > 1 ? arguments[1] : .none)
+    case "setdefault":
+      let key = try argument(arguments, 0, "setdefault")
+      let hash = try HashKey(key)
+      if let existing = dict.get(hash) { return existing }
+      let value = arguments.count > 1 ? arguments[1] : .none
+      dict.set(key, hash, value)
+      return value
+    case "pop":
+      let key = try argument(arguments, 0, "pop")
+      if let value = dict.remove(try HashKey(key)) { return value }
+      if arguments.count > 1 { return arguments[1] }
+      throw PythonError(exception: ExceptionObject(type: "KeyError", arguments: [key]))
+    case "update":
+      if let first = arguments.first, case .dict(let other) = first {
+        for (k, v) in zip(other.keys, other.values) { dict.set(k, try HashKey(k), v) }
+      }
+      return .none
+    case "copy":
+      let copy = DictObject()
+      for (k, v) in zip(dict.keys, dict.values) { copy.set(k, try HashKey(k), v) }
+      return .dict(copy)
+    case "clear":
+      dict.clear()
+      return .none
+    default:
+      throw PythonError.attribute("'dict' object has no attribute '\(name)'")
+    }
+  }
+
+  static func setMethod(
+    _ interpreter: PythonInterpreter, _ set: SetObject, _ name: String, _ arguments: [Value]
+  ) throws(PythonError) -> Value {
+    func other() throws(PythonError) -> SetObject {
+      let result = SetObject()
+      for item in try interpreter.iterate(try argument(arguments, 0, name)) {
+        result.insert(item, try HashKey(item))
+      }
+      return result
+    }
+    switch name {
+    case "add":
+      let item = try argument(arguments, 0, "add")
+      set.insert(item, try HashKey(item))
+    case "discard":
+      _ = set.remove(try HashKey(try argument(arguments, 0, "discard")))
+    case "remove":
+      let item = try argument(arguments, 0, "remove")
+      guard set.remove(try HashKey(item)) else {
+        throw PythonError(exception: ExceptionObject(type: "KeyError", arguments: [item]))
+      }
+    case "update":
+      for item in try other().items { set.insert(item, try HashKey(item)) }
+    case "union": return .set(try Operators.setOperation(.bitOr, set, try other()))
+    case "intersection": return .set(try Operators.setOperation(.bitAnd, set, try other()))
+    case "difference": return .set(try Operators.setOperation(.sub, set, try other()))
+    case "issubset":
+      let bigger = try other()
+      for item in set.items where !bigger.contains(try HashKey(item)) { return .bool(false) }
+      return .bool(true)
+    case "issuperset":
+      for item in try other().items where !set.contains(try HashKey(item)) { return .bool(false) }
+      return .bool(true)
+    case "copy":
+      return .set(try Operators.setOperation(.bitOr, set, SetObject()))
+    default:
+      throw PythonError.attribute("'set' object has no attribute '\(name)'")
+    }
+    return .none
+  }
+}
+
+extension Value {
+  var isNone: Bool {
+    if case .none = self { return true }
+    return false
+  }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import NumPyKit
+
+/// CPython's `random` module: the Mersenne Twister seeded as `random.seed(int)` seeds it
+/// (`init_by_array` of the int's 32-bit words), and each method drawing exactly the words
+/// CPython's does, so that every value is bit for bit.
+final class PythonRandom {
+  var generator: MT19937
+  var gaussNext: Double?
+
+  init() {
+    // Unseeded, CPython draws from the OS; retrace cannot, so it starts from seed 0 (such
+    // values are marked unverifiable by the layers above, never compared).
+    generator = (try? MT19937(seedArray: [0])) ?? MT19937(seed: UInt32(0))
+  }
+
+  func seed(_ value: Int64) {
+    var magnitude = value.magnitude
+    var words: [Int] = []
+    repeat {
+      words.append(Int(magnitude & 0xFFFF_FFFF))
+      magnitude >>= 32
+    } while magnitude > 0
+    if let seeded = try? MT19937(seedArray: words) { generator = seeded }
+    gaussNext = nil
+  }
+
+  /// `random()`: 53 bits from two words.
+  func random() -> Double {
+    let a = Double(generator.next32() >> 5)
+    let b = Double(generator.next32() >> 6)
+    return (a * 67_108_864.0 + b) * (1.0 / 9_007_199_254_740_992.0)
+  }
+
+  /// `getrandbits(k)`.
+  func bits(_ k: Int) -> UInt64 {
+    if k <= 32 { return UInt64(generator.next32() >> UInt32(32 - k)) }
+    let low = UInt64(generator.next32())
+    let high = UInt64(generator.next32() >> UInt32(64 - k))
+    return low | (high << 32)
+  }
+
+  /// `_randbelow_with_getrandbits(n)`.
+  func below(_ n: Int64) -> Int64 {
+    guard n > 0 else { return 0 }
+    let k = 64 - UInt64(n).leadingZeroBitCount
+    var r = bits(k)
+    while r >= UInt64(n) { r = bits(k) }
+    return Int64(r)
+  }
+
+  func gauss(_ mu: Double, _ sigma: Double) -> Double {
+    var z = gaussNext
+    gaussNext = nil
+    if z == nil {
+      let angle = random() * 2 * Double.pi
+      let radius = (-2.0 * Foundation.log(1.0 - random())).squareRoot()
+      z = Foundation.cos(angle) * radius
+      gaussNext = Foundation.sin(angle) * radius
+    }
+    return mu + (z ?? 0) * sigma
+  }
+
+  func normalVariate(_ mu: Double, _ sigma: Double) -> Double {
+    let magic = 4 * Foundation.exp(-0.5) / 2.0.squareRoot()
+    while true {
+      let u1 = random()
+      let u2 = 1.0 - random()
+      let z = magic * (u1 - 0.5) / u2
+      if z * z / 4.0 <= -Foundation.log(u2) { return mu + z * sigma }
+    }
+  }
+
+  func module() -> ModuleObject {
+    var attributes: [String: Value] = [:]
+    func add(
+      _ name: String,
+      _ body: @escaping (PythonInterpreter, [Value], [(String, Value)]) throws(PythonError) -> Value
+    ) {
+      attributes[name] = .builtin(BuiltinFunction(name: name, body: body))
+    }
+    func number(_ arguments: [Value], _ index: Int, _ fallback: Double) throws(PythonError)
+      -> Double
+    {
+      guard index < arguments.count else { return fallback }
+      guard let value = Operators.number(arguments[index]) else {
+        throw PythonError.type("must be real number, not \(arguments[index].typeName)")
+      }
+      return value
+    }
+    add("seed") { [self] _, arguments, _ throws(PythonError) in
+      switch arguments.first {
+      case .int(let value)?: seed(value)
+      case .bool(let flag)?: seed(flag ? 1 : 0)
+      case .none?, nil: seed(0)
+      default: throw PythonError(refusal: "retrace seeds random with ints only")
+      }
+      return .none
+    }
+    add("random") { [self] _, _, _ throws(PythonError) in .float(random()) }
+    add("uniform") { [self] _, arguments, _ throws(PythonError) in
+      let a = try number(arguments, 0, 0)
+      let b = try number(arguments, 1, 1)
+      return .float(a + (b - a) * random())
+    }
+    add("getrandbits") { [self] _, arguments, _ throws(PythonError) in
+      guard let k = arguments.first.flatMap(Operators.integer), k >= 0, k <= 63 else {
+        throw PythonError(refusal: "retrace draws getrandbits(k) for k up to 63")
+      }
+      return .int(Int64(bits(Int(k))))
+    }
+    add("randrange") { [self] _, arguments, _ throws(PythonError) in
+      var bounds: [Int64] = []
+      for argument in arguments {
+        guard let value = Operators.integer(argument) else {
+          throw PythonError.type(
+            "'\(argument.typeName)' object cannot be interpreted as an integer")
+        }
+        bounds.append(value)
+      }
+      let (start, stop, step): (Int64, Int64, Int64) =
+        bounds.count == 1
+        ? (0, bounds[0], 1)
+        : (bounds[0], bounds.count > 1 ? bounds[1] : 0, bounds.count > 2 ? bounds[2] : 1)
+      let count = Ranges.count(start, stop, step)
+      guard count > 0 else {
+        throw PythonError.value(
+          "empty range in randrange(\(bounds.map(String.init).joined(separator: ", ")))")
+      }
+      return .int(start + step * below(count))
+    }
+    add("randint") { [self] _, arguments, _ throws(PythonError) in
+      guard arguments.count == 2, let a = Operators.integer(arguments[0]),
+        let b = Operators.integer(arguments[1])
+      else { throw PythonError.type("randint() takes 2 arguments") }
+      guard b >= a else { throw PythonError.value("empty range in randrange(\(a), \(b + 1))") }
+      return .int(a + below(b - a + 1))
+    }
+    add("choice") { [self] interpreter, arguments, _ throws(PythonError) in
+      let items = try interpreter.iterate(arguments.first ?? .list(ListObject([])))
+      guard !items.isEmpty else { throw PythonError.index("Cannot choose from an empty sequence") }
+      return items[Int(below(Int64(items.count)))]
+    }
+    add("choices") { [self] interpreter, arguments, keywords throws(PythonError) in
+      let items = try interpreter.iterate(arguments.first ?? .list(ListObject([])))
+      let k = Builtins.keyword(keywords, "k").flatMap(Operators.integer) ?? 1
+      if Builtins.keyword(keywords, "weights") != nil
+        || Builtins.keyword(keywords, "cum_weights") != nil
+      {
+        throw PythonError(refusal: "retrace draws random.choices without weights only")
+      }
+      let n = Double(items.count)
+      return .list(
+        ListObject((0..<max(0, k)).map { _ in items[Int(Foundation.floor(random() * n))] }))
+    }
+    add("shuffle") { [self] _, arguments, _ throws(PythonError) in
+      guard case .list(let list)? = arguments.first else {
+        throw PythonError.type("shuffle needs a list")
+      }
+      var index = list.items.count - 1
+      while index >= 1 {
+        let j = Int(below(Int64(index + 1)))
+        list.items.swapAt(index, j)
+        index -= 1
+      }
+      return .none
+    }
+    add("sample") { [self] interpreter, arguments, keywords throws(PythonError) in
+      let population = try interpreter.iterate(arguments.first ?? .list(ListObject([])))
+      guard
+        let k = (arguments.count > 1 ? arguments[1] : Builtins.keyword(keywords, "k")).flatMap(
+          Operators.integer)
+      else { throw PythonError.type("sample() missing required argument 'k'") }
+      let n = population.count
+      guard k >= 0 && Int(k) <= n else {
+        throw PythonError.value("Sample larger than population or is negative")
+      }
+      var result: [Value] = []
+      var setSize = 21
+      if k > 5 {
+        setSize += Int(
+          Foundation.pow(4, Foundation.ceil(Foundation.log(Double(k) * 3) / Foundation.log(4))))
+      }
+      if n <= setSize {
+        var pool = population
+        for i in 0..<Int(k) {
+          let j = Int(below(Int64(n - i)))
+          result.append(pool[j])
+          pool[j] = pool[n - i - 1]
+        }
+      } else {
+        var selected = Set<Int64>()
+        for _ in 0..<Int(k) {
+          var j = below(Int64(n))
+          while selected.contains(j) { j = below(Int64(n)) }
+          selected.insert(j)
+          result.append(population[Int(j)])
+        }
+      }
+      return .list(ListObject(result))
+    }
+    add("gauss") { [self] _, arguments, _ throws(PythonError) in
+      .float(gauss(try number(arguments, 0, 0), try number(arguments, 1, 1)))
+    }
+    add("normalvariate") { [self] _, arguments, _ throws(PythonError) in
+      .float(normalVariate(try number(arguments, 0, 0), try number(arguments, 1, 1)))
+    }
+    return ModuleObject(name: "random", attributes: attributes)
+  }
+}

@@ -1,0 +1,580 @@
+import PythonSyntax
+
+extension PythonInterpreter {
+  func evaluate(_ expression: PythonSyntax.Expression, in scope: Scope) throws(PythonError) -> Value
+  {
+    switch expression.kind {
+    case .constant(let constant):
+      return try Self.constant(constant, at: expression.range.start)
+    case .name(let name, _):
+      return try load(name, in: scope)
+    case .binOp(let left, let op, let right):
+      let a = try evaluate(left, in: scope)
+      let b = try evaluate(right, in: scope)
+      do {
+        return try Operators.binary(op, a, b)
+      } catch var error {
+        if error.location == nil { error.location = expression.range.start }
+        throw error
+      }
+    case .unaryOp(let op, let operand):
+      return try Operators.unary(op, try evaluate(operand, in: scope), truth: truth)
+    case .boolOp(let op, let values):
+      var result = Value.none
+      for value in values {
+        result = try evaluate(value, in: scope)
+        let isTrue = try truth(result)
+        if op == .and && !isTrue { return result }
+        if op == .or && isTrue { return result }
+      }
+      return result
+    case .compare(let left, let ops, let comparators):
+      var current = try evaluate(left, in: scope)
+      for (op, comparator) in zip(ops, comparators) {
+        let next = try evaluate(comparator, in: scope)
+        guard try compare(op, current, next) else { return .bool(false) }
+        current = next
+      }
+      return .bool(true)
+    case .ifExp(let test, let body, let orelse):
+      return try evaluate(try truth(try evaluate(test, in: scope)) ? body : orelse, in: scope)
+    case .call(let function, let arguments, let keywords):
+      return try evaluateCall(function, arguments, keywords, in: scope, at: expression.range.start)
+    case .attribute(let base, let name, _):
+      if name.hasPrefix("__") && name.hasSuffix("__") && name != "__name__" {
+        throw PythonError(
+          refusal: "retrace does not run code that reaches '\(name)' (a dunder attribute)",
+          at: expression.range.start)
+      }
+      return try attribute(try evaluate(base, in: scope), name)
+    case .subscript(let base, let index, _):
+      return try Subscripts.load(try evaluate(base, in: scope), try evaluate(index, in: scope))
+    case .slice(let lower, let upper, let step):
+      func part(_ value: PythonSyntax.Expression?) throws(PythonError) -> Value {
+        guard let value else { return .none }
+        return try evaluate(value, in: scope)
+      }
+      return .slice(try part(lower), try part(upper), try part(step))
+    case .tuple(let items, _):
+      return .tuple(try evaluateItems(items, in: scope))
+    case .list(let items, _):
+      return .list(ListObject(try evaluateItems(items, in: scope)))
+    case .set(let items):
+      let set = SetObject()
+      for item in try evaluateItems(items, in: scope) { set.insert(item, try HashKey(item)) }
+      return .set(set)
+    case .dict(let keys, let values):
+      let dict = DictObject()
+      for (key, value) in zip(keys, values) {
+        if let key {
+          let k = try evaluate(key, in: scope)
+          dict.set(k, try HashKey(k), try evaluate(value, in: scope))
+        } else {
+          guard case .dict(let other) = try evaluate(value, in: scope) else {
+            throw PythonError.type("'\(value)' object is not a mapping")
+          }
+          for (k, v) in zip(other.keys, other.values) { dict.set(k, try HashKey(k), v) }
+        }
+      }
+      return .dict(dict)
+    case .joinedStr(let pieces):
+      var text = ""
+      for piece in pieces { text += try formatPiece(piece, in: scope) }
+      return .str(text)
+    case .formattedValue:
+      return .str(try formatPiece(expression, in: scope))
+    case .lambda(let arguments, let body):
+      let (defaults, keywordDefaults) = try evaluateDefaults(arguments, in: scope)
+      let layout = ScopeLayout.function(parameters: parameterNames(arguments), body: [])
+      return .function(
+        FunctionObject(
+          name: "<lambda>", arguments: arguments, body: .expression(body), defaults: defaults,
+          keywordDefaults: keywordDefaults, closure: scope, globals: globals, layout: layout))
+    case .listComp(let element, let clauses):
+      var items: [Value] = []
+      try comprehend(clauses, in: scope) { (inner) throws(PythonError) in
+        items.append(try self.evaluate(element, in: inner))
+      }
+      return .list(ListObject(items))
+    case .generatorExp(let element, let clauses):
+      // Materialised: a generator consumed once (by sum, list, any …) behaves the same.
+      var items: [Value] = []
+      try comprehend(clauses, in: scope) { (inner) throws(PythonError) in
+        items.append(try self.evaluate(element, in: inner))
+      }
+      return .list(ListObject(items))
+    case .setComp(let element, let clauses):
+      let set = SetObject()
+      try comprehend(clauses, in: scope) { (inner) throws(PythonError) in
+        let item = try self.evaluate(element, in: inner)
+        set.insert(item, try HashKey(item))
+      }
+      return .set(set)
+    case .dictComp(let key, let value, let clauses):
+      let dict = DictObject()
+      try comprehend(clauses, in: scope) { (inner) throws(PythonError) in
+        let k = try self.evaluate(key, in: inner)
+        dict.set(k, try HashKey(k), try self.evaluate(value, in: inner))
+      }
+      return .dict(dict)
+    case .namedExpr(let target, let value):
+      let result = try evaluate(value, in: scope)
+      if case .name(let name, _) = target.kind {
+        // In a comprehension, the name binds in the enclosing function.
+        var owner = scope
+        while owner.isComprehension, let parent = owner.parent { owner = parent }
+        try store(name, result, in: owner)
+      }
+      return result
+    case .starred:
+      throw PythonError.raise("SyntaxError", "can't use starred expression here")
+    case .yield, .yieldFrom:
+      throw PythonError(
+        refusal: "retrace does not run generators ('yield') yet", at: expression.range.start)
+    case .magic:
+      return .none
+    }
+  }
+
+  static func constant(_ constant: Constant, at location: SourceLocation) throws(PythonError)
+    -> Value
+  {
+    switch constant {
+    case .none: return .none
+    case .bool(let flag): return .bool(flag)
+    case .int(let number): return .int(number)
+    case .bigInt(let digits):
+      throw PythonError(
+        refusal: "retrace's ints are 64-bit: the literal \(digits) is beyond them", at: location)
+    case .float(let number): return .float(number)
+    case .imaginary:
+      throw PythonError(refusal: "retrace does not run complex numbers", at: location)
+    case .string(let text, _): return .str(text)
+    case .bytes:
+      throw PythonError(refusal: "retrace does not run bytes literals", at: location)
+    case .ellipsis:
+      return .none
+    }
+  }
+
+  func evaluateItems(_ items: [PythonSyntax.Expression], in scope: Scope) throws(PythonError)
+    -> [Value]
+  {
+    var values: [Value] = []
+    values.reserveCapacity(items.count)
+    for item in items {
+      if case .starred(let inner, _) = item.kind {
+        values.append(contentsOf: try iterate(try evaluate(inner, in: scope)))
+      } else {
+        values.append(try evaluate(item, in: scope))
+      }
+    }
+    return values
+  }
+
+  /// Runs `body` once for each combination of a comprehension's clauses, in a scope of its own
+  /// (its loop variables do not leak).
+  func comprehend(
+    _ clauses: [Comprehension], in scope: Scope, _ body: (Scope) throws(PythonError) -> Void
+  ) throws(PythonError) {
+    var layout = ScopeLayout()
+    var collector = BindingCollector()
+    for clause in clauses { collector.target(clause.target) }
+    layout.locals = collector.bound
+    let inner = Scope(parent: scope, layout: layout)
+    inner.isComprehension = true
+    // The first iterable is evaluated in the enclosing scope, as CPython does.
+    func run(_ index: Int, _ iterable: Value?) throws(PythonError) {
+      guard index < clauses.count else {
+        try body(inner)
+        return
+      }
+      let clause = clauses[index]
+      let source: Value
+      if let iterable { source = iterable } else { source = try evaluate(clause.iter, in: inner) }
+      for item in try iterate(source) {
+        try step(clause.target.range.start)
+        try assign(clause.target, item, in: inner)
+        var keep = true
+        for condition in clause.ifs where keep {
+          keep = try truth(try evaluate(condition, in: inner))
+        }
+        if keep { try run(index + 1, nil) }
+      }
+    }
+    guard let first = clauses.first else { return }
+    try run(0, try evaluate(first.iter, in: scope))
+  }
+
+  /// One piece of an f-string: literal text or a replacement field.
+  func formatPiece(_ piece: PythonSyntax.Expression, in scope: Scope) throws(PythonError) -> String
+  {
+    switch piece.kind {
+    case .constant(.string(let text, _)):
+      return text
+    case .formattedValue(let value, let conversion, let spec):
+      var result = try evaluate(value, in: scope)
+      switch conversion {
+      case 0x72: result = .str(try repr(result))
+      case 0x73: result = .str(try str(result))
+      case 0x61: result = .str(Printer.asciiRepr(try repr(result)))
+      default: break
+      }
+      var specText = ""
+      if let spec {
+        guard case .joinedStr(let parts) = spec.kind else { return "" }
+        for part in parts { specText += try formatPiece(part, in: scope) }
+      }
+      return try format(result, specText)
+    default:
+      return try str(try evaluate(piece, in: scope))
+    }
+  }
+
+  // MARK: - Calls
+
+  func evaluateCall(
+    _ function: PythonSyntax.Expression, _ arguments: [PythonSyntax.Expression],
+    _ keywords: [Keyword], in scope: Scope,
+    at location: SourceLocation
+  ) throws(PythonError) -> Value {
+    // super().method(...): the method of the defining class's base, bound to `self`.
+    let callee: Value
+    if case .attribute(let base, let name, _) = function.kind,
+      case .call(let superName, let superArguments, _) = base.kind,
+      case .name("super", _) = superName.kind, superArguments.isEmpty
+    {
+      callee = try superAttribute(name, in: scope)
+    } else {
+      callee = try evaluate(function, in: scope)
+    }
+    var positional: [Value] = []
+    for argument in arguments {
+      if case .starred(let inner, _) = argument.kind {
+        positional.append(contentsOf: try iterate(try evaluate(inner, in: scope)))
+      } else {
+        positional.append(try evaluate(argument, in: scope))
+      }
+    }
+    var named: [(String, Value)] = []
+    for keyword in keywords {
+      let value = try evaluate(keyword.value, in: scope)
+      if let name = keyword.name {
+        named.append((name, value))
+      } else {
+        guard case .dict(let dict) = value else {
+          throw PythonError.type("argument after ** must be a mapping, not \(value.typeName)")
+        }
+        for (key, item) in zip(dict.keys, dict.values) {
+          guard case .str(let name) = key else {
+            throw PythonError.type("keywords must be strings")
+          }
+          named.append((name, item))
+        }
+      }
+    }
+    do {
+      return try call(callee, positional, named)
+    } catch var error {
+      if error.location == nil { error.location = location }
+      throw error
+    }
+  }
+
+  func superAttribute(_ name: String, in scope: Scope) throws(PythonError) -> Value {
+    var current: Scope? = scope
+    while let frame = current, frame.function == nil { current = frame.parent }
+    guard let frame = current, let function = frame.function, let owner = function.owner,
+      let firstParameter = (function.arguments.positionalOnly + function.arguments.positional)
+        .first,
+      let instance = frame.values[firstParameter.name]
+    else {
+      throw PythonError.raise("RuntimeError", "super(): no arguments")
+    }
+    guard let base = owner.base else {
+      if owner.exceptionBase != nil, name == "__init__" { return .builtin(Builtins.noOp) }
+      throw PythonError.attribute("'super' object has no attribute '\(name)'")
+    }
+    guard let value = base.lookup(name) else {
+      throw PythonError.attribute("'super' object has no attribute '\(name)'")
+    }
+    if case .function(let method) = value { return .boundMethod(instance, method) }
+    return value
+  }
+
+  /// Calls any callable value.
+  func call(_ callee: Value, _ positional: [Value], _ keywords: [(String, Value)])
+    throws(PythonError) -> Value
+  {
+    switch callee {
+    case .function(let function):
+      return try callFunction(function, positional, keywords)
+    case .boundMethod(let receiver, let function):
+      return try callFunction(function, [receiver] + positional, keywords)
+    case .builtin(let builtin):
+      return try builtin.body(self, positional, keywords)
+    case .builtinMethod(let receiver, let name):
+      return try Methods.call(self, receiver, name, positional, keywords)
+    case .classObject(let cls):
+      if cls.exceptionBase != nil && cls.lookup("__init__") == nil {
+        return .exception(ExceptionObject(type: cls.name, arguments: positional, cls: cls))
+      }
+      let instance = InstanceObject(cls: cls)
+      if let initializer = cls.lookup("__init__"), case .function(let function) = initializer {
+        let result = try callFunction(function, [.instance(instance)] + positional, keywords)
+        if case .none = result {
+        } else {
+          throw PythonError.type("__init__() should return None, not '\(result.typeName)'")
+        }
+      } else if !positional.isEmpty || !keywords.isEmpty {
+        throw PythonError.type("\(cls.name)() takes no arguments")
+      }
+      return .instance(instance)
+    case .exceptionType(let name):
+      return .exception(ExceptionObject(type: name, arguments: positional))
+    default:
+      throw PythonError.type("'\(callee.typeName)' object is not callable")
+    }
+  }
+
+  // MARK: - Attributes
+
+  func attribute(_ value: Value, _ name: String) throws(PythonError) -> Value {
+    switch value {
+    case .instance(let object):
+      if let found = object.attributes[name] { return found }
+      if let found = object.cls.lookup(name) {
+        if case .function(let function) = found { return .boundMethod(value, function) }
+        return found
+      }
+      throw PythonError.attribute("'\(object.cls.name)' object has no attribute '\(name)'")
+    case .classObject(let cls):
+      if let found = cls.lookup(name) { return found }
+      if name == "__name__" { return .str(cls.name) }
+      throw PythonError.attribute("type object '\(cls.name)' has no attribute '\(name)'")
+    case .module(let module):
+      if let found = module.attributes[name] { return found }
+      throw PythonError.attribute("module '\(module.name)' has no attribute '\(name)'")
+    case .exception(let exception):
+      if name == "args" { return .tuple(exception.arguments) }
+      throw PythonError.attribute("'\(exception.type)' object has no attribute '\(name)'")
+    case .function(let function) where name == "__name__":
+      return .str(String(function.name.split(separator: ".").last ?? ""))
+    case .exceptionType(let type) where name == "__name__":
+      return .str(type)
+    case .builtin(let builtin) where name == "__name__":
+      return .str(builtin.name)
+    default:
+      if Methods.has(value, name) { return .builtinMethod(value, name) }
+      if case .float(let number) = value {
+        if name == "real" { return .float(number) }
+        if name == "imag" { return .float(0) }
+      }
+      throw PythonError.attribute("'\(value.typeName)' object has no attribute '\(name)'")
+    }
+  }
+
+  func setAttribute(_ target: Value, _ name: String, _ value: Value) throws(PythonError) {
+    switch target {
+    case .instance(let object): object.attributes[name] = value
+    case .classObject(let cls): cls.attributes[name] = value
+    default:
+      throw PythonError.attribute(
+        "'\(target.typeName)' object has no attribute '\(name)' and no __dict__ for setting new attributes"
+      )
+    }
+  }
+
+  // MARK: - Protocols
+
+  /// Python truthiness (`__bool__`, then `__len__`).
+  func truth(_ value: Value) throws(PythonError) -> Bool {
+    switch value {
+    case .none: return false
+    case .bool(let flag): return flag
+    case .int(let number): return number != 0
+    case .float(let number): return number != 0
+    case .str(let text): return !text.isEmpty
+    case .tuple(let items): return !items.isEmpty
+    case .list(let list): return !list.items.isEmpty
+    case .dict(let dict): return dict.count > 0
+    case .set(let set): return !set.items.isEmpty
+    case .range: return !(try iterate(value)).isEmpty
+    case .instance(let object):
+      if let method = object.cls.lookup("__bool__"), case .function(let function) = method {
+        return try truth(try callFunction(function, [value], []))
+      }
+      if let method = object.cls.lookup("__len__"), case .function(let function) = method {
+        return try truth(try callFunction(function, [value], []))
+      }
+      return true
+    default: return true
+    }
+  }
+
+  /// The items a `for` loop sees.
+  func iterate(_ value: Value) throws(PythonError) -> [Value] {
+    switch value {
+    case .list(let list): return list.items
+    case .tuple(let items): return items
+    case .str(let text): return text.map { .str(String($0)) }
+    case .dict(let dict): return dict.keys
+    case .set(let set): return Printer.setOrder(set.items)
+    case .range(let start, let stop, let step):
+      let count = Ranges.count(start, stop, step)
+      if count > Int64(limits.maximumElements) {
+        throw PythonError(refusal: "a range of \(count) items is beyond retrace's budget")
+      }
+      return (0..<count).map { .int(start + $0 * step) }
+    default:
+      throw PythonError.type("'\(value.typeName)' object is not iterable")
+    }
+  }
+
+  func compare(_ op: ComparisonOperator, _ a: Value, _ b: Value) throws(PythonError) -> Bool {
+    switch op {
+    case .eq: return try equal(a, b)
+    case .notEq: return !(try equal(a, b))
+    case .is: return Operators.identical(a, b)
+    case .isNot: return !Operators.identical(a, b)
+    case .in: return try contains(b, a)
+    case .notIn: return !(try contains(b, a))
+    case .lt, .ltE, .gt, .gtE:
+      if case .instance(let object) = a {
+        let names: [ComparisonOperator: String] = [
+          .lt: "__lt__", .ltE: "__le__", .gt: "__gt__", .gtE: "__ge__",
+        ]
+        if let name = names[op], let method = object.cls.lookup(name),
+          case .function(let function) = method
+        {
+          return try truth(try callFunction(function, [a, b], []))
+        }
+      }
+      return try Operators.order(op, a, b)
+    }
+  }
+
+  func equal(_ a: Value, _ b: Value) throws(PythonError) -> Bool {
+    if case .instance(let object) = a, let method = object.cls.lookup("__eq__"),
+      case .function(let function) = method
+    {
+      return try truth(try callFunction(function, [a, b], []))
+    }
+    switch (a, b) {
+    case (.list(let x), .list(let y)):
+      guard x.items.count == y.items.count else { return false }
+      for (p, q) in zip(x.items, y.items) where !(try equal(p, q)) { return false }
+      return true
+    case (.tuple(let x), .tuple(let y)):
+      guard x.count == y.count else { return false }
+      for (p, q) in zip(x, y) where !(try equal(p, q)) { return false }
+      return true
+    case (.dict(let x), .dict(let y)):
+      guard x.count == y.count else { return false }
+      for (key, value) in zip(x.keys, x.values) {
+        guard let other = y.get(try HashKey(key)), try equal(value, other) else { return false }
+      }
+      return true
+    case (.set(let x), .set(let y)):
+      guard x.items.count == y.items.count else { return false }
+      for item in x.items where !y.contains(try HashKey(item)) { return false }
+      return true
+    default:
+      return Operators.equalScalars(a, b)
+    }
+  }
+
+  func contains(_ container: Value, _ item: Value) throws(PythonError) -> Bool {
+    switch container {
+    case .str(let text):
+      guard case .str(let part) = item else {
+        throw PythonError.type(
+          "'in <string>' requires string as left operand, not \(item.typeName)")
+      }
+      return part.isEmpty || text.contains(part)
+    case .dict(let dict): return dict.get(try HashKey(item)) != nil
+    case .set(let set): return set.contains(try HashKey(item))
+    case .range(let start, let stop, let step):
+      guard case .int(let number) = item else {
+        for element in try iterate(container) where try equal(element, item) { return true }
+        return false
+      }
+      return Ranges.contains(start, stop, step, number)
+    default:
+      for element in try iterate(container) where try equal(element, item) { return true }
+      return false
+    }
+  }
+
+  // MARK: - Printing
+
+  func repr(_ value: Value) throws(PythonError) -> String {
+    switch value {
+    case .instance(let object):
+      if let method = object.cls.lookup("__repr__"), case .function(let function) = method {
+        guard case .str(let text) = try callFunction(function, [value], []) else {
+          throw PythonError.type("__repr__ returned non-string")
+        }
+        return text
+      }
+      return "<__main__.\(object.cls.name) object>"
+    case .list(let list):
+      // CPython's Py_ReprEnter: a container inside itself is `[...]`.
+      let identity = ObjectIdentifier(list)
+      guard reprActive.insert(identity).inserted else { return "[...]" }
+      defer { reprActive.remove(identity) }
+      var parts: [String] = []
+      for item in list.items { parts.append(try repr(item)) }
+      return "[" + parts.joined(separator: ", ") + "]"
+    case .tuple(let items):
+      var parts: [String] = []
+      for item in items { parts.append(try repr(item)) }
+      return parts.count == 1 ? "(\(parts[0]),)" : "(" + parts.joined(separator: ", ") + ")"
+    case .dict(let dict):
+      let identity = ObjectIdentifier(dict)
+      guard reprActive.insert(identity).inserted else { return "{...}" }
+      defer { reprActive.remove(identity) }
+      var parts: [String] = []
+      for (key, item) in zip(dict.keys, dict.values) {
+        parts.append(try repr(key) + ": " + repr(item))
+      }
+      return "{" + parts.joined(separator: ", ") + "}"
+    case .exception(let exception) where exception.cls != nil:
+      var parts: [String] = []
+      for item in exception.arguments { parts.append(try repr(item)) }
+      return "\(exception.type)(" + parts.joined(separator: ", ") + ")"
+    default:
+      return Printer.repr(value)
+    }
+  }
+
+  func str(_ value: Value) throws(PythonError) -> String {
+    switch value {
+    case .str(let text): return text
+    case .instance(let object):
+      if let method = object.cls.lookup("__str__"), case .function(let function) = method {
+        guard case .str(let text) = try callFunction(function, [value], []) else {
+          throw PythonError.type("__str__ returned non-string")
+        }
+        return text
+      }
+      return try repr(value)
+    case .exception(let exception):
+      if exception.arguments.count == 1 { return try str(exception.arguments[0]) }
+      return Printer.exceptionMessage(exception)
+    default:
+      return try repr(value)
+    }
+  }
+
+  func format(_ value: Value, _ spec: String) throws(PythonError) -> String {
+    if case .instance(let object) = value {
+      if let method = object.cls.lookup("__format__"), case .function(let function) = method {
+        return try str(try callFunction(function, [value, .str(spec)], []))
+      }
+      let text = try str(value)
+      return spec.isEmpty ? text : try FormatSpec.format(.str(text), spec)
+    }
+    return try FormatSpec.format(value, spec)
+  }
+}

@@ -1,0 +1,516 @@
+import Foundation
+import PythonSyntax
+
+/// Bounds that turn a hostile program into a clear refusal, never a hang or a crash.
+public struct InterpreterLimits: Sendable {
+  /// Statements and loop iterations executed, in all.
+  public var maximumSteps = 50_000_000
+  /// Python call depth (CPython's default recursion limit).
+  public var maximumRecursion = 1_000
+  /// Elements in one list, string or repetition.
+  public var maximumElements = 50_000_000
+
+  /// The defaults.
+  public init() {}
+}
+
+/// Runs Python code: the statements of one or more cells in one shared global namespace, as a
+/// notebook's kernel does, writing what `print` writes to `output`. It reaches nothing outside
+/// itself: no files, network, processes or clock.
+public final class PythonInterpreter {
+  /// What the program has printed so far.
+  public internal(set) var output = ""
+  let limits: InterpreterLimits
+  let globals: Scope
+  var builtins: [String: Value] = [:]
+  var steps = 0
+  var callDepth = 0
+  /// The modules imported so far (one `random` state per interpreter, as one per process).
+  var modules: [String: Value] = [:]
+  /// The containers whose repr is being written (a list inside itself prints as `[...]`).
+  var reprActive: Set<ObjectIdentifier> = []
+
+  /// A fresh interpreter: empty globals, the built-ins.
+  public init(limits: InterpreterLimits = InterpreterLimits()) {
+    self.limits = limits
+    self.globals = Scope(parent: nil, layout: .module)
+    self.builtins = Builtins.table()
+    globals.values["__name__"] = .str("__main__")
+  }
+
+  /// Parses and runs `source` (one cell).
+  public func run(_ source: String) throws {
+    let module = try PythonParser.parse(source)
+    try run(module)
+  }
+
+  /// Runs a parsed cell.
+  public func run(_ module: Module) throws(PythonError) {
+    let result = LargeRun.run { [self] () -> PythonError? in
+      do throws(PythonError) {
+        try Sandbox.check(module)
+        _ = try execute(module.body, in: globals)
+        return nil
+      } catch {
+        return error
+      }
+    }
+    if let result { throw result }
+  }
+
+  // MARK: - Statements
+
+  enum Completion {
+    case normal
+    case breakLoop
+    case continueLoop
+    case returned(Value)
+  }
+
+  func step(_ location: SourceLocation) throws(PythonError) {
+    steps += 1
+    if steps > limits.maximumSteps {
+      throw PythonError(
+        refusal: "the program ran more than \(limits.maximumSteps) steps (a step budget; "
+          + "an endless loop?)", at: location)
+    }
+  }
+
+  func execute(_ statements: [Statement], in scope: Scope) throws(PythonError) -> Completion {
+    for statement in statements {
+      do {
+        let completion = try execute(statement, in: scope)
+        if case .normal = completion { continue }
+        return completion
+      } catch var error {
+        if error.location == nil { error.location = statement.range.start }
+        throw error
+      }
+    }
+    return .normal
+  }
+
+  func execute(_ statement: Statement, in scope: Scope) throws(PythonError) -> Completion {
+    try step(statement.range.start)
+    switch statement.kind {
+    case .expression(let value):
+      _ = try evaluate(value, in: scope)
+    case .assign(let targets, let value):
+      let result = try evaluate(value, in: scope)
+      for target in targets { try assign(target, result, in: scope) }
+    case .augAssign(let target, let op, let value):
+      try augmentedAssign(target, op, value, in: scope)
+    case .annAssign(let target, _, let value, _):
+      if let value { try assign(target, try evaluate(value, in: scope), in: scope) }
+    case .if(let test, let body, let orelse):
+      return try execute(try truth(try evaluate(test, in: scope)) ? body : orelse, in: scope)
+    case .while(let test, let body, let orelse):
+      while try truth(try evaluate(test, in: scope)) {
+        try step(statement.range.start)
+        switch try execute(body, in: scope) {
+        case .breakLoop: return .normal
+        case .returned(let value): return .returned(value)
+        default: continue
+        }
+      }
+      return try execute(orelse, in: scope)
+    case .for(let target, let iter, let body, let orelse):
+      let items = try iterate(try evaluate(iter, in: scope))
+      for item in items {
+        try step(statement.range.start)
+        try assign(target, item, in: scope)
+        switch try execute(body, in: scope) {
+        case .breakLoop: return .normal
+        case .returned(let value): return .returned(value)
+        default: continue
+        }
+      }
+      return try execute(orelse, in: scope)
+    case .break: return .breakLoop
+    case .continue: return .continueLoop
+    case .pass: break
+    case .return(let value):
+      return .returned(
+        try value.map { (value) throws(PythonError) in try evaluate(value, in: scope) } ?? .none)
+    case .functionDef(let definition):
+      var function = Value.function(try makeFunction(definition, in: scope))
+      for decorator in definition.decorators.reversed() {
+        function = try call(try evaluate(decorator, in: scope), [function], [])
+      }
+      try store(definition.name, function, in: scope)
+    case .classDef(let definition):
+      try store(definition.name, try makeClass(definition, in: scope), in: scope)
+    case .global, .nonlocal:
+      break
+    case .delete(let targets):
+      for target in targets { try delete(target, in: scope) }
+    case .assert(let test, let message):
+      if !(try truth(try evaluate(test, in: scope))) {
+        let arguments =
+          try message.map { (message) throws(PythonError) in [try evaluate(message, in: scope)] }
+          ?? []
+        throw PythonError(exception: ExceptionObject(type: "AssertionError", arguments: arguments))
+      }
+    case .raise(let exception, _):
+      guard let exception else {
+        guard let current = currentException.last else {
+          throw PythonError.raise("RuntimeError", "No active exception to reraise")
+        }
+        throw PythonError(exception: current)
+      }
+      throw PythonError(exception: try makeException(try evaluate(exception, in: scope)))
+    case .try(let body, let handlers, let orelse, let finalbody):
+      return try executeTry(body, handlers, orelse, finalbody, in: scope)
+    case .import(let names):
+      for alias in names {
+        let module = try Modules.load(alias.name, at: alias.range.start, for: self)
+        let bound = alias.asName ?? String(alias.name.split(separator: ".")[0])
+        let value: Value
+        if alias.asName == nil, alias.name.contains("."),
+          let top = try? Modules.load(
+            String(alias.name.split(separator: ".")[0]), at: nil, for: self)
+        {
+          value = top
+        } else {
+          value = module
+        }
+        try store(bound, value, in: scope)
+      }
+    case .importFrom(let moduleName, let names, _):
+      let module = try Modules.load(moduleName ?? "", at: statement.range.start, for: self)
+      guard case .module(let object) = module else { break }
+      for alias in names {
+        guard let value = object.attributes[alias.name] else {
+          throw PythonError.raise(
+            "ImportError", "cannot import name '\(alias.name)' from '\(object.name)'")
+        }
+        try store(alias.asName ?? alias.name, value, in: scope)
+      }
+    case .with:
+      throw PythonError(
+        refusal: "retrace does not run 'with' statements yet", at: statement.range.start)
+    case .magic:
+      // IPython escapes run nothing here: `%matplotlib inline`, `!pip install` are sinks.
+      break
+    }
+    return .normal
+  }
+
+  /// The exceptions being handled, innermost last (for a bare `raise`).
+  var currentException: [ExceptionObject] = []
+
+  func executeTry(
+    _ body: [Statement], _ handlers: [ExceptHandler], _ orelse: [Statement],
+    _ finalbody: [Statement], in scope: Scope
+  ) throws(PythonError) -> Completion {
+    var completion = Completion.normal
+    var pending: PythonError?
+    do {
+      completion = try execute(body, in: scope)
+      if case .normal = completion { completion = try execute(orelse, in: scope) }
+    } catch {
+      pending = error
+      if let exception = error.exception {
+        for handler in handlers {
+          if try matches(exception, handler.type, in: scope) {
+            pending = nil
+            if let name = handler.name { try store(name, .exception(exception), in: scope) }
+            currentException.append(exception)
+            defer { currentException.removeLast() }
+            do {
+              completion = try execute(handler.body, in: scope)
+            } catch let inner {
+              pending = inner
+            }
+            break
+          }
+        }
+      }
+    }
+    if !finalbody.isEmpty {
+      let final = try execute(finalbody, in: scope)
+      if case .normal = final {} else { return final }
+    }
+    if let pending { throw pending }
+    return completion
+  }
+
+  func matches(_ exception: ExceptionObject, _ type: PythonSyntax.Expression?, in scope: Scope)
+    throws(PythonError) -> Bool
+  {
+    guard let type else { return true }
+    let value = try evaluate(type, in: scope)
+    return try matches(exception, value)
+  }
+
+  func matches(_ exception: ExceptionObject, _ value: Value) throws(PythonError) -> Bool {
+    switch value {
+    case .exceptionType(let name):
+      return ExceptionHierarchy.isSubclass(exception.cls?.exceptionBase ?? exception.type, of: name)
+    case .classObject(let cls):
+      return exception.cls?.isSubclass(of: cls) ?? false
+    case .tuple(let items):
+      for item in items where try matches(exception, item) { return true }
+      return false
+    default:
+      throw PythonError.type(
+        "catching classes that do not inherit from BaseException is not allowed")
+    }
+  }
+
+  func makeException(_ value: Value) throws(PythonError) -> ExceptionObject {
+    switch value {
+    case .exception(let object): return object
+    case .exceptionType(let name): return ExceptionObject(type: name, arguments: [])
+    case .classObject(let cls) where cls.exceptionBase != nil:
+      return ExceptionObject(type: cls.name, arguments: [], cls: cls)
+    default:
+      throw PythonError.type("exceptions must derive from BaseException")
+    }
+  }
+
+  // MARK: - Names
+
+  func load(_ name: String, in scope: Scope) throws(PythonError) -> Value {
+    if scope.layout.isModule || scope.isClassBody {
+      if let value = scope.values[name] { return value }
+      if scope.isClassBody { return try loadFree(name, from: scope.parent) }
+      return try loadGlobal(name)
+    }
+    if scope.layout.globals.contains(name) { return try loadGlobal(name) }
+    if scope.layout.locals.contains(name) {
+      if let value = scope.values[name] { return value }
+      throw PythonError.raise(
+        "UnboundLocalError",
+        "cannot access local variable '\(name)' where it is not associated with a value")
+    }
+    return try loadFree(name, from: scope.parent)
+  }
+
+  func loadFree(_ name: String, from start: Scope?) throws(PythonError) -> Value {
+    var current = start
+    while let scope = current, !scope.layout.isModule {
+      if !scope.isClassBody, scope.layout.locals.contains(name) {
+        if let value = scope.values[name] { return value }
+        throw PythonError.name(
+          "cannot access free variable '\(name)' where it is not associated with a value in "
+            + "enclosing scope")
+      }
+      current = scope.parent
+    }
+    return try loadGlobal(name)
+  }
+
+  func loadGlobal(_ name: String) throws(PythonError) -> Value {
+    if let value = globals.values[name] { return value }
+    if let value = builtins[name] { return value }
+    throw PythonError.name("name '\(name)' is not defined")
+  }
+
+  func store(_ name: String, _ value: Value, in scope: Scope) throws(PythonError) {
+    if scope.layout.isModule || scope.isClassBody {
+      scope.values[name] = value
+    } else if scope.layout.globals.contains(name) {
+      globals.values[name] = value
+    } else if scope.layout.nonlocals.contains(name) {
+      var current = scope.parent
+      while let enclosing = current, !enclosing.layout.isModule {
+        if enclosing.layout.locals.contains(name) {
+          enclosing.values[name] = value
+          return
+        }
+        current = enclosing.parent
+      }
+      throw PythonError.raise("SyntaxError", "no binding for nonlocal '\(name)' found")
+    } else {
+      scope.values[name] = value
+    }
+  }
+
+  func delete(_ target: PythonSyntax.Expression, in scope: Scope) throws(PythonError) {
+    switch target.kind {
+    case .name(let name, _):
+      let owner = scope.layout.globals.contains(name) ? globals : scope
+      guard owner.values.removeValue(forKey: name) != nil else {
+        throw PythonError.name("name '\(name)' is not defined")
+      }
+    case .subscript(let base, let index, _):
+      let container = try evaluate(base, in: scope)
+      try Subscripts.delete(container, try evaluate(index, in: scope))
+    case .tuple(let items, _), .list(let items, _):
+      for item in items { try delete(item, in: scope) }
+    case .attribute(let base, let name, _):
+      guard case .instance(let object) = try evaluate(base, in: scope),
+        object.attributes.removeValue(forKey: name) != nil
+      else { throw PythonError.attribute(name) }
+    default:
+      throw PythonError.raise("SyntaxError", "cannot delete")
+    }
+  }
+
+  // MARK: - Assignment
+
+  func assign(_ target: PythonSyntax.Expression, _ value: Value, in scope: Scope)
+    throws(PythonError)
+  {
+    switch target.kind {
+    case .name(let name, _):
+      try store(name, value, in: scope)
+    case .tuple(let items, _), .list(let items, _):
+      try unpack(items, value, in: scope)
+    case .subscript(let base, let index, _):
+      let container = try evaluate(base, in: scope)
+      try Subscripts.store(container, try evaluate(index, in: scope), value)
+    case .attribute(let base, let name, _):
+      try setAttribute(try evaluate(base, in: scope), name, value)
+    case .starred(let inner, _):
+      try assign(inner, value, in: scope)
+    default:
+      throw PythonError.raise("SyntaxError", "cannot assign")
+    }
+  }
+
+  func unpack(_ targets: [PythonSyntax.Expression], _ value: Value, in scope: Scope)
+    throws(PythonError)
+  {
+    let items = try iterate(value)
+    if let star = targets.firstIndex(where: {
+      if case .starred = $0.kind { return true }
+      return false
+    }) {
+      let after = targets.count - star - 1
+      guard items.count >= targets.count - 1 else {
+        throw PythonError.value(
+          "not enough values to unpack (expected at least \(targets.count - 1), got \(items.count))"
+        )
+      }
+      for index in 0..<star { try assign(targets[index], items[index], in: scope) }
+      let middle = Array(items[star..<(items.count - after)])
+      try assign(targets[star], .list(ListObject(middle)), in: scope)
+      for offset in 0..<after {
+        try assign(targets[star + 1 + offset], items[items.count - after + offset], in: scope)
+      }
+      return
+    }
+    if items.count > targets.count {
+      throw PythonError.value("too many values to unpack (expected \(targets.count))")
+    }
+    if items.count < targets.count {
+      throw PythonError.value(
+        "not enough values to unpack (expected \(targets.count), got \(items.count))")
+    }
+    for (target, item) in zip(targets, items) { try assign(target, item, in: scope) }
+  }
+
+  func augmentedAssign(
+    _ target: PythonSyntax.Expression, _ op: BinaryOperator, _ value: PythonSyntax.Expression,
+    in scope: Scope
+  ) throws(PythonError) {
+    switch target.kind {
+    case .name(let name, _):
+      let current = try load(name, in: scope)
+      let operand = try evaluate(value, in: scope)
+      try store(name, try Operators.inPlace(op, current, operand), in: scope)
+    case .subscript(let base, let index, _):
+      let container = try evaluate(base, in: scope)
+      let key = try evaluate(index, in: scope)
+      let current = try Subscripts.load(container, key)
+      let operand = try evaluate(value, in: scope)
+      try Subscripts.store(container, key, try Operators.inPlace(op, current, operand))
+    case .attribute(let base, let name, _):
+      let object = try evaluate(base, in: scope)
+      let current = try attribute(object, name)
+      let operand = try evaluate(value, in: scope)
+      try setAttribute(object, name, try Operators.inPlace(op, current, operand))
+    default:
+      throw PythonError.raise("SyntaxError", "illegal expression for augmented assignment")
+    }
+  }
+
+  // MARK: - Functions and classes
+
+  func makeFunction(_ definition: FunctionDefinition, in scope: Scope) throws(PythonError)
+    -> FunctionObject
+  {
+    let (defaults, keywordDefaults) = try evaluateDefaults(definition.arguments, in: scope)
+    let layout = ScopeLayout.function(
+      parameters: parameterNames(definition.arguments), body: definition.body)
+    let qualified =
+      scope.isClassBody ? "\(scope.className ?? "").\(definition.name)" : definition.name
+    return FunctionObject(
+      name: qualified, arguments: definition.arguments, body: .statements(definition.body),
+      defaults: defaults, keywordDefaults: keywordDefaults, closure: scope, globals: globals,
+      layout: layout)
+  }
+
+  func evaluateDefaults(_ arguments: Arguments, in scope: Scope) throws(PythonError)
+    -> ([Value], [Value?])
+  {
+    var defaults: [Value] = []
+    for value in arguments.defaults { defaults.append(try evaluate(value, in: scope)) }
+    var keywordDefaults: [Value?] = []
+    for value in arguments.keywordDefaults {
+      keywordDefaults.append(
+        try value.map { (value) throws(PythonError) in try evaluate(value, in: scope) })
+    }
+    return (defaults, keywordDefaults)
+  }
+
+  func parameterNames(_ arguments: Arguments) -> [String] {
+    var names = (arguments.positionalOnly + arguments.positional + arguments.keywordOnly).map(
+      \.name)
+    if let variadic = arguments.variadic { names.append(variadic.name) }
+    if let keywordVariadic = arguments.keywordVariadic { names.append(keywordVariadic.name) }
+    return names
+  }
+
+  func makeClass(_ definition: ClassDefinition, in scope: Scope) throws(PythonError) -> Value {
+    var base: ClassObject?
+    var exceptionBase: String?
+    for baseExpression in definition.bases {
+      switch try evaluate(baseExpression, in: scope) {
+      case .classObject(let cls):
+        base = cls
+        exceptionBase = cls.exceptionBase
+      case .exceptionType(let name):
+        exceptionBase = name
+      case let other:
+        throw PythonError.type("cannot inherit from \(other.typeName) here")
+      }
+    }
+    let body = Scope(parent: scope, layout: .module, isClassBody: true)
+    body.className = definition.name
+    _ = try execute(definition.body, in: body)
+    let cls = ClassObject(
+      name: definition.name, base: base, exceptionBase: exceptionBase, attributes: body.values)
+    for case .function(let function) in body.values.values { function.owner = cls }
+    var value = Value.classObject(cls)
+    for decorator in definition.decorators.reversed() {
+      value = try call(try evaluate(decorator, in: scope), [value], [])
+    }
+    return value
+  }
+
+  /// Calls a user function with bound arguments, as CPython binds them (with its messages).
+  func callFunction(
+    _ function: FunctionObject, _ positional: [Value], _ keywords: [(String, Value)]
+  )
+    throws(PythonError) -> Value
+  {
+    callDepth += 1
+    defer { callDepth -= 1 }
+    if callDepth > limits.maximumRecursion {
+      throw PythonError.raise("RecursionError", "maximum recursion depth exceeded")
+    }
+    let scope = Scope(parent: function.closure, layout: function.layout)
+    scope.function = function
+    try Binding.bind(function, positional, keywords, into: scope)
+    switch function.body {
+    case .expression(let body):
+      return try evaluate(body, in: scope)
+    case .statements(let body):
+      if case .returned(let value) = try execute(body, in: scope) { return value }
+      return .none
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import PythonSyntax
+
+/// The variables of one running scope: the module's globals, a function call's locals, a
+/// class body's namespace or a comprehension's.
+final class Scope {
+  var values: [String: Value] = [:]
+  /// The scope this one's code was defined in (for free variables), nil for globals.
+  let parent: Scope?
+  let layout: ScopeLayout
+  let isClassBody: Bool
+  /// A class body's class name (for methods' qualified names).
+  var className: String?
+  /// The function whose call this scope is (for `super()`).
+  var function: FunctionObject?
+  /// A comprehension's own scope (a walrus in it binds in the enclosing one).
+  var isComprehension = false
+
+  init(parent: Scope?, layout: ScopeLayout, isClassBody: Bool = false) {
+    self.parent = parent
+    self.layout = layout
+    self.isClassBody = isClassBody
+  }
+}
+
+/// Which names a function (or comprehension) binds itself, and which it declares `global` or
+/// `nonlocal`: Python's local-if-assigned rule, decided before the code runs.
+struct ScopeLayout {
+  var locals: Set<String> = []
+  var globals: Set<String> = []
+  var nonlocals: Set<String> = []
+  /// The module scope: every name is global.
+  var isModule = false
+
+  static let module = ScopeLayout(isModule: true)
+
+  /// The layout of a function with `parameters` and `body`.
+  static func function(parameters: [String], body: [Statement]) -> ScopeLayout {
+    var collector = BindingCollector()
+    for statement in body { collector.statement(statement) }
+    var layout = ScopeLayout()
+    layout.globals = collector.globals
+    layout.nonlocals = collector.nonlocals
+    layout.locals = collector.bound.union(parameters).subtracting(collector.globals)
+      .subtracting(collector.nonlocals)
+    return layout
+  }
+}
+
+/// Collects the names a block binds, not descending into nested functions and classes.
+struct BindingCollector {
+  var bound: Set<String> = []
+  var globals: Set<String> = []
+  var nonlocals: Set<String> = []
+
+  mutating func target(_ value: PythonSyntax.Expression) {
+    switch value.kind {
+    case .name(let name, _): bound.insert(name)
+    case .tuple(let items, _), .list(let items, _): for item in items { target(item) }
+    case .starred(let inner, _): target(inner)
+    default: break
+    }
+  }
+
+  mutating func statement(_ statement: Statement) {
+    switch statement.kind {
+    case .functionDef(let function): bound.insert(function.name)
+    case .classDef(let definition): bound.insert(definition.name)
+    case .assign(let targets, let value):
+      for item in targets { target(item) }
+      walrus(value)
+    case .augAssign(let target, _, let value):
+      self.target(target)
+      walrus(value)
+    case .annAssign(let target, _, _, _): self.target(target)
+    case .for(let target, _, let body, let orelse):
+      self.target(target)
+      for item in body { self.statement(item) }
+      for item in orelse { self.statement(item) }
+    case .while(let test, let body, let orelse), .if(let test, let body, let orelse):
+      walrus(test)
+      for item in body { self.statement(item) }
+      for item in orelse { self.statement(item) }
+    case .with(let items, let body):
+      for item in items { if let target = item.target { self.target(target) } }
+      for item in body { self.statement(item) }
+    case .try(let body, let handlers, let orelse, let finalbody):
+      for item in body { self.statement(item) }
+      for handler in handlers {
+        if let name = handler.name { bound.insert(name) }
+        for item in handler.body { self.statement(item) }
+      }
+      for item in orelse { self.statement(item) }
+      for item in finalbody { self.statement(item) }
+    case .import(let names):
+      for alias in names {
+        bound.insert(alias.asName ?? String(alias.name.split(separator: ".")[0]))
+      }
+    case .importFrom(_, let names, _):
+      for alias in names where alias.name != "*" { bound.insert(alias.asName ?? alias.name) }
+    case .delete(let targets): for item in targets { target(item) }
+    case .global(let names): globals.formUnion(names)
+    case .nonlocal(let names): nonlocals.formUnion(names)
+    case .expression(let value): walrus(value)
+    case .return(let value): if let value { walrus(value) }
+    default: break
+    }
+  }
+
+  /// `(y := f(x))` binds in the enclosing function, comprehensions included.
+  mutating func walrus(_ value: PythonSyntax.Expression) {
+    switch value.kind {
+    case .namedExpr(let target, let inner):
+      self.target(target)
+      walrus(inner)
+    case .binOp(let left, _, let right):
+      walrus(left)
+      walrus(right)
+    case .boolOp(_, let values): for item in values { walrus(item) }
+    case .compare(let left, _, let rest):
+      walrus(left)
+      for item in rest { walrus(item) }
+    case .call(let function, let arguments, let keywords):
+      walrus(function)
+      for item in arguments { walrus(item) }
+      for item in keywords { walrus(item.value) }
+    case .listComp(let element, let clauses), .setComp(let element, let clauses),
+      .generatorExp(let element, let clauses):
+      walrus(element)
+      for clause in clauses { for item in clause.ifs { walrus(item) } }
+    case .unaryOp(_, let operand): walrus(operand)
+    default: break
+    }
+  }
+}

@@ -1,0 +1,269 @@
+import PythonSyntax
+
+/// A Python value as the interpreter holds it. Immutable values (None, bool, int, float, str,
+/// tuple, range) are Swift values; mutable and identity-bearing ones (list, dict, set,
+/// functions, classes, instances, modules) are references, shared as Python shares them
+/// (`b = a` aliases a list): the one place the house's value-types rule gives way, because
+/// Python's semantics are aliasing.
+public indirect enum Value: @unchecked Sendable {
+  case none
+  case bool(Bool)
+  /// A Python int within 64 bits (beyond is a refusal, never a wrong number).
+  case int(Int64)
+  case float(Double)
+  case str(String)
+  case tuple([Value])
+  case list(ListObject)
+  case dict(DictObject)
+  case set(SetObject)
+  case range(start: Int64, stop: Int64, step: Int64)
+  case slice(Value, Value, Value)
+  case function(FunctionObject)
+  case builtin(BuiltinFunction)
+  /// A function bound to the instance it was looked up on.
+  case boundMethod(Value, FunctionObject)
+  /// A method of a built-in type bound to its receiver (`xs.append`).
+  case builtinMethod(Value, String)
+  case classObject(ClassObject)
+  case instance(InstanceObject)
+  case module(ModuleObject)
+  /// An exception instance (`except ValueError as e`).
+  case exception(ExceptionObject)
+  /// An exception class (`ValueError`).
+  case exceptionType(String)
+
+  /// Python's type name, as messages show it (`'int'`, `'list'`, `'Perceptron'`).
+  public var typeName: String {
+    switch self {
+    case .none: "NoneType"
+    case .bool: "bool"
+    case .int: "int"
+    case .float: "float"
+    case .str: "str"
+    case .tuple: "tuple"
+    case .list: "list"
+    case .dict: "dict"
+    case .set: "set"
+    case .range: "range"
+    case .slice: "slice"
+    case .function: "function"
+    case .builtin: "builtin_function_or_method"
+    case .boundMethod: "method"
+    case .builtinMethod: "builtin_function_or_method"
+    case .classObject: "type"
+    case .instance(let object): object.cls.name
+    case .module: "module"
+    case .exception(let object): object.type
+    case .exceptionType: "type"
+    }
+  }
+}
+
+/// A Python list: shared, mutable.
+public final class ListObject {
+  public var items: [Value]
+  public init(_ items: [Value]) { self.items = items }
+}
+
+/// A Python dict: insertion-ordered, keyed by hashable values.
+public final class DictObject {
+  public private(set) var keys: [Value] = []
+  public private(set) var values: [Value] = []
+  private var index: [HashKey: Int] = [:]
+
+  public init() {}
+
+  public var count: Int { keys.count }
+
+  public func get(_ key: HashKey) -> Value? { index[key].map { values[$0] } }
+
+  public func set(_ key: Value, _ hash: HashKey, _ value: Value) {
+    if let position = index[hash] {
+      values[position] = value
+    } else {
+      index[hash] = keys.count
+      keys.append(key)
+      values.append(value)
+    }
+  }
+
+  @discardableResult
+  public func remove(_ hash: HashKey) -> Value? {
+    guard let position = index[hash] else { return nil }
+    let value = values[position]
+    keys.remove(at: position)
+    values.remove(at: position)
+    index = [:]
+    for (offset, key) in keys.enumerated() {
+      if let keyHash = try? HashKey(key) { index[keyHash] = offset }
+    }
+    return value
+  }
+
+  public func clear() {
+    keys = []
+    values = []
+    index = [:]
+  }
+}
+
+/// A Python set of hashable values (kept in insertion order; small-int sets print in
+/// CPython's order, see `Printer`).
+public final class SetObject {
+  public private(set) var items: [Value] = []
+  private var index: Set<HashKey> = []
+
+  public init() {}
+
+  public func contains(_ key: HashKey) -> Bool { index.contains(key) }
+
+  public func insert(_ value: Value, _ key: HashKey) {
+    if index.insert(key).inserted { items.append(value) }
+  }
+
+  public func remove(_ key: HashKey) -> Bool {
+    guard index.remove(key) != nil else { return false }
+    items.removeAll { (try? HashKey($0)) == key }
+    return true
+  }
+}
+
+/// The key of a hashable value: equal Python values have equal keys (`1 == 1.0 == True`).
+public enum HashKey: Hashable {
+  case none
+  case number(Double)
+  case bigInt(Int64)
+  case str(String)
+  case tuple([HashKey])
+  case identity(ObjectIdentifier)
+
+  /// The key, or `TypeError: unhashable type`.
+  public init(_ value: Value) throws(PythonError) {
+    switch value {
+    case .none: self = .none
+    case .bool(let flag): self = .number(flag ? 1 : 0)
+    case .int(let number):
+      // Exactly representable ints share a key with the equal float.
+      if Int64(exactly: Double(number)) == number {
+        self = .number(Double(number))
+      } else {
+        self = .bigInt(number)
+      }
+    case .float(let number): self = .number(number)
+    case .str(let text): self = .str(text)
+    case .tuple(let items):
+      var keys: [HashKey] = []
+      for item in items { keys.append(try HashKey(item)) }
+      self = .tuple(keys)
+    case .function(let object): self = .identity(ObjectIdentifier(object))
+    case .classObject(let object): self = .identity(ObjectIdentifier(object))
+    case .instance(let object): self = .identity(ObjectIdentifier(object))
+    case .module(let object): self = .identity(ObjectIdentifier(object))
+    case .exceptionType(let name): self = .str("<exception type \(name)>")
+    case .range(let start, let stop, let step):
+      self = .tuple([.bigInt(start), .bigInt(stop), .bigInt(step)])
+    default:
+      throw PythonError.type("unhashable type: '\(value.typeName)'")
+    }
+  }
+}
+
+/// A user function or lambda: its code, defaults (evaluated once, at `def`) and the scope it
+/// closes over.
+public final class FunctionObject {
+  public let name: String
+  let arguments: Arguments
+  let body: FunctionBody
+  let defaults: [Value]
+  let keywordDefaults: [Value?]
+  let closure: Scope
+  let globals: Scope
+  let layout: ScopeLayout
+  /// The class whose body defined it (for `super()`).
+  weak var owner: ClassObject?
+
+  enum FunctionBody {
+    case statements([Statement])
+    case expression(PythonSyntax.Expression)
+  }
+
+  init(
+    name: String, arguments: Arguments, body: FunctionBody, defaults: [Value],
+    keywordDefaults: [Value?], closure: Scope, globals: Scope, layout: ScopeLayout
+  ) {
+    self.name = name
+    self.arguments = arguments
+    self.body = body
+    self.defaults = defaults
+    self.keywordDefaults = keywordDefaults
+    self.closure = closure
+    self.globals = globals
+    self.layout = layout
+  }
+}
+
+/// A class: its name, base and attributes.
+public final class ClassObject {
+  public let name: String
+  let base: ClassObject?
+  /// The built-in exception class this class derives from, if any.
+  let exceptionBase: String?
+  var attributes: [String: Value]
+
+  init(name: String, base: ClassObject?, exceptionBase: String?, attributes: [String: Value]) {
+    self.name = name
+    self.base = base
+    self.exceptionBase = exceptionBase
+    self.attributes = attributes
+  }
+
+  /// An attribute looked up along the bases.
+  func lookup(_ name: String) -> Value? {
+    var current: ClassObject? = self
+    while let cls = current {
+      if let value = cls.attributes[name] { return value }
+      current = cls.base
+    }
+    return nil
+  }
+
+  /// Whether `self` is `other` or derives from it.
+  func isSubclass(of other: ClassObject) -> Bool {
+    var current: ClassObject? = self
+    while let cls = current {
+      if cls === other { return true }
+      current = cls.base
+    }
+    return false
+  }
+}
+
+/// An instance of a user class.
+public final class InstanceObject {
+  let cls: ClassObject
+  var attributes: [String: Value] = [:]
+  init(cls: ClassObject) { self.cls = cls }
+}
+
+/// A module (`math`, `random`): named attributes.
+public final class ModuleObject {
+  public let name: String
+  var attributes: [String: Value]
+  init(name: String, attributes: [String: Value]) {
+    self.name = name
+    self.attributes = attributes
+  }
+}
+
+/// An exception instance: CPython's type name and its arguments.
+public final class ExceptionObject {
+  public let type: String
+  public let arguments: [Value]
+  /// The user class, for exceptions of classes that derive from `Exception`.
+  let cls: ClassObject?
+  init(type: String, arguments: [Value], cls: ClassObject? = nil) {
+    self.type = type
+    self.arguments = arguments
+    self.cls = cls
+  }
+}
