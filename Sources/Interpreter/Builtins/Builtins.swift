@@ -264,8 +264,26 @@ enum Builtins {
       ])
     }
     add("pow") { _, arguments, _ throws(PythonError) in
+      if arguments.count == 3, let base = Operators.integer(arguments[0]),
+        let exponent = Operators.integer(arguments[1]),
+        let modulus = Operators.integer(arguments[2]),
+        exponent >= 0, modulus != 0
+      {
+        var result: Int64 = 1
+        var square = ((base % modulus) + modulus) % modulus
+        var remaining = exponent
+        while remaining > 0 {
+          if remaining & 1 == 1 {
+            result = Int64((Int128(result) * Int128(square)) % Int128(modulus))
+          }
+          square = Int64((Int128(square) * Int128(square)) % Int128(modulus))
+          remaining >>= 1
+        }
+        if modulus < 0 && result > 0 { result += modulus }
+        return .int(result)
+      }
       guard arguments.count == 2 else {
-        throw PythonError(refusal: "retrace runs pow() with two arguments")
+        throw PythonError(refusal: "retrace runs pow() with two, or three int, arguments")
       }
       return try Operators.binary(.pow, arguments[0], arguments[1])
     }
@@ -289,6 +307,38 @@ enum Builtins {
       }
       return .bool((try? interpreter.attribute(arguments[0], name)) != nil)
     }
+    add("object") { _, _, _ throws(PythonError) in
+      throw PythonError(refusal: "retrace does not run bare object() instances")
+    }
+    add("callable") { _, arguments, _ throws(PythonError) in
+      switch arguments.first {
+      case .function?, .builtin?, .boundMethod?, .builtinMethod?, .classObject?, .exceptionType?:
+        return .bool(true)
+      case .instance(let object)?: return .bool(object.cls.lookup("__call__") != nil)
+      default: return .bool(false)
+      }
+    }
+    add("issubclass") { _, arguments, _ throws(PythonError) in
+      guard arguments.count == 2 else { throw PythonError.type("issubclass expected 2 arguments") }
+      switch (arguments[0], arguments[1]) {
+      case (.classObject(let a), .classObject(let b)): return .bool(a.isSubclass(of: b))
+      case (.exceptionType(let a), .exceptionType(let b)):
+        return .bool(ExceptionHierarchy.isSubclass(a, of: b))
+      case (.classObject(let a), .exceptionType(let b)):
+        return .bool(a.exceptionBase.map { ExceptionHierarchy.isSubclass($0, of: b) } ?? false)
+      case (_, .builtin(let b)) where b.name == "object": return .bool(true)
+      default: return .bool(false)
+      }
+    }
+    for (name, radix, prefix) in [("bin", 2, "0b"), ("oct", 8, "0o"), ("hex", 16, "0x")] {
+      add(name) { _, arguments, _ throws(PythonError) in
+        guard let number = arguments.first.flatMap(Operators.integer) else {
+          throw PythonError.type(
+            "'\(arguments.first?.typeName ?? "")' object cannot be interpreted as an integer")
+        }
+        return .str((number < 0 ? "-" : "") + prefix + String(number.magnitude, radix: radix))
+      }
+    }
     add("chr") { _, arguments, _ throws(PythonError) in
       guard let number = arguments.first.flatMap(Operators.integer),
         let scalar = Unicode.Scalar(UInt32(clamping: number))
@@ -308,7 +358,6 @@ enum Builtins {
     for name in [
       "open", "input", "eval", "exec", "compile", "__import__", "globals", "locals", "vars",
       "getattr", "setattr", "delattr", "breakpoint", "exit", "quit", "help", "id", "memoryview",
-      "object",
     ] {
       add(name) { _, _, _ throws(PythonError) in
         throw PythonError(
@@ -348,7 +397,8 @@ enum Builtins {
     case .builtin(let builtin):
       switch (builtin.name, value) {
       case ("int", .int), ("int", .bool), ("float", .float), ("str", .str), ("list", .list),
-        ("tuple", .tuple), ("dict", .dict), ("set", .set), ("bool", .bool), ("range", .range):
+        ("tuple", .tuple), ("dict", .dict), ("set", .set), ("bool", .bool), ("range", .range),
+        ("object", _):
         return true
       default:
         return false

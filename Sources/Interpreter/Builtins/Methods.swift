@@ -13,7 +13,7 @@ enum Methods {
     "clear",
   ]
   static let dictMethods: Set<String> = [
-    "keys", "values", "items", "get", "setdefault", "pop", "update", "copy", "clear",
+    "keys", "values", "items", "get", "setdefault", "pop", "update", "copy", "clear", "popitem",
   ]
   static let setMethods: Set<String> = [
     "add", "discard", "remove", "union", "intersection", "difference", "issubset",
@@ -233,7 +233,15 @@ enum Methods {
       throw PythonError.value("list.remove(x): x not in list")
     case "index":
       let target = try argument(arguments, 0, "index")
-      for (index, item) in list.items.enumerated() where try interpreter.equal(item, target) {
+      let count = list.items.count
+      func clamp(_ value: Value?, _ fallback: Int) -> Int {
+        guard let raw = value.flatMap(Operators.integer) else { return fallback }
+        let position = raw < 0 ? Int(raw) + count : Int(raw)
+        return min(max(position, 0), count)
+      }
+      let start = clamp(arguments.count > 1 ? arguments[1] : nil, 0)
+      let stop = clamp(arguments.count > 2 ? arguments[2] : nil, count)
+      for index in start..<max(start, stop) where try interpreter.equal(list.items[index], target) {
         return .int(Int64(index))
       }
       throw PythonError.value("\(try interpreter.repr(target)) is not in list")
@@ -325,6 +333,14 @@ enum Methods {
         for (k, v) in zip(other.keys, other.values) { dict.set(k, try HashKey(k), v) }
       }
       return .none
+    case "popitem":
+      guard let key = dict.keys.last else {
+        throw PythonError(
+          exception: ExceptionObject(
+            type: "KeyError", arguments: [.str("popitem(): dictionary is empty")]))
+      }
+      let value = dict.remove(try HashKey(key)) ?? .none
+      return .tuple([key, value])
     case "copy":
       let copy = DictObject()
       for (k, v) in zip(dict.keys, dict.values) { copy.set(k, try HashKey(k), v) }

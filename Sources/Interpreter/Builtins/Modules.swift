@@ -50,7 +50,11 @@ enum Modules {
               "must be real number, not \(arguments.first?.typeName ?? "nothing")")
           }
           if let domain, !domain(x) { throw PythonError.value("math domain error") }
-          return .float(body(x))
+          let result = body(x)
+          if result.isInfinite && x.isFinite {
+            throw PythonError.overflow("math range error")
+          }
+          return .float(result)
         })
     }
     unary("sqrt", Foundation.sqrt, domain: { $0 >= 0 || $0.isNaN })
@@ -179,6 +183,7 @@ enum Modules {
         }
         return .float(FloatSum.exact(values))
       })
+    addIntegerFunctions(&attributes)
     return ModuleObject(name: "math", attributes: attributes)
   }
 }
@@ -219,5 +224,100 @@ enum FloatSum {
       }
     }
     return total
+  }
+}
+
+extension Modules {
+  /// math's integer functions of notebooks: `prod`, `comb`, `perm`, `isqrt`, `lcm`, `modf`.
+  static func addIntegerFunctions(_ attributes: inout [String: Value]) {
+    func add(
+      _ name: String,
+      _ body: @escaping (PythonInterpreter, [Value], [(String, Value)]) throws(PythonError) -> Value
+    ) {
+      attributes[name] = .builtin(BuiltinFunction(name: name, body: body))
+    }
+    add("prod") { interpreter, arguments, keywords throws(PythonError) in
+      var total = Builtins.keyword(keywords, "start") ?? .int(1)
+      for item in try interpreter.iterate(arguments.first ?? .tuple([])) {
+        total = try Operators.binary(.mult, total, item)
+      }
+      return total
+    }
+    add("comb") { _, arguments, _ throws(PythonError) in
+      guard arguments.count == 2, let n = Operators.integer(arguments[0]),
+        let k = Operators.integer(arguments[1])
+      else { throw PythonError.type("comb() takes exactly 2 integer arguments") }
+      guard n >= 0, k >= 0 else { throw PythonError.value("n must be a non-negative integer") }
+      if k > n { return .int(0) }
+      var result: Int64 = 1
+      for i in 0..<min(k, n - k) {
+        let (product, overflow) = result.multipliedReportingOverflow(by: n - i)
+        if overflow { throw Operators.refuseOverflow("comb(\(n), \(k))") }
+        result = product / (i + 1)
+      }
+      return .int(result)
+    }
+    add("perm") { _, arguments, _ throws(PythonError) in
+      guard let n = arguments.first.flatMap(Operators.integer) else {
+        throw PythonError.type("perm() takes integer arguments")
+      }
+      let k = arguments.count > 1 ? (Operators.integer(arguments[1]) ?? n) : n
+      if k > n { return .int(0) }
+      var result: Int64 = 1
+      for i in 0..<k {
+        let (product, overflow) = result.multipliedReportingOverflow(by: n - i)
+        if overflow { throw Operators.refuseOverflow("perm(\(n), \(k))") }
+        result = product
+      }
+      return .int(result)
+    }
+    add("isqrt") { _, arguments, _ throws(PythonError) in
+      guard let n = arguments.first.flatMap(Operators.integer) else {
+        throw PythonError.type("isqrt() takes an integer")
+      }
+      guard n >= 0 else { throw PythonError.value("isqrt() argument must be nonnegative") }
+      var root = Int64(Double(n).squareRoot())
+      while root * root > n { root -= 1 }
+      while (root + 1) * (root + 1) <= n { root += 1 }
+      return .int(root)
+    }
+    add("lcm") { _, arguments, _ throws(PythonError) in
+      var result: Int64 = 1
+      for argument in arguments {
+        guard let value = Operators.integer(argument) else {
+          throw PythonError.type("lcm() arguments must be integers")
+        }
+        if value == 0 { return .int(0) }
+        var a = result
+        var b = Swift.abs(value)
+        while b != 0 { (a, b) = (b, a % b) }
+        let (product, overflow) = (result / a).multipliedReportingOverflow(by: Swift.abs(value))
+        if overflow { throw Operators.refuseOverflow("lcm") }
+        result = product
+      }
+      return .int(result)
+    }
+    add("modf") { _, arguments, _ throws(PythonError) in
+      guard let x = arguments.first.flatMap(Operators.number) else {
+        throw PythonError.type("must be real number")
+      }
+      let integral = x.rounded(.towardZero)
+      return .tuple([
+        .float(x.isInfinite ? Foundation.copysign(0, x) : x - integral), .float(integral),
+      ])
+    }
+    add("dist") { interpreter, arguments, _ throws(PythonError) in
+      guard arguments.count == 2 else { throw PythonError.type("dist expected 2 arguments") }
+      let p = try interpreter.iterate(arguments[0])
+      let q = try interpreter.iterate(arguments[1])
+      var squares: [Double] = []
+      for (a, b) in zip(p, q) {
+        guard let x = Operators.number(a), let y = Operators.number(b) else {
+          throw PythonError.type("must be real number")
+        }
+        squares.append((x - y) * (x - y))
+      }
+      return .float(FloatSum.exact(squares).squareRoot())
+    }
   }
 }

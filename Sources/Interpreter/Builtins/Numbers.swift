@@ -20,13 +20,27 @@ enum Numbers {
     case .str(let text):
       var base = 10
       if arguments.count > 1, let value = Operators.integer(arguments[1]) { base = Int(value) }
-      let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(
+      var trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(
         of: "_", with: "")
-      guard let value = Int64(trimmed, radix: base) else {
+      var negative = false
+      if trimmed.hasPrefix("-") || trimmed.hasPrefix("+") {
+        negative = trimmed.hasPrefix("-")
+        trimmed.removeFirst()
+      }
+      let lowered = trimmed.lowercased()
+      for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)]
+      where lowered.hasPrefix(prefix) && (base == radix || base == 0) {
+        trimmed = String(trimmed.dropFirst(2))
+        base = radix
+      }
+      if base == 0 { base = 10 }
+      guard let magnitude = Int64(trimmed, radix: base), !trimmed.hasPrefix("-"),
+        !trimmed.hasPrefix("+")
+      else {
         throw PythonError.value(
           "invalid literal for int() with base \(base): \(Printer.stringRepr(text))")
       }
-      return .int(value)
+      return .int(negative ? -magnitude : magnitude)
     default:
       throw PythonError.type(
         "int() argument must be a string, a bytes-like object or a real number, not '\(first.typeName)'"

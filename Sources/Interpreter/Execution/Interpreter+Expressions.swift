@@ -11,6 +11,10 @@ extension PythonInterpreter {
     case .binOp(let left, let op, let right):
       let a = try evaluate(left, in: scope)
       let b = try evaluate(right, in: scope)
+      if let overloaded = try userOperator(op, a, b) { return overloaded }
+      if op == .mod, case .str(let template) = a {
+        return .str(try PercentFormat.format(template, b, interpreter: self))
+      }
       do {
         return try Operators.binary(op, a, b)
       } catch var error {
@@ -48,7 +52,14 @@ extension PythonInterpreter {
       }
       return try attribute(try evaluate(base, in: scope), name)
     case .subscript(let base, let index, _):
-      return try Subscripts.load(try evaluate(base, in: scope), try evaluate(index, in: scope))
+      let container = try evaluate(base, in: scope)
+      let key = try evaluate(index, in: scope)
+      if case .instance(let object) = container, let method = object.cls.lookup("__getitem__"),
+        case .function(let function) = method
+      {
+        return try callFunction(function, [container, key], [])
+      }
+      return try Subscripts.load(container, key)
     case .slice(let lower, let upper, let step):
       func part(_ value: PythonSyntax.Expression?) throws(PythonError) -> Value {
         guard let value else { return .none }
@@ -134,6 +145,29 @@ extension PythonInterpreter {
     case .magic:
       return .none
     }
+  }
+
+  static let dunders: [BinaryOperator: (String, String)] = [
+    .add: ("__add__", "__radd__"), .sub: ("__sub__", "__rsub__"),
+    .mult: ("__mul__", "__rmul__"), .div: ("__truediv__", "__rtruediv__"),
+    .matMult: ("__matmul__", "__rmatmul__"), .floorDiv: ("__floordiv__", "__rfloordiv__"),
+    .mod: ("__mod__", "__rmod__"), .pow: ("__pow__", "__rpow__"),
+  ]
+
+  /// `a + b` where `a` (or, reflected, `b`) is an instance with `__add__` (`__radd__`) …
+  func userOperator(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(PythonError) -> Value? {
+    guard let (name, reflected) = Self.dunders[op] else { return nil }
+    if case .instance(let object) = a, let method = object.cls.lookup(name),
+      case .function(let function) = method
+    {
+      return try callFunction(function, [a, b], [])
+    }
+    if case .instance(let object) = b, let method = object.cls.lookup(reflected),
+      case .function(let function) = method
+    {
+      return try callFunction(function, [b, a], [])
+    }
+    return nil
   }
 
   static func constant(_ constant: Constant, at location: SourceLocation) throws(PythonError)
@@ -316,7 +350,7 @@ extension PythonInterpreter {
     case .builtinMethod(let receiver, let name):
       return try Methods.call(self, receiver, name, positional, keywords)
     case .classObject(let cls):
-      if cls.exceptionBase != nil && cls.lookup("__init__") == nil {
+      if cls.exceptionBase != nil {
         return .exception(ExceptionObject(type: cls.name, arguments: positional, cls: cls))
       }
       let instance = InstanceObject(cls: cls)
@@ -332,6 +366,11 @@ extension PythonInterpreter {
       return .instance(instance)
     case .exceptionType(let name):
       return .exception(ExceptionObject(type: name, arguments: positional))
+    case .instance(let object):
+      if let method = object.cls.lookup("__call__"), case .function(let function) = method {
+        return try callFunction(function, [callee] + positional, keywords)
+      }
+      throw PythonError.type("'\(callee.typeName)' object is not callable")
     default:
       throw PythonError.type("'\(callee.typeName)' object is not callable")
     }
@@ -364,6 +403,27 @@ extension PythonInterpreter {
       return .str(type)
     case .builtin(let builtin) where name == "__name__":
       return .str(builtin.name)
+    case .builtin(let builtin) where Printer.typeNames.contains(builtin.name):
+      // `str.lower`, `dict.fromkeys`: a method of the type, called with its receiver first.
+      if builtin.name == "dict" && name == "fromkeys" {
+        return .builtin(
+          BuiltinFunction(name: "fromkeys") { interpreter, arguments, _ throws(PythonError) in
+            let dict = DictObject()
+            let fill = arguments.count > 1 ? arguments[1] : .none
+            for key in try interpreter.iterate(arguments.first ?? .tuple([])) {
+              dict.set(key, try HashKey(key), fill)
+            }
+            return .dict(dict)
+          })
+      }
+      return .builtin(
+        BuiltinFunction(name: name) { interpreter, arguments, keywords throws(PythonError) in
+          guard let receiver = arguments.first else {
+            throw PythonError.type("unbound method \(builtin.name).\(name)() needs an argument")
+          }
+          return try Methods.call(
+            interpreter, receiver, name, Array(arguments.dropFirst()), keywords)
+        })
     default:
       if Methods.has(value, name) { return .builtinMethod(value, name) }
       if case .float(let number) = value {
@@ -560,7 +620,12 @@ extension PythonInterpreter {
       }
       return try repr(value)
     case .exception(let exception):
-      if exception.arguments.count == 1 { return try str(exception.arguments[0]) }
+      if exception.arguments.count == 1 {
+        if ExceptionHierarchy.isSubclass(exception.type, of: "KeyError") && exception.cls == nil {
+          return try repr(exception.arguments[0])
+        }
+        return try str(exception.arguments[0])
+      }
       return Printer.exceptionMessage(exception)
     default:
       return try repr(value)

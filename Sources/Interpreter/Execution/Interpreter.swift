@@ -474,6 +474,8 @@ public final class PythonInterpreter {
         exceptionBase = cls.exceptionBase
       case .exceptionType(let name):
         exceptionBase = name
+      case .builtin(let builtin) where builtin.name == "object":
+        break
       case let other:
         throw PythonError.type("cannot inherit from \(other.typeName) here")
       }

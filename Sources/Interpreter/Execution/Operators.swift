@@ -41,6 +41,13 @@ enum Operators {
     case (.add, .str(let x), .str(let y)): return .str(x + y)
     case (.add, .list(let x), .list(let y)): return .list(ListObject(x.items + y.items))
     case (.add, .tuple(let x), .tuple(let y)): return .tuple(x + y)
+    case (.add, .str, _), (.add, .list, _), (.add, .tuple, _):
+      if integer(b) != nil || number(b) != nil || b.typeName != a.typeName {
+        if case .instance = b { throw unsupported(op.symbol, a, b) }
+        throw PythonError.type(
+          "can only concatenate \(a.typeName) (not \"\(b.typeName)\") to \(a.typeName)")
+      }
+      throw unsupported(op.symbol, a, b)
     case (.mult, .str, _), (.mult, _, .str), (.mult, .list, _), (.mult, _, .list),
       (.mult, .tuple, _), (.mult, _, .tuple):
       return try repeatSequence(a, b)
@@ -155,7 +162,7 @@ enum Operators {
       if (x % y != 0) && ((x < 0) != (y < 0)) { quotient -= 1 }
       return .int(quotient)
     case .mod:
-      if y == 0 { throw PythonError.zeroDivision("integer division or modulo by zero") }
+      if y == 0 { throw PythonError.zeroDivision("integer modulo by zero") }
       if y == -1 { return .int(0) }
       var remainder = x % y
       if remainder != 0 && ((remainder < 0) != (y < 0)) { remainder += y }

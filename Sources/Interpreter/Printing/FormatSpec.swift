@@ -82,8 +82,10 @@ struct FormatSpec {
     let parsed = try FormatSpec(spec)
     switch value {
     case .bool(let flag):
-      if parsed.type == nil || parsed.type == "s" {
-        return parsed.pad(flag ? "True" : "False", numeric: false)
+      // A non-empty spec formats a bool as the int it is (`f'{True:>6}'` is `'     1'`).
+      if parsed.type == "s" { return parsed.pad(flag ? "True" : "False", numeric: false) }
+      if let type = parsed.type, "eEfFgGn%".contains(type) {
+        return try parsed.formatFloat(flag ? 1 : 0)
       }
       return try parsed.formatInt(flag ? 1 : 0)
     case .int(let number):

@@ -116,7 +116,17 @@ enum StringFormat {
 
 /// `"%d %s" % args`: printf-style formatting as CPython's `str.__mod__`.
 enum PercentFormat {
-  static func format(_ template: String, _ argument: Value) throws(PythonError) -> String {
+  static func format(
+    _ template: String, _ argument: Value, interpreter: PythonInterpreter? = nil
+  ) throws(PythonError) -> String {
+    func str(_ value: Value) throws(PythonError) -> String {
+      guard let interpreter else { return Printer.str(value) }
+      return try interpreter.str(value)
+    }
+    func repr(_ value: Value) throws(PythonError) -> String {
+      guard let interpreter else { return Printer.repr(value) }
+      return try interpreter.repr(value)
+    }
     var values: [Value]
     var mapping: DictObject?
     switch argument {
@@ -202,13 +212,13 @@ enum PercentFormat {
       var body: String
       switch type {
       case "s":
-        body = Printer.str(value)
+        body = try str(value)
         if let precision, let count = Int(precision) { body = String(body.prefix(count)) }
         body = try FormatSpec.format(.str(body), (flags.contains("-") ? "<" : ">") + width)
         out += body
         continue
       case "r":
-        body = Printer.repr(value)
+        body = try repr(value)
         out += try FormatSpec.format(.str(body), (flags.contains("-") ? "<" : ">") + width)
         continue
       case "d", "i", "u":
