@@ -307,6 +307,71 @@ enum Builtins {
       }
       return .bool((try? interpreter.attribute(arguments[0], name)) != nil)
     }
+    add("getattr") { interpreter, arguments, _ throws(PythonError) in
+      guard arguments.count >= 2, case .str(let name) = arguments[1] else {
+        throw PythonError.type("getattr expected 2 or 3 arguments")
+      }
+      if name.hasPrefix("__") && name.hasSuffix("__") {
+        throw PythonError(
+          refusal: "retrace does not run getattr() of '\(name)' (a dunder attribute)")
+      }
+      do throws(PythonError) {
+        return try interpreter.attribute(arguments[0], name)
+      } catch {
+        if arguments.count > 2, error.typeName == "AttributeError" { return arguments[2] }
+        throw error
+      }
+    }
+    add("setattr") { interpreter, arguments, _ throws(PythonError) in
+      guard arguments.count == 3, case .str(let name) = arguments[1] else {
+        throw PythonError.type("setattr expected 3 arguments")
+      }
+      if name.hasPrefix("__") && name.hasSuffix("__") {
+        throw PythonError(
+          refusal: "retrace does not run setattr() of '\(name)' (a dunder attribute)")
+      }
+      try interpreter.setAttribute(arguments[0], name, arguments[2])
+      return .none
+    }
+    add("slice") { _, arguments, _ throws(PythonError) in
+      switch arguments.count {
+      case 1: return .slice(.none, arguments[0], .none)
+      case 2: return .slice(arguments[0], arguments[1], .none)
+      case 3: return .slice(arguments[0], arguments[1], arguments[2])
+      default: throw PythonError.type("slice expected at least 1 argument, got 0")
+      }
+    }
+    add("iter") { interpreter, arguments, _ throws(PythonError) in
+      guard let first = arguments.first else {
+        throw PythonError.type("iter expected 1 argument, got 0")
+      }
+      if case .iterator = first { return first }
+      return .iterator(IteratorObject(try interpreter.iterate(first)))
+    }
+    add("next") { _, arguments, _ throws(PythonError) in
+      guard case .iterator(let iterator)? = arguments.first else {
+        throw PythonError.type("'\(arguments.first?.typeName ?? "")' object is not an iterator")
+      }
+      if let item = iterator.next() { return item }
+      if arguments.count > 1 { return arguments[1] }
+      throw PythonError(exception: ExceptionObject(type: "StopIteration", arguments: []))
+    }
+    add("property") { _, arguments, _ throws(PythonError) in
+      guard let getter = arguments.first else { throw PythonError.type("property needs a getter") }
+      return .property(getter: getter, setter: arguments.count > 1 ? arguments[1] : nil)
+    }
+    add("staticmethod") { _, arguments, _ throws(PythonError) in
+      guard let function = arguments.first else {
+        throw PythonError.type("staticmethod expected 1 argument")
+      }
+      return .staticMethod(function)
+    }
+    add("classmethod") { _, arguments, _ throws(PythonError) in
+      guard let function = arguments.first else {
+        throw PythonError.type("classmethod expected 1 argument")
+      }
+      return .classMethod(function)
+    }
     add("object") { _, _, _ throws(PythonError) in
       throw PythonError(refusal: "retrace does not run bare object() instances")
     }
@@ -357,7 +422,7 @@ enum Builtins {
     }
     for name in [
       "open", "input", "eval", "exec", "compile", "__import__", "globals", "locals", "vars",
-      "getattr", "setattr", "delattr", "breakpoint", "exit", "quit", "help", "id", "memoryview",
+      "delattr", "breakpoint", "exit", "quit", "help", "id", "memoryview",
     ] {
       add(name) { _, _, _ throws(PythonError) in
         throw PythonError(

@@ -6,7 +6,8 @@ enum Methods {
     "join", "split", "strip", "lstrip", "rstrip", "replace", "upper", "lower", "title",
     "capitalize", "startswith", "endswith", "find", "index", "count", "format", "zfill",
     "center", "ljust", "rjust", "isdigit", "isalpha", "isspace", "isupper", "islower",
-    "isalnum", "splitlines", "swapcase", "rfind",
+    "isalnum", "splitlines", "swapcase", "rfind", "rindex", "istitle", "expandtabs", "casefold",
+    "partition", "rpartition", "rsplit", "removeprefix", "removesuffix",
   ]
   static let listMethods: Set<String> = [
     "append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "copy",
@@ -17,7 +18,7 @@ enum Methods {
   ]
   static let setMethods: Set<String> = [
     "add", "discard", "remove", "union", "intersection", "difference", "issubset",
-    "issuperset", "copy", "clear", "update", "pop",
+    "issuperset", "copy", "clear", "update", "pop", "symmetric_difference", "isdisjoint",
   ]
 
   static func has(_ value: Value, _ name: String) -> Bool {
@@ -26,7 +27,7 @@ enum Methods {
     case .list: return listMethods.contains(name)
     case .dict: return dictMethods.contains(name)
     case .set: return setMethods.contains(name)
-    case .tuple: return name == "index" || name == "count"
+    case .tuple, .range: return name == "index" || name == "count"
     case .float: return name == "is_integer"
     case .int: return name == "bit_length"
     default: return false
@@ -62,6 +63,16 @@ enum Methods {
     case .tuple(let items):
       let list = ListObject(items)
       return try listMethod(interpreter, list, name, arguments, keywords)
+    case .range:
+      let list = ListObject(try interpreter.iterate(receiver))
+      do {
+        return try listMethod(interpreter, list, name, arguments, keywords)
+      } catch {
+        if name == "index", let first = arguments.first {
+          throw PythonError.value("\(try interpreter.repr(first)) is not in range")
+        }
+        throw error
+      }
     case .float(let number) where name == "is_integer":
       return .bool(number.isFinite && number == number.rounded())
     case .int(let number) where name == "bit_length":
@@ -192,6 +203,97 @@ enum Methods {
           String(repeating: fill, count: left) + text
             + String(repeating: fill, count: padding - left))
       }
+    case "rindex":
+      let part = try string(try argument(arguments, 0, name), name)
+      guard let range = text.range(of: part, options: .backwards) else {
+        throw PythonError.value("substring not found")
+      }
+      return .int(Int64(text.distance(from: text.startIndex, to: range.lowerBound)))
+    case "istitle":
+      var previousCased = false
+      var sawCased = false
+      for character in text {
+        if character.isUppercase {
+          if previousCased { return .bool(false) }
+          previousCased = true
+          sawCased = true
+        } else if character.isLowercase {
+          if !previousCased { return .bool(false) }
+          previousCased = true
+          sawCased = true
+        } else {
+          previousCased = false
+        }
+      }
+      return .bool(sawCased)
+    case "expandtabs":
+      let size = Int(arguments.first.flatMap(Operators.integer) ?? 8)
+      var out = ""
+      var column = 0
+      for character in text {
+        if character == "\t" {
+          let spaces = size > 0 ? size - column % size : 0
+          out += String(repeating: " ", count: spaces)
+          column += spaces
+        } else {
+          out.append(character)
+          column = (character == "\n" || character == "\r") ? 0 : column + 1
+        }
+      }
+      return .str(out)
+    case "casefold": return .str(text.lowercased().replacingOccurrences(of: "ß", with: "ss"))
+    case "partition", "rpartition":
+      let separator = try string(try argument(arguments, 0, name), name)
+      if separator.isEmpty { throw PythonError.value("empty separator") }
+      let range =
+        name == "partition"
+        ? text.range(of: separator) : text.range(of: separator, options: .backwards)
+      guard let range else {
+        return name == "partition"
+          ? .tuple([.str(text), .str(""), .str("")]) : .tuple([.str(""), .str(""), .str(text)])
+      }
+      return .tuple([
+        .str(String(text[..<range.lowerBound])), .str(separator),
+        .str(String(text[range.upperBound...])),
+      ])
+    case "rsplit":
+      var separator: String?
+      if let first = arguments.first, case .str(let chosen) = first { separator = chosen }
+      var maxSplit = -1
+      if arguments.count > 1, let limit = Operators.integer(arguments[1]) { maxSplit = Int(limit) }
+      if let value = Builtins.keyword(keywords, "maxsplit"), let limit = Operators.integer(value) {
+        maxSplit = Int(limit)
+      }
+      guard let separator else {
+        var parts = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        if maxSplit >= 0 && parts.count > maxSplit + 1 {
+          let keep = parts.count - maxSplit
+          let head = text.trimmingCharacters(in: .whitespaces)
+          var remaining = head
+          var tail: [String] = []
+          for _ in 0..<maxSplit {
+            guard let space = remaining.lastIndex(where: { $0.isWhitespace }) else { break }
+            tail.insert(String(remaining[remaining.index(after: space)...]), at: 0)
+            remaining = String(remaining[..<space]).trimmingTrailingSpaces()
+          }
+          _ = keep
+          parts = [remaining] + tail
+        }
+        return .list(ListObject(parts.map { .str($0) }))
+      }
+      var parts = text.components(separatedBy: separator)
+      if maxSplit >= 0 && parts.count > maxSplit + 1 {
+        let cut = parts.count - maxSplit
+        parts = [parts[..<cut].joined(separator: separator)] + Array(parts[cut...])
+      }
+      return .list(ListObject(parts.map { .str($0) }))
+    case "removeprefix":
+      let prefix = try string(try argument(arguments, 0, name), name)
+      return .str(text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text)
+    case "removesuffix":
+      let suffix = try string(try argument(arguments, 0, name), name)
+      return .str(
+        !suffix.isEmpty && text.hasSuffix(suffix) ? String(text.dropLast(suffix.count)) : text)
     case "isdigit": return .bool(!text.isEmpty && text.allSatisfy { $0.isNumber })
     case "isalpha": return .bool(!text.isEmpty && text.allSatisfy { $0.isLetter })
     case "isalnum": return .bool(!text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber })
@@ -376,6 +478,12 @@ enum Methods {
       }
     case "update":
       for item in try other().items { set.insert(item, try HashKey(item)) }
+    case "clear":
+      for item in set.items { _ = set.remove(try HashKey(item)) }
+    case "symmetric_difference": return .set(try Operators.setOperation(.bitXor, set, try other()))
+    case "isdisjoint":
+      for item in try other().items where set.contains(try HashKey(item)) { return .bool(false) }
+      return .bool(true)
     case "union": return .set(try Operators.setOperation(.bitOr, set, try other()))
     case "intersection": return .set(try Operators.setOperation(.bitAnd, set, try other()))
     case "difference": return .set(try Operators.setOperation(.sub, set, try other()))
@@ -399,5 +507,13 @@ extension Value {
   var isNone: Bool {
     if case .none = self { return true }
     return false
+  }
+}
+
+extension String {
+  fileprivate func trimmingTrailingSpaces() -> String {
+    var text = Substring(self)
+    while let last = text.last, last.isWhitespace { text = text.dropLast() }
+    return String(text)
   }
 }

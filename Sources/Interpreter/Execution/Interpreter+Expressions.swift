@@ -383,12 +383,29 @@ extension PythonInterpreter {
     case .instance(let object):
       if let found = object.attributes[name] { return found }
       if let found = object.cls.lookup(name) {
-        if case .function(let function) = found { return .boundMethod(value, function) }
-        return found
+        switch found {
+        case .function(let function): return .boundMethod(value, function)
+        case .property(let getter, _): return try call(getter, [value], [])
+        case .staticMethod(let function): return function
+        case .classMethod(let function):
+          if case .function(let method) = function {
+            return .boundMethod(.classObject(object.cls), method)
+          }
+          return function
+        default: return found
+        }
       }
       throw PythonError.attribute("'\(object.cls.name)' object has no attribute '\(name)'")
     case .classObject(let cls):
-      if let found = cls.lookup(name) { return found }
+      if let found = cls.lookup(name) {
+        switch found {
+        case .staticMethod(let function): return function
+        case .classMethod(let function):
+          if case .function(let method) = function { return .boundMethod(value, method) }
+          return function
+        default: return found
+        }
+      }
       if name == "__name__" { return .str(cls.name) }
       throw PythonError.attribute("type object '\(cls.name)' has no attribute '\(name)'")
     case .module(let module):
@@ -397,6 +414,11 @@ extension PythonInterpreter {
     case .exception(let exception):
       if name == "args" { return .tuple(exception.arguments) }
       throw PythonError.attribute("'\(exception.type)' object has no attribute '\(name)'")
+    case .property(let getter, _) where name == "setter":
+      return .builtin(
+        BuiltinFunction(name: "setter") { _, arguments, _ throws(PythonError) in
+          .property(getter: getter, setter: arguments.first)
+        })
     case .function(let function) where name == "__name__":
       return .str(String(function.name.split(separator: ".").last ?? ""))
     case .exceptionType(let type) where name == "__name__":
@@ -436,7 +458,16 @@ extension PythonInterpreter {
 
   func setAttribute(_ target: Value, _ name: String, _ value: Value) throws(PythonError) {
     switch target {
-    case .instance(let object): object.attributes[name] = value
+    case .instance(let object):
+      if case .property(_, let setter)? = object.cls.lookup(name) {
+        guard let setter else {
+          throw PythonError.attribute(
+            "property '\(name)' of '\(object.cls.name)' object has no setter")
+        }
+        _ = try call(setter, [target, value], [])
+        return
+      }
+      object.attributes[name] = value
     case .classObject(let cls): cls.attributes[name] = value
     default:
       throw PythonError.attribute(
@@ -480,6 +511,10 @@ extension PythonInterpreter {
     case .str(let text): return text.map { .str(String($0)) }
     case .dict(let dict): return dict.keys
     case .set(let set): return Printer.setOrder(set.items)
+    case .iterator(let iterator):
+      var rest: [Value] = []
+      while let item = iterator.next() { rest.append(item) }
+      return rest
     case .range(let start, let stop, let step):
       let count = Ranges.count(start, stop, step)
       if count > Int64(limits.maximumElements) {
@@ -508,6 +543,16 @@ extension PythonInterpreter {
           case .function(let function) = method
         {
           return try truth(try callFunction(function, [a, b], []))
+        }
+      }
+      if case .instance(let object) = b {
+        let reflected: [ComparisonOperator: String] = [
+          .lt: "__gt__", .ltE: "__ge__", .gt: "__lt__", .gtE: "__le__",
+        ]
+        if let name = reflected[op], let method = object.cls.lookup(name),
+          case .function(let function) = method
+        {
+          return try truth(try callFunction(function, [b, a], []))
         }
       }
       return try Operators.order(op, a, b)

@@ -343,6 +343,17 @@ enum Operators {
       let left = Array(x.unicodeScalars.map(\.value))
       let right = Array(y.unicodeScalars.map(\.value))
       return result(left.lexicographicallyPrecedes(right) ? -1 : (left == right ? 0 : 1))
+    case (.set(let x), .set(let y)):
+      var subset = true
+      for item in x.items where !y.contains(try HashKey(item)) { subset = false }
+      var superset = true
+      for item in y.items where !x.contains(try HashKey(item)) { superset = false }
+      switch op {
+      case .ltE: return subset
+      case .lt: return subset && x.items.count < y.items.count
+      case .gtE: return superset
+      default: return superset && x.items.count > y.items.count
+      }
     case (.list(let x), .list(let y)):
       return try sequenceOrder(op, x.items, y.items)
     case (.tuple(let x), .tuple(let y)):

@@ -184,6 +184,10 @@ enum Printer {
       let arguments = exception.arguments.map(repr).joined(separator: ", ")
       return "\(exception.type)(\(arguments))"
     case .exceptionType(let name): return "<class '\(name)'>"
+    case .iterator: return "<iterator object>"
+    case .property: return "<property object>"
+    case .staticMethod: return "<staticmethod object>"
+    case .classMethod: return "<classmethod object>"
     }
   }
 

@@ -31,6 +31,12 @@ public indirect enum Value: @unchecked Sendable {
   case exception(ExceptionObject)
   /// An exception class (`ValueError`).
   case exceptionType(String)
+  /// What `iter(x)` returns: the items left to take.
+  case iterator(IteratorObject)
+  /// `@property` (and its setter), `@staticmethod`, `@classmethod` in a class body.
+  case property(getter: Value, setter: Value?)
+  case staticMethod(Value)
+  case classMethod(Value)
 
   /// Python's type name, as messages show it (`'int'`, `'list'`, `'Perceptron'`).
   public var typeName: String {
@@ -55,6 +61,10 @@ public indirect enum Value: @unchecked Sendable {
     case .module: "module"
     case .exception(let object): object.type
     case .exceptionType: "type"
+    case .iterator: "iterator"
+    case .property: "property"
+    case .staticMethod: "staticmethod"
+    case .classMethod: "classmethod"
     }
   }
 }
@@ -243,6 +253,20 @@ public final class InstanceObject {
   let cls: ClassObject
   var attributes: [String: Value] = [:]
   init(cls: ClassObject) { self.cls = cls }
+}
+
+/// An iterator over a snapshot of items.
+public final class IteratorObject {
+  var items: [Value]
+  var position = 0
+  init(_ items: [Value]) { self.items = items }
+
+  /// The next item, or nil when exhausted.
+  func next() -> Value? {
+    guard position < items.count else { return nil }
+    position += 1
+    return items[position - 1]
+  }
 }
 
 /// A module (`math`, `random`): named attributes.
