@@ -36,7 +36,7 @@ let package = Package(
 
     // MARK: - The domain
 
-    .target(name: "Retrace", dependencies: ["PCRE2", "NumPyKit", "PythonSyntax"]),
+    .target(name: "Retrace", dependencies: ["PCRE2", "NumPyKit", "PythonSyntax", "Interpreter"]),
 
     // MARK: - The command-line tool
 

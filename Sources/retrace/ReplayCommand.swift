@@ -22,7 +22,29 @@ struct ReplayCommand: ParsableCommand {
     if let epochs, epochs < 0 { throw ValidationError("--epochs must be at least 0") }
   }
 
+  @Flag(
+    help: """
+      Run the code cells through retrace's Python interpreter (issue 13; NumPy is not \
+      modelled there yet) and print what each cell prints.
+      """)
+  var interpreter = false
+
   func run() throws {
+    if interpreter {
+      let runs: [InterpreterReplay.CellRun]
+      do {
+        runs = try InterpreterReplay.run(try NotebookInput.notebook(notebook))
+      } catch let error as RetraceError {
+        throw UsageError(error.description)
+      }
+      for run in runs {
+        FileHandle.standardOutput.write(Data(run.output.utf8))
+        if let exception = run.exception {
+          FileHandle.standardError.write(Data("\(exception)\n".utf8))
+        }
+      }
+      return
+    }
     let trace = try NotebookInput.trace(notebook)
     let experiment = try NotebookInput.experiment(trace)
     let engine = ReplayEngine(

@@ -30,6 +30,16 @@ enum Modules {
           refusal: "retrace does not run 'import \(name)': the module could reach outside the "
             + "notebook", at: location)
       }
+      if top == "numpy" {
+        throw PythonError(
+          refusal: "retrace's interpreter does not model NumPy yet (the NumPy issue builds the "
+            + "np module on NumPyKit)", at: location)
+      }
+      if top == "numpy" {
+        throw PythonError(
+          refusal: "retrace's interpreter does not model NumPy yet (the NumPy issue builds the "
+            + "np module on NumPyKit)", at: location)
+      }
       throw PythonError(
         refusal: "retrace does not model the module '\(name)' yet", at: location)
     }

@@ -120,10 +120,12 @@ public enum NotebookCode {
 
   /// `cell 3 (In [7])`, or the label alone when it is already the cell's place.
   static func origin(of cell: Notebook.Cell) -> String {
-    if cell.position > 0 && cell.label != "cell \(cell.position)" {
-      return "cell \(cell.position) (\(cell.label))"
-    }
-    return cell.label
+    origin(label: cell.label, position: cell.position)
+  }
+
+  static func origin(label: String, position: Int) -> String {
+    if position > 0 && label != "cell \(position)" { return "cell \(position) (\(label))" }
+    return label
   }
 
   /// Where a text-export cell's output starts: the last blank-line boundary at or before the
