@@ -156,6 +156,10 @@ extension PythonInterpreter {
 
   /// `a + b` where `a` (or, reflected, `b`) is an instance with `__add__` (`__radd__`) …
   func userOperator(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(PythonError) -> Value? {
+    switch (a, b) {
+    case (.instance, _), (_, .instance): break
+    default: return nil
+    }
     guard let (name, reflected) = Self.dunders[op] else { return nil }
     if case .instance(let object) = a, let method = object.cls.lookup(name),
       case .function(let function) = method

@@ -5,7 +5,7 @@ import PythonSyntax
 /// functions, classes, instances, modules) are references, shared as Python shares them
 /// (`b = a` aliases a list): the one place the house's value-types rule gives way, because
 /// Python's semantics are aliasing.
-public indirect enum Value: @unchecked Sendable {
+public enum Value: @unchecked Sendable {
   case none
   case bool(Bool)
   /// A Python int within 64 bits (beyond is a refusal, never a wrong number).
@@ -17,13 +17,13 @@ public indirect enum Value: @unchecked Sendable {
   case dict(DictObject)
   case set(SetObject)
   case range(start: Int64, stop: Int64, step: Int64)
-  case slice(Value, Value, Value)
+  indirect case slice(Value, Value, Value)
   case function(FunctionObject)
   case builtin(BuiltinFunction)
   /// A function bound to the instance it was looked up on.
-  case boundMethod(Value, FunctionObject)
+  indirect case boundMethod(Value, FunctionObject)
   /// A method of a built-in type bound to its receiver (`xs.append`).
-  case builtinMethod(Value, String)
+  indirect case builtinMethod(Value, String)
   case classObject(ClassObject)
   case instance(InstanceObject)
   case module(ModuleObject)
@@ -34,9 +34,9 @@ public indirect enum Value: @unchecked Sendable {
   /// What `iter(x)` returns: the items left to take.
   case iterator(IteratorObject)
   /// `@property` (and its setter), `@staticmethod`, `@classmethod` in a class body.
-  case property(getter: Value, setter: Value?)
-  case staticMethod(Value)
-  case classMethod(Value)
+  indirect case property(getter: Value, setter: Value?)
+  indirect case staticMethod(Value)
+  indirect case classMethod(Value)
 
   /// Python's type name, as messages show it (`'int'`, `'list'`, `'Perceptron'`).
   public var typeName: String {
