@@ -1,6 +1,7 @@
 import Foundation
 import Interpreter
 import PythonSyntax
+import Retrace
 
 /// Parsing Python: `parse-python FILE.json [PASSES]` parses every case's `source` of a fixture
 /// file (`Fixtures/python/corpus.json`: the corpus's code cells) PASSES times (default 50),
@@ -120,23 +121,7 @@ enum DumpFiles {
     }
   }
 
-  static func json(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  static func json(_ text: String) -> String { JSONWriter.string(text) }
 }
 
 /// `run-python FILE`: runs a Python file with the interpreter and writes what it prints (and

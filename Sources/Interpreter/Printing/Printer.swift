@@ -78,17 +78,20 @@ enum Printer {
           out += "\\" + String(quote)
         } else if isPrintable(scalar) {
           out.unicodeScalars.append(scalar)
-        } else if scalar.value < 0x100 {
-          out += "\\x" + hex(scalar.value, width: 2)
-        } else if scalar.value < 0x10000 {
-          out += "\\u" + hex(scalar.value, width: 4)
         } else {
-          out += "\\U" + hex(scalar.value, width: 8)
+          out += escape(scalar)
         }
       }
     }
     out.append(quote)
     return out
+  }
+
+  /// `\xhh`, `\uhhhh` or `\Uhhhhhhhh`, the shortest that holds the character.
+  static func escape(_ scalar: Unicode.Scalar) -> String {
+    if scalar.value < 0x100 { return "\\x" + hex(scalar.value, width: 2) }
+    if scalar.value < 0x10000 { return "\\u" + hex(scalar.value, width: 4) }
+    return "\\U" + hex(scalar.value, width: 8)
   }
 
   /// `ascii()`: a repr with every non-ASCII character escaped.
@@ -97,12 +100,8 @@ enum Printer {
     for scalar in text.unicodeScalars {
       if scalar.isASCII {
         out.unicodeScalars.append(scalar)
-      } else if scalar.value < 0x100 {
-        out += "\\x" + hex(scalar.value, width: 2)
-      } else if scalar.value < 0x10000 {
-        out += "\\u" + hex(scalar.value, width: 4)
       } else {
-        out += "\\U" + hex(scalar.value, width: 8)
+        out += escape(scalar)
       }
     }
     return out
