@@ -48,6 +48,7 @@ enum Builtins {
       case .dict(let dict): return .int(Int64(dict.count))
       case .set(let set): return .int(Int64(set.items.count))
       case .range(let a, let b, let c): return .int(Ranges.count(a, b, c))
+      case .dictView(let dict, _): return .int(Int64(dict.count))
       case .instance(let object):
         if let method = object.cls.lookup("__len__"), case .function(let function) = method {
           return try interpreter.callFunction(function, [arguments[0]], [])

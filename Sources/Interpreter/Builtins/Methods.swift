@@ -411,10 +411,9 @@ enum Methods {
     _ interpreter: PythonInterpreter, _ dict: DictObject, _ name: String, _ arguments: [Value]
   ) throws(PythonError) -> Value {
     switch name {
-    case "keys": return .list(ListObject(dict.keys))
-    case "values": return .list(ListObject(dict.values))
-    case "items":
-      return .list(ListObject(zip(dict.keys, dict.values).map { .tuple([$0.0, $0.1]) }))
+    case "keys": return .dictView(dict, .keys)
+    case "values": return .dictView(dict, .values)
+    case "items": return .dictView(dict, .items)
     case "get":
       let key = try argument(arguments, 0, "get")
       return dict.get(try HashKey(key)) ?? (arguments.count > 1 ? arguments[1] : .none)

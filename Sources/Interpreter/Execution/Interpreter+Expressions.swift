@@ -494,6 +494,7 @@ extension PythonInterpreter {
     case .list(let list): return !list.items.isEmpty
     case .dict(let dict): return dict.count > 0
     case .set(let set): return !set.items.isEmpty
+    case .dictView(let dict, _): return dict.count > 0
     case .range: return !(try iterate(value)).isEmpty
     case .instance(let object):
       if let method = object.cls.lookup("__bool__"), case .function(let function) = method {
@@ -515,6 +516,8 @@ extension PythonInterpreter {
     case .str(let text): return text.map { .str(String($0)) }
     case .dict(let dict): return dict.keys
     case .set(let set): return Printer.setOrder(set.items)
+    case .dictView(let dict, let kind):
+      return dict.view(kind)
     case .iterator(let iterator):
       var rest: [Value] = []
       while let item = iterator.next() { rest.append(item) }
@@ -601,7 +604,7 @@ extension PythonInterpreter {
           "'in <string>' requires string as left operand, not \(item.typeName)")
       }
       return part.isEmpty || text.contains(part)
-    case .dict(let dict): return dict.get(try HashKey(item)) != nil
+    case .dict(let dict), .dictView(let dict, .keys): return dict.get(try HashKey(item)) != nil
     case .set(let set): return set.contains(try HashKey(item))
     case .range(let start, let stop, let step):
       guard case .int(let number) = item else {
@@ -648,6 +651,10 @@ extension PythonInterpreter {
         parts.append(try repr(key) + ": " + repr(item))
       }
       return "{" + parts.joined(separator: ", ") + "}"
+    case .dictView(let dict, let kind):
+      var parts: [String] = []
+      for item in dict.view(kind) { parts.append(try repr(item)) }
+      return kind.rawValue + "([" + parts.joined(separator: ", ") + "])"
     case .exception(let exception) where exception.cls != nil:
       var parts: [String] = []
       for item in exception.arguments { parts.append(try repr(item)) }

@@ -184,6 +184,8 @@ enum Printer {
       return "\(exception.type)(\(arguments))"
     case .exceptionType(let name): return "<class '\(name)'>"
     case .iterator: return "<iterator object>"
+    case .dictView(let dict, let kind):
+      return kind.rawValue + "([" + dict.view(kind).map(repr).joined(separator: ", ") + "])"
     case .property: return "<property object>"
     case .staticMethod: return "<staticmethod object>"
     case .classMethod: return "<classmethod object>"

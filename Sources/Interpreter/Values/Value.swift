@@ -33,6 +33,8 @@ public enum Value: @unchecked Sendable {
   case exceptionType(String)
   /// What `iter(x)` returns: the items left to take.
   case iterator(IteratorObject)
+  /// `d.keys()`, `d.values()`, `d.items()`: live views of a dict.
+  case dictView(DictObject, DictViewKind)
   /// `@property` (and its setter), `@staticmethod`, `@classmethod` in a class body.
   indirect case property(getter: Value, setter: Value?)
   indirect case staticMethod(Value)
@@ -62,6 +64,7 @@ public enum Value: @unchecked Sendable {
     case .exception(let object): object.type
     case .exceptionType: "type"
     case .iterator: "iterator"
+    case .dictView(_, let kind): kind.rawValue
     case .property: "property"
     case .staticMethod: "staticmethod"
     case .classMethod: "classmethod"
@@ -253,6 +256,24 @@ public final class InstanceObject {
   let cls: ClassObject
   var attributes: [String: Value] = [:]
   init(cls: ClassObject) { self.cls = cls }
+}
+
+/// Which view of a dict.
+public enum DictViewKind: String, Sendable {
+  case keys = "dict_keys"
+  case values = "dict_values"
+  case items = "dict_items"
+}
+
+extension DictObject {
+  /// The items a view shows now.
+  func view(_ kind: DictViewKind) -> [Value] {
+    switch kind {
+    case .keys: keys
+    case .values: values
+    case .items: zip(keys, values).map { .tuple([$0.0, $0.1]) }
+    }
+  }
 }
 
 /// An iterator over a snapshot of items.
