@@ -39,6 +39,12 @@ struct ReplayCommand: ParsableCommand {
       }
       for run in runs {
         FileHandle.standardOutput.write(Data(run.output.utf8))
+        if let result = run.result {
+          // As a text export shows it: `Out[N]: value`, a multi-line value from the next line.
+          let label = run.label.replacingOccurrences(of: "In [", with: "Out[")
+          let shown = result.contains("\n") ? "\(label):\n\(result)\n" : "\(label): \(result)\n"
+          FileHandle.standardOutput.write(Data(shown.utf8))
+        }
         if let exception = run.exception {
           FileHandle.standardError.write(Data("\(exception)\n".utf8))
         }

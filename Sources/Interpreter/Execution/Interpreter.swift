@@ -46,16 +46,35 @@ public final class PythonInterpreter {
 
   /// Runs a parsed cell.
   public func run(_ module: Module) throws(PythonError) {
-    let result = LargeRun.run { [self] () -> PythonError? in
+    _ = try run(module, echoingLast: false)
+  }
+
+  /// Runs a cell as a notebook kernel does: when its last statement is a bare expression, its
+  /// value is not printed but returned as its repr (Jupyter's `Out[N]:`), nil for `None`.
+  public func run(_ module: Module, echoingLast: Bool) throws(PythonError) -> String? {
+    let result = LargeRun.run { [self] () -> Result<String?, PythonError> in
       do throws(PythonError) {
         try Sandbox.check(module)
-        _ = try execute(module.body, in: globals)
-        return nil
+        guard echoingLast, let last = module.body.last, case .expression(let value) = last.kind
+        else {
+          _ = try execute(module.body, in: globals)
+          return .success(nil)
+        }
+        _ = try execute(Array(module.body.dropLast()), in: globals)
+        do throws(PythonError) {
+          try step(last.range.start)
+          let echoed = try evaluate(value, in: globals)
+          if case .none = echoed { return .success(nil) }
+          return .success(try repr(echoed))
+        } catch var error {
+          if error.location == nil { error.location = last.range.start }
+          throw error
+        }
       } catch {
-        return error
+        return .failure(error)
       }
     }
-    if let result { throw result }
+    return try result.get()
   }
 
   // MARK: - Statements

@@ -13,6 +13,8 @@ public enum InterpreterReplay {
     public var output: String
     /// `TypeError: ...` with its line, when the cell raised.
     public var exception: String?
+    /// The repr of the cell's last bare expression, as Jupyter shows it after `Out[N]:`.
+    public var result: String?
   }
 
   /// The cells in execution order.
@@ -39,8 +41,9 @@ public enum InterpreterReplay {
     for cell in cells {
       let before = interpreter.output.utf8.count
       var exception: String?
+      var result: String?
       do {
-        try interpreter.run(cell.module)
+        result = try interpreter.run(cell.module, echoingLast: true)
       } catch {
         let place = error.location.map { ", line \($0.line)" } ?? ""
         if error.typeName == nil {
@@ -52,7 +55,7 @@ public enum InterpreterReplay {
         exception = "\(error.description) (\(cell.label)\(place))"
       }
       let output = String(decoding: Array(interpreter.output.utf8)[before...], as: UTF8.self)
-      runs.append(CellRun(label: cell.label, output: output, exception: exception))
+      runs.append(CellRun(label: cell.label, output: output, exception: exception, result: result))
     }
     return runs
   }
