@@ -144,10 +144,38 @@ final class PythonRandom {
     add("choices") { [self] interpreter, arguments, keywords throws(PythonError) in
       let items = try interpreter.iterate(arguments.first ?? .list(ListObject([])))
       let k = Builtins.keyword(keywords, "k").flatMap(Operators.integer) ?? 1
-      if Builtins.keyword(keywords, "weights") != nil
-        || Builtins.keyword(keywords, "cum_weights") != nil
-      {
-        throw PythonError(refusal: "retrace draws random.choices without weights only")
+      var weights = Builtins.keyword(keywords, "weights")
+      if weights == nil && arguments.count > 1 { weights = arguments[1] }
+      if let weights, !weights.isNone {
+        // CPython: cumulative weights, then bisect_right of random() * total.
+        var cumulative: [Double] = []
+        var running = 0.0
+        for weight in try interpreter.iterate(weights) {
+          guard let value = Operators.number(weight) else {
+            throw PythonError.type("weights must be numbers")
+          }
+          running += value
+          cumulative.append(running)
+        }
+        guard cumulative.count == items.count else {
+          throw PythonError.value("The number of weights does not match the population")
+        }
+        let total = running + 0.0
+        var chosen: [Value] = []
+        for _ in 0..<max(0, k) {
+          let target = random() * total
+          var low = 0
+          var high = items.count - 1
+          while low < high {
+            let middle = (low + high) / 2
+            if target < cumulative[middle] { high = middle } else { low = middle + 1 }
+          }
+          chosen.append(items[low])
+        }
+        return .list(ListObject(chosen))
+      }
+      if Builtins.keyword(keywords, "cum_weights") != nil {
+        throw PythonError(refusal: "retrace draws random.choices with weights=, not cum_weights=")
       }
       let n = Double(items.count)
       return .list(
@@ -204,6 +232,32 @@ final class PythonRandom {
     }
     add("normalvariate") { [self] _, arguments, _ throws(PythonError) in
       .float(normalVariate(try number(arguments, 0, 0), try number(arguments, 1, 1)))
+    }
+    add("getstate") { [self] _, _, _ throws(PythonError) in
+      let words =
+        generator.stateWords.map { Value.int(Int64($0)) }
+        + [.int(Int64(generator.statePosition))]
+      return .tuple([.int(3), .tuple(words), gaussNext.map(Value.float) ?? .none])
+    }
+    add("setstate") { [self] _, arguments, _ throws(PythonError) in
+      guard case .tuple(let state)? = arguments.first, state.count == 3,
+        case .tuple(let words) = state[1], words.count == MT19937.stateCount + 1
+      else { throw PythonError.type("state vector must be a tuple from getstate()") }
+      var key: [UInt32] = []
+      for word in words.dropLast() {
+        key.append(UInt32(truncatingIfNeeded: Operators.integer(word) ?? 0))
+      }
+      guard let position = Operators.integer(words[words.count - 1]),
+        let restored = MT19937(key: key, position: Int(position))
+      else { throw PythonError.value("state vector is invalid.") }
+      generator = restored
+      if case .float(let value) = state[2] { gaussNext = value } else { gaussNext = nil }
+      return .none
+    }
+    add("Random") { _, arguments, _ throws(PythonError) in
+      let instance = PythonRandom()
+      if case .int(let value)? = arguments.first { instance.seed(value) }
+      return .module(instance.module())
     }
     return ModuleObject(name: "random", attributes: attributes)
   }

@@ -295,7 +295,13 @@ enum Operators {
     case (.none, .none): return true
     case (.str(let x), .str(let y)): return x == y
     case (.range(let a1, let b1, let c1), .range(let a2, let b2, let c2)):
-      return a1 == a2 && b1 == b2 && c1 == c2
+      // Ranges are equal as the sequences they stand for.
+      let n1 = Ranges.count(a1, b1, c1)
+      let n2 = Ranges.count(a2, b2, c2)
+      if n1 != n2 { return false }
+      if n1 == 0 { return true }
+      if a1 != a2 { return false }
+      return n1 == 1 || c1 == c2
     default: return identical(a, b)
     }
   }

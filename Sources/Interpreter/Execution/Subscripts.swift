@@ -45,6 +45,36 @@ enum Subscripts {
     return result
   }
 
+  /// A slice's start, stop and step over `count` items (CPython's `slice.indices`).
+  static func adjusted(_ lower: Value, _ upper: Value, _ stride: Value, count: Int)
+    throws(PythonError) -> (Int, Int, Int)
+  {
+    func bound(_ value: Value) throws(PythonError) -> Int? {
+      if case .none = value { return nil }
+      guard let number = Operators.integer(value) else {
+        throw PythonError.type("slice indices must be integers or None or have an __index__ method")
+      }
+      return Int(clamping: number)
+    }
+    let step = try bound(stride) ?? 1
+    if step == 0 { throw PythonError.value("slice step cannot be zero") }
+    func adjust(_ value: Int?, _ fallback: Int) -> Int {
+      guard var position = value else { return fallback }
+      if position < 0 {
+        position += count
+        if position < 0 { position = step < 0 ? -1 : 0 }
+      } else if position >= count {
+        position = step < 0 ? count - 1 : count
+      }
+      return position
+    }
+    return (
+      adjust(try bound(lower), step < 0 ? count - 1 : 0),
+      adjust(try bound(upper), step < 0 ? -1 : count),
+      step
+    )
+  }
+
   static func load(_ container: Value, _ key: Value) throws(PythonError) -> Value {
     switch container {
     case .list(let list):
@@ -66,8 +96,11 @@ enum Subscripts {
       return .str(String(characters[try index(key, count: characters.count, what: "string")]))
     case .range(let start, let stop, let step):
       let count = Int(Ranges.count(start, stop, step))
-      if case .slice = key {
-        throw PythonError(refusal: "retrace does not slice ranges yet")
+      if case .slice(let a, let b, let c) = key {
+        let (first, last, stride) = try adjusted(a, b, c, count: count)
+        return .range(
+          start: start + Int64(first) * step, stop: start + Int64(last) * step,
+          step: step * Int64(stride))
       }
       return .int(start + Int64(try index(key, count: count, what: "range object")) * step)
     case .dict(let dict):
