@@ -15,27 +15,7 @@ enum Subscripts {
   static func positions(_ lower: Value, _ upper: Value, _ stride: Value, count: Int)
     throws(PythonError) -> [Int]
   {
-    func bound(_ value: Value) throws(PythonError) -> Int? {
-      if case .none = value { return nil }
-      guard let number = Operators.integer(value) else {
-        throw PythonError.type("slice indices must be integers or None or have an __index__ method")
-      }
-      return Int(clamping: number)
-    }
-    let step = try bound(stride) ?? 1
-    if step == 0 { throw PythonError.value("slice step cannot be zero") }
-    func adjust(_ value: Int?, _ fallback: Int) -> Int {
-      guard var position = value else { return fallback }
-      if position < 0 {
-        position += count
-        if position < 0 { position = step < 0 ? -1 : 0 }
-      } else if position >= count {
-        position = step < 0 ? count - 1 : count
-      }
-      return position
-    }
-    let start = adjust(try bound(lower), step < 0 ? count - 1 : 0)
-    let stop = adjust(try bound(upper), step < 0 ? -1 : count)
+    let (start, stop, step) = try adjusted(lower, upper, stride, count: count)
     var result: [Int] = []
     var position = start
     while step > 0 ? position < stop : position > stop {
