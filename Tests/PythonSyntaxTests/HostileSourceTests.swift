@@ -132,7 +132,7 @@ struct HostileSourceTests {
         "x = 1\ny = \"\"\"abc\n\n",
         "unterminated triple-quoted string literal (detected at line 3)", 2
       ),
-      ("x = f'{y", "unterminated f-string literal (detected at line 1)", 1),
+      ("x = f'{y", "'{' was never closed", 1),
       ("if x:\n\ta = 1\n        b = 2\n", "inconsistent use of tabs and spaces in indentation", 3),
     ])
   func brokenEnds(_ source: String, _ message: String, _ line: Int) throws {

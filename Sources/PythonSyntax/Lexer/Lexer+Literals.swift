@@ -128,23 +128,25 @@ extension Lexer {
   /// brackets, strings and fields of its format spec, to just past its `}`; stops without
   /// reading when the enclosing string ends first (the parser reports it).
   mutating func skipField(
-    quote: UInt8, triple: Bool, unterminated: (Lexer) -> SyntaxError
+    quote: UInt8, triple: Bool, level: Int = 1, unterminated: (Lexer) -> SyntaxError
   ) throws(SyntaxError) {
-    var depth = 0
+    if level > limits.maximumBrackets {
+      throw error("too many nested parentheses", at: offset - 1)
+    }
+    // The field's `{` and the brackets open inside it: at the end of the input the innermost
+    // is "never closed", as CPython 3.12's tokenizer reports it.
+    var opened: [(byte: UInt8, offset: Int, line: Int, lineStart: Int)] = [
+      (0x7B, offset - 1, line, lineStart)
+    ]
     var inSpec = false
-    var nesting = 1
     while offset < limit {
       let byte = bytes[offset]
       if inSpec {
         switch byte {
         case 0x7B:
           offset += 1
-          nesting += 1
-          if nesting > limits.maximumBrackets {
-            throw error("too many nested parentheses", at: offset - 1)
-          }
-          try skipField(quote: quote, triple: triple, unterminated: unterminated)
-          nesting -= 1
+          try skipField(
+            quote: quote, triple: triple, level: level + 1, unterminated: unterminated)
         case 0x7D:
           offset += 1
           return
@@ -167,7 +169,7 @@ extension Lexer {
       }
       switch byte {
       case 0x22, 0x27:
-        if byte == quote && !triple && depth == 0 {
+        if byte == quote && !triple && opened.count == 1 {
           // With PEP 701 the same quote may open a nested string: only when a field cannot
           // be complete without one. A quote right where an expression or '}' is expected
           // ends the outer string (the parser then reports the unclosed field).
@@ -179,30 +181,24 @@ extension Lexer {
           return
         }
         try skipString(prefix: StringPrefix(), prefixStart: offset)
-      case 0x28, 0x5B:
-        depth += 1
-        if depth > limits.maximumBrackets {
+      case 0x28, 0x5B, 0x7B:
+        if opened.count > limits.maximumBrackets {
           throw error("too many nested parentheses", at: offset)
         }
-        offset += 1
-      case 0x7B:
-        depth += 1
-        if depth > limits.maximumBrackets {
-          throw error("too many nested parentheses", at: offset)
-        }
+        opened.append((byte, offset, line, lineStart))
         offset += 1
       case 0x29, 0x5D:
-        depth -= 1
+        if opened.count > 1 { opened.removeLast() }
         offset += 1
       case 0x7D:
         offset += 1
-        if depth == 0 { return }
-        depth -= 1
-      case 0x3A where depth == 0:
+        if opened.count == 1 { return }
+        opened.removeLast()
+      case 0x3A where opened.count == 1:
         offset += 1
         inSpec = true
       case 0x0A:
-        if !triple { throw unterminated(self) }
+        // A field may span lines (PEP 701), in single-quoted f-strings too.
         offset += 1
         line += 1
         lineStart = offset
@@ -230,6 +226,11 @@ extension Lexer {
           offset += 1
         }
       }
+    }
+    if offset >= limit, let innermost = opened.last, !isField {
+      throw error(
+        "'\(Character(Unicode.Scalar(innermost.byte)))' was never closed", at: innermost.offset,
+        line: innermost.line, lineStart: innermost.lineStart)
     }
   }
 
