@@ -29,7 +29,10 @@ enum Binding {
       scope.values[variadic.name] = .tuple([])
     }
     var extra: [(String, Value)] = []
-    let keywordNames = Set(arguments.positional.map(\.name) + arguments.keywordOnly.map(\.name))
+    // Built only for a call with keyword arguments (most calls have none).
+    let keywordNames =
+      keywords.isEmpty
+      ? [] : Set(arguments.positional.map(\.name) + arguments.keywordOnly.map(\.name))
     for (key, value) in keywords {
       if keywordNames.contains(key) {
         if bound.contains(key) {

@@ -16,7 +16,7 @@ extension PythonInterpreter {
         return .str(try PercentFormat.format(template, b, interpreter: self))
       }
       do {
-        return try Operators.binary(op, a, b)
+        return try Operators.binary(op, a, b, elementLimit: limits.maximumElements)
       } catch var error {
         if error.location == nil { error.location = expression.range.start }
         throw error
@@ -677,7 +677,7 @@ extension PythonInterpreter {
       return try repr(value)
     case .exception(let exception):
       if exception.arguments.count == 1 {
-        if ExceptionHierarchy.isSubclass(exception.type, of: "KeyError") && exception.cls == nil {
+        if exception.showsArgumentRepr {
           return try repr(exception.arguments[0])
         }
         return try str(exception.arguments[0])

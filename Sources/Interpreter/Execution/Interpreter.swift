@@ -8,7 +8,7 @@ public struct InterpreterLimits: Sendable {
   /// Python call depth (CPython's default recursion limit).
   public var maximumRecursion = 1_000
   /// Elements in one list, string or repetition.
-  public var maximumElements = 50_000_000
+  public var maximumElements = Operators.defaultElementLimit
 
   /// The defaults.
   public init() {}
@@ -429,18 +429,24 @@ public final class PythonInterpreter {
     case .name(let name, _):
       let current = try load(name, in: scope)
       let operand = try evaluate(value, in: scope)
-      try store(name, try Operators.inPlace(op, current, operand), in: scope)
+      try store(
+        name, try Operators.inPlace(op, current, operand, elementLimit: limits.maximumElements),
+        in: scope)
     case .subscript(let base, let index, _):
       let container = try evaluate(base, in: scope)
       let key = try evaluate(index, in: scope)
       let current = try Subscripts.load(container, key)
       let operand = try evaluate(value, in: scope)
-      try Subscripts.store(container, key, try Operators.inPlace(op, current, operand))
+      try Subscripts.store(
+        container, key,
+        try Operators.inPlace(op, current, operand, elementLimit: limits.maximumElements))
     case .attribute(let base, let name, _):
       let object = try evaluate(base, in: scope)
       let current = try attribute(object, name)
       let operand = try evaluate(value, in: scope)
-      try setAttribute(object, name, try Operators.inPlace(op, current, operand))
+      try setAttribute(
+        object, name,
+        try Operators.inPlace(op, current, operand, elementLimit: limits.maximumElements))
     default:
       throw PythonError.raise("SyntaxError", "illegal expression for augmented assignment")
     }

@@ -31,7 +31,9 @@ enum Operators {
       "unsupported operand type(s) for \(symbol): '\(a.typeName)' and '\(b.typeName)'")
   }
 
-  static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(PythonError) -> Value {
+  static func binary(
+    _ op: BinaryOperator, _ a: Value, _ b: Value, elementLimit: Int = defaultElementLimit
+  ) throws(PythonError) -> Value {
     if let x = integer(a), let y = integer(b) { return try integers(op, x, y, a, b) }
     if let x = number(a), let y = number(b) {
       if case .bitAnd = op { throw unsupported(op.symbol, a, b) }
@@ -50,7 +52,7 @@ enum Operators {
       throw unsupported(op.symbol, a, b)
     case (.mult, .str, _), (.mult, _, .str), (.mult, .list, _), (.mult, _, .list),
       (.mult, .tuple, _), (.mult, _, .tuple):
-      return try repeatSequence(a, b)
+      return try repeatSequence(a, b, limit: elementLimit)
     case (.mod, .str(let format), _):
       return .str(try PercentFormat.format(format, b))
     case (.bitOr, .dict(let x), .dict(let y)):
@@ -66,7 +68,9 @@ enum Operators {
     }
   }
 
-  static func inPlace(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(PythonError) -> Value {
+  static func inPlace(
+    _ op: BinaryOperator, _ a: Value, _ b: Value, elementLimit: Int = defaultElementLimit
+  ) throws(PythonError) -> Value {
     // `xs += ys` extends the list in place (aliases see it), as CPython does.
     if case .add = op, case .list(let list) = a {
       guard case .list(let other) = b else {
@@ -79,7 +83,7 @@ enum Operators {
       list.items += other.items
       return a
     }
-    return try binary(op, a, b)
+    return try binary(op, a, b, elementLimit: elementLimit)
   }
 
   static func setOperation(_ op: BinaryOperator, _ x: SetObject, _ y: SetObject)
@@ -108,7 +112,10 @@ enum Operators {
     return result
   }
 
-  static func repeatSequence(_ a: Value, _ b: Value) throws(PythonError) -> Value {
+  /// The longest string, list or tuple a repetition makes, unless the interpreter's limits say.
+  static let defaultElementLimit = 50_000_000
+
+  static func repeatSequence(_ a: Value, _ b: Value, limit: Int) throws(PythonError) -> Value {
     let (sequence, times): (Value, Int64)
     if let count = integer(b) {
       (sequence, times) = (a, count)
@@ -117,22 +124,24 @@ enum Operators {
     } else {
       throw PythonError.type("can't multiply sequence by non-int of type '\(b.typeName)'")
     }
-    let n = Int(max(0, times))
+    let n = Int(clamping: max(0, times))
+    func fits(_ count: Int, _ what: String) throws(PythonError) {
+      let (total, overflow) = count.multipliedReportingOverflow(by: n)
+      guard !overflow && total <= limit else {
+        let shown = FormatSpec.group(String(limit), by: 3, with: ",")
+        throw PythonError(
+          refusal: "a \(what) of more than \(shown) \(what == "string" ? "characters" : "items")")
+      }
+    }
     switch sequence {
     case .str(let text):
-      guard text.count.multipliedReportingOverflow(by: n).partialValue <= 50_000_000,
-        !text.count.multipliedReportingOverflow(by: n).overflow
-      else { throw PythonError(refusal: "a string of more than 50,000,000 characters") }
+      try fits(text.count, "string")
       return .str(String(repeating: text, count: n))
     case .list(let list):
-      guard list.items.count * n <= 50_000_000 || list.items.isEmpty else {
-        throw PythonError(refusal: "a list of more than 50,000,000 items")
-      }
+      try fits(list.items.count, "list")
       return .list(ListObject(Array([[Value]](repeating: list.items, count: n).joined())))
     case .tuple(let items):
-      guard items.count * n <= 50_000_000 || items.isEmpty else {
-        throw PythonError(refusal: "a tuple of more than 50,000,000 items")
-      }
+      try fits(items.count, "tuple")
       return .tuple(Array([[Value]](repeating: items, count: n).joined()))
     default:
       throw unsupported("*", a, b)

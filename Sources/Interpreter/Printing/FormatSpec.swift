@@ -15,7 +15,7 @@ struct FormatSpec {
 
   /// Parses `spec`, or `ValueError` as CPython words it.
   init(_ spec: String) throws(PythonError) {
-    var characters = Array(spec)
+    let characters = Array(spec)
     var index = 0
     func peek(_ offset: Int = 0) -> Character? {
       index + offset < characters.count ? characters[index + offset] : nil
@@ -71,7 +71,6 @@ struct FormatSpec {
       index += 1
     }
     if index < characters.count {
-      characters = Array(spec)
       throw PythonError.value("Invalid format specifier '\(spec)' for object of type 'str'")
     }
   }

@@ -131,7 +131,7 @@ enum Printer {
     switch exception.arguments.count {
     case 0: return ""
     case 1:
-      if ExceptionHierarchy.isSubclass(exception.type, of: "KeyError") && exception.cls == nil {
+      if exception.showsArgumentRepr {
         return repr(exception.arguments[0])
       }
       return str(exception.arguments[0])

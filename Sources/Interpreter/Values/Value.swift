@@ -306,6 +306,11 @@ public final class ExceptionObject {
   public let arguments: [Value]
   /// The user class, for exceptions of classes that derive from `Exception`.
   let cls: ClassObject?
+
+  /// A built-in `KeyError` shows its one argument as its repr (`str(KeyError('a'))` is `'a'`).
+  var showsArgumentRepr: Bool {
+    cls == nil && ExceptionHierarchy.isSubclass(type, of: "KeyError")
+  }
   init(type: String, arguments: [Value], cls: ClassObject? = nil) {
     self.type = type
     self.arguments = arguments

@@ -58,12 +58,6 @@ struct Lexer {
 
   var location: SourceLocation { SourceLocation(line: line, column: offset - lineStart) }
 
-  func location(at position: Int) -> SourceLocation {
-    // Only for positions on the current line or the line the token started on; callers keep
-    // their own line starts for anything earlier.
-    SourceLocation(line: line, column: position - lineStart)
-  }
-
   @inline(__always) func peek(_ ahead: Int = 0) -> UInt8 {
     let index = offset + ahead
     return index < limit ? bytes[index] : 0
@@ -316,18 +310,6 @@ struct Lexer {
       current -= 1
     }
     return lineText(containing: position)
-  }
-
-  /// The byte offset where line `target` starts, walking back from the current line.
-  func startOfLine(_ target: Int) -> Int {
-    var position = lineStart
-    var current = line
-    while current > target && position > 0 {
-      position -= 1
-      while position > 0 && bytes[position - 1] != 0x0A { position -= 1 }
-      current -= 1
-    }
-    return position
   }
 
   // MARK: - Names

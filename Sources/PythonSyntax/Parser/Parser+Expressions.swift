@@ -313,24 +313,18 @@ extension Parser {
       } else {
         var value = try parseNamedExpression()
         if at(.for) {
-          // A generator expression: as the sole argument its range is the call's parentheses.
+          // A generator expression, unparenthesized only as the sole argument; its range is
+          // then the call's parentheses.
           let generators = try parseComprehensionClauses()
-          let genStart = open ?? start
+          guard arguments.isEmpty && keywords.isEmpty && at(closing) else {
+            throw error("Generator expression must be parenthesized", at: start)
+          }
           if let open {
-            let end = token.range.end
             try count()
             value = Expression(
-              .generatorExp(value, generators), SourceRange(start: open, end: end))
-            _ = genStart
+              .generatorExp(value, generators), SourceRange(start: open, end: token.range.end))
           } else {
             value = try expression(.generatorExp(value, generators), from: start)
-          }
-          if !arguments.isEmpty || !keywords.isEmpty || !at(closing) {
-            if !(at(.comma) && arguments.isEmpty && keywords.isEmpty) || true {
-              if !(arguments.isEmpty && keywords.isEmpty && at(closing)) {
-                throw error("Generator expression must be parenthesized", at: start)
-              }
-            }
           }
         } else if at(.equal) {
           throw error(

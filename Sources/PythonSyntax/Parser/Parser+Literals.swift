@@ -90,7 +90,7 @@ extension Parser {
     var first = true
     while token.kind == .string || token.kind == .fstring {
       let current = token
-      let (prefix, bodyStart, bodyEnd, quoteLength) = stringParts(current)
+      let (prefix, bodyStart, bodyEnd) = stringParts(current)
       if first { firstIsUnicode = prefix.isUnicode && bytes[current.start] == 0x75 }
       if prefix.isBytes {
         sawBytes = true
@@ -104,8 +104,7 @@ extension Parser {
         sawFormatted = true
         try advance()
         try parseFStringBody(
-          from: bodyStart, to: bodyEnd, raw: prefix.isRaw, token: current,
-          quoteLength: quoteLength, into: &builder)
+          from: bodyStart, to: bodyEnd, raw: prefix.isRaw, token: current, into: &builder)
       } else if prefix.isBytes {
         bytesValue += try decodeBytes(bodyStart, bodyEnd, raw: prefix.isRaw, token: current)
         try advance()
@@ -127,8 +126,8 @@ extension Parser {
     return try expression(.joinedStr(builder.pieces), from: start)
   }
 
-  /// A string token's prefix, the byte range of its body and the length of its quotes.
-  func stringParts(_ token: Token) -> (StringPrefix, Int, Int, Int) {
+  /// A string token's prefix and the byte range of its body.
+  func stringParts(_ token: Token) -> (StringPrefix, Int, Int) {
     var quoteAt = token.start
     while bytes[quoteAt] != 0x22 && bytes[quoteAt] != 0x27 { quoteAt += 1 }
     let prefix = StringPrefix(bytes, token.start, quoteAt) ?? StringPrefix()
@@ -136,7 +135,7 @@ extension Parser {
     let triple =
       token.end - quoteAt >= 6 && bytes[quoteAt + 1] == quote && bytes[quoteAt + 2] == quote
     let quoteLength = triple ? 3 : 1
-    return (prefix, quoteAt + quoteLength, token.end - quoteLength, quoteLength)
+    return (prefix, quoteAt + quoteLength, token.end - quoteLength)
   }
 
   /// The line and line start of byte `position` inside `token` (which may span lines).
@@ -165,6 +164,9 @@ extension Parser {
   func decodeString(_ start: Int, _ end: Int, raw: Bool, token: Token) throws(SyntaxError)
     -> String
   {
+    if raw {
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
     var scalars = String.UnicodeScalarView()
     var index = start
     // Copy runs of plain bytes at once.
@@ -179,7 +181,7 @@ extension Parser {
     }
     while index < end {
       let byte = bytes[index]
-      guard byte == 0x5C, !raw else {
+      guard byte == 0x5C else {
         index += 1
         continue
       }
@@ -188,11 +190,6 @@ extension Parser {
       if let decoded { scalars.append(decoded) }
       index = next
       runStart = index
-    }
-    if raw {
-      runStart = start
-      return String(
-        decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
     flushRun(end)
     return String(scalars)
@@ -322,7 +319,7 @@ extension Parser {
   /// The body of one f-string: literal text and replacement fields, appended to `pieces`
   /// (adjacent literal text merges, as CPython merges it).
   mutating func parseFStringBody(
-    from start: Int, to end: Int, raw: Bool, token: Token, quoteLength: Int,
+    from start: Int, to end: Int, raw: Bool, token: Token,
     into builder: inout FStringBuilder
   ) throws(SyntaxError) {
     var index = start
@@ -361,7 +358,7 @@ extension Parser {
         }
         try appendRun(self, index, &builder)
         let (field, next, debugText) = try parseField(
-          at: index, end: end, raw: raw, token: token, quoteLength: quoteLength)
+          at: index, end: end, raw: raw, token: token)
         if let debugText {
           if builder.literalStart == nil { builder.literalStart = location(self, index) }
           builder.literal += debugText
@@ -389,7 +386,7 @@ extension Parser {
   /// One replacement field `{expr=!c:spec}` starting at `index` (its `{`): the
   /// FormattedValue, the index after its `}`, and the debug text of `{expr=}`.
   mutating func parseField(
-    at index: Int, end: Int, raw: Bool, token: Token, quoteLength: Int
+    at index: Int, end: Int, raw: Bool, token: Token
   ) throws(SyntaxError) -> (Expression, Int, String?) {
     try enter()
     defer { leave() }
@@ -504,7 +501,7 @@ extension Parser {
       specEnd = scan
       let specLocation = place(of: specStart, in: token)
       try parseFStringBody(
-        from: position, to: specEnd, raw: raw, token: token, quoteLength: quoteLength,
+        from: position, to: specEnd, raw: raw, token: token,
         into: &spec)
       let specEndLocation = place(of: specEnd, in: token)
       spec.flush(

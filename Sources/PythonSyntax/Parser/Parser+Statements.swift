@@ -193,16 +193,8 @@ extension Parser {
     if case .name(let name, _) = first.kind, name == "print" || name == "exec",
       startsExpression(token)
     {
-      let statementStart = start
-      var end = token.range.end
-      while !endsStatement {
-        end = token.range.end
-        try advance()
-      }
-      _ = end
       throw error(
-        "Missing parentheses in call to '\(name)'. Did you mean \(name)(...)?",
-        at: statementStart)
+        "Missing parentheses in call to '\(name)'. Did you mean \(name)(...)?", at: start)
     }
     if at(.equal) {
       var targets = [first]
@@ -498,15 +490,13 @@ extension Parser {
       }
     } while try accept(.comma)
     let combined: Expression
-    if items.count == 1 && !trailingComma && !lastConsumedWasComma {
+    if items.count == 1 && !trailingComma {
       combined = items[0]
     } else {
       combined = try expression(.tuple(items, .load), from: start)
     }
     return try target(combined, context: .store)
   }
-
-  var lastConsumedWasComma: Bool { false }
 
   mutating func parseTry() throws(SyntaxError) -> Statement {
     let start = token.range.start

@@ -263,17 +263,15 @@ struct Parser {
       kind: .indentation)
   }
 
+  /// CPython's "expected ':'" where a block's colon is missing before the line ends or a
+  /// bracket closes; "invalid syntax" otherwise.
   func expected(_ what: String) -> SyntaxError {
-    if token.kind == .indent || token.kind == .dedent || token.kind == .endOfFile
+    let endsHere =
+      token.kind == .indent || token.kind == .dedent || token.kind == .endOfFile
       || token.kind == .newline || token.kind == .punct(.rightParen)
       || token.kind == .punct(.rightBracket) || token.kind == .punct(.rightBrace)
-    {
-      if what == "':'" {
-        return error("expected ':'", at: token.range.start)
-      }
-      return invalidSyntax()
-    }
-    return error("invalid syntax", at: token.range.start)
+    if what == "':'" && endsHere { return error("expected ':'", at: token.range.start) }
+    return invalidSyntax()
   }
 
   func unsupported(_ what: String, at location: SourceLocation) -> SyntaxError {
