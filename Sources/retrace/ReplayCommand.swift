@@ -24,8 +24,8 @@ struct ReplayCommand: ParsableCommand {
 
   @Flag(
     help: """
-      Run the code cells through retrace's Python interpreter (issue 13; NumPy is not \
-      modelled there yet) and print what each cell prints.
+      Run the code cells (or a .py script) through retrace's Python interpreter and print \
+      what each cell prints.
       """)
   var interpreter = false
 
@@ -33,7 +33,13 @@ struct ReplayCommand: ParsableCommand {
     if interpreter {
       let runs: [InterpreterReplay.CellRun]
       do {
-        runs = try InterpreterReplay.run(try NotebookInput.notebook(notebook))
+        if let notebook, notebook.hasSuffix(".py") {
+          let script = try NotebookCode.readScript(
+            NotebookReader.readText(path: notebook), name: notebook)
+          runs = try InterpreterReplay.run([script], name: notebook)
+        } else {
+          runs = try InterpreterReplay.run(try NotebookInput.notebook(notebook))
+        }
       } catch let error as RetraceError {
         throw UsageError(error.description)
       }

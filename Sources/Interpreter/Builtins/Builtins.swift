@@ -1,4 +1,5 @@
 import Foundation
+import NumPyKit
 
 /// A built-in function: its name and its Swift body.
 public struct BuiltinFunction: @unchecked Sendable {
@@ -49,6 +50,11 @@ enum Builtins {
       case .set(let set): return .int(Int64(set.items.count))
       case .range(let a, let b, let c): return .int(Ranges.count(a, b, c))
       case .dictView(let dict, _): return .int(Int64(dict.count))
+      case .array(let object):
+        guard let first = object.array.shape.first else {
+          throw PythonError.type("len() of unsized object")
+        }
+        return .int(Int64(first))
       case .instance(let object):
         if let method = object.cls.lookup("__len__"), case .function(let function) = method {
           return try interpreter.callFunction(function, [arguments[0]], [])
@@ -162,6 +168,16 @@ enum Builtins {
         return .int(Swift.abs(number))
       case .bool(let flag)?: return .int(flag ? 1 : 0)
       case .float(let number)?: return .float(Swift.abs(number))
+      case .array(let object)?:
+        return ArrayValues.wrap(
+          try NumPyModule.wrapError { () throws(ArrayError) in
+            try StridedArray.apply(.absolute, object.array)
+          })
+      case .npScalar(let scalar)?:
+        return ArrayValues.wrap(
+          try NumPyModule.wrapError { () throws(ArrayError) in
+            try StridedArray.apply(.absolute, .scalar(scalar))
+          })
       default:
         throw PythonError.type("bad operand type for abs(): '\(arguments.first?.typeName ?? "")'")
       }
@@ -460,8 +476,17 @@ enum Builtins {
           exception.cls?.exceptionBase ?? exception.type, of: name)
       }
       return false
+    case .native(let object):
+      switch value {
+      case .array: return object.reprText == "<class 'numpy.ndarray'>"
+      case .npScalar(let scalar): return object.dtype == scalar.dtype
+      default: return false
+      }
     case .builtin(let builtin):
       switch (builtin.name, value) {
+      case ("float", .npScalar(.float64)):
+        // np.float64 derives from Python's float (np.int64 does not derive from int).
+        return true
       case ("int", .int), ("int", .bool), ("float", .float), ("str", .str), ("list", .list),
         ("tuple", .tuple), ("dict", .dict), ("set", .set), ("bool", .bool), ("range", .range),
         ("object", _):

@@ -14,6 +14,22 @@ enum Modules {
     throws(PythonError) -> Value
   {
     if let loaded = interpreter.modules[name] { return loaded }
+    if name == "numpy" || name.hasPrefix("numpy.") {
+      let numpy: ModuleObject
+      if case .module(let loaded)? = interpreter.modules["numpy"] {
+        numpy = loaded
+      } else {
+        numpy = NumPyModule.make(for: interpreter)
+        interpreter.modules["numpy"] = .module(numpy)
+      }
+      if name == "numpy" { return .module(numpy) }
+      let part = String(name.dropFirst("numpy.".count))
+      guard let submodule = numpy.attributes[part], case .module = submodule else {
+        throw PythonError(refusal: "retrace does not model the module '\(name)' yet", at: location)
+      }
+      interpreter.modules[name] = submodule
+      return submodule
+    }
     let module = try make(name, at: location)
     interpreter.modules[name] = module
     return module
@@ -29,16 +45,6 @@ enum Modules {
         throw PythonError(
           refusal: "retrace does not run 'import \(name)': the module could reach outside the "
             + "notebook", at: location)
-      }
-      if top == "numpy" {
-        throw PythonError(
-          refusal: "retrace's interpreter does not model NumPy yet (the NumPy issue builds the "
-            + "np module on NumPyKit)", at: location)
-      }
-      if top == "numpy" {
-        throw PythonError(
-          refusal: "retrace's interpreter does not model NumPy yet (the NumPy issue builds the "
-            + "np module on NumPyKit)", at: location)
       }
       throw PythonError(
         refusal: "retrace does not model the module '\(name)' yet", at: location)

@@ -1,10 +1,12 @@
 import Foundation
+import NumPyKit
 
 /// `int()`, `float()` and `round()` as CPython 3.11 computes them.
 enum Numbers {
   static func int(_ arguments: [Value], _ keywords: [(String, Value)]) throws(PythonError) -> Value
   {
-    guard let first = arguments.first else { return .int(0) }
+    guard var first = arguments.first else { return .int(0) }
+    if let scalar = numpyScalar(first) { first = ArrayValues.python(scalar) }
     switch first {
     case .int: return first
     case .bool(let flag): return .int(flag ? 1 : 0)
@@ -49,7 +51,8 @@ enum Numbers {
   }
 
   static func float(_ arguments: [Value]) throws(PythonError) -> Value {
-    guard let first = arguments.first else { return .float(0) }
+    guard var first = arguments.first else { return .float(0) }
+    if let scalar = numpyScalar(first) { first = .float(scalar.real) }
     switch first {
     case .float: return first
     case .int(let number): return .float(Double(number))
@@ -83,6 +86,13 @@ enum Numbers {
     var digits: Value = .none
     if arguments.count > 1 { digits = arguments[1] }
     if let value = Builtins.keyword(keywords, "ndigits") { digits = value }
+    if case .npScalar(let scalar) = first {
+      // NumPy's __round__: a Python int without ndigits, else np.round's NumPy scalar.
+      guard let n = Operators.integer(digits) else {
+        return try round([ArrayValues.python(scalar)], [])
+      }
+      return ArrayValues.wrap(StridedArray.scalar(scalar).rounded(decimals: Int(n)))
+    }
     switch first {
     case .int(let number):
       guard case .int(let n) = digits, n < 0 else { return .int(number) }
@@ -125,6 +135,16 @@ enum Numbers {
       return .float(rounded)
     default:
       throw PythonError.type("type \(first.typeName) doesn't define __round__ method")
+    }
+  }
+
+  /// The NumPy scalar a value holds (a NumPy scalar, or a one-element array), for `int()` and
+  /// `float()`.
+  static func numpyScalar(_ value: Value) -> ArrayScalar? {
+    switch value {
+    case .npScalar(let scalar): return scalar
+    case .array(let object): return object.array.onlyElement
+    default: return nil
     }
   }
 }

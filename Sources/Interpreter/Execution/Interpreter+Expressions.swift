@@ -1,3 +1,4 @@
+import NumPyKit
 import PythonSyntax
 
 extension PythonInterpreter {
@@ -22,7 +23,9 @@ extension PythonInterpreter {
         throw error
       }
     case .unaryOp(let op, let operand):
-      return try Operators.unary(op, try evaluate(operand, in: scope), truth: truth)
+      let value = try evaluate(operand, in: scope)
+      if let result = try NumPyOperators.unary(op, value) { return result }
+      return try Operators.unary(op, value, truth: truth)
     case .boolOp(let op, let values):
       var result = Value.none
       for value in values {
@@ -36,6 +39,14 @@ extension PythonInterpreter {
       var current = try evaluate(left, in: scope)
       for (op, comparator) in zip(ops, comparators) {
         let next = try evaluate(comparator, in: scope)
+        if ops.count == 1, let elementwise = try NumPyOperators.compare(op, current, next) {
+          return elementwise
+        }
+        if let elementwise = try NumPyOperators.compare(op, current, next) {
+          guard try truth(elementwise) else { return .bool(false) }
+          current = next
+          continue
+        }
         guard try compare(op, current, next) else { return .bool(false) }
         current = next
       }
@@ -191,7 +202,7 @@ extension PythonInterpreter {
     case .bytes:
       throw PythonError(refusal: "retrace does not run bytes literals", at: location)
     case .ellipsis:
-      return .none
+      return .ellipsis
     }
   }
 
@@ -370,6 +381,11 @@ extension PythonInterpreter {
       return .instance(instance)
     case .exceptionType(let name):
       return .exception(ExceptionObject(type: name, arguments: positional))
+    case .native(let object):
+      if let function = object.attributes["__call__"] {
+        return try call(function, positional, keywords)
+      }
+      throw PythonError.type("'\(callee.typeName)' object is not callable")
     case .instance(let object):
       if let method = object.cls.lookup("__call__"), case .function(let function) = method {
         return try callFunction(function, [callee] + positional, keywords)
@@ -415,6 +431,12 @@ extension PythonInterpreter {
     case .module(let module):
       if let found = module.attributes[name] { return found }
       throw PythonError.attribute("module '\(module.name)' has no attribute '\(name)'")
+    case .array, .npScalar:
+      if let found = try ArrayMethods.attribute(value, name) { return found }
+      throw PythonError.attribute("'\(value.typeName)' object has no attribute '\(name)'")
+    case .native(let object):
+      if let found = object.attributes[name] { return found }
+      throw PythonError.attribute("'\(object.typeName)' object has no attribute '\(name)'")
     case .exception(let exception):
       if name == "args" { return .tuple(exception.arguments) }
       throw PythonError.attribute("'\(exception.type)' object has no attribute '\(name)'")
@@ -496,6 +518,8 @@ extension PythonInterpreter {
     case .set(let set): return !set.items.isEmpty
     case .dictView(let dict, _): return dict.count > 0
     case .range: return !(try iterate(value)).isEmpty
+    case .array(let object): return try NumPyOperators.truth(object.array)
+    case .npScalar(let scalar): return scalar.isTrue
     case .instance(let object):
       if let method = object.cls.lookup("__bool__"), case .function(let function) = method {
         return try truth(try callFunction(function, [value], []))
@@ -522,6 +546,9 @@ extension PythonInterpreter {
       var rest: [Value] = []
       while let item = iterator.next() { rest.append(item) }
       return rest
+    case .array(let object):
+      guard object.array.ndim > 0 else { throw PythonError.type("iteration over a 0-d array") }
+      return ArrayValues.rows(object.array)
     case .range(let start, let stop, let step):
       let count = Ranges.count(start, stop, step)
       if count > Int64(limits.maximumElements) {
@@ -572,6 +599,7 @@ extension PythonInterpreter {
     {
       return try truth(try callFunction(function, [a, b], []))
     }
+    if let elementwise = try NumPyOperators.compare(.eq, a, b) { return try truth(elementwise) }
     switch (a, b) {
     case (.list(let x), .list(let y)):
       guard x.items.count == y.items.count else { return false }
@@ -655,6 +683,8 @@ extension PythonInterpreter {
       var parts: [String] = []
       for item in dict.view(kind) { parts.append(try repr(item)) }
       return kind.rawValue + "([" + parts.joined(separator: ", ") + "])"
+    case .array(let object):
+      return ArrayFormatter(options: printOptions).repr(object.array.ndarray())
     case .exception(let exception) where exception.cls != nil:
       var parts: [String] = []
       for item in exception.arguments { parts.append(try repr(item)) }
@@ -667,6 +697,11 @@ extension PythonInterpreter {
   func str(_ value: Value) throws(PythonError) -> String {
     switch value {
     case .str(let text): return text
+    case .array(let object):
+      return ArrayFormatter(options: printOptions).string(object.array.ndarray())
+    case .npScalar(let scalar): return Printer.str(.npScalar(scalar))
+    case .native(let object) where object.typeName == "dtype":
+      return object.dtype?.rawValue ?? object.reprText
     case .instance(let object):
       if let method = object.cls.lookup("__str__"), case .function(let function) = method {
         guard case .str(let text) = try callFunction(function, [value], []) else {
@@ -695,6 +730,19 @@ extension PythonInterpreter {
       }
       let text = try str(value)
       return spec.isEmpty ? text : try FormatSpec.format(.str(text), spec)
+    }
+    switch value {
+    case .npScalar(let scalar):
+      // NumPy scalars format as the Python number they hold.
+      if spec.isEmpty { return try str(value) }
+      return try FormatSpec.format(ArrayValues.python(scalar), spec)
+    case .array(let object):
+      if spec.isEmpty { return try str(value) }
+      if object.array.ndim == 0, let only = object.array.onlyElement {
+        return try FormatSpec.format(ArrayValues.python(only), spec)
+      }
+      throw PythonError.type("unsupported format string passed to numpy.ndarray.__format__")
+    default: break
     }
     return try FormatSpec.format(value, spec)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import NumPyKit
 import PythonSyntax
 
 /// Bounds that turn a hostile program into a clear refusal, never a hang or a crash.
@@ -29,6 +30,12 @@ public final class PythonInterpreter {
   var modules: [String: Value] = [:]
   /// The containers whose repr is being written (a list inside itself prints as `[...]`).
   var reprActive: Set<ObjectIdentifier> = []
+  /// NumPy's print options (np.set_printoptions).
+  var printOptions = PrintOptions()
+  /// NumPy's global legacy random state (np.random.seed, np.random.randn …).
+  let numpyRandom = NumPyRandom.LegacyState(
+    state: (try? RandomState(seed: 0)) ?? RandomState(bitGenerator: MT19937(seed: UInt32(0))),
+    seeded: false)
 
   /// A fresh interpreter: empty globals, the built-ins.
   public init(limits: InterpreterLimits = InterpreterLimits()) {

@@ -14,6 +14,7 @@ enum Operators {
     case .bool(let flag): return flag ? 1 : 0
     case .int(let number): return Double(number)
     case .float(let number): return number
+    case .npScalar(let scalar): return scalar.real
     default: return nil
     }
   }
@@ -22,6 +23,8 @@ enum Operators {
     switch value {
     case .bool(let flag): return flag ? 1 : 0
     case .int(let number): return number
+    case .npScalar(.int64(let number)): return number
+    case .npScalar(.bool(let flag)): return flag ? 1 : 0
     default: return nil
     }
   }
@@ -34,6 +37,9 @@ enum Operators {
   static func binary(
     _ op: BinaryOperator, _ a: Value, _ b: Value, elementLimit: Int = defaultElementLimit
   ) throws(PythonError) -> Value {
+    if ArrayValues.isNumPy(a) || ArrayValues.isNumPy(b) {
+      return try NumPyOperators.binary(op, a, b)
+    }
     if let x = integer(a), let y = integer(b) { return try integers(op, x, y, a, b) }
     if let x = number(a), let y = number(b) {
       if case .bitAnd = op { throw unsupported(op.symbol, a, b) }
@@ -72,6 +78,9 @@ enum Operators {
     _ op: BinaryOperator, _ a: Value, _ b: Value, elementLimit: Int = defaultElementLimit
   ) throws(PythonError) -> Value {
     // `xs += ys` extends the list in place (aliases see it), as CPython does.
+    if ArrayValues.isNumPy(a) || ArrayValues.isNumPy(b) {
+      return try NumPyOperators.inPlace(op, a, b)
+    }
     if case .add = op, case .list(let list) = a {
       guard case .list(let other) = b else {
         if case .tuple(let items) = b {
@@ -330,6 +339,9 @@ enum Operators {
     case (.module(let x), .module(let y)): return x === y
     case (.exceptionType(let x), .exceptionType(let y)): return x == y
     case (.builtin(let x), .builtin(let y)): return x.name == y.name
+    case (.array(let x), .array(let y)): return x === y
+    case (.native(let x), .native(let y)): return x === y
+    case (.ellipsis, .ellipsis): return true
     default: return false
     }
   }

@@ -57,6 +57,8 @@ enum Subscripts {
 
   static func load(_ container: Value, _ key: Value) throws(PythonError) -> Value {
     switch container {
+    case .array(let object):
+      return try NumPyOperators.load(object.array, key)
     case .list(let list):
       if case .slice(let a, let b, let c) = key {
         return .list(
@@ -95,6 +97,8 @@ enum Subscripts {
 
   static func store(_ container: Value, _ key: Value, _ value: Value) throws(PythonError) {
     switch container {
+    case .array(let object):
+      try NumPyOperators.store(object.array, key, value)
     case .list(let list):
       if case .slice(let a, let b, let c) = key {
         let selected = try positions(a, b, c, count: list.items.count)

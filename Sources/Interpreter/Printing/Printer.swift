@@ -1,4 +1,5 @@
 import Foundation
+import NumPyKit
 
 /// `repr` and `str` of built-in values, byte for byte as CPython 3.11 writes them. Instances of
 /// user classes (whose `__repr__` may run code) are the interpreter's; this covers the rest.
@@ -189,6 +190,15 @@ enum Printer {
     case .property: return "<property object>"
     case .staticMethod: return "<staticmethod object>"
     case .classMethod: return "<classmethod object>"
+    case .array(let object): return ArrayFormatter().repr(object.array.ndarray())
+    case .npScalar(let scalar):
+      switch scalar {
+      case .float64(let x): return "np.float64(\(floatRepr(x)))"
+      case .int64(let n): return "np.int64(\(n))"
+      case .bool(let flag): return flag ? "np.True_" : "np.False_"
+      }
+    case .native(let object): return object.reprText
+    case .ellipsis: return "Ellipsis"
     }
   }
 
@@ -202,6 +212,13 @@ enum Printer {
     switch value {
     case .str(let text): return text
     case .exception(let exception): return exceptionMessage(exception)
+    case .npScalar(let scalar):
+      switch scalar {
+      case .float64(let x): return floatRepr(x)
+      case .int64(let n): return String(n)
+      case .bool(let flag): return flag ? "True" : "False"
+      }
+    case .array(let object): return ArrayFormatter().string(object.array.ndarray())
     default: return repr(value)
     }
   }

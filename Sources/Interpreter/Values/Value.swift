@@ -1,3 +1,4 @@
+import NumPyKit
 import PythonSyntax
 
 /// A Python value as the interpreter holds it. Immutable values (None, bool, int, float, str,
@@ -39,6 +40,14 @@ public enum Value: @unchecked Sendable {
   indirect case property(getter: Value, setter: Value?)
   indirect case staticMethod(Value)
   indirect case classMethod(Value)
+  /// A NumPy array: one object over storage its views share.
+  case array(ArrayObject)
+  /// A NumPy scalar (`np.float64(0.5)`, `np.int64(3)`, `np.True_`): not a Python number.
+  case npScalar(ArrayScalar)
+  /// A native object retrace models (`RandomState`, `Generator`, a dtype, a plotting sink).
+  case native(NativeObject)
+  /// `...` (Ellipsis).
+  case ellipsis
 
   /// Python's type name, as messages show it (`'int'`, `'list'`, `'Perceptron'`).
   public var typeName: String {
@@ -68,6 +77,15 @@ public enum Value: @unchecked Sendable {
     case .property: "property"
     case .staticMethod: "staticmethod"
     case .classMethod: "classmethod"
+    case .array: "numpy.ndarray"
+    case .npScalar(let scalar):
+      switch scalar {
+      case .float64: "numpy.float64"
+      case .int64: "numpy.int64"
+      case .bool: "numpy.bool"
+      }
+    case .native(let object): object.typeName
+    case .ellipsis: "ellipsis"
     }
   }
 }
@@ -163,6 +181,13 @@ public enum HashKey: Hashable {
         self = .bigInt(number)
       }
     case .float(let number): self = .number(number)
+    case .npScalar(let scalar):
+      switch scalar {
+      case .int64(let number): self = try HashKey(.int(number))
+      default: self = .number(scalar.real)
+      }
+    case .native(let object): self = .identity(ObjectIdentifier(object))
+    case .ellipsis: self = .str("<Ellipsis>")
     case .str(let text): self = .str(text)
     case .tuple(let items):
       var keys: [HashKey] = []

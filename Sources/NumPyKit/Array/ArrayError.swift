@@ -3,12 +3,23 @@
 /// The one error type of `NumPyKit/Array`. `message` is NumPy's text byte for byte, including
 /// the trailing space of "operands could not be broadcast together with shapes (4,3) (5,) ".
 public struct ArrayError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The Python exception class NumPy raises for this failure.
+  public enum Kind: String, Sendable, Equatable {
+    case valueError = "ValueError"
+    case indexError = "IndexError"
+    case typeError = "TypeError"
+    case overflowError = "OverflowError"
+  }
+
   /// NumPy's message for the same failure (ValueError / TypeError / UFuncTypeError text).
   public let message: String
+  /// Which exception NumPy raises (ValueError unless said otherwise).
+  public let kind: Kind
 
   /// Makes an error carrying NumPy's message.
-  public init(_ message: String) {
+  public init(_ message: String, kind: Kind = .valueError) {
     self.message = message
+    self.kind = kind
   }
 
   /// The message, as NumPy's `str(e)` prints it.

@@ -1,7 +1,7 @@
 extension DType {
   /// NumPy's result type of an arithmetic ufunc on two arrays (numpy.result_type):
   /// bool < int64 < float64.
-  static func promoted(_ a: DType, _ b: DType) -> DType {
+  public static func promoted(_ a: DType, _ b: DType) -> DType {
     if a == .float64 || b == .float64 { return .float64 }
     if a == .int64 || b == .int64 { return .int64 }
     return .bool

@@ -35,7 +35,13 @@ public enum InterpreterReplay {
   public static func run(_ notebook: Notebook, limits: InterpreterLimits = InterpreterLimits())
     throws(RetraceError) -> [CellRun]
   {
-    let cells = order(try NotebookCode.read(notebook))
+    try run(order(try NotebookCode.read(notebook)), name: notebook.name, limits: limits)
+  }
+
+  /// Replays parsed cells (a notebook's, in execution order, or one script's).
+  public static func run(
+    _ cells: [ParsedCell], name: String, limits: InterpreterLimits = InterpreterLimits()
+  ) throws(RetraceError) -> [CellRun] {
     let interpreter = PythonInterpreter(limits: limits)
     var runs: [CellRun] = []
     for cell in cells {
@@ -48,7 +54,7 @@ public enum InterpreterReplay {
         let place = error.location.map { ", line \($0.line)" } ?? ""
         if error.typeName == nil {
           throw RetraceError(
-            file: notebook.name,
+            file: name,
             "\(NotebookCode.origin(label: cell.label, position: cell.position))\(place): \(error.message)"
           )
         }

@@ -1,0 +1,220 @@
+import NumPyKit
+
+/// A NumPy array as Python holds it: one object (so `b = a` aliases and `a is b` holds) whose
+/// view shares storage with every other view of the same data.
+public final class ArrayObject {
+  public var array: StridedArray
+  public init(_ array: StridedArray) { self.array = array }
+}
+
+/// A native object retrace models (a `RandomState`, a `Generator`, a dtype, a plotting sink):
+/// a Python type name, a repr, and attributes (its methods are built-ins closing over state).
+public final class NativeObject {
+  public let typeName: String
+  let reprText: String
+  var attributes: [String: Value]
+  /// A dtype object's dtype (`np.float64`, `a.dtype`), for `dtype=` arguments.
+  let dtype: DType?
+
+  init(typeName: String, repr: String, attributes: [String: Value] = [:], dtype: DType? = nil) {
+    self.typeName = typeName
+    self.reprText = repr
+    self.attributes = attributes
+    self.dtype = dtype
+  }
+}
+
+/// Conversions between Python values and NumPyKit arrays.
+enum ArrayValues {
+  static func error(_ error: ArrayError) -> PythonError {
+    PythonError.raise(error.kind.rawValue, error.message)
+  }
+
+  static func error(_ error: RandomError) -> PythonError {
+    PythonError.raise(error.kind.rawValue, error.message)
+  }
+
+  /// Whether a value takes part in NumPy's arithmetic (an array or a NumPy scalar).
+  static func isNumPy(_ value: Value) -> Bool {
+    switch value {
+    case .array, .npScalar: true
+    default: false
+    }
+  }
+
+  /// A Python value as an array (numpy.asarray): arrays as they are (no copy), scalars as
+  /// 0-d arrays, nested lists and tuples with NumPy's dtype inference.
+  static func array(_ value: Value, dtype: DType? = nil) throws(PythonError) -> StridedArray {
+    let base: StridedArray
+    switch value {
+    case .array(let object): base = object.array
+    case .npScalar(let scalar): base = .scalar(scalar)
+    case .bool(let flag): base = .scalar(.bool(flag))
+    case .int(let number): base = .scalar(.int64(number))
+    case .float(let number): base = .scalar(.float64(number))
+    case .list, .tuple, .range:
+      base = try nested(value)
+    default:
+      throw PythonError(
+        refusal: "retrace does not model NumPy arrays of '\(value.typeName)' objects")
+    }
+    if let dtype, dtype != base.dtype { return base.converted(to: dtype) }
+    return base
+  }
+
+  /// Nested sequences as an array: their shape must be rectangular (NumPy's ValueError
+  /// otherwise), the dtype is the widest of the leaves (bool < int64 < float64).
+  static func nested(_ value: Value) throws(PythonError) -> StridedArray {
+    var leaves: [ArrayScalar] = []
+    func items(_ value: Value) -> [Value]? {
+      switch value {
+      case .list(let list): return list.items
+      case .tuple(let items): return items
+      case .range(let start, let stop, let step):
+        let count = Ranges.count(start, stop, step)
+        return (0..<count).map { .int(start + $0 * step) }
+      case .array(let object) where object.array.ndim > 0:
+        return rows(object.array)
+      default: return nil
+      }
+    }
+    // The shape is read down the first items; every node must then agree with it.
+    var detected: [Int] = []
+    var cursor: Value? = value
+    while let node = cursor, let children = items(node) {
+      detected.append(children.count)
+      cursor = children.first
+    }
+    func visit(_ value: Value, _ depth: Int) throws(PythonError) {
+      let children = items(value)
+      if depth == detected.count {
+        guard children == nil else { throw inhomogeneous(depth, detected) }
+        switch value {
+        case .bool(let flag): leaves.append(.bool(flag))
+        case .int(let number): leaves.append(.int64(number))
+        case .float(let number): leaves.append(.float64(number))
+        case .npScalar(let scalar): leaves.append(scalar)
+        case .array(let object): leaves.append(object.array.onlyElement ?? .float64(0))
+        default:
+          throw PythonError(
+            refusal: "retrace does not model NumPy arrays of '\(value.typeName)' objects")
+        }
+        return
+      }
+      guard let children, children.count == detected[depth] else {
+        throw inhomogeneous(depth, detected)
+      }
+      for child in children { try visit(child, depth + 1) }
+    }
+    try visit(value, 0)
+    let finalShape = detected
+    if leaves.isEmpty { return StridedArray(shape: finalShape, reals: []) }
+    let dtype = leaves.reduce(DType.bool) { widest, leaf in
+      switch (widest, leaf.dtype) {
+      case (.float64, _), (_, .float64): .float64
+      case (.int64, _), (_, .int64): .int64
+      default: .bool
+      }
+    }
+    switch dtype {
+    case .int64: return StridedArray(shape: finalShape, integers: leaves.map(\.integer))
+    case .bool: return StridedArray(shape: finalShape, reals: leaves.map(\.real), dtype: .bool)
+    case .float64: return StridedArray(shape: finalShape, reals: leaves.map(\.real))
+    }
+  }
+
+  static func inhomogeneous(_ depth: Int, _ shape: [Int]) -> PythonError {
+    let detected = shape.prefix(depth)
+    let text =
+      detected.count == 1
+      ? "(\(detected[detected.startIndex]),)"
+      : "(" + detected.map(String.init).joined(separator: ", ") + ")"
+    return PythonError.value(
+      "setting an array element with a sequence. The requested array has an inhomogeneous "
+        + "shape after \(depth) dimensions. The detected shape was \(text) + inhomogeneous part.")
+  }
+
+  /// An array result as Python sees it: a 0-d result of a ufunc or reduction is a NumPy
+  /// scalar (`np.float64(6.0)`), anything else an array.
+  static func wrap(_ array: StridedArray) -> Value {
+    if array.ndim == 0, let scalar = array.onlyElement { return .npScalar(scalar) }
+    return .array(ArrayObject(array))
+  }
+
+  /// An array result that stays an array even when 0-d (`np.array(5)`).
+  static func wrapArray(_ array: StridedArray) -> Value { .array(ArrayObject(array)) }
+
+  /// The first-axis items of an array: views for rows, NumPy scalars for a 1-d array's items.
+  static func rows(_ array: StridedArray) -> [Value] {
+    guard array.ndim > 0 else { return [] }
+    let extent = array.shape[0]
+    if array.ndim == 1 {
+      return (0..<extent).map { .npScalar(array.element(at: array.offset + $0 * array.strides[0])) }
+    }
+    let rowShape = Array(array.shape.dropFirst())
+    let rowStrides = Array(array.strides.dropFirst())
+    return (0..<extent).map { i in
+      .array(
+        ArrayObject(
+          StridedArray(
+            storage: array.storage, dtype: array.dtype, shape: rowShape, strides: rowStrides,
+            offset: array.offset + i * array.strides[0])))
+    }
+  }
+
+  /// A NumPy scalar as the Python number `float()` / `int()` / `bool()` would give.
+  static func python(_ scalar: ArrayScalar) -> Value {
+    switch scalar {
+    case .float64(let x): .float(x)
+    case .int64(let n): .int(n)
+    case .bool(let flag): .bool(flag)
+    }
+  }
+
+  /// `dtype=` as notebooks spell it: `float`, `int`, `bool`, `np.float64`, `'float32'`, `a.dtype`.
+  static func dtype(_ value: Value) throws(PythonError) -> DType? {
+    switch value {
+    case .none: return nil
+    case .native(let object) where object.dtype != nil: return object.dtype
+    case .builtin(let builtin):
+      switch builtin.name {
+      case "float": return .float64
+      case "int": return .int64
+      case "bool": return .bool
+      default: break
+      }
+    case .str(let name):
+      switch name {
+      case "float64", "float", "f8", "d", "double": return .float64
+      case "int64", "int", "i8", "long": return .int64
+      case "bool", "?", "bool_": return .bool
+      default: break
+      }
+    default: break
+    }
+    throw PythonError(refusal: "retrace does not model the NumPy dtype \(Printer.repr(value))")
+  }
+
+  /// A shape argument: an int or a sequence of ints.
+  static func shape(_ value: Value) throws(PythonError) -> [Int] {
+    if let n = Operators.integer(value) { return [Int(n)] }
+    let items: [Value]
+    switch value {
+    case .tuple(let elements): items = elements
+    case .list(let list): items = list.items
+    default:
+      throw PythonError.type("'\(value.typeName)' object cannot be interpreted as an integer")
+    }
+    do {
+      var shape: [Int] = []
+      for item in items {
+        guard let n = Operators.integer(item) else {
+          throw PythonError.type(
+            "'\(item.typeName)' object cannot be interpreted as an integer")
+        }
+        shape.append(Int(n))
+      }
+      return shape
+    }
+  }
+}

@@ -1,0 +1,779 @@
+import Foundation
+import NumPyKit
+
+/// The `numpy` module as notebooks use it, over NumPyKit. Each function reads its arguments
+/// as NumPy's signature names them and raises NumPy's exception where NumPy does.
+enum NumPyModule {
+  typealias Body = (PythonInterpreter, CallArguments) throws(PythonError) -> Value
+
+  static func make(for interpreter: PythonInterpreter) -> ModuleObject {
+    var attributes: [String: Value] = [
+      "pi": .float(Double.pi), "e": .float(M_E), "inf": .float(.infinity),
+      "nan": .float(.nan), "newaxis": .none, "euler_gamma": .float(0.5772156649015329),
+      "__version__": .str("2.4.6"),
+    ]
+    func add(_ name: String, _ body: @escaping Body) {
+      attributes[name] = .builtin(
+        BuiltinFunction(name: name) { interpreter, positional, keywords throws(PythonError) in
+          try body(interpreter, CallArguments(name, positional, keywords))
+        })
+    }
+    for (name, dtype) in [
+      ("float64", DType.float64), ("int64", .int64), ("bool_", .bool), ("bool", .bool),
+      ("double", .float64), ("int_", .int64), ("intp", .int64),
+    ] {
+      attributes[name] = dtypeObject(dtype, name: name == "bool" ? "bool" : name)
+    }
+    attributes["ndarray"] = .native(NativeObject(typeName: "type", repr: "<class 'numpy.ndarray'>"))
+
+    // MARK: Creation
+    add("array") { _, call throws(PythonError) in
+      let source = try call.required(0, "object")
+      var array = try ArrayValues.array(source, dtype: try call.dtype(1))
+      if case .array(let object) = source, array.storage === object.array.storage {
+        array = array.copy()
+      }
+      if let ndmin = try call.int(nil, "ndmin") {
+        while array.ndim < ndmin {
+          array = try wrapError { () throws(ArrayError) in try array.expandingDims(0) }
+        }
+      }
+      return ArrayValues.wrapArray(array)
+    }
+    add("asarray") { _, call throws(PythonError) in
+      ArrayValues.wrapArray(
+        try ArrayValues.array(try call.required(0, "a"), dtype: try call.dtype(1)))
+    }
+    add("copy") { _, call throws(PythonError) in
+      ArrayValues.wrapArray(try call.array(0, "a").copy())
+    }
+    for (name, fill) in [("zeros", 0.0), ("ones", 1.0), ("empty", 0.0)] {
+      add(name) { _, call throws(PythonError) in
+        let shape = try ArrayValues.shape(try call.required(0, "shape"))
+        return ArrayValues.wrapArray(
+          try filled(shape, .float64(fill), dtype: try call.dtype(1) ?? .float64))
+      }
+      add(name + "_like") { _, call throws(PythonError) in
+        let model = try call.array(0, "a")
+        return ArrayValues.wrapArray(
+          try filled(model.shape, .float64(fill), dtype: try call.dtype(1) ?? model.dtype))
+      }
+    }
+    add("full") { _, call throws(PythonError) in
+      let shape = try ArrayValues.shape(try call.required(0, "shape"))
+      let value = try call.array(1, "fill_value")
+      let scalar = value.onlyElement ?? .float64(0)
+      return ArrayValues.wrapArray(
+        try filled(shape, scalar, dtype: try call.dtype(2) ?? scalar.dtype))
+    }
+    add("full_like") { _, call throws(PythonError) in
+      let model = try call.array(0, "a")
+      let scalar = try call.array(1, "fill_value").onlyElement ?? .float64(0)
+      return ArrayValues.wrapArray(
+        try filled(model.shape, scalar, dtype: try call.dtype(2) ?? model.dtype))
+    }
+    add("arange") { _, call throws(PythonError) in try arange(call) }
+    add("linspace") { _, call throws(PythonError) in try linspace(call) }
+    add("eye") { _, call throws(PythonError) in
+      let n = try call.int(0, "N") ?? 0
+      let m = try call.int(1, "M") ?? n
+      let k = try call.int(2, "k") ?? 0
+      var values = [Double](repeating: 0, count: n * m)
+      for i in 0..<n where i + k >= 0 && i + k < m { values[i * m + i + k] = 1 }
+      let array = StridedArray(shape: [n, m], reals: values)
+      return ArrayValues.wrapArray(array.converted(to: try call.dtype(3) ?? .float64))
+    }
+    add("identity") { _, call throws(PythonError) in
+      let n = try call.int(0, "n") ?? 0
+      var values = [Double](repeating: 0, count: n * n)
+      for i in 0..<n { values[i * n + i] = 1 }
+      return ArrayValues.wrapArray(
+        StridedArray(shape: [n, n], reals: values).converted(to: try call.dtype(1) ?? .float64))
+    }
+    add("diag") { _, call throws(PythonError) in
+      let v = try call.array(0, "v")
+      let k = try call.int(1, "k") ?? 0
+      if v.ndim == 1 {
+        let n = v.count + Swift.abs(k)
+        let zero = filledUnchecked([n, n], .int64(0), dtype: v.dtype)
+        let items = v.elements()
+        for (i, item) in items.enumerated() {
+          let row = k >= 0 ? i : i - k
+          let column = k >= 0 ? i + k : i
+          zero.setElement(item, at: row * n + column)
+        }
+        return ArrayValues.wrapArray(zero)
+      }
+      guard v.ndim == 2 else { throw PythonError.value("Input must be 1- or 2-d.") }
+      return ArrayValues.wrapArray(diagonal(v, k))
+    }
+
+    // MARK: Elementwise
+    for op in UnaryUfunc.allCases {
+      add(op.rawValue) { _, call throws(PythonError) in
+        let x = try call.array(0, "x")
+        return ArrayValues.wrap(
+          try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x) })
+      }
+    }
+    for (alias, op) in [
+      ("abs", UnaryUfunc.absolute), ("fabs", .absolute), ("conjugate", .positive),
+    ] {
+      attributes[alias] = attributes[op.rawValue]
+    }
+    for op in BinaryUfunc.allCases {
+      add(op.rawValue) { _, call throws(PythonError) in
+        let x = try call.array(0, "x1")
+        let y = try call.array(1, "x2")
+        return ArrayValues.wrap(
+          try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x, y) })
+      }
+    }
+    for (alias, op) in [
+      ("divide", BinaryUfunc.trueDivide), ("mod", .remainder), ("fmax", .maximum),
+      ("fmin", .minimum),
+    ] {
+      attributes[alias] = attributes[op.rawValue]
+    }
+    add("round") { _, call throws(PythonError) in
+      let x = try call.array(0, "a")
+      return ArrayValues.wrap(x.rounded(decimals: try call.int(1, "decimals") ?? 0))
+    }
+    attributes["around"] = attributes["round"]
+    add("clip") { _, call throws(PythonError) in
+      let x = try call.array(0, "a")
+      let low = try call.optionalArray(1, "a_min")
+      let high = try call.optionalArray(2, "a_max")
+      return ArrayValues.wrap(try wrapError { () throws(ArrayError) in try x.clipped(low, high) })
+    }
+    add("where") { _, call throws(PythonError) in
+      let condition = try call.array(0, "condition")
+      guard let x = try call.optionalArray(1, "x"), let y = try call.optionalArray(2, "y") else {
+        return .tuple(
+          condition.nonzero().map {
+            ArrayValues.wrapArray(StridedArray(shape: [$0.count], integers: $0))
+          })
+      }
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in try select(condition, x, y) })
+    }
+
+    // MARK: Reductions
+    let reductions: [(String, Reduction)] = [
+      ("sum", .sum), ("prod", .prod), ("mean", .mean), ("max", .max), ("min", .min),
+      ("amax", .max), ("amin", .min), ("argmax", .argmax), ("argmin", .argmin), ("all", .all),
+      ("any", .any),
+    ]
+    for (name, reduction) in reductions {
+      add(name) { _, call throws(PythonError) in
+        try reduce(reduction, try call.array(0, "a"), call, axisIndex: 1)
+      }
+    }
+    add("std") { _, call throws(PythonError) in
+      try reduce(
+        .standardDeviation(ddof: try call.int(nil, "ddof") ?? 0), try call.array(0, "a"), call,
+        axisIndex: 1)
+    }
+    add("var") { _, call throws(PythonError) in
+      try reduce(
+        .variance(ddof: try call.int(nil, "ddof") ?? 0), try call.array(0, "a"), call, axisIndex: 1)
+    }
+    add("cumsum") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let axis = try call.int(1, "axis")
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try a.accumulate(product: false, axis: axis) })
+    }
+    add("cumprod") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let axis = try call.int(1, "axis")
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try a.accumulate(product: true, axis: axis) })
+    }
+    add("count_nonzero") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      guard let axes = try call.axes(1) else {
+        return .int(Int64(a.elements().filter(\.isTrue).count))
+      }
+      let flags = a.converted(to: .bool)
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in try flags.reduce(.sum, axes: axes) })
+    }
+
+    // MARK: Shape
+    add("reshape") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let shape = try ArrayValues.shape(try call.required(1, "shape"))
+      return ArrayValues.wrapArray(try wrapError { () throws(ArrayError) in try a.reshaped(shape) })
+    }
+    add("transpose") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let axes = try call.value(1, "axes").map(ArrayValues.shape)
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try a.transposed(axes) })
+    }
+    add("ravel") { _, call throws(PythonError) in
+      ArrayValues.wrapArray(try call.array(0, "a").ravel())
+    }
+    add("squeeze") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let axes = try call.axes(1)
+      return ArrayValues.wrapArray(try wrapError { () throws(ArrayError) in try a.squeezed(axes) })
+    }
+    add("expand_dims") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let axis = try call.int(1, "axis") ?? 0
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try a.expandingDims(axis) })
+    }
+    add("swapaxes") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let first = try call.int(1, "axis1") ?? 0
+      let second = try call.int(2, "axis2") ?? 0
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try a.swappingAxes(first, second) })
+    }
+    add("concatenate") { interpreter, call throws(PythonError) in
+      let arrays = try sequenceOfArrays(interpreter, try call.required(0, "arrays"))
+      let axis: Int?
+      if let value = call.value(1, "axis", noneIsAbsent: false), case .none = value {
+        axis = nil
+      } else {
+        axis = try call.int(1, "axis") ?? 0
+      }
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try StridedArray.concatenate(arrays, axis: axis) })
+    }
+    add("stack") { interpreter, call throws(PythonError) in
+      let arrays = try sequenceOfArrays(interpreter, try call.required(0, "arrays"))
+      let axis = try call.int(1, "axis") ?? 0
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try StridedArray.stack(arrays, axis: axis) })
+    }
+    add("vstack") { interpreter, call throws(PythonError) in
+      let arrays = try sequenceOfArrays(interpreter, try call.required(0, "tup")).map {
+        (array) throws(PythonError) in
+        array.ndim >= 2
+          ? array : try wrapError { () throws(ArrayError) in try array.reshaped([1, array.count]) }
+      }
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try StridedArray.concatenate(arrays, axis: 0) })
+    }
+    add("hstack") { interpreter, call throws(PythonError) in
+      let arrays = try sequenceOfArrays(interpreter, try call.required(0, "tup")).map {
+        (array) throws(PythonError) in
+        array.ndim >= 1 ? array : try wrapError { () throws(ArrayError) in try array.reshaped([1]) }
+      }
+      let axis = arrays.first?.ndim == 1 ? 0 : 1
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try StridedArray.concatenate(arrays, axis: axis) })
+    }
+    add("column_stack") { interpreter, call throws(PythonError) in
+      let arrays = try sequenceOfArrays(interpreter, try call.required(0, "tup")).map {
+        (array) throws(PythonError) in
+        array.ndim >= 2
+          ? array : try wrapError { () throws(ArrayError) in try array.reshaped([array.count, 1]) }
+      }
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try StridedArray.concatenate(arrays, axis: 1) })
+    }
+    add("repeat") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let repeats = try call.array(1, "repeats").integerValues().map { Int($0) }
+      let axis = try call.int(2, "axis")
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try a.repeated(repeats, axis: axis) })
+    }
+    add("tile") { _, call throws(PythonError) in
+      let a = try call.array(0, "A")
+      let reps = try ArrayValues.shape(try call.required(1, "reps"))
+      return ArrayValues.wrapArray(try wrapError { () throws(ArrayError) in try a.tiled(reps) })
+    }
+    add("shape") { _, call throws(PythonError) in
+      .tuple(try call.array(0, "a").shape.map { .int(Int64($0)) })
+    }
+    add("ndim") { _, call throws(PythonError) in .int(Int64(try call.array(0, "a").ndim)) }
+    add("size") { _, call throws(PythonError) in .int(Int64(try call.array(0, "a").count)) }
+
+    // MARK: Products
+    add("dot") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let b = try call.array(1, "b")
+      return ArrayValues.wrap(try wrapError { () throws(ArrayError) in try StridedArray.dot(a, b) })
+    }
+    add("matmul") { _, call throws(PythonError) in
+      let a = try call.array(0, "x1")
+      let b = try call.array(1, "x2")
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in try StridedArray.dot(a, b, matmul: true) })
+    }
+    add("outer") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let b = try call.array(1, "b")
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try StridedArray.outer(a, b) })
+    }
+    add("trace") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let d = diagonal(a, try call.int(1, "offset") ?? 0)
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in try d.reduce(.sum, axes: nil) })
+    }
+
+    // MARK: Comparison, sorting, counting
+    add("array_equal") { _, call throws(PythonError) in
+      let a = try call.array(0, "a1")
+      let b = try call.array(1, "a2")
+      guard a.shape == b.shape else { return .bool(false) }
+      let equal = try wrapError { () throws(ArrayError) in try StridedArray.apply(.equal, a, b) }
+      return .bool(equal.elements().allSatisfy(\.isTrue))
+    }
+    add("isclose") { _, call throws(PythonError) in
+      ArrayValues.wrap(try isClose(call))
+    }
+    add("allclose") { _, call throws(PythonError) in
+      .bool(try isClose(call).elements().allSatisfy(\.isTrue))
+    }
+    add("sort") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      return ArrayValues.wrapArray(try sorted(a, axis: try call.int(1, "axis") ?? -1))
+    }
+    add("argsort") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      return ArrayValues.wrapArray(try argsort(a))
+    }
+    add("unique") { _, call throws(PythonError) in try unique(call) }
+    add("bincount") { _, call throws(PythonError) in try bincount(call) }
+    add("nonzero") { _, call throws(PythonError) in
+      .tuple(
+        try call.array(0, "a").nonzero().map {
+          ArrayValues.wrapArray(StridedArray(shape: [$0.count], integers: $0))
+        })
+    }
+    add("flatnonzero") { _, call throws(PythonError) in
+      let flat = try call.array(0, "a").ravel()
+      let indices = flat.nonzero()[0]
+      return ArrayValues.wrapArray(StridedArray(shape: [indices.count], integers: indices))
+    }
+    add("roll") { _, call throws(PythonError) in try roll(call) }
+    add("diff") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      guard a.ndim == 1 else {
+        throw PythonError(refusal: "retrace models np.diff of 1-d arrays only")
+      }
+      let head = StridedArray.read(
+        try wrapError { () throws(ArrayError) in try a.select([.slice(1, nil, nil)]) })
+      let tail = StridedArray.read(
+        try wrapError { () throws(ArrayError) in try a.select([.slice(nil, -1, nil)]) })
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try StridedArray.apply(.subtract, head, tail) })
+    }
+
+    // MARK: Printing
+    add("set_printoptions") { interpreter, call throws(PythonError) in
+      try setPrintOptions(interpreter, call)
+      return .none
+    }
+    add("array2string") { interpreter, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      var options = interpreter.printOptions
+      if let precision = try call.int(nil, "precision") { options.precision = precision }
+      if let suppress = call.value(nil, "suppress_small") {
+        options.suppress = try interpreter.truth(suppress)
+      }
+      let separator = call.string(nil, "separator") ?? " "
+      return .str(ArrayFormatter(options: options).array2string(a.ndarray(), separator: separator))
+    }
+
+    attributes["random"] = .module(NumPyRandom.module(for: interpreter))
+    attributes["linalg"] = .module(linearAlgebra())
+    return ModuleObject(name: "numpy", attributes: attributes)
+  }
+
+  // MARK: - Helpers
+
+  static func wrapError<T>(_ body: () throws(ArrayError) -> T) throws(PythonError) -> T {
+    do {
+      return try body()
+    } catch {
+      throw ArrayValues.error(error)
+    }
+  }
+
+  static func dtypeObject(_ dtype: DType, name: String) -> Value {
+    .native(
+      NativeObject(
+        typeName: "type", repr: "<class 'numpy.\(name)'>",
+        attributes: [
+          "__call__": .builtin(
+            BuiltinFunction(name: name) { _, arguments, _ throws(PythonError) in
+              let value = arguments.first ?? .int(0)
+              let array = try ArrayValues.array(value, dtype: dtype)
+              if array.ndim == 0, let scalar = array.onlyElement { return .npScalar(scalar) }
+              return ArrayValues.wrapArray(array)
+            })
+        ], dtype: dtype))
+  }
+
+  static func filled(_ shape: [Int], _ value: ArrayScalar, dtype: DType) throws(PythonError)
+    -> StridedArray
+  {
+    if shape.contains(where: { $0 < 0 }) {
+      throw PythonError.value("negative dimensions are not allowed")
+    }
+    let (count, overflow) = shape.reduce((1, false)) { partial, extent in
+      let product = partial.0.multipliedReportingOverflow(by: extent)
+      return (product.partialValue, partial.1 || product.overflow)
+    }
+    if overflow || count > Operators.defaultElementLimit {
+      throw PythonError(
+        refusal: "an array of shape \(StridedArray.shapeTuple(shape)) is beyond retrace's "
+          + "element budget (\(Operators.defaultElementLimit) elements)")
+    }
+    return filledUnchecked(shape, value, dtype: dtype)
+  }
+
+  static func filledUnchecked(_ shape: [Int], _ value: ArrayScalar, dtype: DType) -> StridedArray {
+    let count = shape.reduce(1, *)
+    switch dtype {
+    case .int64:
+      return StridedArray(shape: shape, integers: [Int64](repeating: value.integer, count: count))
+    case .bool:
+      return StridedArray(
+        shape: shape, reals: [Double](repeating: value.isTrue ? 1 : 0, count: count), dtype: .bool)
+    case .float64:
+      return StridedArray(shape: shape, reals: [Double](repeating: value.real, count: count))
+    }
+  }
+
+  /// numpy.arange: `ceil((stop - start) / step)` elements, `start + i * step` each (int64 when
+  /// every argument is an int).
+  static func arange(_ call: CallArguments) throws(PythonError) -> Value {
+    var values: [Value] = call.positional
+    for name in ["start", "stop", "step"] {
+      if let value = call.keywords.first(where: { $0.0 == name })?.1 { values.append(value) }
+    }
+    let numbers = try values.map { (value) throws(PythonError) in try ArrayValues.array(value) }
+    let allIntegers = numbers.allSatisfy { $0.dtype != .float64 }
+    let dtype = try call.dtype(nil) ?? (allIntegers ? .int64 : .float64)
+    let reals = numbers.map { $0.onlyElement?.real ?? 0 }
+    let (start, stop, step): (Double, Double, Double) =
+      reals.count == 1 ? (0, reals[0], 1) : (reals[0], reals[1], reals.count > 2 ? reals[2] : 1)
+    if step == 0 { throw PythonError.raise("ZeroDivisionError", "division by zero") }
+    if allIntegers && dtype == .int64 {
+      let ints = numbers.map { $0.onlyElement?.integer ?? 0 }
+      let (a, b, s): (Int64, Int64, Int64) =
+        ints.count == 1 ? (0, ints[0], 1) : (ints[0], ints[1], ints.count > 2 ? ints[2] : 1)
+      let count = max(0, Int(Ranges.count(a, b, s)))
+      guard count <= Operators.defaultElementLimit else {
+        throw PythonError(refusal: "np.arange of \(count) elements is beyond retrace's budget")
+      }
+      return ArrayValues.wrapArray(
+        StridedArray(shape: [count], integers: (0..<count).map { a + Int64($0) * s }))
+    }
+    let length = Foundation.ceil((stop - start) / step)
+    guard length.isFinite, length < Double(Operators.defaultElementLimit) else {
+      throw PythonError(refusal: "np.arange of \(length) elements is beyond retrace's budget")
+    }
+    let count = max(0, Int(length))
+    // NumPy fills the first two values and then adds their difference (its `fill` loop).
+    var out = [Double](repeating: 0, count: count)
+    if count > 0 { out[0] = start }
+    if count > 1 {
+      let next = start + step
+      let delta = next - start
+      out[1] = next
+      for i in 2..<count { out[i] = start + Double(i) * delta }
+    }
+    return ArrayValues.wrapArray(StridedArray(shape: [count], reals: out).converted(to: dtype))
+  }
+
+  /// numpy.linspace with NumPy's formula: `step = (stop - start) / div`, values
+  /// `arange(num) * step + start`, and the last value set to `stop` when `endpoint`.
+  static func linspace(_ call: CallArguments) throws(PythonError) -> Value {
+    let start = try call.double(0, "start") ?? 0
+    let stop = try call.double(1, "stop") ?? 0
+    let num = try call.int(2, "num") ?? 50
+    if num < 0 {
+      throw PythonError.value("Number of samples, \(num), must be non-negative.")
+    }
+    let endpoint = try call.bool(3, "endpoint", default: true)
+    let retstep = try call.bool(4, "retstep", default: false)
+    let div = endpoint ? num - 1 : num
+    let delta = stop - start
+    var values = (0..<num).map { Double($0) }
+    let step: Double
+    if div > 0 {
+      step = delta / Double(div)
+      if step == 0 {
+        values = values.map { ($0 / Double(div)) * delta + start }
+      } else {
+        values = values.map { $0 * step + start }
+      }
+    } else {
+      step = .nan
+      values = values.map { $0 * delta + start }
+    }
+    if endpoint && num > 1 { values[num - 1] = stop }
+    var array = StridedArray(shape: [num], reals: values)
+    if let dtype = try call.dtype(5) { array = array.converted(to: dtype) }
+    let result = ArrayValues.wrapArray(array)
+    return retstep ? .tuple([result, .npScalar(.float64(step))]) : result
+  }
+
+  static func diagonal(_ a: StridedArray, _ k: Int) -> StridedArray {
+    guard a.ndim == 2 else { return a }
+    let rows = a.shape[0]
+    let columns = a.shape[1]
+    let count = max(0, k >= 0 ? min(rows, columns - k) : min(rows + k, columns))
+    let start = k >= 0 ? a.offset + k * a.strides[1] : a.offset - k * a.strides[0]
+    return StridedArray(
+      storage: a.storage, dtype: a.dtype, shape: [count], strides: [a.strides[0] + a.strides[1]],
+      offset: start)
+  }
+
+  static func select(_ condition: StridedArray, _ x: StridedArray, _ y: StridedArray)
+    throws(ArrayError) -> StridedArray
+  {
+    let shape = try Shape.broadcast(try Shape.broadcast(condition.shape, x.shape), y.shape)
+    let flags = condition.broadcast(to: shape).elements()
+    let dtype = DType.promoted(x.dtype, y.dtype)
+    let xs = x.converted(to: dtype).broadcast(to: shape).elements()
+    let ys = y.converted(to: dtype).broadcast(to: shape).elements()
+    let out = filledUnchecked(shape, .int64(0), dtype: dtype)
+    for k in 0..<flags.count { out.setElement(flags[k].isTrue ? xs[k] : ys[k], at: k) }
+    return out
+  }
+
+  /// A reduction's call: `axis`, `keepdims`, and NumPy scalars for full reductions.
+  static func reduce(
+    _ reduction: Reduction, _ a: StridedArray, _ call: CallArguments, axisIndex: Int
+  )
+    throws(PythonError) -> Value
+  {
+    let axes = try call.axes(axisIndex)
+    let keepDims = try call.bool(nil, "keepdims", default: false)
+    var result = try wrapError { () throws(ArrayError) in
+      try a.reduce(reduction, axes: axes, keepDims: keepDims)
+    }
+    if let dtype = try call.dtype(nil) { result = result.converted(to: dtype) }
+    return ArrayValues.wrap(result)
+  }
+
+  static func sequenceOfArrays(_ interpreter: PythonInterpreter, _ value: Value)
+    throws(PythonError) -> [StridedArray]
+  {
+    var arrays: [StridedArray] = []
+    for item in try interpreter.iterate(value) { arrays.append(try ArrayValues.array(item)) }
+    return arrays
+  }
+
+  static func isClose(_ call: CallArguments) throws(PythonError) -> StridedArray {
+    let a = try call.array(0, "a").converted(to: .float64)
+    let b = try call.array(1, "b").converted(to: .float64)
+    let rtol = try call.double(2, "rtol") ?? 1e-05
+    let atol = try call.double(3, "atol") ?? 1e-08
+    let equalNaN = try call.bool(4, "equal_nan", default: false)
+    let shape = try wrapError { () throws(ArrayError) in try Shape.broadcast(a.shape, b.shape) }
+    let xs = a.broadcast(to: shape).realValues()
+    let ys = b.broadcast(to: shape).realValues()
+    let flags = zip(xs, ys).map { x, y -> Double in
+      if x.isNaN || y.isNaN { return equalNaN && x.isNaN && y.isNaN ? 1 : 0 }
+      if x == y { return 1 }
+      return Swift.abs(x - y) <= atol + rtol * Swift.abs(y) ? 1 : 0
+    }
+    return StridedArray(shape: shape, reals: flags, dtype: .bool)
+  }
+
+  /// Sorted values along the last axis (NaN last, as NumPy sorts).
+  static func sorted(_ a: StridedArray, axis: Int) throws(PythonError) -> StridedArray {
+    guard a.ndim <= 1 || axis == -1 || axis == a.ndim - 1 else {
+      throw PythonError(refusal: "retrace models np.sort along the last axis only")
+    }
+    let source = a.ndim == 0 ? a.ravel() : a
+    let length = source.shape.last ?? 1
+    if source.dtype == .int64 {
+      var values = source.integerValues()
+      var k = 0
+      while k < values.count {
+        values[k..<(k + length)].sort()
+        k += length
+      }
+      return StridedArray(shape: source.shape, integers: values)
+    }
+    var values = source.realValues()
+    var k = 0
+    while k < values.count {
+      values[k..<(k + length)].sort { x, y in y.isNaN ? !x.isNaN : x < y }
+      k += max(length, 1)
+    }
+    return StridedArray(shape: source.shape, reals: values, dtype: source.dtype)
+  }
+
+  /// Indices that sort a 1-d array (stable: ties keep their order).
+  static func argsort(_ a: StridedArray) throws(PythonError) -> StridedArray {
+    guard a.ndim == 1 else {
+      throw PythonError(refusal: "retrace models np.argsort of 1-d arrays only")
+    }
+    let values = a.realValues()
+    let order = values.indices.sorted { i, j in
+      let x = values[i]
+      let y = values[j]
+      if x == y || (x.isNaN && y.isNaN) { return i < j }
+      return y.isNaN ? true : (x.isNaN ? false : x < y)
+    }
+    return StridedArray(shape: [order.count], integers: order.map { Int64($0) })
+  }
+
+  static func unique(_ call: CallArguments) throws(PythonError) -> Value {
+    let a = try call.array(0, "ar").ravel()
+    let sortedValues = try sorted(a, axis: -1)
+    let items = sortedValues.elements()
+    var values: [ArrayScalar] = []
+    var counts: [Int64] = []
+    for item in items {
+      if let last = values.last, last == item || (last.real.isNaN && item.real.isNaN && false) {
+        counts[counts.count - 1] += 1
+      } else {
+        values.append(item)
+        counts.append(1)
+      }
+    }
+    let result = filledUnchecked([values.count], .int64(0), dtype: a.dtype)
+    for (k, value) in values.enumerated() { result.setElement(value, at: k) }
+    let uniques = ArrayValues.wrapArray(result)
+    var outputs: [Value] = [uniques]
+    if try call.bool(nil, "return_index", default: false) {
+      throw PythonError(refusal: "retrace does not model np.unique(return_index=True) yet")
+    }
+    if try call.bool(nil, "return_inverse", default: false) {
+      throw PythonError(refusal: "retrace does not model np.unique(return_inverse=True) yet")
+    }
+    if try call.bool(nil, "return_counts", default: false) {
+      outputs.append(ArrayValues.wrapArray(StridedArray(shape: [counts.count], integers: counts)))
+    }
+    return outputs.count == 1 ? uniques : .tuple(outputs)
+  }
+
+  static func bincount(_ call: CallArguments) throws(PythonError) -> Value {
+    let x = try call.array(0, "x")
+    guard x.ndim == 1, x.dtype != .float64 else {
+      throw PythonError.type(
+        "Cannot cast array data from dtype('float64') to dtype('int64') according to the rule 'safe'"
+      )
+    }
+    let indices = x.integerValues()
+    if let negative = indices.first(where: { $0 < 0 }) {
+      _ = negative
+      throw PythonError.value("'list' argument must have no negative elements")
+    }
+    let minLength = try call.int(2, "minlength") ?? 0
+    let length = max(Int(indices.max() ?? -1) + 1, minLength)
+    if let weights = try call.optionalArray(1, "weights") {
+      let w = weights.realValues()
+      var out = [Double](repeating: 0, count: length)
+      for (k, i) in indices.enumerated() { out[Int(i)] += w[k] }
+      return ArrayValues.wrapArray(StridedArray(shape: [length], reals: out))
+    }
+    var out = [Int64](repeating: 0, count: length)
+    for i in indices { out[Int(i)] += 1 }
+    return ArrayValues.wrapArray(StridedArray(shape: [length], integers: out))
+  }
+
+  static func roll(_ call: CallArguments) throws(PythonError) -> Value {
+    let a = try call.array(0, "a")
+    let shift = try call.int(1, "shift") ?? 0
+    let axis = try call.int(2, "axis")
+    let source = axis == nil ? a.ravel() : a
+    let along = axis.map { $0 < 0 ? $0 + a.ndim : $0 } ?? 0
+    guard along >= 0 && along < source.ndim else {
+      throw PythonError.value("axis \(axis ?? 0) is out of bounds for array of dimension \(a.ndim)")
+    }
+    let n = source.shape[along]
+    guard n > 0 else { return ArrayValues.wrapArray(a.copy()) }
+    let s = ((shift % n) + n) % n
+    let prefix = Array(repeating: ArrayIndex.slice(nil, nil, nil), count: along)
+    let tail = StridedArray.read(
+      try wrapError { () throws(ArrayError) in try source.select(prefix + [.slice(n - s, nil, nil)])
+      })
+    let head = StridedArray.read(
+      try wrapError { () throws(ArrayError) in try source.select(prefix + [.slice(nil, n - s, nil)])
+      })
+    var result = try wrapError { () throws(ArrayError) in
+      try StridedArray.concatenate([tail, head], axis: along)
+    }
+    if axis == nil {
+      result = try wrapError { () throws(ArrayError) in try result.reshaped(a.shape) }
+    }
+    return ArrayValues.wrapArray(result)
+  }
+
+  static func setPrintOptions(_ interpreter: PythonInterpreter, _ call: CallArguments)
+    throws(PythonError)
+  {
+    var options = interpreter.printOptions
+    if let precision = try call.int(0, "precision") { options.precision = precision }
+    if let threshold = try call.int(1, "threshold") { options.threshold = threshold }
+    if let edge = try call.int(2, "edgeitems") { options.edgeItems = edge }
+    if let width = try call.int(3, "linewidth") { options.lineWidth = width }
+    if let suppress = call.value(4, "suppress") {
+      options.suppress = try interpreter.truth(suppress)
+    }
+    if let nan = call.string(5, "nanstr") { options.nanString = nan }
+    if let inf = call.string(6, "infstr") { options.infString = inf }
+    if let sign = call.string(8, "sign") {
+      guard let parsed = PrintOptions.Sign(rawValue: sign) else {
+        throw PythonError.value("sign option must be one of ' ', '+', or '-'")
+      }
+      options.sign = parsed
+    }
+    if let mode = call.string(nil, "floatmode") {
+      guard let parsed = PrintOptions.FloatMode(rawValue: mode) else {
+        throw PythonError.value(
+          "floatmode option must be one of 'fixed', 'unique', 'maxprec', 'maxprec_equal'")
+      }
+      options.floatMode = parsed
+    }
+    if let legacy = call.value(nil, "legacy") {
+      if case .str("1.13") = legacy {
+        options.legacy113 = true
+      } else if case .bool(false) = legacy {
+        options.legacy113 = false
+      } else {
+        throw PythonError(refusal: "retrace models legacy='1.13' and legacy=False only")
+      }
+    }
+    if call.value(nil, "formatter") != nil {
+      throw PythonError(refusal: "retrace does not model np.set_printoptions(formatter=...)")
+    }
+    interpreter.printOptions = options
+  }
+
+  static func linearAlgebra() -> ModuleObject {
+    var attributes: [String: Value] = [:]
+    attributes["norm"] = .builtin(
+      BuiltinFunction(name: "norm") { _, positional, keywords throws(PythonError) in
+        let call = CallArguments("norm", positional, keywords)
+        let x = try call.array(0, "x").converted(to: .float64)
+        if call.value(1, "ord") != nil {
+          throw PythonError(refusal: "retrace models np.linalg.norm with the default ord only")
+        }
+        if let axes = try call.axes(2) {
+          let squares = try wrapError { () throws(ArrayError) in
+            try StridedArray.apply(.multiply, x, x)
+          }
+          let keepDims = try call.bool(3, "keepdims", default: false)
+          let total = try wrapError { () throws(ArrayError) in
+            try squares.reduce(.sum, axes: axes, keepDims: keepDims)
+          }
+          return ArrayValues.wrap(
+            try wrapError { () throws(ArrayError) in try StridedArray.apply(.sqrt, total) })
+        }
+        let flat = x.ravel()
+        let sumOfSquares = try wrapError { () throws(ArrayError) in try StridedArray.dot(flat, flat)
+        }
+        return .npScalar(.float64((sumOfSquares.onlyElement?.real ?? 0).squareRoot()))
+      })
+    return ModuleObject(name: "numpy.linalg", attributes: attributes)
+  }
+}

@@ -1,0 +1,241 @@
+import NumPyKit
+import PythonSyntax
+
+/// Python's operators where an array or a NumPy scalar takes part: NumPy's ufuncs, with its
+/// broadcasting, promotion and messages; in-place operators write into the array's storage.
+enum NumPyOperators {
+  static func ufunc(_ op: BinaryOperator) -> BinaryUfunc? {
+    switch op {
+    case .add: .add
+    case .sub: .subtract
+    case .mult: .multiply
+    case .div: .trueDivide
+    case .floorDiv: .floorDivide
+    case .mod: .remainder
+    case .pow: .power
+    case .bitAnd: .bitwiseAnd
+    case .bitOr: .bitwiseOr
+    case .bitXor: .bitwiseXor
+    default: nil
+    }
+  }
+
+  /// `a op b` with NumPy's semantics (a 0-d result is a NumPy scalar).
+  static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(PythonError) -> Value {
+    let x = try operand(a, op, a, b)
+    let y = try operand(b, op, a, b)
+    do {
+      if op == .matMult { return ArrayValues.wrap(try StridedArray.dot(x, y, matmul: true)) }
+      guard let ufunc = ufunc(op) else {
+        throw PythonError.type(
+          "unsupported operand type(s) for \(op.symbol): '\(a.typeName)' and '\(b.typeName)'")
+      }
+      if ufunc == .power, let fast = try fastPower(x, y) { return ArrayValues.wrap(fast) }
+      return ArrayValues.wrap(try StridedArray.apply(ufunc, x, y))
+    } catch let error as ArrayError {
+      throw ArrayValues.error(error)
+    } catch let error as PythonError {
+      throw error
+    } catch {
+      throw PythonError(refusal: "\(error)")
+    }
+  }
+
+  /// NumPy's `fast_scalar_power`: an array of floats to the power 2, 0.5, 1, 0 or -1 (a
+  /// Python or 0-d exponent) is `square`, `sqrt`, a copy, ones or `reciprocal`.
+  static func fastPower(_ base: StridedArray, _ exponent: StridedArray) throws(ArrayError)
+    -> StridedArray?
+  {
+    guard base.ndim > 0, base.dtype == .float64, exponent.ndim == 0,
+      let e = exponent.onlyElement?.real
+    else { return nil }
+    switch e {
+    case 2: return try StridedArray.apply(.square, base)
+    case 0.5: return try StridedArray.apply(.sqrt, base)
+    case 1: return base.copy()
+    case -1: return try StridedArray.apply(.reciprocal, base)
+    default: return nil
+    }
+  }
+
+  static func operand(_ value: Value, _ op: BinaryOperator, _ a: Value, _ b: Value)
+    throws(PythonError) -> StridedArray
+  {
+    switch value {
+    case .array, .npScalar, .bool, .int, .float, .list, .tuple:
+      return try ArrayValues.array(value)
+    default:
+      throw PythonError.type(
+        "unsupported operand type(s) for \(op.symbol): '\(a.typeName)' and '\(b.typeName)'")
+    }
+  }
+
+  /// `a += b` on an array: NumPy's in-place ufunc (the caller's array changes); on a NumPy
+  /// scalar, the plain operator (scalars are immutable).
+  static func inPlace(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(PythonError) -> Value {
+    guard case .array(let object) = a, let ufunc = ufunc(op) else {
+      return try binary(op, a, b)
+    }
+    let y = try operand(b, op, a, b)
+    do {
+      try object.array.update(ufunc, with: y)
+    } catch {
+      throw ArrayValues.error(error)
+    }
+    return a
+  }
+
+  static func comparison(_ op: ComparisonOperator) -> BinaryUfunc? {
+    switch op {
+    case .eq: .equal
+    case .notEq: .notEqual
+    case .lt: .less
+    case .ltE: .lessEqual
+    case .gt: .greater
+    case .gtE: .greaterEqual
+    default: nil
+    }
+  }
+
+  /// `a < b` and friends: elementwise (a bool array, or `np.True_` for scalars).
+  static func compare(_ op: ComparisonOperator, _ a: Value, _ b: Value) throws(PythonError)
+    -> Value?
+  {
+    guard let ufunc = comparison(op) else { return nil }
+    switch (a, b) {
+    case (.array, _), (_, .array), (.npScalar, _), (_, .npScalar): break
+    default: return nil
+    }
+    guard let x = try? ArrayValues.array(a), let y = try? ArrayValues.array(b) else {
+      if op == .eq { return .bool(false) }
+      if op == .notEq { return .bool(true) }
+      throw PythonError.type(
+        "'\(symbols[op] ?? "?")' not supported between instances of '\(a.typeName)' and '\(b.typeName)'"
+      )
+    }
+    do {
+      return ArrayValues.wrap(try StridedArray.apply(ufunc, x, y))
+    } catch {
+      throw ArrayValues.error(error)
+    }
+  }
+
+  static let symbols: [ComparisonOperator: String] = [
+    .lt: "<", .ltE: "<=", .gt: ">", .gtE: ">=", .eq: "==", .notEq: "!=",
+  ]
+
+  static func unary(_ op: UnaryOperator, _ value: Value) throws(PythonError) -> Value? {
+    let ufunc: UnaryUfunc
+    switch op {
+    case .uSub: ufunc = .negative
+    case .uAdd: ufunc = .positive
+    case .invert: ufunc = .invert
+    case .not: return nil
+    }
+    let array: StridedArray
+    switch value {
+    case .array(let object): array = object.array
+    case .npScalar(let scalar): array = .scalar(scalar)
+    default: return nil
+    }
+    do {
+      if ufunc == .invert && array.dtype == .bool {
+        return ArrayValues.wrap(try StridedArray.apply(.logicalNot, array))
+      }
+      return ArrayValues.wrap(try StridedArray.apply(ufunc, array))
+    } catch {
+      throw ArrayValues.error(error)
+    }
+  }
+
+  /// `bool(a)`: NumPy's rule (one element, or the ValueError).
+  static func truth(_ array: StridedArray) throws(PythonError) -> Bool {
+    guard let only = array.onlyElement else {
+      if array.count == 0 {
+        throw PythonError.value(
+          "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that "
+            + "an array is not empty.")
+      }
+      throw PythonError.value(
+        "The truth value of an array with more than one element is ambiguous. Use a.any() or "
+          + "a.all()")
+    }
+    return only.isTrue
+  }
+
+  // MARK: - Indexing
+
+  /// A Python subscript as NumPy index items.
+  static func index(_ key: Value) throws(PythonError) -> [ArrayIndex] {
+    if case .tuple(let items) = key {
+      var result: [ArrayIndex] = []
+      for item in items { result.append(try indexItem(item)) }
+      return result
+    }
+    return [try indexItem(key)]
+  }
+
+  static func indexItem(_ item: Value) throws(PythonError) -> ArrayIndex {
+    switch item {
+    case .int(let n): return .integer(Int(n))
+    case .npScalar(.int64(let n)): return .integer(Int(n))
+    case .none: return .newAxis
+    case .ellipsis: return .ellipsis
+    case .slice(let start, let stop, let step):
+      func bound(_ value: Value) throws(PythonError) -> Int? {
+        if case .none = value { return nil }
+        guard let n = Operators.integer(value) else {
+          throw PythonError.type(
+            "slice indices must be integers or None or have an __index__ method")
+        }
+        return Int(n)
+      }
+      return .slice(try bound(start), try bound(stop), try bound(step))
+    case .array(let object):
+      if object.array.dtype == .float64 {
+        throw PythonError.index(
+          "arrays used as indices must be of integer (or boolean) type")
+      }
+      return .array(object.array)
+    case .list, .tuple, .npScalar(.bool), .bool:
+      let array = try ArrayValues.array(item)
+      if array.dtype == .float64 {
+        throw PythonError.index(
+          "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or "
+            + "boolean arrays are valid indices")
+      }
+      if array.count == 0 { return .array(array.converted(to: .int64)) }
+      return .array(array)
+    default:
+      throw PythonError.index(
+        "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or "
+          + "boolean arrays are valid indices")
+    }
+  }
+
+  /// `a[key]`: a view, a new array, or a NumPy scalar for a single element.
+  static func load(_ array: StridedArray, _ key: Value) throws(PythonError) -> Value {
+    let items = try index(key)
+    do {
+      let selection = try array.select(items)
+      let result = StridedArray.read(selection)
+      if result.ndim == 0, case .view = selection, let scalar = result.onlyElement {
+        return .npScalar(scalar)
+      }
+      return .array(ArrayObject(result))
+    } catch {
+      throw ArrayValues.error(error)
+    }
+  }
+
+  /// `a[key] = value`.
+  static func store(_ array: StridedArray, _ key: Value, _ value: Value) throws(PythonError) {
+    let items = try index(key)
+    let source = try ArrayValues.array(value)
+    do {
+      try StridedArray.write(source, into: try array.select(items))
+    } catch {
+      throw ArrayValues.error(error)
+    }
+  }
+}

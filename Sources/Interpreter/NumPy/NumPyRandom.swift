@@ -1,0 +1,283 @@
+import NumPyKit
+
+/// `np.random`: the legacy global `RandomState` (what `np.random.seed` drives), `RandomState`
+/// objects and `default_rng` Generators, each method drawing NumPyKit's bit-exact streams.
+enum NumPyRandom {
+  /// A legacy random state shared by the methods that close over it.
+  final class LegacyState {
+    var state: RandomState
+    /// Seeded by the notebook (unseeded draws come from the OS in NumPy: unverifiable).
+    var seeded: Bool
+    init(state: RandomState, seeded: Bool) {
+      self.state = state
+      self.seeded = seeded
+    }
+  }
+
+  /// A `Generator` shared by its methods.
+  final class GeneratorState {
+    var generator: Generator
+    let seeded: Bool
+    init(generator: Generator, seeded: Bool) {
+      self.generator = generator
+      self.seeded = seeded
+    }
+  }
+
+  typealias Body = (PythonInterpreter, CallArguments) throws(PythonError) -> Value
+
+  static func error(_ error: RandomError) -> PythonError { ArrayValues.error(error) }
+
+  static func module(for interpreter: PythonInterpreter) -> ModuleObject {
+    var attributes = legacyMethods(interpreter.numpyRandom)
+    attributes["RandomState"] = .builtin(
+      BuiltinFunction(name: "RandomState") { _, positional, keywords throws(PythonError) in
+        let call = CallArguments("RandomState", positional, keywords)
+        let legacy = LegacyState(
+          state: try seededState(call.value(0, "seed")), seeded: call.value(0, "seed") != nil)
+        return .native(
+          NativeObject(
+            typeName: "RandomState", repr: "RandomState(MT19937)",
+            attributes: legacyMethods(legacy)))
+      })
+    attributes["default_rng"] = .builtin(
+      BuiltinFunction(name: "default_rng") { _, positional, keywords throws(PythonError) in
+        let call = CallArguments("default_rng", positional, keywords)
+        let seed = try call.int(0, "seed")
+        let generator: Generator
+        do throws(RandomError) {
+          generator = try Generator(seed: seed ?? 0)
+        } catch let failure {
+          throw NumPyRandom.error(failure)
+        }
+        return .native(
+          NativeObject(
+            typeName: "Generator", repr: "Generator(PCG64)",
+            attributes: generatorMethods(GeneratorState(generator: generator, seeded: seed != nil)))
+        )
+      })
+    return ModuleObject(name: "numpy.random", attributes: attributes)
+  }
+
+  static func seededState(_ seed: Value?) throws(PythonError) -> RandomState {
+    do {
+      guard let seed else { return try RandomState(seed: 0) }
+      if let n = Operators.integer(seed) { return try RandomState(seed: Int(n)) }
+      if case .npScalar(.int64(let n)) = seed { return try RandomState(seed: Int(n)) }
+      let words = try ArrayValues.array(seed).integerValues().map { Int($0) }
+      return try RandomState(seedArray: words)
+    } catch let failure as RandomError {
+      throw error(failure)
+    } catch let failure as PythonError {
+      throw failure
+    } catch {
+      throw PythonError(refusal: "\(error)")
+    }
+  }
+
+  /// A draw of `shape` (nil: NumPy's `size=None`, one Python float).
+  static func floats(_ values: [Double], _ shape: [Int]?) -> Value {
+    guard let shape else { return .float(values.first ?? 0) }
+    return ArrayValues.wrapArray(StridedArray(shape: shape, reals: values))
+  }
+
+  static func legacyMethods(_ legacy: LegacyState) -> [String: Value] {
+    var attributes: [String: Value] = [:]
+    func method(_ name: String, _ body: @escaping (CallArguments) throws(PythonError) -> Value) {
+      attributes[name] = .builtin(
+        BuiltinFunction(name: name) { _, positional, keywords throws(PythonError) in
+          try body(CallArguments(name, positional, keywords))
+        })
+    }
+    func draw<T>(_ body: () throws(RandomError) -> T) throws(PythonError) -> T {
+      do {
+        return try body()
+      } catch let failure {
+        throw error(failure)
+      }
+    }
+    method("seed") { call throws(PythonError) in
+      legacy.state = try seededState(call.value(0, "seed"))
+      legacy.seeded = call.value(0, "seed") != nil
+      return .none
+    }
+    method("rand") { call throws(PythonError) in
+      let shape = try call.variadicShape()
+      let values = try draw { () throws(RandomError) in try legacy.state.randomSample(shape) }
+      return floats(values, call.positional.isEmpty ? nil : shape)
+    }
+    method("randn") { call throws(PythonError) in
+      let shape = try call.variadicShape()
+      let values = try draw { () throws(RandomError) in try legacy.state.standardNormal(shape) }
+      return floats(values, call.positional.isEmpty ? nil : shape)
+    }
+    for name in ["random", "random_sample", "sample", "ranf"] {
+      method(name) { call throws(PythonError) in
+        let shape = try call.shape(0, "size")
+        let values = try draw { () throws(RandomError) in try legacy.state.randomSample(shape ?? [])
+        }
+        return floats(values, shape)
+      }
+    }
+    method("standard_normal") { call throws(PythonError) in
+      let shape = try call.shape(0, "size")
+      let values = try draw { () throws(RandomError) in try legacy.state.standardNormal(shape ?? [])
+      }
+      return floats(values, shape)
+    }
+    method("normal") { call throws(PythonError) in
+      let loc = try call.double(0, "loc") ?? 0
+      let scale = try call.double(1, "scale") ?? 1
+      let shape = try call.shape(2, "size")
+      let values = try draw { () throws(RandomError) in
+        try legacy.state.normal(loc: loc, scale: scale, shape: shape ?? [])
+      }
+      return floats(values, shape)
+    }
+    method("uniform") { call throws(PythonError) in
+      let low = try call.double(0, "low") ?? 0
+      let high = try call.double(1, "high") ?? 1
+      let shape = try call.shape(2, "size")
+      let values = try draw { () throws(RandomError) in
+        try legacy.state.uniform(low: low, high: high, shape: shape ?? [])
+      }
+      return floats(values, shape)
+    }
+    method("randint") { call throws(PythonError) in
+      let low = Int64(try call.int(0, "low") ?? 0)
+      let high = try call.int(1, "high").map { Int64($0) }
+      let shape = try call.shape(2, "size")
+      let values = try draw { () throws(RandomError) in
+        try legacy.state.randint(low, high, shape: shape ?? [])
+      }
+      guard let shape else { return .int(values.first ?? 0) }
+      return ArrayValues.wrapArray(StridedArray(shape: shape, integers: values))
+    }
+    method("choice") { call throws(PythonError) in
+      let a = try call.required(0, "a")
+      let shape = try call.shape(1, "size")
+      let replace = try call.bool(2, "replace", default: true)
+      let p = try call.optionalArray(3, "p")?.realValues()
+      if let n = Operators.integer(a) {
+        let values = try draw { () throws(RandomError) in
+          try legacy.state.choice(Int(n), shape: shape ?? [], replace: replace, p: p)
+        }
+        guard let shape else { return .npScalar(.int64(values.first ?? 0)) }
+        return ArrayValues.wrapArray(StridedArray(shape: shape, integers: values))
+      }
+      let population = try ArrayValues.array(a)
+      guard population.ndim == 1 else {
+        throw PythonError.value("a must be 1-dimensional")
+      }
+      let indices = try draw { () throws(RandomError) in
+        try legacy.state.choice(population.count, shape: shape ?? [], replace: replace, p: p)
+      }
+      let picked = try NumPyModule.wrapError { () throws(ArrayError) in
+        StridedArray.read(
+          try population.select([.array(StridedArray(shape: shape ?? [], integers: indices))]))
+      }
+      return ArrayValues.wrap(picked)
+    }
+    method("shuffle") { call throws(PythonError) in
+      let x = try call.required(0, "x")
+      switch x {
+      case .list(let list):
+        legacy.state.shuffle(&list.items)
+      case .array(let object):
+        let array = object.array
+        guard array.ndim >= 1 else { throw PythonError.type("len() of unsized object") }
+        var order = Array(0..<array.shape[0])
+        legacy.state.shuffle(&order)
+        let rows = StridedArray.read(
+          try NumPyModule.wrapError { () throws(ArrayError) in
+            try array.select([
+              .array(StridedArray(shape: [order.count], integers: order.map { Int64($0) }))
+            ])
+          })
+        try NumPyModule.wrapError { () throws(ArrayError) in
+          try StridedArray.write(rows, into: .view(array))
+        }
+      default:
+        throw PythonError(refusal: "retrace models np.random.shuffle of lists and arrays only")
+      }
+      return .none
+    }
+    method("permutation") { call throws(PythonError) in
+      let x = try call.required(0, "x")
+      if let n = Operators.integer(x) {
+        let values = legacy.state.permutation(Int(n))
+        return ArrayValues.wrapArray(StridedArray(shape: [values.count], integers: values))
+      }
+      let array = try ArrayValues.array(x)
+      var order = Array(0..<(array.shape.first ?? 0))
+      legacy.state.shuffle(&order)
+      return ArrayValues.wrapArray(
+        StridedArray.read(
+          try NumPyModule.wrapError { () throws(ArrayError) in
+            try array.select([
+              .array(StridedArray(shape: [order.count], integers: order.map { Int64($0) }))
+            ])
+          }))
+    }
+    return attributes
+  }
+
+  static func generatorMethods(_ state: GeneratorState) -> [String: Value] {
+    var attributes: [String: Value] = [:]
+    func method(_ name: String, _ body: @escaping (CallArguments) throws(PythonError) -> Value) {
+      attributes[name] = .builtin(
+        BuiltinFunction(name: name) { _, positional, keywords throws(PythonError) in
+          try body(CallArguments(name, positional, keywords))
+        })
+    }
+    func draw<T>(_ body: () throws(RandomError) -> T) throws(PythonError) -> T {
+      do {
+        return try body()
+      } catch let failure {
+        throw error(failure)
+      }
+    }
+    method("random") { call throws(PythonError) in
+      let shape = try call.shape(0, "size")
+      let values = try draw { () throws(RandomError) in try state.generator.random(shape ?? []) }
+      return floats(values, shape)
+    }
+    method("standard_normal") { call throws(PythonError) in
+      let shape = try call.shape(0, "size")
+      let values = try draw { () throws(RandomError) in
+        try state.generator.standardNormal(shape ?? [])
+      }
+      return floats(values, shape)
+    }
+    method("normal") { call throws(PythonError) in
+      let loc = try call.double(0, "loc") ?? 0
+      let scale = try call.double(1, "scale") ?? 1
+      let shape = try call.shape(2, "size")
+      let values = try draw { () throws(RandomError) in
+        try state.generator.normal(loc: loc, scale: scale, shape: shape ?? [])
+      }
+      return floats(values, shape)
+    }
+    method("uniform") { call throws(PythonError) in
+      let low = try call.double(0, "low") ?? 0
+      let high = try call.double(1, "high") ?? 1
+      let shape = try call.shape(2, "size")
+      let values = try draw { () throws(RandomError) in
+        try state.generator.uniform(low: low, high: high, shape: shape ?? [])
+      }
+      return floats(values, shape)
+    }
+    method("integers") { call throws(PythonError) in
+      let low = Int64(try call.int(0, "low") ?? 0)
+      let high = try call.int(1, "high").map { Int64($0) }
+      let shape = try call.shape(2, "size")
+      let endpoint = try call.bool(nil, "endpoint", default: false)
+      let values = try draw { () throws(RandomError) in
+        try state.generator.integers(low, high, shape: shape ?? [], endpoint: endpoint)
+      }
+      guard let shape else { return .npScalar(.int64(values.first ?? 0)) }
+      return ArrayValues.wrapArray(StridedArray(shape: shape, integers: values))
+    }
+    return attributes
+  }
+}

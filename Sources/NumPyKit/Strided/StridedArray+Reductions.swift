@@ -1,0 +1,322 @@
+import Foundation
+
+/// NumPy's reductions (`a.sum(axis=…)`, `np.mean`, `np.argmax` …).
+public enum Reduction: Sendable, Equatable {
+  case sum, prod, max, min, mean, argmax, argmin, all, any
+  /// var / std with NumPy's `ddof`.
+  case variance(ddof: Int)
+  case standardDeviation(ddof: Int)
+
+  var name: String {
+    switch self {
+    case .sum: "sum"
+    case .prod: "prod"
+    case .max: "maximum"
+    case .min: "minimum"
+    case .mean: "mean"
+    case .argmax: "argmax"
+    case .argmin: "argmin"
+    case .all: "all"
+    case .any: "any"
+    case .variance: "var"
+    case .standardDeviation: "std"
+    }
+  }
+}
+
+extension StridedArray {
+  /// Normalised reduction axes (NumPy's AxisError for an axis out of range).
+  public func reductionAxes(_ axes: [Int]?) throws(ArrayError) -> [Int] {
+    guard let axes else { return Array(0..<ndim) }
+    var result: [Int] = []
+    for axis in axes {
+      let adjusted = axis < 0 ? axis + ndim : axis
+      guard adjusted >= 0 && adjusted < Swift.max(ndim, 0) else {
+        throw ArrayError(
+          "axis \(axis) is out of bounds for array of dimension \(ndim)", kind: .valueError)
+      }
+      if result.contains(adjusted) { throw ArrayError("duplicate value in 'axis'") }
+      result.append(adjusted)
+    }
+    return result.sorted()
+  }
+
+  /// `a.<reduction>(axis=axes, keepdims=…)`; a full reduction gives a 0-d array.
+  public func reduce(_ reduction: Reduction, axes: [Int]?, keepDims: Bool = false)
+    throws(ArrayError) -> StridedArray
+  {
+    if case .argmax = reduction { return try argReduce(maximum: true, axes: axes) }
+    if case .argmin = reduction { return try argReduce(maximum: false, axes: axes) }
+    let reduced = try reductionAxes(axes)
+    let outputShape =
+      keepDims
+      ? shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
+      : shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element)
+    let groups = reductionGroups(reduced)
+    let n = reduced.reduce(1) { $0 * shape[$1] }
+    switch reduction {
+    case .variance(let ddof), .standardDeviation(let ddof):
+      let meanKept = try reduce(.mean, axes: reduced, keepDims: true)
+      let centred = try StridedArray.apply(
+        .subtract, dtype == .float64 ? self : converted(to: .float64), meanKept)
+      let squares = try StridedArray.apply(.multiply, centred, centred)
+      let total = try squares.reduce(.sum, axes: reduced, keepDims: keepDims)
+      let divisor = Double(Swift.max(n - ddof, 0))
+      var values = total.realValues().map { $0 / divisor }
+      if case .standardDeviation = reduction { values = values.map { $0.squareRoot() } }
+      return StridedArray(shape: outputShape, reals: values)
+    case .all, .any:
+      let wantAll = reduction == .all
+      let values = groups.map { group -> Double in
+        let hit = group.contains { position in element(at: position).isTrue != wantAll }
+        return (hit ? !wantAll : wantAll) ? 1 : 0
+      }
+      return StridedArray(shape: outputShape, reals: values, dtype: .bool)
+    case .max, .min:
+      if n == 0 {
+        throw ArrayError(
+          "zero-size array to reduction operation \(reduction.name) which has no identity")
+      }
+      let isMax = reduction == .max
+      if dtype == .int64 {
+        let values = groups.map { group -> Int64 in
+          let items = group.map { storage.integers[$0] }
+          return isMax ? items.max()! : items.min()!
+        }
+        return StridedArray(shape: outputShape, integers: values)
+      }
+      let values = groups.map { group -> Double in
+        var acc = storage.reals[group[0]]
+        for position in group.dropFirst() {
+          let x = storage.reals[position]
+          if acc.isNaN { break }
+          if x.isNaN || (isMax ? x > acc : x < acc) { acc = x }
+        }
+        return acc
+      }
+      return StridedArray(shape: outputShape, reals: values, dtype: dtype)
+    case .sum, .prod:
+      if dtype == .int64 || dtype == .bool {
+        let values = groups.map { group -> Int64 in
+          var acc: Int64 = reduction == .sum ? 0 : 1
+          for position in group {
+            let x = dtype == .int64 ? storage.integers[position] : Int64(storage.reals[position])
+            acc = reduction == .sum ? acc &+ x : acc &* x
+          }
+          return acc
+        }
+        return StridedArray(shape: outputShape, integers: values)
+      }
+      if reduction == .prod {
+        let values = groups.map { group -> Double in
+          var acc = 1.0
+          for position in group { acc *= storage.reals[position] }
+          return acc
+        }
+        return StridedArray(shape: outputShape, reals: values)
+      }
+      return StridedArray(shape: outputShape, reals: pairwiseSums(reduced, casting: false))
+    case .mean:
+      let sums = pairwiseSums(reduced, casting: dtype != .float64)
+      let divisor = Double(n)
+      return StridedArray(shape: outputShape, reals: sums.map { $0 / divisor })
+    case .argmax, .argmin:
+      return self
+    }
+  }
+
+  /// For each output element (C order), the storage offsets of its inputs in the order
+  /// NumPy's iterator visits them.
+  func reductionGroups(_ reduced: [Int]) -> [[Int]] {
+    let kept = (0..<ndim).filter { !reduced.contains($0) }
+    let keptView = StridedArray(
+      storage: storage, dtype: dtype, shape: kept.map { shape[$0] },
+      strides: kept.map { strides[$0] }, offset: offset)
+    let order = memoryOrder(reduced)
+    let innerView = StridedArray(
+      storage: storage, dtype: dtype, shape: order.map { shape[$0] },
+      strides: order.map { strides[$0] }, offset: 0)
+    let inner = innerView.offsets()
+    return keptView.offsets().map { base in inner.map { base + $0 } }
+  }
+
+  /// The reduced axes, outermost first, in the order of their strides (NumPy's K order).
+  func memoryOrder(_ reduced: [Int]) -> [Int] {
+    reduced.enumerated().sorted { first, second in
+      let a = Swift.abs(strides[first.element])
+      let b = Swift.abs(strides[second.element])
+      return a != b ? a > b : first.offset < second.offset
+    }.map(\.element)
+  }
+
+  /// float64 sums in NumPy's order: each output starts at 0 and adds, one run at a time, the
+  /// pairwise sum (NumPy's `pairwise_sum`, 8 accumulators, blocks of 128) of its innermost
+  /// run when the innermost axis in memory is reduced, element by element otherwise. With
+  /// `casting` (int or bool input summed as float64) runs are cut at NumPy's buffer size.
+  func pairwiseSums(_ reduced: [Int], casting: Bool) -> [Double] {
+    let order = memoryOrder(reduced)
+    let smallestStrideAxis = (0..<ndim).filter { shape[$0] != 1 }.min {
+      Swift.abs(strides[$0]) < Swift.abs(strides[$1])
+    }
+    // The trailing reduced axes that merge into one run (the innermost axis in memory).
+    var runAxes: [Int] = []
+    if let innermost = smallestStrideAxis, order.last == innermost {
+      runAxes = [innermost]
+      var k = order.count - 2
+      while k >= 0 {
+        let axis = order[k]
+        let next = runAxes[0]
+        if strides[axis] == strides[next] * shape[next] {
+          runAxes.insert(axis, at: 0)
+          k -= 1
+        } else {
+          break
+        }
+      }
+    }
+    let runLength = runAxes.reduce(1) { $0 * shape[$1] }
+    let groups = reductionGroups(reduced)
+    let values = casting ? nil : storage.reals
+    let integers = dtype == .int64 ? storage.integers : []
+    let limit = casting ? 8192 : Int.max
+    var scratch = [Double](repeating: 0, count: runLength)
+    return groups.map { group -> Double in
+      var acc = 0.0
+      var start = 0
+      while start < group.count {
+        let end = start + runLength
+        var chunk = start
+        while chunk < end {
+          let chunkEnd = end - chunk <= limit ? end : chunk + limit
+          let length = chunkEnd - chunk
+          for k in 0..<length {
+            let position = group[chunk + k]
+            if let values {
+              scratch[k] = values[position]
+            } else if dtype == .int64 {
+              scratch[k] = Double(integers[position])
+            } else {
+              scratch[k] = storage.reals[position]
+            }
+          }
+          acc += scratch.withUnsafeBufferPointer {
+            StridedArray.pairwiseSum($0.baseAddress!, length)
+          }
+          chunk = chunkEnd
+        }
+        start = end
+      }
+      return acc
+    }
+  }
+
+  /// NumPy's `pairwise_sum` for float64 (numpy/_core/src/umath/loops_utils.h.src).
+  static func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
+    if n < 8 {
+      var res = -0.0
+      for i in 0..<n { res += a[i] }
+      return res
+    }
+    if n <= 128 {
+      var r0 = a[0]
+      var r1 = a[1]
+      var r2 = a[2]
+      var r3 = a[3]
+      var r4 = a[4]
+      var r5 = a[5]
+      var r6 = a[6]
+      var r7 = a[7]
+      var i = 8
+      while i < n - (n % 8) {
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+        i += 8
+      }
+      var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+      while i < n {
+        res += a[i]
+        i += 1
+      }
+      return res
+    }
+    var n2 = n / 2
+    n2 -= n2 % 8
+    return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2)
+  }
+
+  /// argmax / argmin: the first extreme (the first NaN, where there is one), as an index into
+  /// the flattened array (axis None) or along one axis.
+  func argReduce(maximum: Bool, axes: [Int]?) throws(ArrayError) -> StridedArray {
+    let name = maximum ? "argmax" : "argmin"
+    let source: StridedArray
+    let axis: Int
+    if let axes {
+      source = self
+      axis = try reductionAxes(axes)[0]
+    } else {
+      source = ravel()
+      axis = 0
+    }
+    guard source.shape[axis] > 0 else {
+      throw ArrayError("attempt to get \(name) of an empty sequence")
+    }
+    let groups = source.reductionGroups([axis])
+    let outputShape = source.shape.enumerated().filter { $0.offset != axis }.map(\.element)
+    let indices = groups.map { group -> Int64 in
+      var best = 0
+      if source.dtype == .int64 {
+        let values = group.map { source.storage.integers[$0] }
+        for k in 1..<values.count
+        where maximum ? values[k] > values[best] : values[k] < values[best] {
+          best = k
+        }
+        return Int64(best)
+      }
+      let values = group.map { source.storage.reals[$0] }
+      if values[0].isNaN { return 0 }
+      for k in 1..<values.count {
+        if values[k].isNaN { return Int64(k) }
+        if maximum ? values[k] > values[best] : values[k] < values[best] { best = k }
+      }
+      return Int64(best)
+    }
+    return StridedArray(shape: outputShape, integers: indices)
+  }
+
+  /// numpy.cumsum / numpy.cumprod along an axis (None: the flattened array), left to right.
+  public func accumulate(product: Bool, axis: Int?) throws(ArrayError) -> StridedArray {
+    let source = axis == nil ? ravel() : self
+    let along = try source.reductionAxes([axis ?? 0])[0]
+    let moved = source.movingAxisLast(along)
+    let length = source.shape[along]
+    if source.dtype == .float64 {
+      var values = moved.realValues()
+      var k = 0
+      while k < values.count {
+        for j in 1..<Swift.max(length, 1) where j < length {
+          values[k + j] =
+            product ? values[k + j - 1] * values[k + j] : values[k + j - 1] + values[k + j]
+        }
+        k += Swift.max(length, 1)
+      }
+      let result = StridedArray(shape: moved.shape, reals: values)
+      return result.movingLastAxis(to: along).copy()
+    }
+    var values = moved.integerValues()
+    var k = 0
+    while k < values.count {
+      for j in 1..<Swift.max(length, 1) where j < length {
+        values[k + j] =
+          product ? values[k + j - 1] &* values[k + j] : values[k + j - 1] &+ values[k + j]
+      }
+      k += Swift.max(length, 1)
+    }
+    return StridedArray(shape: moved.shape, integers: values).movingLastAxis(to: along).copy()
+  }
+}

@@ -1,0 +1,389 @@
+import Foundation
+
+/// NumPy's binary ufuncs, as `a + b`, `np.maximum(a, b)`, `a > b` … reach them.
+public enum BinaryUfunc: String, Sendable, CaseIterable {
+  case add, subtract, multiply
+  case trueDivide = "true_divide"
+  case floorDivide = "floor_divide"
+  case remainder, power, maximum, minimum
+  case equal
+  case notEqual = "not_equal"
+  case less
+  case lessEqual = "less_equal"
+  case greater
+  case greaterEqual = "greater_equal"
+  case logicalAnd = "logical_and"
+  case logicalOr = "logical_or"
+  case logicalXor = "logical_xor"
+  case bitwiseAnd = "bitwise_and"
+  case bitwiseOr = "bitwise_or"
+  case bitwiseXor = "bitwise_xor"
+  case arctan2, hypot
+
+  var isComparison: Bool {
+    switch self {
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .logicalAnd, .logicalOr,
+      .logicalXor:
+      true
+    default: false
+    }
+  }
+
+  /// The result dtype NumPy's type resolution picks for two operand dtypes.
+  func resultType(_ a: DType, _ b: DType) throws(ArrayError) -> DType {
+    if isComparison { return .bool }
+    let promoted = DType.promoted(a, b)
+    switch self {
+    case .trueDivide, .arctan2, .hypot: return .float64
+    case .subtract where promoted == .bool:
+      throw ArrayError(
+        "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the "
+          + "`^` operator, or the logical_xor function instead.", kind: .typeError)
+    case .floorDivide, .remainder, .power:
+      return promoted == .bool ? .int64 : promoted
+    case .bitwiseAnd, .bitwiseOr, .bitwiseXor:
+      if promoted == .float64 {
+        throw ArrayError(
+          "ufunc '\(rawValue)' not supported for the input types, and the inputs could not be "
+            + "safely coerced to any supported types according to the casting rule ''safe''",
+          kind: .typeError)
+      }
+      return promoted
+    default: return promoted
+    }
+  }
+}
+
+/// NumPy's unary ufuncs.
+public enum UnaryUfunc: String, Sendable, CaseIterable {
+  case negative, positive, absolute, sign, square, reciprocal
+  case sqrt, exp, exp2, log, log2, log10, log1p, expm1
+  case sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, tanh
+  case floor, ceil, trunc, rint
+  case isnan, isinf, isfinite
+  case logicalNot = "logical_not"
+  case invert
+
+  func resultType(_ input: DType) throws(ArrayError) -> DType {
+    switch self {
+    case .isnan, .isinf, .isfinite, .logicalNot: return .bool
+    case .negative where input == .bool:
+      throw ArrayError(
+        "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator "
+          + "or the logical_not function instead.", kind: .typeError)
+    case .negative, .positive, .absolute, .sign, .square, .floor, .ceil, .trunc:
+      if input == .bool && (self == .sign || self == .square || self == .positive) {
+        return .int64
+      }
+      return input
+    case .invert:
+      if input == .float64 {
+        throw ArrayError(
+          "ufunc 'invert' not supported for the input types, and the inputs could not be safely "
+            + "coerced to any supported types according to the casting rule ''safe''",
+          kind: .typeError)
+      }
+      return input
+    default: return .float64
+    }
+  }
+}
+
+extension StridedArray {
+  // MARK: - Binary
+
+  /// `op(a, b)` with broadcasting and NumPy 2's type promotion.
+  public static func apply(_ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray)
+    throws(ArrayError) -> StridedArray
+  {
+    let resultType = try op.resultType(a.dtype, b.dtype)
+    let shape = try Shape.broadcast(a.shape, b.shape)
+    let count = shape.reduce(1, *)
+    if op.isComparison {
+      let flags = try comparisonValues(op, a, b, shape: shape, count: count)
+      return StridedArray(shape: shape, reals: flags, dtype: .bool)
+    }
+    switch resultType {
+    case .int64:
+      let x = a.broadcast(to: shape).integerValues()
+      let y = b.broadcast(to: shape).integerValues()
+      var out = [Int64](repeating: 0, count: count)
+      for k in 0..<count { out[k] = try integerOp(op, x[k], y[k]) }
+      return StridedArray(shape: shape, integers: out)
+    case .bool:
+      let x = a.broadcast(to: shape).realValues()
+      let y = b.broadcast(to: shape).realValues()
+      var out = [Double](repeating: 0, count: count)
+      for k in 0..<count {
+        let p = x[k] != 0
+        let q = y[k] != 0
+        let r: Bool
+        switch op {
+        case .multiply, .bitwiseAnd, .minimum: r = p && q
+        case .bitwiseXor: r = p != q
+        default: r = p || q
+        }
+        out[k] = r ? 1 : 0
+      }
+      return StridedArray(shape: shape, reals: out, dtype: .bool)
+    case .float64:
+      let function = realOp(op)
+      if b.count == 1 && shape == a.shape {
+        let y = b.realValues()[0]
+        return StridedArray(shape: shape, reals: a.realValues().map { function($0, y) })
+      }
+      if a.count == 1 && shape == b.shape {
+        let x = a.realValues()[0]
+        return StridedArray(shape: shape, reals: b.realValues().map { function(x, $0) })
+      }
+      let x = a.broadcast(to: shape).realValues()
+      let y = b.broadcast(to: shape).realValues()
+      var out = [Double](repeating: 0, count: count)
+      for k in 0..<count { out[k] = function(x[k], y[k]) }
+      return StridedArray(shape: shape, reals: out)
+    }
+  }
+
+  /// NumPy's in-place ufunc (`a += b`, `W -= lr * g`): the result is written into `a`'s
+  /// storage, so every alias and view sees it. `b` may broadcast to `a`'s shape, never grow
+  /// it, and the result must cast to `a`'s dtype under 'same_kind'.
+  public func update(_ op: BinaryUfunc, with other: StridedArray) throws(ArrayError) {
+    let shape = try Shape.broadcast(self.shape, other.shape)
+    guard shape == self.shape else {
+      throw ArrayError.nonBroadcastableOutput(self.shape, shape)
+    }
+    let resultType = try op.resultType(dtype, other.dtype)
+    guard resultType.canCastSameKind(to: dtype) else {
+      throw ArrayError(
+        "Cannot cast ufunc '\(op.rawValue)' output from \(resultType.numpyName) to "
+          + "\(dtype.numpyName) with casting rule 'same_kind'", kind: .typeError)
+    }
+    let result = try StridedArray.apply(op, self, other)
+    try StridedArray.write(result, into: .view(self))
+  }
+
+  static func comparisonValues(
+    _ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray, shape: [Int], count: Int
+  ) throws(ArrayError) -> [Double] {
+    var out = [Double](repeating: 0, count: count)
+    if a.dtype == .int64 && b.dtype == .int64 {
+      let x = a.broadcast(to: shape).integerValues()
+      let y = b.broadcast(to: shape).integerValues()
+      for k in 0..<count { out[k] = compare(op, x[k], y[k]) ? 1 : 0 }
+      return out
+    }
+    let x = a.broadcast(to: shape).realValues()
+    let y = b.broadcast(to: shape).realValues()
+    for k in 0..<count { out[k] = compare(op, x[k], y[k]) ? 1 : 0 }
+    return out
+  }
+
+  @inline(__always)
+  static func compare<T: Comparable & Numeric>(_ op: BinaryUfunc, _ x: T, _ y: T) -> Bool {
+    switch op {
+    case .equal: x == y
+    case .notEqual: x != y
+    case .less: x < y
+    case .lessEqual: x <= y
+    case .greater: x > y
+    case .greaterEqual: x >= y
+    case .logicalAnd: x != 0 && y != 0
+    case .logicalOr: x != 0 || y != 0
+    default: (x != 0) != (y != 0)
+    }
+  }
+
+  /// One float64 element of a binary ufunc, as NumPy's loops compute it.
+  static func realOp(_ op: BinaryUfunc) -> (Double, Double) -> Double {
+    switch op {
+    case .add: return { $0 + $1 }
+    case .subtract: return { $0 - $1 }
+    case .multiply: return { $0 * $1 }
+    case .trueDivide: return { $0 / $1 }
+    case .floorDivide: return { a, b in b == 0 ? a / b : divmod(a, b).quotient }
+    case .remainder: return { a, b in b == 0 ? Foundation.fmod(a, b) : divmod(a, b).remainder }
+    case .power: return { Foundation.pow($0, $1) }
+    case .maximum: return { a, b in a >= b || a.isNaN ? a : b }
+    case .minimum: return { a, b in a <= b || a.isNaN ? a : b }
+    case .arctan2: return { Foundation.atan2($0, $1) }
+    case .hypot: return { Foundation.hypot($0, $1) }
+    default: return { _, _ in .nan }
+    }
+  }
+
+  /// npy_divmod: the floor quotient and remainder of two doubles (CPython's float divmod).
+  public static func divmod(_ a: Double, _ b: Double) -> (quotient: Double, remainder: Double) {
+    var mod = Foundation.fmod(a, b)
+    if b == 0 { return (a / b, mod) }
+    var div = (a - mod) / b
+    if mod != 0 {
+      if (b < 0) != (mod < 0) {
+        mod += b
+        div -= 1.0
+      }
+    } else {
+      mod = Foundation.copysign(0, b)
+    }
+    var floorDiv: Double
+    if div != 0 {
+      floorDiv = Foundation.floor(div)
+      if div - floorDiv > 0.5 { floorDiv += 1.0 }
+    } else {
+      floorDiv = Foundation.copysign(0, a / b)
+    }
+    return (floorDiv, mod)
+  }
+
+  /// One int64 element of a binary ufunc: wrapping as NumPy wraps, 0 for division by zero.
+  static func integerOp(_ op: BinaryUfunc, _ x: Int64, _ y: Int64) throws(ArrayError) -> Int64 {
+    switch op {
+    case .add: return x &+ y
+    case .subtract: return x &- y
+    case .multiply: return x &* y
+    case .maximum: return max(x, y)
+    case .minimum: return min(x, y)
+    case .bitwiseAnd: return x & y
+    case .bitwiseOr: return x | y
+    case .bitwiseXor: return x ^ y
+    case .floorDivide:
+      if y == 0 { return 0 }
+      if x == .min && y == -1 { return .min }
+      let q = x / y
+      return (x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q
+    case .remainder:
+      if y == 0 || (x == .min && y == -1) { return 0 }
+      let r = x % y
+      return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r
+    case .power:
+      if y < 0 {
+        throw ArrayError("Integers to negative integer powers are not allowed.")
+      }
+      var result: Int64 = 1
+      var base = x
+      var exponent = y
+      while exponent > 0 {
+        if exponent & 1 == 1 { result = result &* base }
+        base = base &* base
+        exponent >>= 1
+      }
+      return result
+    default: return 0
+    }
+  }
+
+  // MARK: - Unary
+
+  /// `op(a)` elementwise.
+  public static func apply(_ op: UnaryUfunc, _ a: StridedArray) throws(ArrayError)
+    -> StridedArray
+  {
+    let resultType = try op.resultType(a.dtype)
+    switch (resultType, a.dtype) {
+    case (.int64, _):
+      let values = a.integerValues()
+      let out: [Int64]
+      switch op {
+      case .negative: out = values.map { 0 &- $0 }
+      case .absolute: out = values.map { $0 < 0 ? 0 &- $0 : $0 }
+      case .sign: out = values.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+      case .square: out = values.map { $0 &* $0 }
+      case .invert: out = values.map { ~$0 }
+      default: out = values
+      }
+      return StridedArray(shape: a.shape, integers: out)
+    case (.bool, .int64):
+      let values = a.integerValues()
+      let out: [Double] = values.map { n in
+        switch op {
+        case .isnan, .isinf: return 0
+        case .isfinite: return 1
+        default: return n == 0 ? 1 : 0
+        }
+      }
+      return StridedArray(shape: a.shape, reals: out, dtype: .bool)
+    case (.bool, _):
+      let values = a.realValues()
+      let out: [Double] = values.map { x in
+        let r: Bool
+        switch op {
+        case .isnan: r = x.isNaN
+        case .isinf: r = x.isInfinite
+        case .isfinite: r = x.isFinite
+        case .logicalNot, .invert: r = x == 0
+        default: r = x != 0
+        }
+        return r ? 1 : 0
+      }
+      return StridedArray(shape: a.shape, reals: out, dtype: .bool)
+    case (.float64, _):
+      let function = realUnary(op)
+      return StridedArray(shape: a.shape, reals: a.realValues().map(function))
+    }
+  }
+
+  /// One float64 element of a unary ufunc (libm where NumPy calls libm; see MachineModel).
+  static func realUnary(_ op: UnaryUfunc) -> (Double) -> Double {
+    switch op {
+    case .negative: return { -$0 }
+    case .positive: return { $0 }
+    case .absolute: return { Swift.abs($0) }
+    case .sign: return { $0 > 0 ? 1 : ($0 < 0 ? -1 : ($0 == 0 ? 0 : .nan)) }
+    case .square: return { $0 * $0 }
+    case .reciprocal: return { 1 / $0 }
+    case .sqrt: return { $0.squareRoot() }
+    case .exp: return Foundation.exp
+    case .exp2: return Foundation.exp2
+    case .log: return Foundation.log
+    case .log2: return Foundation.log2
+    case .log10: return Foundation.log10
+    case .log1p: return Foundation.log1p
+    case .expm1: return Foundation.expm1
+    case .sin: return Foundation.sin
+    case .cos: return Foundation.cos
+    case .tan: return Foundation.tan
+    case .arcsin: return Foundation.asin
+    case .arccos: return Foundation.acos
+    case .arctan: return Foundation.atan
+    case .sinh: return Foundation.sinh
+    case .cosh: return Foundation.cosh
+    case .tanh: return Foundation.tanh
+    case .floor: return Foundation.floor
+    case .ceil: return Foundation.ceil
+    case .trunc: return Foundation.trunc
+    case .rint: return { $0.rounded(.toNearestOrEven) }
+    default: return { $0 }
+    }
+  }
+
+  /// numpy.round(a, decimals) / a.round(decimals): `rint(a * 10**d) / 10**d` for d ≥ 0,
+  /// `rint(a / 10**-d) * 10**-d` for d < 0, as NumPy's float loop computes it. Integers are
+  /// returned as they are for d ≥ 0.
+  public func rounded(decimals: Int) -> StridedArray {
+    if dtype != .float64 {
+      if decimals >= 0 { return dtype == .bool ? converted(to: .int64) : copy() }
+      let factor = Foundation.pow(10.0, Double(-decimals))
+      return StridedArray(
+        shape: shape,
+        integers: realValues().map { Int64(($0 / factor).rounded(.toNearestOrEven) * factor) })
+    }
+    if decimals >= 0 {
+      let factor = Foundation.pow(10.0, Double(decimals))
+      return StridedArray(
+        shape: shape,
+        reals: realValues().map { ($0 * factor).rounded(.toNearestOrEven) / factor })
+    }
+    let factor = Foundation.pow(10.0, Double(-decimals))
+    return StridedArray(
+      shape: shape, reals: realValues().map { ($0 / factor).rounded(.toNearestOrEven) * factor })
+  }
+
+  /// numpy.clip(a, low, high): `minimum(maximum(a, low), high)`, either bound optional.
+  public func clipped(_ low: StridedArray?, _ high: StridedArray?) throws(ArrayError)
+    -> StridedArray
+  {
+    var result = self
+    if let low { result = try StridedArray.apply(.maximum, result, low) }
+    if let high { result = try StridedArray.apply(.minimum, result, high) }
+    return result
+  }
+}

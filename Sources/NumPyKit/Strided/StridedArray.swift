@@ -1,0 +1,258 @@
+/// The elements that an array and all its views share (numpy.ndarray's data buffer).
+///
+/// float64 and bool elements live in `reals` (bool as 0/1, as `NDArray` keeps them), int64
+/// elements in `integers`, exact over their whole range. Exactly one of the two is used. A
+/// reference type on purpose: NumPy's views and aliases write to the same memory.
+public final class ArrayStorage: @unchecked Sendable {
+  /// float64 and bool elements.
+  public var reals: [Double]
+  /// int64 elements.
+  public var integers: [Int64]
+
+  /// Storage for float64 or bool elements.
+  public init(reals: [Double]) {
+    self.reals = reals
+    self.integers = []
+  }
+
+  /// Storage for int64 elements.
+  public init(integers: [Int64]) {
+    self.reals = []
+    self.integers = integers
+  }
+
+  /// An independent copy (for snapshots).
+  public func copy() -> ArrayStorage {
+    let copied = ArrayStorage(reals: reals)
+    copied.integers = integers
+    return copied
+  }
+}
+
+/// A NumPy array as NumPy holds one: a dtype, a shape, strides (in elements) and an offset
+/// into shared storage. Slices, `.T`, `reshape` (where NumPy returns a view) and row
+/// iteration make new `StridedArray`s over the same `ArrayStorage`, so a write through any
+/// of them is seen by all, as in NumPy.
+public struct StridedArray: @unchecked Sendable {
+  public let storage: ArrayStorage
+  public let dtype: DType
+  public let shape: [Int]
+  /// The step between neighbours along each axis, in elements (may be 0 or negative).
+  public let strides: [Int]
+  public let offset: Int
+
+  /// A view over `storage`.
+  public init(storage: ArrayStorage, dtype: DType, shape: [Int], strides: [Int], offset: Int) {
+    self.storage = storage
+    self.dtype = dtype
+    self.shape = shape
+    self.strides = strides
+    self.offset = offset
+  }
+
+  /// A new C-contiguous float64 or bool array.
+  public init(shape: [Int], reals: [Double], dtype: DType = .float64) {
+    precondition(dtype != .int64 && shape.reduce(1, *) == reals.count)
+    self.init(
+      storage: ArrayStorage(reals: reals), dtype: dtype, shape: shape,
+      strides: Shape.strides(shape), offset: 0)
+  }
+
+  /// A new C-contiguous int64 array.
+  public init(shape: [Int], integers: [Int64]) {
+    precondition(shape.reduce(1, *) == integers.count)
+    self.init(
+      storage: ArrayStorage(integers: integers), dtype: .int64, shape: shape,
+      strides: Shape.strides(shape), offset: 0)
+  }
+
+  /// A copy of an `NDArray` (int64 elements converted exactly from their doubles).
+  public init(_ array: NDArray) {
+    if array.dtype == .int64 {
+      self.init(shape: array.shape, integers: array.scalars.map { Int64($0) })
+    } else {
+      self.init(shape: array.shape, reals: array.scalars, dtype: array.dtype)
+    }
+  }
+
+  /// A 0-d array of one value.
+  public static func scalar(_ value: ArrayScalar) -> StridedArray {
+    switch value {
+    case .float64(let x): StridedArray(shape: [], reals: [x])
+    case .bool(let flag): StridedArray(shape: [], reals: [flag ? 1 : 0], dtype: .bool)
+    case .int64(let n): StridedArray(shape: [], integers: [n])
+    }
+  }
+
+  /// numpy.ndarray.ndim.
+  public var ndim: Int { shape.count }
+  /// numpy.ndarray.size.
+  public var count: Int { shape.reduce(1, *) }
+
+  /// Whether the elements are in C order without gaps (numpy's C_CONTIGUOUS flag).
+  public var isContiguous: Bool {
+    var expected = 1
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] != 1 {
+      if strides[axis] != expected { return false }
+      expected *= shape[axis]
+    }
+    return true
+  }
+
+  // MARK: - Element order
+
+  /// The storage offsets of the elements in C order.
+  public func offsets() -> [Int] {
+    let n = count
+    if n == 0 { return [] }
+    if isContiguous { return Array(offset..<(offset + n)) }
+    var result = [Int](repeating: 0, count: n)
+    var index = [Int](repeating: 0, count: shape.count)
+    var position = offset
+    let rank = shape.count
+    for k in 0..<n {
+      result[k] = position
+      var axis = rank - 1
+      while axis >= 0 {
+        index[axis] += 1
+        position += strides[axis]
+        if index[axis] < shape[axis] { break }
+        position -= strides[axis] * shape[axis]
+        index[axis] = 0
+        axis -= 1
+      }
+    }
+    return result
+  }
+
+  /// The elements in C order, as doubles (int64 rounded to the nearest double, as NumPy casts).
+  public func realValues() -> [Double] {
+    if dtype == .int64 {
+      let values = storage.integers
+      if isContiguous { return values[offset..<(offset + count)].map { Double($0) } }
+      return offsets().map { Double(values[$0]) }
+    }
+    if isContiguous {
+      if offset == 0 && count == storage.reals.count { return storage.reals }
+      return Array(storage.reals[offset..<(offset + count)])
+    }
+    let values = storage.reals
+    return offsets().map { values[$0] }
+  }
+
+  /// The elements in C order, as int64 (floats truncated toward zero, as `astype(int)`).
+  public func integerValues() -> [Int64] {
+    if dtype == .int64 {
+      if isContiguous {
+        if offset == 0 && count == storage.integers.count { return storage.integers }
+        return Array(storage.integers[offset..<(offset + count)])
+      }
+      let values = storage.integers
+      return offsets().map { values[$0] }
+    }
+    return realValues().map(ArrayScalar.truncatedInteger)
+  }
+
+  /// The element at a storage offset.
+  public func element(at position: Int) -> ArrayScalar {
+    switch dtype {
+    case .float64: .float64(storage.reals[position])
+    case .bool: .bool(storage.reals[position] != 0)
+    case .int64: .int64(storage.integers[position])
+    }
+  }
+
+  /// The elements in C order.
+  public func elements() -> [ArrayScalar] { offsets().map(element(at:)) }
+
+  /// Writes a value (cast to this array's dtype) at a storage offset.
+  public func setElement(_ value: ArrayScalar, at position: Int) {
+    switch dtype {
+    case .float64: storage.reals[position] = value.real
+    case .bool: storage.reals[position] = value.isTrue ? 1 : 0
+    case .int64: storage.integers[position] = value.integer
+    }
+  }
+
+  /// A C-contiguous copy in new storage (numpy.ndarray.copy).
+  public func copy() -> StridedArray {
+    if dtype == .int64 { return StridedArray(shape: shape, integers: integerValues()) }
+    return StridedArray(shape: shape, reals: realValues(), dtype: dtype)
+  }
+
+  /// The same elements as an `NDArray` (for the formatter and the BLAS-order kernels).
+  public func ndarray() -> NDArray {
+    NDArray(unchecked: shape, scalars: realValues(), dtype: dtype)
+  }
+
+  /// A copy converted to another dtype (numpy.ndarray.astype).
+  public func converted(to target: DType) -> StridedArray {
+    if target == dtype { return copy() }
+    switch target {
+    case .int64: return StridedArray(shape: shape, integers: integerValues())
+    case .float64: return StridedArray(shape: shape, reals: realValues())
+    case .bool:
+      let flags: [Double] =
+        dtype == .int64
+        ? integerValues().map { $0 != 0 ? 1 : 0 } : realValues().map { $0 != 0 ? 1 : 0 }
+      return StridedArray(shape: shape, reals: flags, dtype: .bool)
+    }
+  }
+
+  /// The one element of a size-1 array (`float(a)`, `a.item()`), or nil.
+  public var onlyElement: ArrayScalar? {
+    guard count == 1 else { return nil }
+    return element(at: offsets()[0])
+  }
+}
+
+/// One element, as a NumPy scalar holds it (np.float64, np.int64, np.bool_).
+public enum ArrayScalar: Sendable, Hashable {
+  case float64(Double)
+  case int64(Int64)
+  case bool(Bool)
+
+  public var dtype: DType {
+    switch self {
+    case .float64: .float64
+    case .int64: .int64
+    case .bool: .bool
+    }
+  }
+
+  /// The value as a double (int64 rounded to nearest).
+  public var real: Double {
+    switch self {
+    case .float64(let x): x
+    case .int64(let n): Double(n)
+    case .bool(let flag): flag ? 1 : 0
+    }
+  }
+
+  /// The value as an int64 (a float truncated toward zero; NaN and out-of-range floats give
+  /// NumPy's x86-64 result, Int64.min).
+  public var integer: Int64 {
+    switch self {
+    case .float64(let x): ArrayScalar.truncatedInteger(x)
+    case .int64(let n): n
+    case .bool(let flag): flag ? 1 : 0
+    }
+  }
+
+  /// Non-zero.
+  public var isTrue: Bool {
+    switch self {
+    case .float64(let x): x != 0
+    case .int64(let n): n != 0
+    case .bool(let flag): flag
+    }
+  }
+
+  /// `float → int64` as NumPy's cast does on x86-64 (cvttsd2si: Int64.min when out of range).
+  static func truncatedInteger(_ x: Double) -> Int64 {
+    guard x.isFinite, x > -9_223_372_036_854_775_809.0, x < 9_223_372_036_854_775_808.0 else {
+      return Int64.min
+    }
+    return Int64(x.rounded(.towardZero))
+  }
+}
