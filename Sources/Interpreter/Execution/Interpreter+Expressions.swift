@@ -56,7 +56,9 @@ extension PythonInterpreter {
     case .call(let function, let arguments, let keywords):
       return try evaluateCall(function, arguments, keywords, in: scope, at: expression.range.start)
     case .attribute(let base, let name, _):
-      if name.hasPrefix("__") && name.hasSuffix("__") && name != "__name__" {
+      if name.hasPrefix("__") && name.hasSuffix("__") && name != "__name__"
+        && name != "__version__"
+      {
         throw PythonError(
           refusal: "retrace does not run code that reaches '\(name)' (a dunder attribute)",
           at: expression.range.start)

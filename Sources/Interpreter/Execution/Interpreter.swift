@@ -215,9 +215,20 @@ public final class PythonInterpreter {
     case .with:
       throw PythonError(
         refusal: "retrace does not run 'with' statements yet", at: statement.range.start)
-    case .magic:
-      // IPython escapes run nothing here: `%matplotlib inline`, `!pip install` are sinks.
-      break
+    case .magic(let magic):
+      // `%time stmt` and `%%time` run their code once (the timing they print is the
+      // clock's); other IPython escapes run nothing: `%matplotlib inline`, `!pip install`.
+      if magic.name == "time" && (magic.kind == .line || magic.kind == .cell) {
+        let code = magic.kind == .line ? magic.arguments : magic.body
+        let module: Module
+        do {
+          module = try PythonParser.parse(code)
+        } catch {
+          throw PythonError.raise("SyntaxError", error.message)
+        }
+        try Sandbox.check(module)
+        return try execute(module.body, in: scope)
+      }
     }
     return .normal
   }

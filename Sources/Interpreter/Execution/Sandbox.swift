@@ -3,7 +3,7 @@ import PythonSyntax
 /// What is refused before a cell runs: imports of modules that could reach the machine, and
 /// any dunder attribute (`().__class__.__bases__`) but the few plain code uses.
 enum Sandbox {
-  static let allowedDunders: Set<String> = ["__init__", "__name__", "__doc__"]
+  static let allowedDunders: Set<String> = ["__init__", "__name__", "__doc__", "__version__"]
 
   static func check(_ module: Module) throws(PythonError) {
     for statement in module.body { try check(statement) }

@@ -81,6 +81,43 @@ enum NumPyRandom {
     return ArrayValues.wrapArray(StridedArray(shape: shape, reals: values))
   }
 
+  /// Array-valued distribution parameters (`normal(loc=[-1, 1], size=(n, 2))`), broadcast
+  /// against each other and `size`; nil when both are scalars.
+  struct Broadcast {
+    var shape: [Int]
+    var first: [Double]
+    var second: [Double]
+  }
+
+  static func broadcastParameters(
+    _ call: CallArguments, defaults: (Double, Double), names: (String, String)
+  ) throws(PythonError) -> Broadcast? {
+    let a = try call.optionalArray(0, names.0) ?? .scalar(.float64(defaults.0))
+    let b = try call.optionalArray(1, names.1) ?? .scalar(.float64(defaults.1))
+    guard a.ndim > 0 || b.ndim > 0 else { return nil }
+    guard let merged = Shape.broadcastIfCompatible(a.shape, b.shape) else {
+      throw PythonError.value("shape mismatch: objects cannot be broadcast to a single shape.")
+    }
+    let shape = try call.shape(2, "size") ?? merged
+    guard Shape.broadcastIfCompatible(merged, shape) == shape else {
+      throw PythonError.value("shape mismatch: objects cannot be broadcast to a single shape.")
+    }
+    return Broadcast(
+      shape: shape, first: a.broadcast(to: shape).realValues(),
+      second: b.broadcast(to: shape).realValues())
+  }
+
+  /// `loc + scale * z` (or, for `range`, `low + (high - low) * u`), as NumPy's C loops.
+  static func affine(_ broadcast: Broadcast, _ draws: [Double], range: Bool) -> Value {
+    var out = [Double](repeating: 0, count: draws.count)
+    for k in 0..<draws.count {
+      let first = broadcast.first[k]
+      let second = broadcast.second[k]
+      out[k] = range ? first + (second - first) * draws[k] : first + second * draws[k]
+    }
+    return ArrayValues.wrapArray(StridedArray(shape: broadcast.shape, reals: out))
+  }
+
   static func legacyMethods(_ legacy: LegacyState) -> [String: Value] {
     var attributes: [String: Value] = [:]
     func method(_ name: String, _ body: @escaping (CallArguments) throws(PythonError) -> Value) {
@@ -126,6 +163,10 @@ enum NumPyRandom {
       return floats(values, shape)
     }
     method("normal") { call throws(PythonError) in
+      if let broadcast = try broadcastParameters(call, defaults: (0, 1), names: ("loc", "scale")) {
+        let z = try draw { () throws(RandomError) in try legacy.state.standardNormal(broadcast.shape) }
+        return affine(broadcast, z, range: false)
+      }
       let loc = try call.double(0, "loc") ?? 0
       let scale = try call.double(1, "scale") ?? 1
       let shape = try call.shape(2, "size")
@@ -135,6 +176,10 @@ enum NumPyRandom {
       return floats(values, shape)
     }
     method("uniform") { call throws(PythonError) in
+      if let broadcast = try broadcastParameters(call, defaults: (0, 1), names: ("low", "high")) {
+        let u = try draw { () throws(RandomError) in try legacy.state.randomSample(broadcast.shape) }
+        return affine(broadcast, u, range: true)
+      }
       let low = try call.double(0, "low") ?? 0
       let high = try call.double(1, "high") ?? 1
       let shape = try call.shape(2, "size")
@@ -250,6 +295,10 @@ enum NumPyRandom {
       return floats(values, shape)
     }
     method("normal") { call throws(PythonError) in
+      if let broadcast = try broadcastParameters(call, defaults: (0, 1), names: ("loc", "scale")) {
+        let z = try draw { () throws(RandomError) in try state.generator.standardNormal(broadcast.shape) }
+        return affine(broadcast, z, range: false)
+      }
       let loc = try call.double(0, "loc") ?? 0
       let scale = try call.double(1, "scale") ?? 1
       let shape = try call.shape(2, "size")
@@ -259,6 +308,10 @@ enum NumPyRandom {
       return floats(values, shape)
     }
     method("uniform") { call throws(PythonError) in
+      if let broadcast = try broadcastParameters(call, defaults: (0, 1), names: ("low", "high")) {
+        let u = try draw { () throws(RandomError) in try state.generator.random(broadcast.shape) }
+        return affine(broadcast, u, range: true)
+      }
       let low = try call.double(0, "low") ?? 0
       let high = try call.double(1, "high") ?? 1
       let shape = try call.shape(2, "size")

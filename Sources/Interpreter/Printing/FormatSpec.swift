@@ -104,6 +104,11 @@ struct FormatSpec {
       var shown = text
       if let precision = parsed.precision { shown = String(text.prefix(precision)) }
       return parsed.pad(shown, numeric: false)
+    case .npScalar(let scalar):
+      // A NumPy scalar formats as the Python number it holds.
+      return try format(ArrayValues.python(scalar), spec)
+    case .array(let object) where object.array.ndim == 0 && object.array.onlyElement != nil:
+      return try format(ArrayValues.python(object.array.onlyElement!), spec)
     default:
       guard parsed.type == nil else {
         throw PythonError.type(

@@ -23,6 +23,11 @@ public enum Shape {
   }
 
   /// The broadcast shape of two shapes, or `nil` when NumPy would reject them.
+  public static func broadcastIfCompatible(_ a: [Int], _ b: [Int]) -> [Int]? {
+    broadcastIfPossible(a, b)
+  }
+
+  /// The broadcast shape of two shapes, or `nil` when NumPy would reject them.
   static func broadcastIfPossible(_ a: [Int], _ b: [Int]) -> [Int]? {
     let rank = max(a.count, b.count)
     var result = [Int](repeating: 1, count: rank)
