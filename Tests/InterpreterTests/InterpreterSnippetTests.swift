@@ -72,3 +72,35 @@ struct InterpreterSnippetTests {
     #expect(passed >= Self.floor)
   }
 }
+
+@Suite("Interpreter with NumPy against CPython 3.11 + NumPy 2.4.6")
+struct NumPySnippetTests {
+  static let cases = SnippetFixture.load("interpreter/numpy-snippets.json")
+
+  /// How many NumPy snippets the interpreter reproduces today: a ratchet that may only rise.
+  static let floor = 69
+
+  @Test("the table is there")
+  func tableIsThere() {
+    #expect(Self.cases.count >= 60)
+  }
+
+  @Test("stdout and the exception are NumPy's, for at least the reproduced floor")
+  func reproduced() {
+    var passed = 0
+    var failures: [String] = []
+    for item in Self.cases {
+      let (stdout, ending) = runSnippet(item.source)
+      let expected = item.error.map { "\($0.type): \($0.message)" } ?? ""
+      if stdout == item.stdout && ending == expected {
+        passed += 1
+      } else {
+        let firstLine = ending.isEmpty ? "stdout differs" : ending
+        failures.append("\(item.name): \(firstLine.prefix(120))")
+      }
+    }
+    print("NumPy snippets: \(passed) of \(Self.cases.count) reproduced")
+    for failure in failures { print("  differs: \(failure)") }
+    #expect(passed >= Self.floor)
+  }
+}

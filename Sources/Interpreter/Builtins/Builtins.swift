@@ -455,6 +455,11 @@ enum Builtins {
     case .exception(let exception):
       if let cls = exception.cls { return .classObject(cls) }
       return .exceptionType(exception.type)
+    case .npScalar(let scalar):
+      return NumPyModule.dtypeObject(
+        scalar.dtype, name: scalar.dtype == .bool ? "bool" : scalar.dtype.rawValue)
+    case .array:
+      return NumPyModule.ndarrayType
     default:
       return .builtin(
         BuiltinFunction(name: "<class '\(value.typeName)'>") { _, _, _ throws(PythonError) in .none

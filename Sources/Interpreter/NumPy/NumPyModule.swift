@@ -24,7 +24,7 @@ enum NumPyModule {
     ] {
       attributes[name] = dtypeObject(dtype, name: name == "bool" ? "bool" : name)
     }
-    attributes["ndarray"] = .native(NativeObject(typeName: "type", repr: "<class 'numpy.ndarray'>"))
+    attributes["ndarray"] = ndarrayType
 
     // MARK: Creation
     add("array") { _, call throws(PythonError) in
@@ -313,6 +313,21 @@ enum NumPyModule {
       return ArrayValues.wrapArray(
         try wrapError { () throws(ArrayError) in try StridedArray.outer(a, b) })
     }
+    add("median") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      guard call.value(1, "axis") == nil else {
+        throw PythonError(refusal: "retrace models np.median over the whole array only")
+      }
+      let values = try sorted(a.ravel(), axis: -1).realValues()
+      guard !values.isEmpty else { return .npScalar(.float64(.nan)) }
+      let n = values.count
+      if let nan = values.last, nan.isNaN { return .npScalar(.float64(.nan)) }
+      // NumPy takes the mean of the one or two middle values.
+      let middle = n % 2 == 1 ? [values[n / 2]] : [values[n / 2 - 1], values[n / 2]]
+      let pair = StridedArray(shape: [middle.count], reals: middle)
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in try pair.reduce(.mean, axes: nil) })
+    }
     add("trace") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
       let d = diagonal(a, try call.int(1, "offset") ?? 0)
@@ -400,18 +415,24 @@ enum NumPyModule {
     }
   }
 
+  /// `np.ndarray`, as `type(a)` and `isinstance(a, np.ndarray)` see it.
+  static let ndarrayType = Value.native(
+    NativeObject(
+      typeName: "type", repr: "<class 'numpy.ndarray'>", attributes: ["__name__": .str("ndarray")]))
+
   static func dtypeObject(_ dtype: DType, name: String) -> Value {
     .native(
       NativeObject(
         typeName: "type", repr: "<class 'numpy.\(name)'>",
         attributes: [
+          "__name__": .str(name),
           "__call__": .builtin(
             BuiltinFunction(name: name) { _, arguments, _ throws(PythonError) in
               let value = arguments.first ?? .int(0)
               let array = try ArrayValues.array(value, dtype: dtype)
               if array.ndim == 0, let scalar = array.onlyElement { return .npScalar(scalar) }
               return ArrayValues.wrapArray(array)
-            })
+            }),
         ], dtype: dtype))
   }
 

@@ -164,7 +164,9 @@ enum NumPyRandom {
     }
     method("normal") { call throws(PythonError) in
       if let broadcast = try broadcastParameters(call, defaults: (0, 1), names: ("loc", "scale")) {
-        let z = try draw { () throws(RandomError) in try legacy.state.standardNormal(broadcast.shape) }
+        let z = try draw { () throws(RandomError) in
+          try legacy.state.standardNormal(broadcast.shape)
+        }
         return affine(broadcast, z, range: false)
       }
       let loc = try call.double(0, "loc") ?? 0
@@ -177,7 +179,8 @@ enum NumPyRandom {
     }
     method("uniform") { call throws(PythonError) in
       if let broadcast = try broadcastParameters(call, defaults: (0, 1), names: ("low", "high")) {
-        let u = try draw { () throws(RandomError) in try legacy.state.randomSample(broadcast.shape) }
+        let u = try draw { () throws(RandomError) in try legacy.state.randomSample(broadcast.shape)
+        }
         return affine(broadcast, u, range: true)
       }
       let low = try call.double(0, "low") ?? 0
@@ -296,7 +299,9 @@ enum NumPyRandom {
     }
     method("normal") { call throws(PythonError) in
       if let broadcast = try broadcastParameters(call, defaults: (0, 1), names: ("loc", "scale")) {
-        let z = try draw { () throws(RandomError) in try state.generator.standardNormal(broadcast.shape) }
+        let z = try draw { () throws(RandomError) in
+          try state.generator.standardNormal(broadcast.shape)
+        }
         return affine(broadcast, z, range: false)
       }
       let loc = try call.double(0, "loc") ?? 0

@@ -16,14 +16,15 @@ extension StridedArray {
       }
       if known == 0 || count % known != 0 {
         throw ArrayError(
-          "cannot reshape array of size \(count) into shape \(StridedArray.shapeTuple(requested))"
+          "cannot reshape array of size \(count) into shape \(StridedArray.requestedShape(requested))"
         )
       }
       newShape[position] = count / known
     }
     guard newShape.reduce(1, *) == count else {
       throw ArrayError(
-        "cannot reshape array of size \(count) into shape \(StridedArray.shapeTuple(requested))")
+        "cannot reshape array of size \(count) into shape \(StridedArray.requestedShape(requested))"
+      )
     }
     return (isContiguous ? self : copy()).reshapedView(newShape)
   }
@@ -33,6 +34,12 @@ extension StridedArray {
     StridedArray(
       storage: storage, dtype: dtype, shape: newShape, strides: Shape.strides(newShape),
       offset: offset)
+  }
+
+  /// A requested shape as NumPy's reshape error spells it: `(4,2)`, `(4,newaxis)`.
+  static func requestedShape(_ shape: [Int]) -> String {
+    let items = shape.map { $0 == -1 ? "newaxis" : String($0) }
+    return items.count == 1 ? "(\(items[0]),)" : "(" + items.joined(separator: ",") + ")"
   }
 
   /// NumPy's spelling of a requested shape in messages: `(4,)`, `(2, 3)`.
