@@ -30,6 +30,26 @@ enum Modules {
       interpreter.modules[name] = submodule
       return submodule
     }
+    switch name {
+    case "time", "datetime":
+      let module =
+        name == "time"
+        ? Sinks.timeModule(interpreter.clock) : Sinks.datetimeModule(interpreter.clock)
+      interpreter.modules[name] = .module(module)
+      return .module(module)
+    case "matplotlib", "matplotlib.pyplot", "pylab", "seaborn":
+      let module = Sinks.matplotlib(name)
+      interpreter.modules[name] = module
+      if name == "matplotlib", case .module(let object) = module {
+        object.attributes["pyplot"] = Sinks.matplotlib("matplotlib.pyplot")
+      }
+      return module
+    case "tqdm", "tqdm.auto", "tqdm.notebook":
+      let module = Value.module(Sinks.tqdmModule(name))
+      interpreter.modules[name] = module
+      return module
+    default: break
+    }
     let module = try make(name, at: location)
     interpreter.modules[name] = module
     return module

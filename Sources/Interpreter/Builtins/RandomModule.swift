@@ -7,6 +7,9 @@ import NumPyKit
 final class PythonRandom {
   var generator: MT19937
   var gaussNext: Double?
+  /// Whether the program seeded it (CPython seeds an unseeded `random` from the OS, so its
+  /// draws are unverifiable).
+  var seeded = false
 
   init() {
     // Unseeded, CPython draws from the OS; retrace cannot, so it starts from seed 0 (such
@@ -21,8 +24,9 @@ final class PythonRandom {
       words.append(Int(magnitude & 0xFFFF_FFFF))
       magnitude >>= 32
     } while magnitude > 0
-    if let seeded = try? MT19937(seedArray: words) { generator = seeded }
+    if let seededGenerator = try? MT19937(seedArray: words) { generator = seededGenerator }
     gaussNext = nil
+    seeded = true
   }
 
   /// `random()`: 53 bits from two words.
@@ -71,13 +75,23 @@ final class PythonRandom {
     }
   }
 
+  static let unseededReason = "drawn from Python's random module, which the program never seeds"
+
   func module() -> ModuleObject {
     var attributes: [String: Value] = [:]
     func add(
       _ name: String,
       _ body: @escaping (PythonInterpreter, [Value], [(String, Value)]) throws(PythonError) -> Value
     ) {
-      attributes[name] = .builtin(BuiltinFunction(name: name, body: body))
+      attributes[name] = .builtin(
+        BuiltinFunction(name: name) { [self] interpreter, arguments, keywords throws(PythonError) in
+          let result = try body(interpreter, arguments, keywords)
+          interpreter.observer?.interpreter(
+            interpreter, drew: 1, from: "random", method: name)
+          if seeded || name == "seed" || name == "Random" { return result }
+          if case .none = result { return result }
+          return .unverifiable(result, reason: PythonRandom.unseededReason)
+        })
     }
     func number(_ arguments: [Value], _ index: Int, _ fallback: Double) throws(PythonError)
       -> Double
@@ -92,7 +106,9 @@ final class PythonRandom {
       switch arguments.first {
       case .int(let value)?: seed(value)
       case .bool(let flag)?: seed(flag ? 1 : 0)
-      case .none?, nil: seed(0)
+      case .none?, nil:
+        seed(0)
+        seeded = false
       default: throw PythonError(refusal: "retrace seeds random with ints only")
       }
       return .none

@@ -24,7 +24,9 @@ extension PythonInterpreter {
       }
     case .unaryOp(let op, let operand):
       let value = try evaluate(operand, in: scope)
-      if let result = try NumPyOperators.unary(op, value) { return result }
+      if value.unverifiableReason == nil, let result = try NumPyOperators.unary(op, value) {
+        return result
+      }
       return try Operators.unary(op, value, truth: truth)
     case .boolOp(let op, let values):
       var result = Value.none
@@ -38,7 +40,19 @@ extension PythonInterpreter {
     case .compare(let left, let ops, let comparators):
       var current = try evaluate(left, in: scope)
       for (op, comparator) in zip(ops, comparators) {
-        let next = try evaluate(comparator, in: scope)
+        var next = try evaluate(comparator, in: scope)
+        if current.unverifiableReason != nil || next.unverifiableReason != nil {
+          // A comparison with an unverifiable value is unverifiable (so is the chain).
+          let marks = [current, next]
+          current = current.unmarked
+          next = next.unmarked
+          if ops.count == 1 {
+            if let elementwise = try NumPyOperators.compare(op, current, next) {
+              return Value.marking(elementwise, from: marks)
+            }
+            return Value.marking(.bool(try compare(op, current, next)), from: marks)
+          }
+        }
         if ops.count == 1, let elementwise = try NumPyOperators.compare(op, current, next) {
           return elementwise
         }
@@ -260,11 +274,19 @@ extension PythonInterpreter {
   /// One piece of an f-string: literal text or a replacement field.
   func formatPiece(_ piece: PythonSyntax.Expression, in scope: Scope) throws(PythonError) -> String
   {
+    try formatPieceWithValue(piece, in: scope).text
+  }
+
+  /// An f-string piece's text and, for a field, the value it formatted (evaluated once).
+  func formatPieceWithValue(_ piece: PythonSyntax.Expression, in scope: Scope)
+    throws(PythonError) -> (text: String, value: Value?)
+  {
     switch piece.kind {
     case .constant(.string(let text, _)):
-      return text
+      return (text, nil)
     case .formattedValue(let value, let conversion, let spec):
-      var result = try evaluate(value, in: scope)
+      let evaluated = try evaluate(value, in: scope)
+      var result = evaluated
       switch conversion {
       case 0x72: result = .str(try repr(result))
       case 0x73: result = .str(try str(result))
@@ -273,12 +295,13 @@ extension PythonInterpreter {
       }
       var specText = ""
       if let spec {
-        guard case .joinedStr(let parts) = spec.kind else { return "" }
+        guard case .joinedStr(let parts) = spec.kind else { return ("", evaluated) }
         for part in parts { specText += try formatPiece(part, in: scope) }
       }
-      return try format(result, specText)
+      return (try format(result, specText), evaluated)
     default:
-      return try str(try evaluate(piece, in: scope))
+      let evaluated = try evaluate(piece, in: scope)
+      return (try str(evaluated), evaluated)
     }
   }
 
@@ -298,6 +321,17 @@ extension PythonInterpreter {
       callee = try superAttribute(name, in: scope)
     } else {
       callee = try evaluate(function, in: scope)
+    }
+    if let observer, case .builtin(let builtin) = callee, builtin.name == "print" {
+      do {
+        try observedPrint(
+          arguments, keywords: keywords, range: SourceRange(start: location, end: location),
+          in: scope, observer: observer)
+        return .none
+      } catch var error {
+        if error.location == nil { error.location = location }
+        throw error
+      }
     }
     var positional: [Value] = []
     for argument in arguments {
@@ -358,6 +392,30 @@ extension PythonInterpreter {
     throws(PythonError) -> Value
   {
     switch callee {
+    case .unverifiable(let inner, _):
+      return Value.marking(try call(inner, positional, keywords), from: [callee])
+    case .builtin, .builtinMethod, .native:
+      // Built-ins compute on the values; what they return from unverifiable inputs is
+      // unverifiable too.
+      let marked =
+        positional.contains { $0.unverifiableReason != nil }
+        || keywords.contains { $0.1.unverifiableReason != nil }
+      if marked {
+        let result = try call(
+          callee, positional.map(\.unmarked), keywords.map { ($0.0, $0.1.unmarked) })
+        if case .none = result { return result }
+        return Value.marking(result, from: positional + keywords.map(\.1))
+      }
+      return try callUnmarked(callee, positional, keywords)
+    default:
+      return try callUnmarked(callee, positional, keywords)
+    }
+  }
+
+  func callUnmarked(_ callee: Value, _ positional: [Value], _ keywords: [(String, Value)])
+    throws(PythonError) -> Value
+  {
+    switch callee {
     case .function(let function):
       return try callFunction(function, positional, keywords)
     case .boundMethod(let receiver, let function):
@@ -387,6 +445,7 @@ extension PythonInterpreter {
       if let function = object.attributes["__call__"] {
         return try call(function, positional, keywords)
       }
+      if object.sink != nil { return Sinks.call(object, positional) }
       throw PythonError.type("'\(callee.typeName)' object is not callable")
     case .instance(let object):
       if let method = object.cls.lookup("__call__"), case .function(let function) = method {
@@ -402,6 +461,8 @@ extension PythonInterpreter {
 
   func attribute(_ value: Value, _ name: String) throws(PythonError) -> Value {
     switch value {
+    case .unverifiable(let inner, _):
+      return Value.marking(try attribute(inner, name), from: [value])
     case .instance(let object):
       if let found = object.attributes[name] { return found }
       if let found = object.cls.lookup(name) {
@@ -432,12 +493,16 @@ extension PythonInterpreter {
       throw PythonError.attribute("type object '\(cls.name)' has no attribute '\(name)'")
     case .module(let module):
       if let found = module.attributes[name] { return found }
+      if let sink = module.sink { return Sinks.plotting(sink + "." + name) }
       throw PythonError.attribute("module '\(module.name)' has no attribute '\(name)'")
     case .array, .npScalar:
       if let found = try ArrayMethods.attribute(value, name) { return found }
       throw PythonError.attribute("'\(value.typeName)' object has no attribute '\(name)'")
     case .native(let object):
       if let found = object.attributes[name] { return found }
+      if let sink = object.sink {
+        return .unverifiable(Sinks.plotting(sink + "." + name), reason: Sinks.plotReason)
+      }
       throw PythonError.attribute("'\(object.typeName)' object has no attribute '\(name)'")
     case .exception(let exception):
       if name == "args" { return .tuple(exception.arguments) }
@@ -509,6 +574,7 @@ extension PythonInterpreter {
   /// Python truthiness (`__bool__`, then `__len__`).
   func truth(_ value: Value) throws(PythonError) -> Bool {
     switch value {
+    case .unverifiable(let inner, _): return try truth(inner)
     case .none: return false
     case .bool(let flag): return flag
     case .int(let number): return number != 0
@@ -537,6 +603,8 @@ extension PythonInterpreter {
   /// The items a `for` loop sees.
   func iterate(_ value: Value) throws(PythonError) -> [Value] {
     switch value {
+    case .unverifiable(let inner, _):
+      return try iterate(inner).map { Value.marking($0, from: [value]) }
     case .list(let list): return list.items
     case .tuple(let items): return items
     case .str(let text): return text.map { .str(String($0)) }
@@ -548,6 +616,8 @@ extension PythonInterpreter {
       var rest: [Value] = []
       while let item = iterator.next() { rest.append(item) }
       return rest
+    case .native(let object) where object.items != nil || object.sink != nil:
+      return object.items ?? []
     case .array(let object):
       guard object.array.ndim > 0 else { throw PythonError.type("iteration over a 0-d array") }
       return ArrayValues.rows(object.array)
@@ -596,6 +666,8 @@ extension PythonInterpreter {
   }
 
   func equal(_ a: Value, _ b: Value) throws(PythonError) -> Bool {
+    let a = a.unmarked
+    let b = b.unmarked
     if case .instance(let object) = a, let method = object.cls.lookup("__eq__"),
       case .function(let function) = method
     {
@@ -652,6 +724,7 @@ extension PythonInterpreter {
 
   func repr(_ value: Value) throws(PythonError) -> String {
     switch value {
+    case .unverifiable(let inner, _): return try repr(inner)
     case .instance(let object):
       if let method = object.cls.lookup("__repr__"), case .function(let function) = method {
         guard case .str(let text) = try callFunction(function, [value], []) else {
@@ -698,12 +771,15 @@ extension PythonInterpreter {
 
   func str(_ value: Value) throws(PythonError) -> String {
     switch value {
+    case .unverifiable(let inner, _): return try str(inner)
     case .str(let text): return text
     case .array(let object):
       return ArrayFormatter(options: printOptions).string(object.array.ndarray())
     case .npScalar(let scalar): return Printer.str(.npScalar(scalar))
     case .native(let object) where object.typeName == "dtype":
       return object.dtype?.rawValue ?? object.reprText
+    case .native(let object) where object.strText != nil:
+      return object.strText ?? ""
     case .instance(let object):
       if let method = object.cls.lookup("__str__"), case .function(let function) = method {
         guard case .str(let text) = try callFunction(function, [value], []) else {
@@ -726,6 +802,7 @@ extension PythonInterpreter {
   }
 
   func format(_ value: Value, _ spec: String) throws(PythonError) -> String {
+    let value = value.unmarked
     if case .instance(let object) = value {
       if let method = object.cls.lookup("__format__"), case .function(let function) = method {
         return try str(try callFunction(function, [value, .str(spec)], []))

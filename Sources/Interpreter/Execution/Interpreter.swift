@@ -30,6 +30,13 @@ public final class PythonInterpreter {
   var modules: [String: Value] = [:]
   /// The containers whose repr is being written (a list inside itself prints as `[...]`).
   var reprActive: Set<ObjectIdentifier> = []
+  /// Who watches prints, loop iterations, in-place updates, draws and exceptions (nil: nobody,
+  /// and the hooks cost one check each).
+  public weak var observer: InterpreterObserver?
+  /// The stand-in clock behind `time` and `datetime` (its readings are unverifiable).
+  let clock = Sinks.Clock()
+  /// `id()`'s next stand-in address.
+  var nextIdentity: Int64 = 0x7f00_0000_0000
   /// NumPy's print options (np.set_printoptions).
   var printOptions = PrintOptions()
   /// NumPy's global legacy random state (np.random.seed, np.random.randn …).
@@ -78,6 +85,7 @@ public final class PythonInterpreter {
           throw error
         }
       } catch {
+        observer?.interpreter(self, raised: error, at: error.location)
         return .failure(error)
       }
     }
@@ -131,8 +139,11 @@ public final class PythonInterpreter {
     case .if(let test, let body, let orelse):
       return try execute(try truth(try evaluate(test, in: scope)) ? body : orelse, in: scope)
     case .while(let test, let body, let orelse):
+      var iteration = 0
       while try truth(try evaluate(test, in: scope)) {
         try step(statement.range.start)
+        observer?.interpreter(self, iteration: iteration, of: statement.range)
+        iteration += 1
         switch try execute(body, in: scope) {
         case .breakLoop: return .normal
         case .returned(let value): return .returned(value)
@@ -142,8 +153,9 @@ public final class PythonInterpreter {
       return try execute(orelse, in: scope)
     case .for(let target, let iter, let body, let orelse):
       let items = try iterate(try evaluate(iter, in: scope))
-      for item in items {
+      for (iteration, item) in items.enumerated() {
         try step(statement.range.start)
+        observer?.interpreter(self, iteration: iteration, of: statement.range)
         try assign(target, item, in: scope)
         switch try execute(body, in: scope) {
         case .breakLoop: return .normal
@@ -247,6 +259,7 @@ public final class PythonInterpreter {
       if case .normal = completion { completion = try execute(orelse, in: scope) }
     } catch {
       pending = error
+      observer?.interpreter(self, raised: error, at: error.location)
       if let exception = error.exception {
         for handler in handlers {
           if try matches(exception, handler.type, in: scope) {
@@ -447,24 +460,33 @@ public final class PythonInterpreter {
     case .name(let name, _):
       let current = try load(name, in: scope)
       let operand = try evaluate(value, in: scope)
-      try store(
-        name, try Operators.inPlace(op, current, operand, elementLimit: limits.maximumElements),
-        in: scope)
+      let result = try Operators.inPlace(
+        op, current, operand, elementLimit: limits.maximumElements)
+      try store(name, result, in: scope)
+      if let observer, case .array = current.unmarked {
+        observer.interpreter(self, updated: target, with: op, operand: value, value: result)
+      }
     case .subscript(let base, let index, _):
       let container = try evaluate(base, in: scope)
       let key = try evaluate(index, in: scope)
       let current = try Subscripts.load(container, key)
       let operand = try evaluate(value, in: scope)
-      try Subscripts.store(
-        container, key,
-        try Operators.inPlace(op, current, operand, elementLimit: limits.maximumElements))
+      let result = try Operators.inPlace(
+        op, current, operand, elementLimit: limits.maximumElements)
+      try Subscripts.store(container, key, result)
+      if let observer, case .array = current.unmarked {
+        observer.interpreter(self, updated: target, with: op, operand: value, value: result)
+      }
     case .attribute(let base, let name, _):
       let object = try evaluate(base, in: scope)
       let current = try attribute(object, name)
       let operand = try evaluate(value, in: scope)
-      try setAttribute(
-        object, name,
-        try Operators.inPlace(op, current, operand, elementLimit: limits.maximumElements))
+      let result = try Operators.inPlace(
+        op, current, operand, elementLimit: limits.maximumElements)
+      try setAttribute(object, name, result)
+      if let observer, case .array = current.unmarked {
+        observer.interpreter(self, updated: target, with: op, operand: value, value: result)
+      }
     default:
       throw PythonError.raise("SyntaxError", "illegal expression for augmented assignment")
     }

@@ -10,7 +10,7 @@ enum Operators {
   }
 
   static func number(_ value: Value) -> Double? {
-    switch value {
+    switch value.unmarked {
     case .bool(let flag): return flag ? 1 : 0
     case .int(let number): return Double(number)
     case .float(let number): return number
@@ -20,7 +20,7 @@ enum Operators {
   }
 
   static func integer(_ value: Value) -> Int64? {
-    switch value {
+    switch value.unmarked {
     case .bool(let flag): return flag ? 1 : 0
     case .int(let number): return number
     case .npScalar(.int64(let number)): return number
@@ -37,6 +37,10 @@ enum Operators {
   static func binary(
     _ op: BinaryOperator, _ a: Value, _ b: Value, elementLimit: Int = defaultElementLimit
   ) throws(PythonError) -> Value {
+    if a.unverifiableReason != nil || b.unverifiableReason != nil {
+      let result = try binary(op, a.unmarked, b.unmarked, elementLimit: elementLimit)
+      return Value.marking(result, from: [a, b])
+    }
     if ArrayValues.isNumPy(a) || ArrayValues.isNumPy(b) {
       return try NumPyOperators.binary(op, a, b)
     }
@@ -77,7 +81,10 @@ enum Operators {
   static func inPlace(
     _ op: BinaryOperator, _ a: Value, _ b: Value, elementLimit: Int = defaultElementLimit
   ) throws(PythonError) -> Value {
-    // `xs += ys` extends the list in place (aliases see it), as CPython does.
+    if a.unverifiableReason != nil || b.unverifiableReason != nil {
+      let result = try inPlace(op, a.unmarked, b.unmarked, elementLimit: elementLimit)
+      return Value.marking(result, from: [a, b])
+    }
     if ArrayValues.isNumPy(a) || ArrayValues.isNumPy(b) {
       return try NumPyOperators.inPlace(op, a, b)
     }
@@ -288,6 +295,9 @@ enum Operators {
   static func unary(_ op: UnaryOperator, _ value: Value, truth: (Value) throws(PythonError) -> Bool)
     throws(PythonError) -> Value
   {
+    if value.unverifiableReason != nil {
+      return Value.marking(try unary(op, value.unmarked, truth: truth), from: [value])
+    }
     switch op {
     case .not: return .bool(!(try truth(value)))
     case .uSub:
@@ -307,6 +317,8 @@ enum Operators {
   }
 
   static func equalScalars(_ a: Value, _ b: Value) -> Bool {
+    let a = a.unmarked
+    let b = b.unmarked
     if let x = integer(a), let y = integer(b) { return x == y }
     if let x = number(a), let y = number(b) { return x == y }
     switch (a, b) {
@@ -325,7 +337,7 @@ enum Operators {
   }
 
   static func identical(_ a: Value, _ b: Value) -> Bool {
-    switch (a, b) {
+    switch (a.unmarked, b.unmarked) {
     case (.none, .none): return true
     case (.bool(let x), .bool(let y)): return x == y
     case (.int(let x), .int(let y)): return x == y && (-5...256).contains(x)

@@ -61,7 +61,7 @@ enum ExceptionHierarchy {
     "StopIteration": "Exception", "KeyboardInterrupt": "BaseException",
     "SystemExit": "BaseException", "ImportError": "Exception",
     "ModuleNotFoundError": "ImportError", "FloatingPointError": "ArithmeticError",
-    "UnicodeError": "ValueError",
+    "UnicodeError": "ValueError", "UFuncTypeError": "TypeError", "AxisError": "ValueError",
   ]
 
   static var names: [String] { Array(bases.keys) + ["BaseException"] }

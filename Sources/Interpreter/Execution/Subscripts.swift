@@ -56,9 +56,14 @@ enum Subscripts {
   }
 
   static func load(_ container: Value, _ key: Value) throws(PythonError) -> Value {
+    if container.unverifiableReason != nil || key.unverifiableReason != nil {
+      return Value.marking(try load(container.unmarked, key.unmarked), from: [container, key])
+    }
     switch container {
     case .array(let object):
       return try NumPyOperators.load(object.array, key)
+    case .native(let object) where object.sink != nil:
+      return .unverifiable(Sinks.plotting((object.sink ?? "") + "[]"), reason: Sinks.plotReason)
     case .list(let list):
       if case .slice(let a, let b, let c) = key {
         return .list(
@@ -96,6 +101,8 @@ enum Subscripts {
   }
 
   static func store(_ container: Value, _ key: Value, _ value: Value) throws(PythonError) {
+    let container = container.unmarked
+    let key = key.unmarked
     switch container {
     case .array(let object):
       try NumPyOperators.store(object.array, key, value)

@@ -15,12 +15,23 @@ public final class NativeObject {
   var attributes: [String: Value]
   /// A dtype object's dtype (`np.float64`, `a.dtype`), for `dtype=` arguments.
   let dtype: DType?
+  /// A plotting sink's name: any attribute and any call give another sink.
+  let sink: String?
+  /// What iterating it gives (a tqdm bar's items).
+  let items: [Value]?
+  /// `str()` where it differs from the repr.
+  var strText: String?
 
-  init(typeName: String, repr: String, attributes: [String: Value] = [:], dtype: DType? = nil) {
+  init(
+    typeName: String, repr: String, attributes: [String: Value] = [:], dtype: DType? = nil,
+    sink: String? = nil, items: [Value]? = nil
+  ) {
     self.typeName = typeName
     self.reprText = repr
     self.attributes = attributes
     self.dtype = dtype
+    self.sink = sink
+    self.items = items
   }
 }
 
@@ -36,7 +47,7 @@ enum ArrayValues {
 
   /// Whether a value takes part in NumPy's arithmetic (an array or a NumPy scalar).
   static func isNumPy(_ value: Value) -> Bool {
-    switch value {
+    switch value.unmarked {
     case .array, .npScalar: true
     default: false
     }
@@ -46,7 +57,7 @@ enum ArrayValues {
   /// 0-d arrays, nested lists and tuples with NumPy's dtype inference.
   static func array(_ value: Value, dtype: DType? = nil) throws(PythonError) -> StridedArray {
     let base: StridedArray
-    switch value {
+    switch value.unmarked {
     case .array(let object): base = object.array
     case .npScalar(let scalar): base = .scalar(scalar)
     case .bool(let flag): base = .scalar(.bool(flag))

@@ -41,8 +41,13 @@ enum NumPyModule {
       return ArrayValues.wrapArray(array)
     }
     add("asarray") { _, call throws(PythonError) in
-      ArrayValues.wrapArray(
-        try ArrayValues.array(try call.required(0, "a"), dtype: try call.dtype(1)))
+      let source = try call.required(0, "a")
+      let dtype = try call.dtype(1)
+      // An array of the asked dtype is returned as it is (the same object).
+      if case .array(let object) = source, dtype == nil || dtype == object.array.dtype {
+        return source
+      }
+      return ArrayValues.wrapArray(try ArrayValues.array(source, dtype: dtype))
     }
     add("copy") { _, call throws(PythonError) in
       ArrayValues.wrapArray(try call.array(0, "a").copy())
@@ -351,7 +356,13 @@ enum NumPyModule {
     }
     add("sort") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
-      return ArrayValues.wrapArray(try sorted(a, axis: try call.int(1, "axis") ?? -1))
+      let axis: Int?
+      if let value = call.value(1, "axis", noneIsAbsent: false), case .none = value {
+        axis = nil
+      } else {
+        axis = try call.int(1, "axis") ?? -1
+      }
+      return ArrayValues.wrapArray(try sorted(a, axis: axis))
     }
     add("argsort") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
@@ -606,29 +617,41 @@ enum NumPyModule {
     return StridedArray(shape: shape, reals: flags, dtype: .bool)
   }
 
-  /// Sorted values along the last axis (NaN last, as NumPy sorts).
-  static func sorted(_ a: StridedArray, axis: Int) throws(PythonError) -> StridedArray {
-    guard a.ndim <= 1 || axis == -1 || axis == a.ndim - 1 else {
-      throw PythonError(refusal: "retrace models np.sort along the last axis only")
+  /// Sorted values along `axis` (nil: the flattened array), NaN last, as NumPy sorts.
+  static func sorted(_ a: StridedArray, axis: Int?) throws(PythonError) -> StridedArray {
+    let source = axis == nil || a.ndim == 0 ? a.ravel() : a
+    let along = axis.map { $0 < 0 ? $0 + source.ndim : $0 } ?? 0
+    guard along >= 0 && along < source.ndim else {
+      throw PythonError.raise(
+        "AxisError", "axis \(axis ?? 0) is out of bounds for array of dimension \(a.ndim)")
     }
-    let source = a.ndim == 0 ? a.ravel() : a
-    let length = source.shape.last ?? 1
-    if source.dtype == .int64 {
-      var values = source.integerValues()
+    // Sort each run along the last axis of a copy with `axis` moved last, then move it back.
+    var order = Array(0..<source.ndim)
+    order.remove(at: along)
+    order.append(along)
+    let moved = try wrapError { () throws(ArrayError) in try source.transposed(order).copy() }
+    let length = max(moved.shape.last ?? 1, 1)
+    let result: StridedArray
+    if moved.dtype == .int64 {
+      var values = moved.integerValues()
       var k = 0
       while k < values.count {
         values[k..<(k + length)].sort()
         k += length
       }
-      return StridedArray(shape: source.shape, integers: values)
+      result = StridedArray(shape: moved.shape, integers: values)
+    } else {
+      var values = moved.realValues()
+      var k = 0
+      while k < values.count {
+        values[k..<(k + length)].sort { x, y in y.isNaN ? !x.isNaN : x < y }
+        k += length
+      }
+      result = StridedArray(shape: moved.shape, reals: values, dtype: moved.dtype)
     }
-    var values = source.realValues()
-    var k = 0
-    while k < values.count {
-      values[k..<(k + length)].sort { x, y in y.isNaN ? !x.isNaN : x < y }
-      k += max(length, 1)
-    }
-    return StridedArray(shape: source.shape, reals: values, dtype: source.dtype)
+    var inverse = [Int](repeating: 0, count: order.count)
+    for (position, axis) in order.enumerated() { inverse[axis] = position }
+    return try wrapError { () throws(ArrayError) in try result.transposed(inverse).copy() }
   }
 
   /// Indices that sort a 1-d array (stable: ties keep their order).

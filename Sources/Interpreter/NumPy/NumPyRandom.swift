@@ -38,7 +38,7 @@ enum NumPyRandom {
         return .native(
           NativeObject(
             typeName: "RandomState", repr: "RandomState(MT19937)",
-            attributes: legacyMethods(legacy)))
+            attributes: legacyMethods(legacy, name: "RandomState")))
       })
     attributes["default_rng"] = .builtin(
       BuiltinFunction(name: "default_rng") { _, positional, keywords throws(PythonError) in
@@ -73,6 +73,21 @@ enum NumPyRandom {
     } catch {
       throw PythonError(refusal: "\(error)")
     }
+  }
+
+  /// Tells the observer how many values a draw returned (or shuffled).
+  static func report(
+    _ interpreter: PythonInterpreter, _ result: Value, _ positional: [Value], _ generator: String,
+    _ method: String
+  ) {
+    guard let observer = interpreter.observer else { return }
+    var count = 1
+    if case .array(let object) = result { count = object.array.count }
+    if case .none = result, let first = positional.first {
+      if case .list(let list) = first { count = list.items.count }
+      if case .array(let object) = first { count = object.array.shape.first ?? 0 }
+    }
+    observer.interpreter(interpreter, drew: count, from: generator, method: method)
   }
 
   /// A draw of `shape` (nil: NumPy's `size=None`, one Python float).
@@ -118,12 +133,20 @@ enum NumPyRandom {
     return ArrayValues.wrapArray(StridedArray(shape: broadcast.shape, reals: out))
   }
 
-  static func legacyMethods(_ legacy: LegacyState) -> [String: Value] {
+  static func legacyMethods(_ legacy: LegacyState, name generatorName: String = "np.random")
+    -> [String: Value]
+  {
     var attributes: [String: Value] = [:]
     func method(_ name: String, _ body: @escaping (CallArguments) throws(PythonError) -> Value) {
       attributes[name] = .builtin(
-        BuiltinFunction(name: name) { _, positional, keywords throws(PythonError) in
-          try body(CallArguments(name, positional, keywords))
+        BuiltinFunction(name: name) { interpreter, positional, keywords throws(PythonError) in
+          let result = try body(CallArguments(name, positional, keywords))
+          if name == "seed" { return result }
+          report(interpreter, result, positional, generatorName, name)
+          if legacy.seeded { return result }
+          return .unverifiable(
+            result,
+            reason: "drawn from \(generatorName), which the notebook never seeds")
         })
     }
     func draw<T>(_ body: () throws(RandomError) -> T) throws(PythonError) -> T {
@@ -274,8 +297,12 @@ enum NumPyRandom {
     var attributes: [String: Value] = [:]
     func method(_ name: String, _ body: @escaping (CallArguments) throws(PythonError) -> Value) {
       attributes[name] = .builtin(
-        BuiltinFunction(name: name) { _, positional, keywords throws(PythonError) in
-          try body(CallArguments(name, positional, keywords))
+        BuiltinFunction(name: name) { interpreter, positional, keywords throws(PythonError) in
+          let result = try body(CallArguments(name, positional, keywords))
+          report(interpreter, result, positional, "Generator", name)
+          if state.seeded { return result }
+          return .unverifiable(
+            result, reason: "drawn from default_rng() without a seed")
         })
     }
     func draw<T>(_ body: () throws(RandomError) -> T) throws(PythonError) -> T {
@@ -335,6 +362,64 @@ enum NumPyRandom {
       }
       guard let shape else { return .npScalar(.int64(values.first ?? 0)) }
       return ArrayValues.wrapArray(StridedArray(shape: shape, integers: values))
+    }
+    method("choice") { call throws(PythonError) in
+      let a = try call.required(0, "a")
+      let shape = try call.shape(1, "size")
+      let replace = try call.bool(2, "replace", default: true)
+      if call.value(3, "p") != nil {
+        throw PythonError(refusal: "retrace does not model Generator.choice(p=...) yet")
+      }
+      let population: StridedArray? = Operators.integer(a) == nil ? try ArrayValues.array(a) : nil
+      let n = Operators.integer(a).map { Int($0) } ?? population?.shape.first ?? 0
+      let count = (shape ?? []).reduce(1, *)
+      let indices = try draw { () throws(RandomError) in
+        try state.generator.choice(n, count: count, replace: replace)
+      }
+      guard let population else {
+        guard let shape else { return .npScalar(.int64(indices.first ?? 0)) }
+        return ArrayValues.wrapArray(StridedArray(shape: shape, integers: indices))
+      }
+      let picked = try NumPyModule.wrapError { () throws(ArrayError) in
+        StridedArray.read(
+          try population.select([.array(StridedArray(shape: shape ?? [], integers: indices))]))
+      }
+      return ArrayValues.wrap(picked)
+    }
+    method("permutation") { call throws(PythonError) in
+      let x = try call.required(0, "x")
+      if let n = Operators.integer(x) {
+        let values = state.generator.permutation(Int(n))
+        return ArrayValues.wrapArray(StridedArray(shape: [values.count], integers: values))
+      }
+      let array = try ArrayValues.array(x)
+      let order = state.generator.permutation(array.shape.first ?? 0)
+      return ArrayValues.wrapArray(
+        StridedArray.read(
+          try NumPyModule.wrapError { () throws(ArrayError) in
+            try array.select([.array(StridedArray(shape: [order.count], integers: order))])
+          }))
+    }
+    method("shuffle") { call throws(PythonError) in
+      let x = try call.required(0, "x")
+      switch x.unmarked {
+      case .list(let list):
+        state.generator.shuffle(&list.items)
+      case .array(let object):
+        let array = object.array
+        guard array.ndim >= 1 else { throw PythonError.type("len() of unsized object") }
+        let order = state.generator.permutation(array.shape[0])
+        let rows = StridedArray.read(
+          try NumPyModule.wrapError { () throws(ArrayError) in
+            try array.select([.array(StridedArray(shape: [order.count], integers: order))])
+          })
+        try NumPyModule.wrapError { () throws(ArrayError) in
+          try StridedArray.write(rows, into: .view(array))
+        }
+      default:
+        throw PythonError(refusal: "retrace models Generator.shuffle of lists and arrays only")
+      }
+      return .none
     }
     return attributes
   }

@@ -145,6 +145,7 @@ enum Printer {
   /// address, which the interpreter never prints for a real object).
   static func repr(_ value: Value) -> String {
     switch value {
+    case .unverifiable(let inner, _): return repr(inner)
     case .none: return "None"
     case .bool(let flag): return flag ? "True" : "False"
     case .int(let number): return String(number)
@@ -210,6 +211,7 @@ enum Printer {
   /// `str` of a built-in value: strings as they are, everything else as its repr.
   static func str(_ value: Value) -> String {
     switch value {
+    case .unverifiable(let inner, _): return str(inner)
     case .str(let text): return text
     case .exception(let exception): return exceptionMessage(exception)
     case .npScalar(let scalar):

@@ -48,6 +48,31 @@ public enum Value: @unchecked Sendable {
   case native(NativeObject)
   /// `...` (Ellipsis).
   case ellipsis
+  /// A value that cannot be reproduced by nature (the clock, an unseeded RNG, `id()`), and
+  /// why. It computes and prints as the value it holds, and what is computed from it carries
+  /// the mark on.
+  indirect case unverifiable(Value, reason: String)
+
+  /// Why the value cannot be reproduced, or nil.
+  public var unverifiableReason: String? {
+    if case .unverifiable(_, let reason) = self { return reason }
+    return nil
+  }
+
+  /// The value without its unverifiable mark.
+  public var unmarked: Value {
+    if case .unverifiable(let value, _) = self { return value.unmarked }
+    return self
+  }
+
+  /// `value` marked with the reason one of `sources` carries, if any.
+  static func marking(_ value: Value, from sources: [Value]) -> Value {
+    guard case .none = value.unverifiableReason else { return value }
+    for source in sources {
+      if let reason = source.unverifiableReason { return .unverifiable(value, reason: reason) }
+    }
+    return value
+  }
 
   /// Python's type name, as messages show it (`'int'`, `'list'`, `'Perceptron'`).
   public var typeName: String {
@@ -86,6 +111,7 @@ public enum Value: @unchecked Sendable {
       }
     case .native(let object): object.typeName
     case .ellipsis: "ellipsis"
+    case .unverifiable(let value, _): value.typeName
     }
   }
 }
@@ -170,7 +196,7 @@ public enum HashKey: Hashable {
 
   /// The key, or `TypeError: unhashable type`.
   public init(_ value: Value) throws(PythonError) {
-    switch value {
+    switch value.unmarked {
     case .none: self = .none
     case .bool(let flag): self = .number(flag ? 1 : 0)
     case .int(let number):
@@ -319,6 +345,8 @@ public final class IteratorObject {
 public final class ModuleObject {
   public let name: String
   var attributes: [String: Value]
+  /// For `matplotlib` modules: every attribute is a plotting sink.
+  var sink: String?
   init(name: String, attributes: [String: Value]) {
     self.name = name
     self.attributes = attributes

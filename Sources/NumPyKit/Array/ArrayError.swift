@@ -8,6 +8,8 @@ public struct ArrayError: Error, Equatable, Sendable, CustomStringConvertible {
     case valueError = "ValueError"
     case indexError = "IndexError"
     case typeError = "TypeError"
+    /// numpy.exceptions UFuncTypeError (a TypeError): no loop, or an output cast refused.
+    case ufuncTypeError = "UFuncTypeError"
     case overflowError = "OverflowError"
   }
 

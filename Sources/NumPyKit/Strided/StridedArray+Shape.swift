@@ -285,7 +285,7 @@ extension StridedArray {
             + "(n?,k),(k,m?)->(n?,m?) (size \(kb) is different from \(k))")
       }
       throw ArrayError(
-        "shapes \(shapeTuple(a.shape)) and \(shapeTuple(b.shape)) not aligned: "
+        "shapes \(Shape.text(a.shape)) and \(Shape.text(b.shape)) not aligned: "
           + "\(k) (dim \(a.ndim - 1)) != \(kb) (dim 0)")
     }
     let dtype = DType.promoted(a.dtype, b.dtype)

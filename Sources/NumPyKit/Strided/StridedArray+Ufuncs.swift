@@ -46,7 +46,7 @@ public enum BinaryUfunc: String, Sendable, CaseIterable {
         throw ArrayError(
           "ufunc '\(rawValue)' not supported for the input types, and the inputs could not be "
             + "safely coerced to any supported types according to the casting rule ''safe''",
-          kind: .typeError)
+          kind: .ufuncTypeError)
       }
       return promoted
     default: return promoted
@@ -81,7 +81,7 @@ public enum UnaryUfunc: String, Sendable, CaseIterable {
         throw ArrayError(
           "ufunc 'invert' not supported for the input types, and the inputs could not be safely "
             + "coerced to any supported types according to the casting rule ''safe''",
-          kind: .typeError)
+          kind: .ufuncTypeError)
       }
       return input
     default: return .float64
@@ -156,7 +156,7 @@ extension StridedArray {
     guard resultType.canCastSameKind(to: dtype) else {
       throw ArrayError(
         "Cannot cast ufunc '\(op.rawValue)' output from \(resultType.numpyName) to "
-          + "\(dtype.numpyName) with casting rule 'same_kind'", kind: .typeError)
+          + "\(dtype.numpyName) with casting rule 'same_kind'", kind: .ufuncTypeError)
     }
     let result = try StridedArray.apply(op, self, other)
     try StridedArray.write(result, into: .view(self))
