@@ -58,7 +58,11 @@ enum Modules {
   static func make(_ name: String, at location: SourceLocation?) throws(PythonError) -> Value {
     switch name {
     case "math": return .module(math())
-    case "random": return .module(PythonRandom().module())
+    case "random":
+      let random = PythonRandom()
+      let module = random.module()
+      module.state = random
+      return .module(module)
     default:
       let top = String(name.split(separator: ".").first ?? "")
       if refused.contains(top) {

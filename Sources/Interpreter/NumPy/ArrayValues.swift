@@ -21,6 +21,8 @@ public final class NativeObject {
   let items: [Value]?
   /// `str()` where it differs from the repr.
   var strText: String?
+  /// The state its methods share (a RandomState's or a Generator's), for snapshots.
+  var state: SnapshotState?
 
   init(
     typeName: String, repr: String, attributes: [String: Value] = [:], dtype: DType? = nil,

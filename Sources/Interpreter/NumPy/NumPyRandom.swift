@@ -35,10 +35,11 @@ enum NumPyRandom {
         let call = CallArguments("RandomState", positional, keywords)
         let legacy = LegacyState(
           state: try seededState(call.value(0, "seed")), seeded: call.value(0, "seed") != nil)
-        return .native(
-          NativeObject(
-            typeName: "RandomState", repr: "RandomState(MT19937)",
-            attributes: legacyMethods(legacy, name: "RandomState")))
+        let object = NativeObject(
+          typeName: "RandomState", repr: "RandomState(MT19937)",
+          attributes: legacyMethods(legacy, name: "RandomState"))
+        object.state = legacy
+        return .native(object)
       })
     attributes["default_rng"] = .builtin(
       BuiltinFunction(name: "default_rng") { _, positional, keywords throws(PythonError) in
@@ -50,11 +51,11 @@ enum NumPyRandom {
         } catch let failure {
           throw NumPyRandom.error(failure)
         }
-        return .native(
-          NativeObject(
-            typeName: "Generator", repr: "Generator(PCG64)",
-            attributes: generatorMethods(GeneratorState(generator: generator, seeded: seed != nil)))
-        )
+        let state = GeneratorState(generator: generator, seeded: seed != nil)
+        let object = NativeObject(
+          typeName: "Generator", repr: "Generator(PCG64)", attributes: generatorMethods(state))
+        object.state = state
+        return .native(object)
       })
     return ModuleObject(name: "numpy.random", attributes: attributes)
   }

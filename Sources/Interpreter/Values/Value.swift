@@ -162,6 +162,14 @@ public final class DictObject {
     values = []
     index = [:]
   }
+
+  /// Puts back recorded contents (a snapshot's restore).
+  func replaceContents(keys: [Value], values: [Value]) {
+    clear()
+    for (key, value) in zip(keys, values) {
+      if let hash = try? HashKey(key) { set(key, hash, value) }
+    }
+  }
 }
 
 /// A Python set of hashable values (kept in insertion order; small-int sets print in
@@ -176,6 +184,15 @@ public final class SetObject {
 
   public func insert(_ value: Value, _ key: HashKey) {
     if index.insert(key).inserted { items.append(value) }
+  }
+
+  /// Puts back recorded contents (a snapshot's restore).
+  func replaceContents(_ recorded: [Value]) {
+    items = []
+    index = []
+    for item in recorded {
+      if let key = try? HashKey(item) { insert(item, key) }
+    }
   }
 
   public func remove(_ key: HashKey) -> Bool {
@@ -347,6 +364,8 @@ public final class ModuleObject {
   var attributes: [String: Value]
   /// For `matplotlib` modules: every attribute is a plotting sink.
   var sink: String?
+  /// The state its functions share (the `random` module's generator), for snapshots.
+  var state: SnapshotState?
   init(name: String, attributes: [String: Value]) {
     self.name = name
     self.attributes = attributes
