@@ -21,7 +21,7 @@ import Testing
     let error = try #require(errors.first)
     let ename = try #require(error["ename"] as? String)
     let evalue = try #require(error["evalue"] as? String)
-    #expect(result.stderr.contains("\(ename): \(evalue) (In [3], line 5)"))
+    #expect(result.stderr.contains("\(ename): \(evalue) (In [3], line 5, column "))
   }
 
   /// The XOR net of the corpus, run by NumPy 2.4.6 when it was made: the interpreter's replay

@@ -38,10 +38,23 @@ struct HostileProgramTests {
       ("eval('1 + 1')\n", "'eval()'", 1),
       ("x = getattr(print, '__self__')\n", "getattr() of '__self__'", 1),
       ("import socket\n", "'import socket'", 1),
+      ("import numpy as np\nx = np.zeros((10**6, 10**6))\n", "beyond retrace's element budget", 2),
+      ("import numpy as np\nx = np.arange(10**12)\n", "beyond retrace's budget", 2),
+      (
+        "import numpy as np\nx = np.random.rand(10**5, 10**5)\n", "beyond retrace's element budget",
+        2
+      ),
+      ("import numpy as np\ngetattr(np, '__loader__')\n", "getattr() of '__loader__'", 2),
+      ("import numpy as np\nnp.__loader__\n", "'__loader__' (a dunder", 2),
+      (
+        "import numpy as np\nxs = [np.ones(10**7) for _ in range(1000)]\n",
+        "more than 200 MB of arrays", 2
+      ),
     ])
   func refused(_ source: String, _ message: String, _ line: Int) throws {
     var limits = InterpreterLimits()
     limits.maximumSteps = 100_000
+    limits.maximumBytes = 200 << 20
     let error = try #require(ending(source, limits: limits))
     #expect(error.description.contains(message), "\(error)")
     #expect(error.location?.line == line, "\(error)")

@@ -8,7 +8,12 @@ extension PythonInterpreter {
     case .constant(let constant):
       return try Self.constant(constant, at: expression.range.start)
     case .name(let name, _):
-      return try load(name, in: scope)
+      do {
+        return try load(name, in: scope)
+      } catch var error {
+        if error.location == nil { error.location = expression.range.start }
+        throw error
+      }
     case .binOp(let left, let op, let right):
       let a = try evaluate(left, in: scope)
       let b = try evaluate(right, in: scope)
@@ -77,7 +82,13 @@ extension PythonInterpreter {
           refusal: "retrace does not run code that reaches '\(name)' (a dunder attribute)",
           at: expression.range.start)
       }
-      return try attribute(try evaluate(base, in: scope), name)
+      let object = try evaluate(base, in: scope)
+      do {
+        return try attribute(object, name)
+      } catch var error {
+        if error.location == nil { error.location = expression.range.start }
+        throw error
+      }
     case .subscript(let base, let index, _):
       let container = try evaluate(base, in: scope)
       let key = try evaluate(index, in: scope)
@@ -86,7 +97,12 @@ extension PythonInterpreter {
       {
         return try callFunction(function, [container, key], [])
       }
-      return try Subscripts.load(container, key)
+      do {
+        return try Subscripts.load(container, key)
+      } catch var error {
+        if error.location == nil { error.location = expression.range.start }
+        throw error
+      }
     case .slice(let lower, let upper, let step):
       func part(_ value: PythonSyntax.Expression?) throws(PythonError) -> Value {
         guard let value else { return .none }

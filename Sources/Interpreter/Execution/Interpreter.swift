@@ -10,6 +10,8 @@ public struct InterpreterLimits: Sendable {
   public var maximumRecursion = 1_000
   /// Elements in one list, string or repetition.
   public var maximumElements = Operators.defaultElementLimit
+  /// Bytes of NumPy array storage alive at once (2 GB).
+  public var maximumBytes = 2 << 30
 
   /// The defaults.
   public init() {}
@@ -33,6 +35,8 @@ public final class PythonInterpreter {
   /// Who watches prints, loop iterations, in-place updates, draws and exceptions (nil: nobody,
   /// and the hooks cost one check each).
   public weak var observer: InterpreterObserver?
+  /// The array storage this interpreter's programs hold (for the memory budget).
+  public let ledger = MemoryLedger()
   /// The stand-in clock behind `time` and `datetime` (its readings are unverifiable).
   let clock = Sinks.Clock()
   /// `id()`'s next stand-in address.
@@ -67,29 +71,33 @@ public final class PythonInterpreter {
   /// value is not printed but returned as its repr (Jupyter's `Out[N]:`), nil for `None`.
   public func run(_ module: Module, echoingLast: Bool) throws(PythonError) -> String? {
     let result = LargeRun.run { [self] () -> Result<String?, PythonError> in
-      do throws(PythonError) {
-        try Sandbox.check(module)
-        guard echoingLast, let last = module.body.last, case .expression(let value) = last.kind
-        else {
-          _ = try execute(module.body, in: globals)
-          return .success(nil)
-        }
-        _ = try execute(Array(module.body.dropLast()), in: globals)
-        do throws(PythonError) {
-          try step(last.range.start)
-          let echoed = try evaluate(value, in: globals)
-          if case .none = echoed { return .success(nil) }
-          return .success(try repr(echoed))
-        } catch var error {
-          if error.location == nil { error.location = last.range.start }
-          throw error
-        }
-      } catch {
-        observer?.interpreter(self, raised: error, at: error.location)
-        return .failure(error)
-      }
+      MemoryLedger.$current.withValue(ledger) { runCounted(module, echoingLast: echoingLast) }
     }
     return try result.get()
+  }
+
+  private func runCounted(_ module: Module, echoingLast: Bool) -> Result<String?, PythonError> {
+    do throws(PythonError) {
+      try Sandbox.check(module)
+      guard echoingLast, let last = module.body.last, case .expression(let value) = last.kind
+      else {
+        _ = try execute(module.body, in: globals)
+        return .success(nil)
+      }
+      _ = try execute(Array(module.body.dropLast()), in: globals)
+      do throws(PythonError) {
+        try step(last.range.start)
+        let echoed = try evaluate(value, in: globals)
+        if case .none = echoed { return .success(nil) }
+        return .success(try repr(echoed))
+      } catch var error {
+        if error.location == nil { error.location = last.range.start }
+        throw error
+      }
+    } catch {
+      observer?.interpreter(self, raised: error, at: error.location)
+      return .failure(error)
+    }
   }
 
   // MARK: - Statements
@@ -107,6 +115,11 @@ public final class PythonInterpreter {
       throw PythonError(
         refusal: "the program ran more than \(limits.maximumSteps) steps (a step budget; "
           + "an endless loop?)", at: location)
+    }
+    if ledger.live > limits.maximumBytes {
+      throw PythonError(
+        refusal: "the program holds more than \(limits.maximumBytes >> 20) MB of arrays (a "
+          + "memory budget)", at: location)
     }
   }
 

@@ -208,9 +208,26 @@ enum ArrayValues {
     throw PythonError(refusal: "retrace does not model the NumPy dtype \(Printer.repr(value))")
   }
 
+  /// Refuses a shape of more elements than the element budget (before anything is allocated).
+  static func checkBudget(_ shape: [Int]) throws(PythonError) {
+    var count = 1
+    for extent in shape where extent > 0 {
+      let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+      if overflow || product > Operators.defaultElementLimit {
+        throw PythonError(
+          refusal: "an array of shape \(StridedArray.shapeTuple(shape)) is beyond retrace's "
+            + "element budget (\(Operators.defaultElementLimit) elements)")
+      }
+      count = product
+    }
+  }
+
   /// A shape argument: an int or a sequence of ints.
   static func shape(_ value: Value) throws(PythonError) -> [Int] {
-    if let n = Operators.integer(value) { return [Int(n)] }
+    if let n = Operators.integer(value) {
+      try checkBudget([Int(n)])
+      return [Int(n)]
+    }
     let items: [Value]
     switch value {
     case .tuple(let elements): items = elements
@@ -227,6 +244,7 @@ enum ArrayValues {
         }
         shape.append(Int(n))
       }
+      try checkBudget(shape)
       return shape
     }
   }

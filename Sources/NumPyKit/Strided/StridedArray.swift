@@ -8,25 +8,29 @@ public final class ArrayStorage: @unchecked Sendable {
   public var reals: [Double]
   /// int64 elements.
   public var integers: [Int64]
+  /// The ledger this storage is counted on, and how many bytes.
+  private let ledger: MemoryLedger?
+  private let bytes: Int
 
   /// Storage for float64 or bool elements.
   public init(reals: [Double]) {
     self.reals = reals
     self.integers = []
+    ledger = MemoryLedger.current
+    bytes = reals.count * MemoryLayout<Double>.stride
+    ledger?.add(bytes)
   }
 
   /// Storage for int64 elements.
   public init(integers: [Int64]) {
     self.reals = []
     self.integers = integers
+    ledger = MemoryLedger.current
+    bytes = integers.count * MemoryLayout<Int64>.stride
+    ledger?.add(bytes)
   }
 
-  /// An independent copy (for snapshots).
-  public func copy() -> ArrayStorage {
-    let copied = ArrayStorage(reals: reals)
-    copied.integers = integers
-    return copied
-  }
+  deinit { ledger?.remove(bytes) }
 }
 
 /// A NumPy array as NumPy holds one: a dtype, a shape, strides (in elements) and an offset

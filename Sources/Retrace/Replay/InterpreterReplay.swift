@@ -11,8 +11,10 @@ public enum InterpreterReplay {
   public struct CellRun: Sendable {
     public var label: String
     public var output: String
-    /// `TypeError: ...` with its line, when the cell raised.
+    /// `TypeError: ...` with its line and column, when the cell raised.
     public var exception: String?
+    /// Where the exception was raised in the cell (line 1-based, column in UTF-8 bytes from 0).
+    public var location: SourceLocation?
     /// The repr of the cell's last bare expression, as Jupyter shows it after `Out[N]:`.
     public var result: String?
   }
@@ -48,6 +50,7 @@ public enum InterpreterReplay {
       let before = interpreter.output.utf8.count
       var exception: String?
       var result: String?
+      var location: SourceLocation?
       do {
         result = try interpreter.run(cell.module, echoingLast: true)
       } catch {
@@ -58,10 +61,15 @@ public enum InterpreterReplay {
             "\(NotebookCode.origin(label: cell.label, position: cell.position))\(place): \(error.message)"
           )
         }
-        exception = "\(error.description) (\(cell.label)\(place))"
+        let column = error.location.map { ", column \($0.column + 1)" } ?? ""
+        exception = "\(error.description) (\(cell.label)\(place)\(column))"
+        location = error.location
       }
       let output = String(decoding: Array(interpreter.output.utf8)[before...], as: UTF8.self)
-      runs.append(CellRun(label: cell.label, output: output, exception: exception, result: result))
+      runs.append(
+        CellRun(
+          label: cell.label, output: output, exception: exception, location: location,
+          result: result))
     }
     return runs
   }
