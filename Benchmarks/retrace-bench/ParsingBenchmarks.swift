@@ -141,3 +141,45 @@ enum RunPython {
     }
   }
 }
+
+/// `time-python FILE...`: runs each Python file in a fresh interpreter and prints its name,
+/// the seconds the run took (in process, best of 3) and the loop iterations it ran, so that
+/// `Scripts/bench-training-loops.sh` can set it beside CPython + NumPy timing the same code.
+enum TimePython {
+  final class IterationCounter: InterpreterObserver {
+    var iterations = 0
+    func interpreter(_ interpreter: PythonInterpreter, iteration index: Int, of loop: SourceRange)
+    {
+      iterations += 1
+    }
+  }
+
+  static func run(_ paths: [String]) {
+    for path in paths {
+      guard let data = FileManager.default.contents(atPath: path),
+        let module = try? PythonParser.parse(String(decoding: data, as: UTF8.self))
+      else {
+        FileHandle.standardError.write(Data("time-python: cannot read \(path)\n".utf8))
+        exit(2)
+      }
+      var best = Double.infinity
+      var iterations = 0
+      for _ in 0..<3 {
+        let interpreter = PythonInterpreter()
+        let counter = IterationCounter()
+        interpreter.observer = counter
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+          try interpreter.run(module)
+        } catch {
+          FileHandle.standardError.write(Data("time-python: \(path): \(error)\n".utf8))
+          exit(1)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        best = min(best, seconds)
+        iterations = counter.iterations
+      }
+      print("\(path) \(best) \(iterations)")
+    }
+  }
+}

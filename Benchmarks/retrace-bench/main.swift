@@ -22,6 +22,7 @@ case "parse-python": ParsingBenchmarks.run(rest)
 case "parse-stack": StackBenchmarks.run()
 case "dump-python": DumpFiles.run(rest)
 case "run-python": RunPython.run(rest)
+case "time-python": TimePython.run(rest)
 default:
   FileHandle.standardError.write(Data("retrace-bench: unknown workload '\(workload)'\n".utf8))
   exit(2)
