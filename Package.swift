@@ -24,7 +24,8 @@ let package = Package(
 
     // MARK: - The slice of NumPy, bit for bit
 
-    .target(name: "NumPyKit"),
+    .target(name: "CNumKernels"),
+    .target(name: "NumPyKit", dependencies: ["CNumKernels"]),
 
     // MARK: - Python, read as CPython reads it (no NumPy in it)
 

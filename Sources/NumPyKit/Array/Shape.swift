@@ -49,9 +49,11 @@ public enum Shape {
   static func strides(_ shape: [Int]) -> [Int] {
     var strides = [Int](repeating: 1, count: shape.count)
     var step = 1
-    for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+    var axis = shape.count - 1
+    while axis >= 0 {
       strides[axis] = step
       step *= shape[axis]
+      axis -= 1
     }
     return strides
   }

@@ -1,3 +1,5 @@
+import CNumKernels
+
 /// The order in which `NDArray.dot` adds up the products of one output element.
 ///
 /// numpy.dot on float64 calls OpenBLAS, whose kernels use fused multiply-adds, several
@@ -61,11 +63,11 @@ struct ProductRun {
     return pairwise(start, middle) + pairwise(middle, end)
   }
 
-  /// `acc = 0; acc = fma(x[i], y[i], acc)` over `start..<end`.
+  /// `acc = 0; acc = fma(x[i], y[i], acc)` over `start..<end` (in C, so that the CPU's FMA
+  /// instruction is used where it has one; Swift would call libm's `fma` per product).
   @inline(__always) func fmaChain(_ start: Int, _ end: Int) -> Double {
-    var acc = 0.0
-    for i in start..<end { acc.addProduct(x(i), y(i)) }
-    return acc
+    guard end > start else { return 0 }
+    return retrace_fma_chain(a + start * strideA, strideA, b + start * strideB, strideB, end - start)
   }
 
   /// `fma(x[i], y[i], x[i+1] * y[i+1])`: GCC's contraction of `a0*x0 + a1*x1`.
