@@ -148,8 +148,7 @@ enum RunPython {
 enum TimePython {
   final class IterationCounter: InterpreterObserver {
     var iterations = 0
-    func interpreter(_ interpreter: PythonInterpreter, iteration index: Int, of loop: SourceRange)
-    {
+    func interpreter(_ interpreter: PythonInterpreter, iteration index: Int, of loop: SourceRange) {
       iterations += 1
     }
   }

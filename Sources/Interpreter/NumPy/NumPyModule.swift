@@ -127,12 +127,7 @@ enum NumPyModule {
       attributes[alias] = attributes[op.rawValue]
     }
     for op in BinaryUfunc.allCases {
-      add(op.rawValue) { _, call throws(PythonError) in
-        let x = try call.array(0, "x1")
-        let y = try call.array(1, "x2")
-        return ArrayValues.wrap(
-          try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x, y) })
-      }
+      attributes[op.rawValue] = ufuncObject(op)
     }
     for (alias, op) in [
       ("divide", BinaryUfunc.trueDivide), ("mod", .remainder), ("fmax", .maximum),
@@ -417,6 +412,103 @@ enum NumPyModule {
   }
 
   // MARK: - Helpers
+
+  /// A binary ufunc as NumPy has it: callable, with `outer`, `reduce`, `accumulate` and `at`.
+  static func ufuncObject(_ op: BinaryUfunc) -> Value {
+    func method(_ name: String, _ body: @escaping (CallArguments) throws(PythonError) -> Value)
+      -> Value
+    {
+      .builtin(
+        BuiltinFunction(name: name) { _, positional, keywords throws(PythonError) in
+          try body(CallArguments(name, positional, keywords))
+        })
+    }
+    let call = method(op.rawValue) { call throws(PythonError) in
+      let x = try call.array(0, "x1")
+      let y = try call.array(1, "x2")
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x, y) })
+    }
+    let outer = method("outer") { call throws(PythonError) in
+      let a = try call.array(0, "A")
+      let b = try call.array(1, "B")
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in
+          let column = try a.reshaped(a.shape + [Int](repeating: 1, count: b.ndim))
+          return try StridedArray.apply(op, column, b)
+        })
+    }
+    let reduce = method("reduce") { call throws(PythonError) in
+      let a = try call.array(0, "array")
+      let axis: [Int]?
+      if let value = call.value(1, "axis", noneIsAbsent: false), case .none = value {
+        axis = nil
+      } else {
+        axis = try call.axes(1) ?? [0]
+      }
+      let reductions: [BinaryUfunc: Reduction] = [
+        .add: .sum, .multiply: .prod, .maximum: .max, .minimum: .min, .logicalAnd: .all,
+        .logicalOr: .any,
+      ]
+      guard let reduction = reductions[op] else {
+        throw PythonError(refusal: "retrace does not model np.\(op.rawValue).reduce yet")
+      }
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in try a.reduce(reduction, axes: axis) })
+    }
+    let accumulate = method("accumulate") { call throws(PythonError) in
+      let a = try call.array(0, "array")
+      let axis = try call.int(1, "axis") ?? 0
+      guard op == .add || op == .multiply else {
+        throw PythonError(refusal: "retrace does not model np.\(op.rawValue).accumulate yet")
+      }
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in
+          try a.accumulate(product: op == .multiply, axis: axis)
+        })
+    }
+    let at = method("at") { call throws(PythonError) in
+      // Unbuffered in place: each index in turn, repeated indices applied again.
+      guard case .array(let object) = try call.required(0, "a").unmarked else {
+        throw PythonError.type("ufunc.at() requires an array as its first argument")
+      }
+      let target = object.array
+      let items = try NumPyOperators.index(try call.required(1, "indices"))
+      let selection = try wrapError { () throws(ArrayError) in try target.select(items) }
+      let shape: [Int]
+      let offsets: [Int]
+      switch selection {
+      case .view(let view):
+        shape = view.shape
+        offsets = view.offsets()
+      case .gathered(_, let gatheredShape, let gatheredOffsets):
+        shape = gatheredShape
+        offsets = gatheredOffsets
+      }
+      let operand = try call.optionalArray(2, "b") ?? .scalar(.int64(0))
+      guard let broadcast = Shape.broadcastIfCompatible(operand.shape, shape), broadcast == shape
+      else {
+        throw PythonError.value(
+          "array is not broadcastable to correct shape")
+      }
+      let values = operand.broadcast(to: shape).elements()
+      for (k, position) in offsets.enumerated() {
+        let current = StridedArray.scalar(target.element(at: position))
+        let result = try wrapError { () throws(ArrayError) in
+          try StridedArray.apply(op, current, .scalar(values[k]))
+        }
+        if let element = result.onlyElement { target.setElement(element, at: position) }
+      }
+      return .none
+    }
+    return .native(
+      NativeObject(
+        typeName: "numpy.ufunc", repr: "<ufunc '\(op.rawValue)'>",
+        attributes: [
+          "__call__": call, "outer": outer, "reduce": reduce, "accumulate": accumulate, "at": at,
+          "__name__": .str(op.rawValue),
+        ]))
+  }
 
   static func wrapError<T>(_ body: () throws(ArrayError) -> T) throws(PythonError) -> T {
     do {

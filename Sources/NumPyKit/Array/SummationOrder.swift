@@ -67,7 +67,8 @@ struct ProductRun {
   /// instruction is used where it has one; Swift would call libm's `fma` per product).
   @inline(__always) func fmaChain(_ start: Int, _ end: Int) -> Double {
     guard end > start else { return 0 }
-    return retrace_fma_chain(a + start * strideA, strideA, b + start * strideB, strideB, end - start)
+    return retrace_fma_chain(
+      a + start * strideA, strideA, b + start * strideB, strideB, end - start)
   }
 
   /// `fma(x[i], y[i], x[i+1] * y[i+1])`: GCC's contraction of `a0*x0 + a1*x1`.
