@@ -154,6 +154,20 @@ extension StridedArray {
   /// run when the innermost axis in memory is reduced, element by element otherwise. With
   /// `casting` (int or bool input summed as float64) runs are cut at NumPy's buffer size.
   func pairwiseSums(_ reduced: [Int], casting: Bool) -> [Double] {
+    // A C-contiguous float64 array reduced over its trailing axes: each output is one pairwise
+    // run over consecutive storage (NumPy's coalesced inner loop), no index lists needed.
+    if !casting, dtype != .int64, isContiguous, !reduced.isEmpty,
+      reduced == Array((ndim - reduced.count)..<ndim)
+    {
+      let runLength = reduced.reduce(1) { $0 * shape[$1] }
+      let outputs = runLength == 0 ? shape.prefix(ndim - reduced.count).reduce(1, *) : count / runLength
+      return storage.reals.withUnsafeBufferPointer { buffer in
+        (0..<outputs).map { o in
+          guard runLength > 0, let base = buffer.baseAddress else { return 0.0 }
+          return 0.0 + StridedArray.pairwiseSum(base + offset + o * runLength, runLength)
+        }
+      }
+    }
     let order = memoryOrder(reduced)
     let smallestStrideAxis = (0..<ndim).filter { shape[$0] != 1 }.min {
       Swift.abs(strides[$0]) < Swift.abs(strides[$1])

@@ -127,20 +127,73 @@ extension StridedArray {
       }
       return StridedArray(shape: shape, reals: out, dtype: .bool)
     case .float64:
-      let function = realOp(op)
       if b.count == 1 && shape == a.shape {
-        let y = b.realValues()[0]
-        return StridedArray(shape: shape, reals: a.realValues().map { function($0, y) })
+        let y = b.firstReal
+        return StridedArray(shape: shape, reals: realLoop(op, a.realValues(), y, scalarFirst: false))
       }
       if a.count == 1 && shape == b.shape {
-        let x = a.realValues()[0]
-        return StridedArray(shape: shape, reals: b.realValues().map { function(x, $0) })
+        let x = a.firstReal
+        return StridedArray(shape: shape, reals: realLoop(op, b.realValues(), x, scalarFirst: true))
       }
-      let x = a.broadcast(to: shape).realValues()
-      let y = b.broadcast(to: shape).realValues()
-      var out = [Double](repeating: 0, count: count)
-      for k in 0..<count { out[k] = function(x[k], y[k]) }
-      return StridedArray(shape: shape, reals: out)
+      let x = a.shape == shape ? a.realValues() : a.broadcast(to: shape).realValues()
+      let y = b.shape == shape ? b.realValues() : b.broadcast(to: shape).realValues()
+      return StridedArray(shape: shape, reals: realLoop(op, x, y))
+    }
+  }
+
+  /// The one element of a size-1 array, as a double.
+  var firstReal: Double {
+    dtype == .int64 ? Double(storage.integers[offset]) : storage.reals[offset]
+  }
+
+  /// `op` over two equal-length runs, with the common operators as plain loops (vectorisable,
+  /// the same IEEE operations NumPy's loops do).
+  static func realLoop(_ op: BinaryUfunc, _ x: [Double], _ y: [Double]) -> [Double] {
+    let count = x.count
+    return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+      x.withUnsafeBufferPointer { p in
+        y.withUnsafeBufferPointer { q in
+          switch op {
+          case .add: for k in 0..<count { out[k] = p[k] + q[k] }
+          case .subtract: for k in 0..<count { out[k] = p[k] - q[k] }
+          case .multiply: for k in 0..<count { out[k] = p[k] * q[k] }
+          case .trueDivide: for k in 0..<count { out[k] = p[k] / q[k] }
+          default:
+            let function = realOp(op)
+            for k in 0..<count { out[k] = function(p[k], q[k]) }
+          }
+        }
+      }
+      initialized = count
+    }
+  }
+
+  /// `op` between a run and one value (`scalarFirst`: the value is the left operand).
+  static func realLoop(_ op: BinaryUfunc, _ x: [Double], _ y: Double, scalarFirst: Bool)
+    -> [Double]
+  {
+    let count = x.count
+    return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+      x.withUnsafeBufferPointer { p in
+        switch (op, scalarFirst) {
+        case (.add, false): for k in 0..<count { out[k] = p[k] + y }
+        case (.add, true): for k in 0..<count { out[k] = y + p[k] }
+        case (.subtract, false): for k in 0..<count { out[k] = p[k] - y }
+        case (.subtract, true): for k in 0..<count { out[k] = y - p[k] }
+        case (.multiply, false): for k in 0..<count { out[k] = p[k] * y }
+        case (.multiply, true): for k in 0..<count { out[k] = y * p[k] }
+        case (.trueDivide, false): for k in 0..<count { out[k] = p[k] / y }
+        case (.trueDivide, true): for k in 0..<count { out[k] = y / p[k] }
+        default:
+          let function = realOp(op)
+          if scalarFirst {
+            for k in 0..<count { out[k] = function(y, p[k]) }
+          } else {
+            for k in 0..<count { out[k] = function(p[k], y) }
+          }
+        }
+      }
+      initialized = count
     }
   }
 
