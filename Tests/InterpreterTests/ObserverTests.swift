@@ -144,6 +144,20 @@ struct ObserverTests {
     #expect(echoed?.hasPrefix("<matplotlib.") == true)
   }
 
+  @Test("a cell's echoed last expression is an event of its own, marked as a result")
+  func echoIsAnEvent() throws {
+    let recorder = Recorder()
+    let interpreter = PythonInterpreter()
+    interpreter.observer = recorder
+    let echoed = try interpreter.run(
+      try PythonParser.parse("import numpy as np\nprint('x')\nnp.arange(3) * 2\n"),
+      echoingLast: true)
+    #expect(echoed == "array([0, 2, 4])")
+    #expect(recorder.prints.map(\.isResult) == [false, true])
+    #expect(recorder.prints.last?.text == "array([0, 2, 4])")
+    #expect(interpreter.output == "x\n")
+  }
+
   @Test("a snapshot restores arrays, aliases, views, generators and globals in place")
   func snapshotRestores() throws {
     let source = """

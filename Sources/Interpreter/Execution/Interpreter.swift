@@ -88,8 +88,17 @@ public final class PythonInterpreter {
       do throws(PythonError) {
         try step(last.range.start)
         let echoed = try evaluate(value, in: globals)
-        if case .none = echoed { return .success(nil) }
-        return .success(try repr(echoed))
+        if case .none = echoed.unmarked { return .success(nil) }
+        let text = try repr(echoed)
+        if let observer {
+          let piece = PrintPiece(
+            kind: .value, text: text, value: echoed, range: value.range,
+            unverifiable: echoed.unverifiableReason, options: printOptions)
+          var event = PrintEvent(pieces: [piece], range: last.range)
+          event.isResult = true
+          observer.interpreter(self, printed: event)
+        }
+        return .success(text)
       } catch var error {
         if error.location == nil { error.location = last.range.start }
         throw error

@@ -26,6 +26,9 @@ public struct PrintEvent: Sendable {
   public var pieces: [PrintPiece]
   /// The `print` call's source range.
   public var range: SourceRange?
+  /// Whether this is a cell's last bare expression, shown as Jupyter's `Out[N]:` (an
+  /// `execute_result`), not written to stdout.
+  public var isResult = false
   /// The whole text written.
   public var text: String { pieces.map(\.text).joined() }
 }

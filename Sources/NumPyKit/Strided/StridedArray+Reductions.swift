@@ -160,7 +160,8 @@ extension StridedArray {
       reduced == Array((ndim - reduced.count)..<ndim)
     {
       let runLength = reduced.reduce(1) { $0 * shape[$1] }
-      let outputs = runLength == 0 ? shape.prefix(ndim - reduced.count).reduce(1, *) : count / runLength
+      let outputs =
+        runLength == 0 ? shape.prefix(ndim - reduced.count).reduce(1, *) : count / runLength
       return storage.reals.withUnsafeBufferPointer { buffer in
         (0..<outputs).map { o in
           guard runLength > 0, let base = buffer.baseAddress else { return 0.0 }

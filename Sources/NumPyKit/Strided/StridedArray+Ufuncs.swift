@@ -129,7 +129,8 @@ extension StridedArray {
     case .float64:
       if b.count == 1 && shape == a.shape {
         let y = b.firstReal
-        return StridedArray(shape: shape, reals: realLoop(op, a.realValues(), y, scalarFirst: false))
+        return StridedArray(
+          shape: shape, reals: realLoop(op, a.realValues(), y, scalarFirst: false))
       }
       if a.count == 1 && shape == b.shape {
         let x = a.firstReal
