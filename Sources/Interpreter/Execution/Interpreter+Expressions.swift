@@ -182,9 +182,22 @@ extension PythonInterpreter {
       return result
     case .starred:
       throw PythonError.raise("SyntaxError", "can't use starred expression here")
-    case .yield, .yieldFrom:
-      throw PythonError(
-        refusal: "retrace does not run generators ('yield') yet", at: expression.range.start)
+    case .yield(let inner):
+      guard !yielded.isEmpty else {
+        throw PythonError.raise("SyntaxError", "'yield' outside function")
+      }
+      let value = try inner.map { (inner) throws(PythonError) in try evaluate(inner, in: scope) }
+      yielded[yielded.count - 1].append(value ?? .none)
+      if yielded[yielded.count - 1].count > limits.maximumElements {
+        throw PythonError(refusal: "a generator yielded more than \(limits.maximumElements) items")
+      }
+      return .none
+    case .yieldFrom(let inner):
+      guard !yielded.isEmpty else {
+        throw PythonError.raise("SyntaxError", "'yield' outside function")
+      }
+      yielded[yielded.count - 1].append(contentsOf: try iterate(try evaluate(inner, in: scope)))
+      return .none
     case .magic:
       return .none
     }

@@ -267,6 +267,9 @@ public final class PythonInterpreter {
     return .normal
   }
 
+  /// The items each running generator has yielded, innermost last.
+  var yielded: [[Value]] = []
+
   /// The exceptions being handled, innermost last (for a bare `raise`).
   var currentException: [ExceptionObject] = []
 
@@ -524,10 +527,12 @@ public final class PythonInterpreter {
       parameters: parameterNames(definition.arguments), body: definition.body)
     let qualified =
       scope.isClassBody ? "\(scope.className ?? "").\(definition.name)" : definition.name
-    return FunctionObject(
+    let function = FunctionObject(
       name: qualified, arguments: definition.arguments, body: .statements(definition.body),
       defaults: defaults, keywordDefaults: keywordDefaults, closure: scope, globals: globals,
       layout: layout)
+    function.isGenerator = DunderWalker.yields(definition.body)
+    return function
   }
 
   func evaluateDefaults(_ arguments: Arguments, in scope: Scope) throws(PythonError)
@@ -598,6 +603,15 @@ public final class PythonInterpreter {
     case .expression(let body):
       return try evaluate(body, in: scope)
     case .statements(let body):
+      if function.isGenerator {
+        // A generator runs to its end on the call and hands out what it yielded: the same
+        // items in the same order, its side effects all before the first item (a documented
+        // difference from CPython's lazy generators; an endless one meets the step budget).
+        yielded.append([])
+        defer { yielded.removeLast() }
+        _ = try execute(body, in: scope)
+        return .iterator(IteratorObject(yielded[yielded.count - 1]))
+      }
       if case .returned(let value) = try execute(body, in: scope) { return value }
       return .none
     }

@@ -60,6 +60,17 @@ enum LargeRun {
 /// limits, and this runs on the interpreter's large stack).
 struct DunderWalker {
   var found: (String, SourceLocation)?
+  /// Look for `yield` in one function's own body (not in nested functions, classes or
+  /// lambdas) instead of dunder attributes.
+  var findsYield = false
+
+  /// Whether a function body yields (so the function is a generator).
+  static func yields(_ body: [Statement]) -> Bool {
+    var walker = DunderWalker()
+    walker.findsYield = true
+    for statement in body { walker.statement(statement) }
+    return walker.found != nil
+  }
 
   mutating func statement(_ statement: Statement) {
     guard found == nil else { return }
@@ -84,10 +95,10 @@ struct DunderWalker {
     case .functionDef(let function):
       for item in function.decorators { expression(item) }
       for item in function.arguments.defaults { expression(item) }
-      for item in function.body { self.statement(item) }
+      if !findsYield { for item in function.body { self.statement(item) } }
     case .classDef(let definition):
       for item in definition.bases { expression(item) }
-      for item in definition.body { self.statement(item) }
+      if !findsYield { for item in definition.body { self.statement(item) } }
     case .try(let body, let handlers, let orelse, let finalbody):
       for item in (body + orelse + finalbody) { self.statement(item) }
       for handler in handlers {
@@ -111,8 +122,22 @@ struct DunderWalker {
   mutating func expression(_ value: PythonSyntax.Expression) {
     guard found == nil else { return }
     switch value.kind {
+    case .yield(let inner):
+      if findsYield {
+        found = ("yield", value.range.start)
+        return
+      }
+      if let inner { expression(inner) }
+    case .yieldFrom(let inner):
+      if findsYield {
+        found = ("yield", value.range.start)
+        return
+      }
+      expression(inner)
     case .attribute(let base, let name, _):
-      if name.hasPrefix("__") && name.hasSuffix("__") && !Sandbox.allowedDunders.contains(name) {
+      if !findsYield && name.hasPrefix("__") && name.hasSuffix("__")
+        && !Sandbox.allowedDunders.contains(name)
+      {
         found = (name, value.range.start)
         return
       }
@@ -138,7 +163,7 @@ struct DunderWalker {
       expression(test)
       expression(body)
       expression(orelse)
-    case .lambda(_, let body): expression(body)
+    case .lambda(_, let body): if !findsYield { expression(body) }
     case .dict(let keys, let values):
       for key in keys { if let key { expression(key) } }
       for item in values { expression(item) }

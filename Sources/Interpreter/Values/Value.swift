@@ -262,6 +262,8 @@ public final class FunctionObject {
   let layout: ScopeLayout
   /// The class whose body defined it (for `super()`).
   weak var owner: ClassObject?
+  /// Whether its body yields: calling it makes a generator.
+  var isGenerator = false
 
   enum FunctionBody {
     case statements([Statement])
