@@ -466,9 +466,7 @@ enum Builtins {
     case .array:
       return NumPyModule.ndarrayType
     default:
-      return .builtin(
-        BuiltinFunction(name: "<class '\(value.typeName)'>") { _, _, _ throws(PythonError) in .none
-        })
+      return .native(TypeObjects.shared.object(value.typeName))
     }
   }
 
@@ -536,5 +534,23 @@ enum Builtins {
       }
     }
     return best
+  }
+}
+
+/// The type objects `type(x)` gives for types without a constructor of their own here
+/// (`NoneType`, `function`, …): one object per name, so `type(a) is type(b)` holds.
+final class TypeObjects: @unchecked Sendable {
+  static let shared = TypeObjects()
+  private let lock = NSLock()
+  private var objects: [String: NativeObject] = [:]
+
+  func object(_ name: String) -> NativeObject {
+    lock.lock()
+    defer { lock.unlock() }
+    if let known = objects[name] { return known }
+    let made = NativeObject(
+      typeName: "type", repr: "<class '\(name)'>", attributes: ["__name__": .str(name)])
+    objects[name] = made
+    return made
   }
 }

@@ -6,7 +6,8 @@ enum Methods {
     "join", "split", "strip", "lstrip", "rstrip", "replace", "upper", "lower", "title",
     "capitalize", "startswith", "endswith", "find", "index", "count", "format", "zfill",
     "center", "ljust", "rjust", "isdigit", "isalpha", "isspace", "isupper", "islower",
-    "isalnum", "splitlines", "swapcase", "rfind", "rindex", "istitle", "expandtabs", "casefold",
+    "isalnum", "format_map", "splitlines", "swapcase", "rfind", "rindex", "istitle", "expandtabs",
+    "casefold",
     "partition", "rpartition", "rsplit", "removeprefix", "removesuffix",
   ]
   static let listMethods: Set<String> = [
@@ -42,6 +43,19 @@ enum Methods {
         "\(method)() takes at least \(index + 1) argument (\(arguments.count) given)")
     }
     return arguments[index]
+  }
+
+  /// A method's optional `start` and `end` (arguments 1 and 2), adjusted as slice bounds.
+  static func bounds(_ arguments: [Value], count: Int) throws(PythonError) -> (Int, Int) {
+    func bound(_ index: Int, _ fallback: Int) -> Int {
+      guard index < arguments.count, let n = Operators.integer(arguments[index]) else {
+        return fallback
+      }
+      let value = Int(n)
+      if value < 0 { return max(value + count, 0) }
+      return min(value, count)
+    }
+    return (bound(1, 0), bound(2, count))
   }
 
   static func string(_ value: Value, _ method: String) throws(PythonError) -> String {
@@ -144,18 +158,63 @@ enum Methods {
       return .list(
         ListObject(text.split(whereSeparator: { $0.isWhitespace }).map { .str(String($0)) }))
     case "splitlines":
-      return .list(
-        ListObject(
-          text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(
-            text.hasSuffix("\n") ? 1 : 0
-          ).map { .str(String($0)) }))
+      // CPython's line boundaries: \n, \r\n, \r and the other Unicode line separators.
+      let keepEnds = arguments.first.map { (try? interpreter.truth($0)) ?? false } ?? false
+      let scalars = Array(text.unicodeScalars)
+      let breaks: Set<UInt32> = [0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029]
+      var lines: [Value] = []
+      var start = 0
+      var i = 0
+      while i < scalars.count {
+        guard breaks.contains(scalars[i].value) else {
+          i += 1
+          continue
+        }
+        var end = i + 1
+        if scalars[i].value == 0x0D, end < scalars.count, scalars[end].value == 0x0A { end += 1 }
+        var line = String.UnicodeScalarView()
+        line.append(contentsOf: scalars[start..<(keepEnds ? end : i)])
+        lines.append(.str(String(line)))
+        start = end
+        i = end
+      }
+      if start < scalars.count {
+        var line = String.UnicodeScalarView()
+        line.append(contentsOf: scalars[start...])
+        lines.append(.str(String(line)))
+      }
+      return .list(ListObject(lines))
     case "strip": return try strip(arguments.first, leading: true, trailing: true)
     case "lstrip": return try strip(arguments.first, leading: true, trailing: false)
     case "rstrip": return try strip(arguments.first, leading: false, trailing: true)
     case "replace":
       let old = try string(try argument(arguments, 0, "replace"), "replace")
       let new = try string(try argument(arguments, 1, "replace"), "replace")
-      return .str(text.replacingOccurrences(of: old, with: new))
+      var limit = Int.max
+      if arguments.count > 2, let n = Operators.integer(arguments[2]), n >= 0 { limit = Int(n) }
+      if old.isEmpty {
+        // CPython puts `new` before every character and at the end, up to `count` times.
+        var out = ""
+        var made = 0
+        for character in text.unicodeScalars {
+          if made < limit {
+            out += new
+            made += 1
+          }
+          out.unicodeScalars.append(character)
+        }
+        if made < limit { out += new }
+        return .str(out)
+      }
+      var out = ""
+      var rest = Substring(text)
+      var made = 0
+      while made < limit, let range = rest.range(of: old) {
+        out += rest[..<range.lowerBound] + new
+        rest = rest[range.upperBound...]
+        made += 1
+      }
+      return .str(out + rest)
     case "upper": return .str(text.uppercased())
     case "lower": return .str(text.lowercased())
     case "swapcase":
@@ -181,22 +240,51 @@ enum Methods {
       } else {
         options = [try string(value, name)]
       }
+      let scalars = Array(text.unicodeScalars)
+      let (lower, upper) = try bounds(arguments, count: scalars.count)
+      guard lower <= upper else { return .bool(false) }
+      let window = scalars[lower..<upper]
       return .bool(
-        options.contains { name == "startswith" ? text.hasPrefix($0) : text.hasSuffix($0) })
-    case "find", "index", "rfind":
-      let part = try string(try argument(arguments, 0, name), name)
-      let range = name == "rfind" ? text.range(of: part, options: .backwards) : text.range(of: part)
-      guard let range else {
-        if name == "index" { throw PythonError.value("substring not found") }
+        options.contains { option in
+          let part = Array(option.unicodeScalars)
+          guard part.count <= window.count else { return false }
+          return name == "startswith"
+            ? window.prefix(part.count).elementsEqual(part)
+            : window.suffix(part.count).elementsEqual(part)
+        })
+    case "find", "index", "rfind", "rindex":
+      let part = Array(try string(try argument(arguments, 0, name), name).unicodeScalars)
+      let scalars = Array(text.unicodeScalars)
+      let (lower, upper) = try bounds(arguments, count: scalars.count)
+      var found: Int? = nil
+      if upper - lower >= part.count {
+        let starts = Array(lower...(upper - part.count))
+        for start in (name.hasPrefix("r") ? starts.reversed() : starts)
+        where scalars[start..<(start + part.count)].elementsEqual(part) {
+          found = start
+          break
+        }
+      }
+      guard let found else {
+        if name.hasSuffix("index") { throw PythonError.value("substring not found") }
         return .int(-1)
       }
-      return .int(Int64(text.distance(from: text.startIndex, to: range.lowerBound)))
+      return .int(Int64(found))
     case "count":
       let part = try string(try argument(arguments, 0, "count"), "count")
       if part.isEmpty { return .int(Int64(text.count + 1)) }
       return .int(Int64(text.components(separatedBy: part).count - 1))
     case "format":
       return .str(try StringFormat.format(interpreter, text, arguments, keywords))
+    case "format_map":
+      guard case .dict(let mapping) = try argument(arguments, 0, name) else {
+        throw PythonError.type("format_map() argument must be a mapping")
+      }
+      var named: [(String, Value)] = []
+      for (key, value) in zip(mapping.keys, mapping.values) {
+        if case .str(let key) = key { named.append((key, value)) }
+      }
+      return .str(try StringFormat.format(interpreter, text, [], named))
     case "zfill":
       let width = Int(Operators.integer(try argument(arguments, 0, "zfill")) ?? 0)
       guard text.count < width else { return .str(text) }
@@ -216,17 +304,11 @@ enum Methods {
       case "rjust": return .str(String(repeating: fill, count: padding) + text)
       default:
         // CPython's centring puts the extra character on the left when the text length is odd.
-        let left = padding / 2 + (padding & text.count & 1)
+        let left = padding / 2 + (padding & width & 1)
         return .str(
           String(repeating: fill, count: left) + text
             + String(repeating: fill, count: padding - left))
       }
-    case "rindex":
-      let part = try string(try argument(arguments, 0, name), name)
-      guard let range = text.range(of: part, options: .backwards) else {
-        throw PythonError.value("substring not found")
-      }
-      return .int(Int64(text.distance(from: text.startIndex, to: range.lowerBound)))
     case "istitle":
       var previousCased = false
       var sawCased = false
@@ -494,7 +576,9 @@ enum Methods {
         throw PythonError(exception: ExceptionObject(type: "KeyError", arguments: [item]))
       }
     case "update":
-      for item in try other().items { set.insert(item, try HashKey(item)) }
+      for argument in arguments {
+        for item in try interpreter.iterate(argument) { set.insert(item, try HashKey(item)) }
+      }
     case "clear":
       for item in set.items { _ = set.remove(try HashKey(item)) }
     case "symmetric_difference": return .set(try Operators.setOperation(.bitXor, set, try other()))

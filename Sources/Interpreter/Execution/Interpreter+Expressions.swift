@@ -541,6 +541,8 @@ extension PythonInterpreter {
         BuiltinFunction(name: "setter") { _, arguments, _ throws(PythonError) in
           .property(getter: getter, setter: arguments.first)
         })
+    case .function(let function) where function.attributes[name] != nil:
+      return function.attributes[name] ?? .none
     case .function(let function) where name == "__name__":
       return .str(String(function.name.split(separator: ".").last ?? ""))
     case .exceptionType(let type) where name == "__name__":
@@ -591,6 +593,7 @@ extension PythonInterpreter {
       }
       object.attributes[name] = value
     case .classObject(let cls): cls.attributes[name] = value
+    case .function(let function): function.attributes[name] = value
     default:
       throw PythonError.attribute(
         "'\(target.typeName)' object has no attribute '\(name)' and no __dict__ for setting new attributes"

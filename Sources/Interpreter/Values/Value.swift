@@ -264,6 +264,8 @@ public final class FunctionObject {
   weak var owner: ClassObject?
   /// Whether its body yields: calling it makes a generator.
   var isGenerator = false
+  /// Attributes set on it (`wrapper.calls = 0`).
+  var attributes: [String: Value] = [:]
 
   enum FunctionBody {
     case statements([Statement])
