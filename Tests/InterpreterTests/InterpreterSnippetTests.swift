@@ -46,7 +46,7 @@ struct InterpreterSnippetTests {
 
   /// How many snippets the interpreter reproduces today: a ratchet that may only rise. The
   /// interpreter issue (13) is open; the test prints every snippet that still differs.
-  static let floor = 626
+  static let floor = 629
 
   @Test("the table is there")
   func tableIsThere() {

@@ -76,7 +76,7 @@ extension PythonInterpreter {
       return try evaluateCall(function, arguments, keywords, in: scope, at: expression.range.start)
     case .attribute(let base, let name, _):
       if name.hasPrefix("__") && name.hasSuffix("__") && name != "__name__"
-        && name != "__version__"
+        && name != "__version__" && name != "__doc__"
       {
         throw PythonError(
           refusal: "retrace does not run code that reaches '\(name)' (a dunder attribute)",
@@ -543,6 +543,14 @@ extension PythonInterpreter {
         })
     case .function(let function) where function.attributes[name] != nil:
       return function.attributes[name] ?? .none
+    case .function(let function) where name == "__doc__":
+      // The docstring: the body's first statement when it is a string constant.
+      if case .statements(let body) = function.body, let first = body.first,
+        case .expression(let value) = first.kind, case .constant(.string(let text, _)) = value.kind
+      {
+        return .str(text)
+      }
+      return .none
     case .function(let function) where name == "__name__":
       return .str(String(function.name.split(separator: ".").last ?? ""))
     case .exceptionType(let type) where name == "__name__":

@@ -170,6 +170,15 @@ enum PercentFormat {
         index += 1
       }
       var width = ""
+      if index < characters.count, characters[index] == "*" {
+        // `%*d`: the width is the next argument (a negative one left-aligns).
+        index += 1
+        guard let n = Operators.integer(try take()) else {
+          throw PythonError.type("* wants int")
+        }
+        if n < 0 { flags.append("-") }
+        width = String(n.magnitude)
+      }
       while index < characters.count, characters[index].isNumber {
         width.append(characters[index])
         index += 1
@@ -178,6 +187,13 @@ enum PercentFormat {
       if index < characters.count, characters[index] == "." {
         index += 1
         var digits = ""
+        if index < characters.count, characters[index] == "*" {
+          index += 1
+          guard let n = Operators.integer(try take()) else {
+            throw PythonError.type("* wants int")
+          }
+          digits = String(max(n, 0))
+        }
         while index < characters.count, characters[index].isNumber {
           digits.append(characters[index])
           index += 1
@@ -234,7 +250,14 @@ enum PercentFormat {
           number,
           spec + width + "." + (precision.map { $0.isEmpty ? "0" : $0 } ?? "6") + String(type))
       case "c":
-        body = try FormatSpec.format(value, width + "c")
+        if case .str(let text) = value {
+          guard text.unicodeScalars.count == 1 else {
+            throw PythonError.type("%c requires int or char")
+          }
+          body = try FormatSpec.format(.str(text), (flags.contains("-") ? "<" : ">") + width)
+        } else {
+          body = try FormatSpec.format(value, width + "c")
+        }
       default:
         throw PythonError.value("unsupported format character '\(type)'")
       }
