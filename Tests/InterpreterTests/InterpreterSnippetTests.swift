@@ -26,6 +26,23 @@ struct SnippetFixture: Decodable {
   }
 }
 
+/// How many cases the interpreter reproduces (stdout and ending), and a line per other one.
+func reproduce(_ cases: [SnippetFixture.Case]) -> (passed: Int, failures: [String]) {
+  var passed = 0
+  var failures: [String] = []
+  for item in cases {
+    let (stdout, ending) = runSnippet(item.source)
+    let expected = item.error.map { "\($0.type): \($0.message)" } ?? ""
+    if stdout == item.stdout && ending == expected {
+      passed += 1
+    } else {
+      let firstLine = ending.isEmpty ? "stdout differs" : ending
+      failures.append("\(item.name): \(firstLine.prefix(120))")
+    }
+  }
+  return (passed, failures)
+}
+
 /// What the interpreter makes of a snippet: its stdout, and how it ended.
 func runSnippet(_ source: String) -> (stdout: String, ending: String) {
   let interpreter = PythonInterpreter()
@@ -55,18 +72,7 @@ struct InterpreterSnippetTests {
 
   @Test("stdout and the exception are CPython's, for at least the reproduced floor")
   func reproduced() {
-    var passed = 0
-    var failures: [String] = []
-    for item in Self.cases {
-      let (stdout, ending) = runSnippet(item.source)
-      let expected = item.error.map { "\($0.type): \($0.message)" } ?? ""
-      if stdout == item.stdout && ending == expected {
-        passed += 1
-      } else {
-        let firstLine = ending.isEmpty ? "stdout differs" : ending
-        failures.append("\(item.name): \(firstLine.prefix(120))")
-      }
-    }
+    let (passed, failures) = reproduce(Self.cases)
     print("interpreter snippets: \(passed) of \(Self.cases.count) reproduced")
     for failure in failures { print("  differs: \(failure)") }
     #expect(passed >= Self.floor)
@@ -91,18 +97,7 @@ struct NumPySnippetTests {
 
   @Test("stdout and the exception are NumPy's, for at least the reproduced floor")
   func reproduced() {
-    var passed = 0
-    var failures: [String] = []
-    for item in Self.cases {
-      let (stdout, ending) = runSnippet(item.source)
-      let expected = item.error.map { "\($0.type): \($0.message)" } ?? ""
-      if stdout == item.stdout && ending == expected {
-        passed += 1
-      } else {
-        let firstLine = ending.isEmpty ? "stdout differs" : ending
-        failures.append("\(item.name): \(firstLine.prefix(120))")
-      }
-    }
+    let (passed, failures) = reproduce(Self.cases)
     print("NumPy snippets: \(passed) of \(Self.cases.count) reproduced")
     for failure in failures { print("  differs: \(failure)") }
     #expect(passed >= Self.floor)

@@ -239,21 +239,7 @@ enum Builtins {
     }
     add("dict") { interpreter, arguments, keywords throws(PythonError) in
       let dict = DictObject()
-      if let first = arguments.first {
-        if case .dict(let other) = first {
-          for (k, v) in zip(other.keys, other.values) { dict.set(k, try HashKey(k), v) }
-        } else {
-          for pair in try interpreter.iterate(first) {
-            let items = try interpreter.iterate(pair)
-            guard items.count == 2 else {
-              throw PythonError.value(
-                "dictionary update sequence element #0 has length \(items.count); 2 is required")
-            }
-            dict.set(items[0], try HashKey(items[0]), items[1])
-          }
-        }
-      }
-      for (key, value) in keywords { dict.set(.str(key), .str(key), value) }
+      try update(dict, arguments.first, keywords, interpreter)
       return .dict(dict)
     }
     add("isinstance") { _, arguments, _ throws(PythonError) in
@@ -468,6 +454,29 @@ enum Builtins {
     default:
       return .native(TypeObjects.shared.object(value.typeName))
     }
+  }
+
+  /// `dict(source, **keywords)` and `d.update(source, **keywords)`: a mapping's items or an
+  /// iterable's pairs, then the keywords.
+  static func update(
+    _ dict: DictObject, _ source: Value?, _ keywords: [(String, Value)],
+    _ interpreter: PythonInterpreter
+  ) throws(PythonError) {
+    if let source {
+      if case .dict(let other) = source {
+        for (k, v) in zip(other.keys, other.values) { dict.set(k, try HashKey(k), v) }
+      } else {
+        for pair in try interpreter.iterate(source) {
+          let items = try interpreter.iterate(pair)
+          guard items.count == 2 else {
+            throw PythonError.value(
+              "dictionary update sequence element #0 has length \(items.count); 2 is required")
+          }
+          dict.set(items[0], try HashKey(items[0]), items[1])
+        }
+      }
+    }
+    for (key, value) in keywords { dict.set(.str(key), .str(key), value) }
   }
 
   static func isInstance(_ value: Value, _ type: Value) throws(PythonError) -> Bool {

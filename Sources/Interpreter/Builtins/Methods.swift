@@ -73,22 +73,7 @@ enum Methods {
     case .str(let text): return try stringMethod(interpreter, text, name, arguments, keywords)
     case .list(let list): return try listMethod(interpreter, list, name, arguments, keywords)
     case .dict(let dict) where name == "update":
-      // `d.update(other)`, `d.update(pairs)`, `d.update(k=v, ...)`, in that order.
-      if let first = arguments.first {
-        if case .dict(let other) = first {
-          for (k, v) in zip(other.keys, other.values) { dict.set(k, try HashKey(k), v) }
-        } else {
-          for pair in try interpreter.iterate(first) {
-            let items = try interpreter.iterate(pair)
-            guard items.count == 2 else {
-              throw PythonError.value(
-                "dictionary update sequence element #0 has length \(items.count); 2 is required")
-            }
-            dict.set(items[0], try HashKey(items[0]), items[1])
-          }
-        }
-      }
-      for (key, value) in keywords { dict.set(.str(key), .str(key), value) }
+      try Builtins.update(dict, arguments.first, keywords, interpreter)
       return .none
     case .dict(let dict): return try dictMethod(interpreter, dict, name, arguments)
     case .set(let set): return try setMethod(interpreter, set, name, arguments)

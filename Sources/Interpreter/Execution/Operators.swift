@@ -1,4 +1,5 @@
 import Foundation
+import NumPyKit
 import PythonSyntax
 
 /// Python's arithmetic and comparison on built-in values: ints within 64 bits (a result beyond
@@ -270,26 +271,11 @@ enum Operators {
     }
   }
 
-  /// CPython's `float_divmod`.
+  /// CPython's `float_divmod` (NumPy's `npy_divmod` is the same algorithm; the caller has
+  /// refused a zero divisor).
   static func divmod(_ vx: Double, _ wx: Double) -> (Double, Double) {
-    var mod = fmod(vx, wx)
-    var div = (vx - mod) / wx
-    if mod != 0 {
-      if (wx < 0) != (mod < 0) {
-        mod += wx
-        div -= 1
-      }
-    } else {
-      mod = Foundation.copysign(0, wx)
-    }
-    var floordiv: Double
-    if div != 0 {
-      floordiv = Foundation.floor(div)
-      if div - floordiv > 0.5 { floordiv += 1 }
-    } else {
-      floordiv = Foundation.copysign(0, vx / wx)
-    }
-    return (floordiv, mod)
+    let result = StridedArray.divmod(vx, wx)
+    return (result.quotient, result.remainder)
   }
 
   static func unary(_ op: UnaryOperator, _ value: Value, truth: (Value) throws(PythonError) -> Bool)

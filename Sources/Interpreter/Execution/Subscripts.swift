@@ -1,3 +1,5 @@
+import NumPyKit
+
 /// `x[i]`, `x[a:b:c]` on lists, tuples, strings, ranges and dicts, with CPython's messages.
 enum Subscripts {
   static func index(_ value: Value, count: Int, what: String) throws(PythonError) -> Int {
@@ -36,23 +38,12 @@ enum Subscripts {
       }
       return Int(clamping: number)
     }
-    let step = try bound(stride) ?? 1
-    if step == 0 { throw PythonError.value("slice step cannot be zero") }
-    func adjust(_ value: Int?, _ fallback: Int) -> Int {
-      guard var position = value else { return fallback }
-      if position < 0 {
-        position += count
-        if position < 0 { position = step < 0 ? -1 : 0 }
-      } else if position >= count {
-        position = step < 0 ? count - 1 : count
-      }
-      return position
+    let (start, stop, step) = (try bound(lower), try bound(upper), try bound(stride))
+    do throws(ArrayError) {
+      return try StridedArray.adjustedSlice(start, stop, step, extent: count)
+    } catch {
+      throw PythonError.value(error.message)
     }
-    return (
-      adjust(try bound(lower), step < 0 ? count - 1 : 0),
-      adjust(try bound(upper), step < 0 ? -1 : count),
-      step
-    )
   }
 
   static func load(_ container: Value, _ key: Value) throws(PythonError) -> Value {

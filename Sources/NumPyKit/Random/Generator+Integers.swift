@@ -45,34 +45,39 @@ extension Generator {
       for i in out.indices { out[i] = Int64(bitPattern: offset) }
     } else if range == 0xFFFF_FFFF {
       for i in out.indices { out[i] = Int64(bitPattern: offset &+ UInt64(bits.next32())) }
-    } else if range < 0xFFFF_FFFF {
-      let exclusive = UInt32(truncatingIfNeeded: range) &+ 1
-      for i in out.indices {
-        var product = UInt64(bits.next32()) &* UInt64(exclusive)
-        var leftover = UInt32(truncatingIfNeeded: product)
-        if leftover < exclusive {
-          let threshold = (UInt32.max &- UInt32(truncatingIfNeeded: range)) % exclusive
-          while leftover < threshold {
-            product = UInt64(bits.next32()) &* UInt64(exclusive)
-            leftover = UInt32(truncatingIfNeeded: product)
-          }
-        }
-        out[i] = Int64(bitPattern: offset &+ (product >> 32))
-      }
-    } else if range == UInt64.max {
-      for i in out.indices { out[i] = Int64(bitPattern: offset &+ bits.next()) }
     } else {
-      let exclusive = range &+ 1
-      for i in out.indices {
-        var product = bits.next().multipliedFullWidth(by: exclusive)
-        if product.low < exclusive {
-          let threshold = (UInt64.max &- range) % exclusive
-          while product.low < threshold {
-            product = bits.next().multipliedFullWidth(by: exclusive)
-          }
+      for i in out.indices { out[i] = Int64(bitPattern: offset &+ lemire(&bits, range)) }
+    }
+  }
+
+  /// One value in `[0, range]` by Lemire's method: 32-bit draws below 2^32 - 1, 64-bit above
+  /// (NumPy's `buffered_bounded_lemire_uint32` / `bounded_lemire_uint64`, unbuffered).
+  @inline(__always)
+  static func lemire(_ bits: inout PCG64, _ range: UInt64) -> UInt64 {
+    if range == 0 { return 0 }
+    if range == 0xFFFF_FFFF { return UInt64(bits.next32()) }
+    if range < 0xFFFF_FFFF {
+      let exclusive = UInt32(truncatingIfNeeded: range) &+ 1
+      var product = UInt64(bits.next32()) &* UInt64(exclusive)
+      var leftover = UInt32(truncatingIfNeeded: product)
+      if leftover < exclusive {
+        let threshold = (UInt32.max &- UInt32(truncatingIfNeeded: range)) % exclusive
+        while leftover < threshold {
+          product = UInt64(bits.next32()) &* UInt64(exclusive)
+          leftover = UInt32(truncatingIfNeeded: product)
         }
-        out[i] = Int64(bitPattern: offset &+ product.high)
+      }
+      return product >> 32
+    }
+    if range == UInt64.max { return bits.next() }
+    let exclusive = range &+ 1
+    var product = bits.next().multipliedFullWidth(by: exclusive)
+    if product.low < exclusive {
+      let threshold = (UInt64.max &- range) % exclusive
+      while product.low < threshold {
+        product = bits.next().multipliedFullWidth(by: exclusive)
       }
     }
+    return product.high
   }
 }

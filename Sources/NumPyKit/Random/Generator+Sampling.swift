@@ -4,13 +4,7 @@ extension Generator {
   /// `max` fits in 32 bits).
   mutating func interval(_ max: UInt64) -> UInt64 {
     if max == 0 { return 0 }
-    var mask = max
-    mask |= mask >> 1
-    mask |= mask >> 2
-    mask |= mask >> 4
-    mask |= mask >> 8
-    mask |= mask >> 16
-    mask |= mask >> 32
+    let mask = bitMask(covering: max)
     if max <= 0xFFFF_FFFF {
       while true {
         let value = UInt64(bitGenerator.next32()) & mask
@@ -71,15 +65,8 @@ extension Generator {
       return Array(indices[(n - count)...])
     }
     var indices = [Int64](repeating: 0, count: count)
-    var setSize = UInt64(1.2 * Double(count))
-    var mask = setSize
-    mask |= mask >> 1
-    mask |= mask >> 2
-    mask |= mask >> 4
-    mask |= mask >> 8
-    mask |= mask >> 16
-    mask |= mask >> 32
-    setSize = mask &+ 1
+    let mask = bitMask(covering: UInt64(1.2 * Double(count)))
+    let setSize = mask &+ 1
     let empty = UInt64.max
     var hashSet = [UInt64](repeating: empty, count: Int(setSize))
     for j in (n - count)..<n {
@@ -108,30 +95,6 @@ extension Generator {
 
   /// `random_bounded_uint64(0, range, use_masked=False)` without a buffer: one Lemire draw.
   mutating func bounded(_ range: UInt64) -> UInt64 {
-    if range == 0 { return 0 }
-    if range == 0xFFFF_FFFF { return UInt64(bitGenerator.next32()) }
-    if range < 0xFFFF_FFFF {
-      let exclusive = UInt32(truncatingIfNeeded: range) &+ 1
-      var product = UInt64(bitGenerator.next32()) &* UInt64(exclusive)
-      var leftover = UInt32(truncatingIfNeeded: product)
-      if leftover < exclusive {
-        let threshold = (UInt32.max &- UInt32(truncatingIfNeeded: range)) % exclusive
-        while leftover < threshold {
-          product = UInt64(bitGenerator.next32()) &* UInt64(exclusive)
-          leftover = UInt32(truncatingIfNeeded: product)
-        }
-      }
-      return product >> 32
-    }
-    if range == UInt64.max { return bitGenerator.next() }
-    let exclusive = range &+ 1
-    var product = bitGenerator.next().multipliedFullWidth(by: exclusive)
-    if product.low < exclusive {
-      let threshold = (UInt64.max &- range) % exclusive
-      while product.low < threshold {
-        product = bitGenerator.next().multipliedFullWidth(by: exclusive)
-      }
-    }
-    return product.high
+    Generator.lemire(&bitGenerator, range)
   }
 }

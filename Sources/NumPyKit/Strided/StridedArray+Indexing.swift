@@ -218,10 +218,10 @@ extension StridedArray {
     return result
   }
 
-  /// A slice's first index, length and step over an axis of `extent`
-  /// (CPython's PySlice_AdjustIndices, as NumPy uses it).
-  public static func sliceRange(_ start: Int?, _ stop: Int?, _ step: Int?, extent: Int)
-    throws(ArrayError) -> (first: Int, count: Int, step: Int)
+  /// A slice's start, stop and step over `extent` items, as CPython's `PySlice_AdjustIndices`
+  /// (and `slice.indices`) gives them; NumPy uses the same.
+  public static func adjustedSlice(_ start: Int?, _ stop: Int?, _ step: Int?, extent: Int)
+    throws(ArrayError) -> (start: Int, stop: Int, step: Int)
   {
     let stepValue = step ?? 1
     if stepValue == 0 { throw ArrayError("slice step cannot be zero") }
@@ -235,8 +235,17 @@ extension StridedArray {
       }
       return value
     }
-    let first = adjust(start, stepValue < 0 ? extent - 1 : 0)
-    let last = adjust(stop, stepValue < 0 ? -1 : extent)
+    return (
+      adjust(start, stepValue < 0 ? extent - 1 : 0), adjust(stop, stepValue < 0 ? -1 : extent),
+      stepValue
+    )
+  }
+
+  /// A slice's first index, length and step over an axis of `extent`.
+  public static func sliceRange(_ start: Int?, _ stop: Int?, _ step: Int?, extent: Int)
+    throws(ArrayError) -> (first: Int, count: Int, step: Int)
+  {
+    let (first, last, stepValue) = try adjustedSlice(start, stop, step, extent: extent)
     var count = 0
     if stepValue < 0 {
       if last < first { count = (first - last - 1) / (-stepValue) + 1 }
