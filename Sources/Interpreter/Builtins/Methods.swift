@@ -566,6 +566,14 @@ enum Methods {
       }
     case "clear":
       for item in set.items { _ = set.remove(try HashKey(item)) }
+    case "pop":
+      // CPython pops the first item in iteration order.
+      guard let first = Printer.setOrder(set.items).first else {
+        throw PythonError(
+          exception: ExceptionObject(type: "KeyError", arguments: [.str("pop from an empty set")]))
+      }
+      _ = set.remove(try HashKey(first))
+      return first
     case "symmetric_difference": return .set(try Operators.setOperation(.bitXor, set, try other()))
     case "isdisjoint":
       for item in try other().items where set.contains(try HashKey(item)) { return .bool(false) }

@@ -62,6 +62,7 @@ enum ExceptionHierarchy {
     "SystemExit": "BaseException", "ImportError": "Exception",
     "ModuleNotFoundError": "ImportError", "FloatingPointError": "ArithmeticError",
     "UnicodeError": "ValueError", "UFuncTypeError": "TypeError", "AxisError": "ValueError",
+    "LinAlgError": "ValueError",
   ]
 
   static var names: [String] { Array(bases.keys) + ["BaseException"] }

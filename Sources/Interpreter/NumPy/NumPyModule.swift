@@ -361,9 +361,75 @@ enum NumPyModule {
     }
     add("argsort") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
-      return ArrayValues.wrapArray(try argsort(a))
+      return ArrayValues.wrapArray(try argsort(a, axis: try call.int(1, "axis") ?? -1))
     }
     add("unique") { _, call throws(PythonError) in try unique(call) }
+    add("intersect1d") { _, call throws(PythonError) in
+      let a = try sorted(try call.array(0, "ar1").ravel(), axis: nil).elements()
+      let b = Set(try call.array(1, "ar2").ravel().elements())
+      var common: [ArrayScalar] = []
+      for item in a where b.contains(item) && common.last != item { common.append(item) }
+      let dtype = DType.promoted(try call.array(0, "ar1").dtype, try call.array(1, "ar2").dtype)
+      let result = filledUnchecked([common.count], .int64(0), dtype: dtype)
+      for (k, item) in common.enumerated() { result.setElement(item, at: k) }
+      return ArrayValues.wrapArray(result)
+    }
+    add("cross") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let b = try call.array(1, "b")
+      guard a.shape == [3], b.shape == [3] else {
+        throw PythonError(refusal: "retrace models np.cross of two 3-vectors only")
+      }
+      // NumPy: cp0 = a1*b2; cp0 -= a2*b1 (and so on), in the operands' promoted dtype.
+      let x = a.elements()
+      let y = b.elements()
+      func term(_ i: Int, _ j: Int) throws(PythonError) -> StridedArray {
+        try wrapError { () throws(ArrayError) in
+          let first = try StridedArray.apply(.multiply, .scalar(x[i]), .scalar(y[j]))
+          let second = try StridedArray.apply(.multiply, .scalar(x[j]), .scalar(y[i]))
+          return try StridedArray.apply(.subtract, first, second)
+        }
+      }
+      let parts = [try term(1, 2), try term(2, 0), try term(0, 1)]
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in try StridedArray.stack(parts, axis: 0) })
+    }
+    add("histogram") { _, call throws(PythonError) in try histogram(call) }
+    add("meshgrid") { _, call throws(PythonError) in
+      guard call.positional.count == 2 else {
+        throw PythonError(refusal: "retrace models np.meshgrid of two vectors only")
+      }
+      let x = try call.array(0, "x").ravel()
+      let y = try call.array(1, "y").ravel()
+      let ij = call.string(nil, "indexing") == "ij"
+      let shape = ij ? [x.count, y.count] : [y.count, x.count]
+      // Copies, as NumPy's default copy=True gives.
+      let first =
+        (ij ? try wrapError { () throws(ArrayError) in try x.reshaped([x.count, 1]) } : x)
+        .broadcast(to: shape).copy()
+      let second =
+        (ij ? y : try wrapError { () throws(ArrayError) in try y.reshaped([y.count, 1]) })
+        .broadcast(to: shape).copy()
+      return .tuple([ArrayValues.wrapArray(first), ArrayValues.wrapArray(second)])
+    }
+    add("broadcast_shapes") { _, call throws(PythonError) in
+      var shape: [Int] = []
+      for value in call.positional {
+        let next = try ArrayValues.shape(value)
+        shape = try wrapError { () throws(ArrayError) in try Shape.broadcast(shape, next) }
+      }
+      return .tuple(shape.map { .int(Int64($0)) })
+    }
+    add("broadcast_to") { _, call throws(PythonError) in
+      let a = try call.array(0, "array")
+      let shape = try ArrayValues.shape(try call.required(1, "shape"))
+      guard let merged = Shape.broadcastIfCompatible(a.shape, shape), merged == shape else {
+        throw PythonError.value(
+          "operands could not be broadcast together with remapped shapes [original->remapped]: "
+            + "\(Shape.text(a.shape))  and requested shape \(Shape.text(shape))")
+      }
+      return ArrayValues.wrapArray(a.broadcast(to: shape))
+    }
     add("bincount") { _, call throws(PythonError) in try bincount(call) }
     add("nonzero") { _, call throws(PythonError) in
       .tuple(
@@ -746,10 +812,34 @@ enum NumPyModule {
     return try wrapError { () throws(ArrayError) in try result.transposed(inverse).copy() }
   }
 
-  /// Indices that sort a 1-d array (stable: ties keep their order).
-  static func argsort(_ a: StridedArray) throws(PythonError) -> StridedArray {
-    guard a.ndim == 1 else {
-      throw PythonError(refusal: "retrace models np.argsort of 1-d arrays only")
+  /// Indices that sort along `axis` (stable: ties keep their order).
+  static func argsort(_ a: StridedArray, axis: Int = -1) throws(PythonError) -> StridedArray {
+    if a.ndim > 1 {
+      let along = axis < 0 ? axis + a.ndim : axis
+      guard along >= 0 && along < a.ndim else {
+        throw PythonError.raise(
+          "AxisError", "axis \(axis) is out of bounds for array of dimension \(a.ndim)")
+      }
+      var order = Array(0..<a.ndim)
+      order.remove(at: along)
+      order.append(along)
+      let moved = try wrapError { () throws(ArrayError) in try a.transposed(order).copy() }
+      let length = moved.shape.last ?? 0
+      var indices: [Int64] = []
+      for row in ArrayValues.rows(
+        try wrapError { () throws(ArrayError) in
+          try moved.reshaped([moved.count / max(length, 1), length])
+        })
+      {
+        guard case .array(let object) = row else { continue }
+        indices += try argsort(object.array).integerValues()
+      }
+      var inverse = [Int](repeating: 0, count: order.count)
+      for (position, axis) in order.enumerated() { inverse[axis] = position }
+      let sortedIndices = StridedArray(shape: moved.shape, integers: indices)
+      return try wrapError { () throws(ArrayError) in
+        try sortedIndices.transposed(inverse).copy()
+      }
     }
     let values = a.realValues()
     let order = values.indices.sorted { i, j in
@@ -789,6 +879,47 @@ enum NumPyModule {
       outputs.append(ArrayValues.wrapArray(StridedArray(shape: [counts.count], integers: counts)))
     }
     return outputs.count == 1 ? uniques : .tuple(outputs)
+  }
+
+  /// numpy.histogram with `bins` equal bins over `range` (default: the data's min and max), as
+  /// NumPy computes the bin of each value (scaled index, then a one-step correction against
+  /// the edges).
+  static func histogram(_ call: CallArguments) throws(PythonError) -> Value {
+    let a = try call.array(0, "a").ravel().converted(to: .float64).realValues()
+    guard let bins = try call.int(1, "bins") else {
+      throw PythonError(refusal: "retrace models np.histogram with a number of bins only")
+    }
+    guard bins > 0 else { throw PythonError.value("`bins` must be positive, when an integer") }
+    var first = a.min() ?? 0
+    var last = a.max() ?? 1
+    if let range = call.value(2, "range"), case .tuple(let bounds) = range, bounds.count == 2,
+      let low = Operators.number(bounds[0]), let high = Operators.number(bounds[1])
+    {
+      first = low
+      last = high
+    }
+    if first == last {
+      first -= 0.5
+      last += 0.5
+    }
+    var edgeCall = CallArguments(
+      "linspace", [.float(first), .float(last), .int(Int64(bins + 1))], [])
+    edgeCall = CallArguments(edgeCall.function, edgeCall.positional, [])
+    guard case .array(let edgesObject) = try linspace(edgeCall) else { return .none }
+    let edges = edgesObject.array.realValues()
+    let norm = Double(bins) / (last - first)
+    var counts = [Int64](repeating: 0, count: bins)
+    for x in a where x >= first && x <= last {
+      var index = Int(((x - first) * norm).rounded(.towardZero))
+      if index == bins { index -= 1 }
+      if x < edges[index] { index -= 1 }
+      if index != bins - 1 && x >= edges[index + 1] { index += 1 }
+      counts[index] += 1
+    }
+    return .tuple([
+      ArrayValues.wrapArray(StridedArray(shape: [bins], integers: counts)),
+      ArrayValues.wrapArray(StridedArray(shape: [bins + 1], reals: edges)),
+    ])
   }
 
   static func bincount(_ call: CallArguments) throws(PythonError) -> Value {
@@ -909,6 +1040,42 @@ enum NumPyModule {
         let sumOfSquares = try wrapError { () throws(ArrayError) in try StridedArray.dot(flat, flat)
         }
         return .npScalar(.float64((sumOfSquares.onlyElement?.real ?? 0).squareRoot()))
+      })
+    attributes["matrix_power"] = .builtin(
+      BuiltinFunction(name: "matrix_power") { _, positional, keywords throws(PythonError) in
+        let call = CallArguments("matrix_power", positional, keywords)
+        let a = try call.array(0, "a")
+        guard var n = try call.int(1, "n"), n >= 0 else {
+          throw PythonError(refusal: "retrace models matrix_power with n >= 0 only")
+        }
+        guard a.ndim == 2, a.shape[0] == a.shape[1] else {
+          throw PythonError.raise(
+            "LinAlgError", "Last 2 dimensions of the array must be square")
+        }
+        func product(_ x: StridedArray, _ y: StridedArray) throws(PythonError) -> StridedArray {
+          try wrapError { () throws(ArrayError) in try StridedArray.dot(x, y, matmul: true) }
+        }
+        if n == 0 {
+          var values = [Double](repeating: 0, count: a.count)
+          for i in 0..<a.shape[0] { values[i * a.shape[0] + i] = 1 }
+          return ArrayValues.wrapArray(
+            StridedArray(shape: a.shape, reals: values).converted(to: a.dtype))
+        }
+        if n == 1 { return ArrayValues.wrapArray(a.copy()) }
+        if n == 2 { return ArrayValues.wrapArray(try product(a, a)) }
+        if n == 3 { return ArrayValues.wrapArray(try product(try product(a, a), a)) }
+        // NumPy's binary decomposition: z squares, result collects the set bits.
+        var z: StridedArray?
+        var result: StridedArray?
+        while n > 0 {
+          z = try z.map { (z) throws(PythonError) in try product(z, z) } ?? a
+          let bit = n % 2
+          n /= 2
+          if bit == 1, let z {
+            result = try result.map { (result) throws(PythonError) in try product(result, z) } ?? z
+          }
+        }
+        return ArrayValues.wrapArray(result ?? a)
       })
     return ModuleObject(name: "numpy.linalg", attributes: attributes)
   }

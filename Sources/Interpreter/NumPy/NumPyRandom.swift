@@ -368,14 +368,37 @@ enum NumPyRandom {
       let a = try call.required(0, "a")
       let shape = try call.shape(1, "size")
       let replace = try call.bool(2, "replace", default: true)
-      if call.value(3, "p") != nil {
-        throw PythonError(refusal: "retrace does not model Generator.choice(p=...) yet")
-      }
       let population: StridedArray? = Operators.integer(a) == nil ? try ArrayValues.array(a) : nil
       let n = Operators.integer(a).map { Int($0) } ?? population?.shape.first ?? 0
       let count = (shape ?? []).reduce(1, *)
-      let indices = try draw { () throws(RandomError) in
-        try state.generator.choice(n, count: count, replace: replace)
+      let indices: [Int64]
+      if let p = try call.optionalArray(3, "p")?.realValues() {
+        guard replace else {
+          throw PythonError(
+            refusal: "retrace does not model Generator.choice(p=..., replace=False) yet")
+        }
+        guard p.count == n else {
+          throw PythonError.value("a and p must have same size")
+        }
+        // NumPy: cdf = p.cumsum(); cdf /= cdf[-1]; searchsorted(cdf, random(size), 'right').
+        var cdf = p
+        for k in 1..<max(cdf.count, 1) where k < cdf.count { cdf[k] = cdf[k - 1] + cdf[k] }
+        let total = cdf.last ?? 1
+        cdf = cdf.map { $0 / total }
+        let uniforms = try draw { () throws(RandomError) in try state.generator.random([count]) }
+        indices = uniforms.map { u in
+          var low = 0
+          var high = cdf.count
+          while low < high {
+            let middle = (low + high) / 2
+            if cdf[middle] <= u { low = middle + 1 } else { high = middle }
+          }
+          return Int64(low)
+        }
+      } else {
+        indices = try draw { () throws(RandomError) in
+          try state.generator.choice(n, count: count, replace: replace)
+        }
       }
       guard let population else {
         guard let shape else { return .npScalar(.int64(indices.first ?? 0)) }

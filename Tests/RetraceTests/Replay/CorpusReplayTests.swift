@@ -12,11 +12,11 @@ struct CorpusReplayTests {
   /// The notebooks the interpreter reproduces byte for byte today: a ratchet (the closing
   /// note of issue 13 lists what stops the others).
   static let reproduced: Set<String> = [
-    "confusion-matrix", "init-and-dropout", "kmeans-blobs", "linreg-gradient-descent",
-    "minibatch-sgd", "training-history-dict",
-    "logistic-regression-class", "monte-carlo-pi", "newton-bisection", "optimizers",
-    "pca-power-iteration", "perceptron-gates", "softmax-classifier", "two-layer-relu-warmup",
-    "xor-sigmoid",
+    "broadcasting-rules", "confusion-matrix", "init-and-dropout", "kmeans-blobs",
+    "knn-classifier", "linreg-gradient-descent", "logistic-regression-class", "markov-chain",
+    "minibatch-sgd", "monte-carlo-pi", "newton-bisection", "numpy-drills", "optimizers",
+    "pca-power-iteration", "perceptron-gates", "random-walks", "softmax-classifier",
+    "training-history-dict", "two-layer-relu-warmup", "xor-sigmoid",
   ]
 
   static let corpus: [String] = {
@@ -67,7 +67,7 @@ struct CorpusReplayTests {
   @Test("the ratchet's notebooks are in the corpus")
   func ratchetIsInCorpus() {
     #expect(Self.reproduced.isSubset(of: Set(Self.corpus)))
-    #expect(Self.reproduced.count >= 15)
+    #expect(Self.reproduced.count >= 20)
   }
 
   @Test("a reproduced notebook replays its saved output byte for byte", arguments: corpus)
