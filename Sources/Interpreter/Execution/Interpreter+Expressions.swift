@@ -406,7 +406,15 @@ extension PythonInterpreter {
       throw PythonError.raise("RuntimeError", "super(): no arguments")
     }
     guard let base = owner.base else {
-      if owner.exceptionBase != nil, name == "__init__" { return .builtin(Builtins.noOp) }
+      if owner.exceptionBase != nil, name == "__init__" {
+        // BaseException.__init__: the arguments become the exception's args.
+        guard case .exception(let exception) = instance else { return .builtin(Builtins.noOp) }
+        return .builtin(
+          BuiltinFunction(name: "__init__") { _, arguments, _ throws(PythonError) in
+            exception.arguments = arguments
+            return .none
+          })
+      }
       throw PythonError.attribute("'super' object has no attribute '\(name)'")
     }
     guard let value = base.lookup(name) else {
@@ -455,7 +463,11 @@ extension PythonInterpreter {
       return try Methods.call(self, receiver, name, positional, keywords)
     case .classObject(let cls):
       if cls.exceptionBase != nil {
-        return .exception(ExceptionObject(type: cls.name, arguments: positional, cls: cls))
+        let exception = ExceptionObject(type: cls.name, arguments: positional, cls: cls)
+        if let initializer = cls.lookup("__init__"), case .function(let function) = initializer {
+          _ = try callFunction(function, [.exception(exception)] + positional, keywords)
+        }
+        return .exception(exception)
       }
       let instance = InstanceObject(cls: cls)
       if let initializer = cls.lookup("__init__"), case .function(let function) = initializer {
@@ -535,6 +547,11 @@ extension PythonInterpreter {
       throw PythonError.attribute("'\(object.typeName)' object has no attribute '\(name)'")
     case .exception(let exception):
       if name == "args" { return .tuple(exception.arguments) }
+      if let found = exception.attributes[name] { return found }
+      if let cls = exception.cls, let found = cls.lookup(name) {
+        if case .function(let method) = found { return .boundMethod(value, method) }
+        return found
+      }
       throw PythonError.attribute("'\(exception.type)' object has no attribute '\(name)'")
     case .property(let getter, _) where name == "setter":
       return .builtin(
@@ -602,6 +619,8 @@ extension PythonInterpreter {
       object.attributes[name] = value
     case .classObject(let cls): cls.attributes[name] = value
     case .function(let function): function.attributes[name] = value
+    case .exception(let exception) where exception.cls != nil:
+      exception.attributes[name] = value
     default:
       throw PythonError.attribute(
         "'\(target.typeName)' object has no attribute '\(name)' and no __dict__ for setting new attributes"

@@ -379,9 +379,11 @@ public final class ModuleObject {
 /// An exception instance: CPython's type name and its arguments.
 public final class ExceptionObject {
   public let type: String
-  public let arguments: [Value]
+  public internal(set) var arguments: [Value]
   /// The user class, for exceptions of classes that derive from `Exception`.
   let cls: ClassObject?
+  /// Attributes its class's `__init__` set (`self.got = got`).
+  var attributes: [String: Value] = [:]
 
   /// A built-in `KeyError` shows its one argument as its repr (`str(KeyError('a'))` is `'a'`).
   var showsArgumentRepr: Bool {
