@@ -395,6 +395,8 @@ enum NumPyModule {
         try wrapError { () throws(ArrayError) in try StridedArray.stack(parts, axis: 0) })
     }
     add("histogram") { _, call throws(PythonError) in try histogram(call) }
+    add("percentile") { _, call throws(PythonError) in try quantile(call, scale: 100) }
+    add("quantile") { _, call throws(PythonError) in try quantile(call, scale: 1) }
     add("meshgrid") { _, call throws(PythonError) in
       guard call.positional.count == 2 else {
         throw PythonError(refusal: "retrace models np.meshgrid of two vectors only")
@@ -920,6 +922,64 @@ enum NumPyModule {
       ArrayValues.wrapArray(StridedArray(shape: [bins], integers: counts)),
       ArrayValues.wrapArray(StridedArray(shape: [bins + 1], reals: edges)),
     ])
+  }
+
+  /// numpy.percentile / numpy.quantile with the default 'linear' method, as `_quantile`
+  /// computes it: virtual index `(n - 1) * q`, the neighbours in sorted order, and NumPy's
+  /// `_lerp` (`a + (b - a) * t`, or `b - (b - a) * (1 - t)` where `t >= 0.5`).
+  static func quantile(_ call: CallArguments, scale: Double) throws(PythonError) -> Value {
+    let a = try call.array(0, "a").converted(to: .float64)
+    let qArray = try call.array(1, "q").converted(to: .float64)
+    if call.value(nil, "method") != nil || call.value(nil, "interpolation") != nil {
+      throw PythonError(refusal: "retrace models the default 'linear' quantile method only")
+    }
+    let axis = try call.int(2, "axis")
+    let source = axis == nil ? a.ravel() : a
+    let along = axis.map { $0 < 0 ? $0 + source.ndim : $0 } ?? 0
+    guard along >= 0 && along < source.ndim else {
+      throw PythonError.raise(
+        "AxisError", "axis \(axis ?? 0) is out of bounds for array of dimension \(a.ndim)")
+    }
+    // Sorted along the axis, the axis moved first: rows are the order statistics.
+    var order = Array(0..<source.ndim)
+    order.remove(at: along)
+    order.insert(along, at: 0)
+    let sortedValues = try sorted(source, axis: along)
+    let moved = try wrapError { () throws(ArrayError) in try sortedValues.transposed(order).copy() }
+    let n = moved.shape[0]
+    let rest = Array(moved.shape.dropFirst())
+    let width = rest.reduce(1, *)
+    let values = moved.realValues()
+    var out: [Double] = []
+    for qValue in qArray.realValues() {
+      let q = qValue / scale
+      guard q >= 0 && q <= 1 else {
+        throw PythonError.value(
+          scale == 100
+            ? "Percentiles must be in the range [0, 100]" : "Quantiles must be in the range [0, 1]")
+      }
+      let virtual = Double(n - 1) * q
+      var previous = Foundation.floor(virtual)
+      var next = previous + 1
+      if virtual >= Double(n - 1) {
+        previous = -1
+        next = -1
+      } else if virtual < 0 {
+        previous = 0
+        next = 0
+      }
+      let gamma = virtual - previous
+      let p = Int(previous) < 0 ? n + Int(previous) : Int(previous)
+      let m = Int(next) < 0 ? n + Int(next) : Int(next)
+      for j in 0..<width {
+        let low = values[p * width + j]
+        let high = values[m * width + j]
+        let difference = high - low
+        out.append(gamma >= 0.5 ? high - difference * (1 - gamma) : low + difference * gamma)
+      }
+    }
+    let shape = qArray.shape + rest
+    return ArrayValues.wrap(StridedArray(shape: shape, reals: out))
   }
 
   static func bincount(_ call: CallArguments) throws(PythonError) -> Value {
