@@ -777,70 +777,63 @@ enum NumPyModule {
     return StridedArray(shape: shape, reals: flags, dtype: .bool)
   }
 
+  /// `body` applied to a C-order copy of `a` with `axis` moved last (so that each run along
+  /// the axis is contiguous), its result's last axis moved back to `axis`.
+  static func alongAxis(
+    _ a: StridedArray, _ axis: Int,
+    _ body: (StridedArray, Int) throws(PythonError) -> StridedArray
+  ) throws(PythonError) -> StridedArray {
+    let along = axis < 0 ? axis + a.ndim : axis
+    guard along >= 0 && along < a.ndim else {
+      throw PythonError.raise(
+        "AxisError", "axis \(axis) is out of bounds for array of dimension \(a.ndim)")
+    }
+    var order = Array(0..<a.ndim)
+    order.remove(at: along)
+    order.append(along)
+    let moved = try wrapError { () throws(ArrayError) in try a.transposed(order).copy() }
+    let result = try body(moved, max(moved.shape.last ?? 1, 1))
+    var inverse = [Int](repeating: 0, count: order.count)
+    for (position, axis) in order.enumerated() { inverse[axis] = position }
+    return try wrapError { () throws(ArrayError) in try result.transposed(inverse).copy() }
+  }
+
   /// Sorted values along `axis` (nil: the flattened array), NaN last, as NumPy sorts.
   static func sorted(_ a: StridedArray, axis: Int?) throws(PythonError) -> StridedArray {
     let source = axis == nil || a.ndim == 0 ? a.ravel() : a
-    let along = axis.map { $0 < 0 ? $0 + source.ndim : $0 } ?? 0
-    guard along >= 0 && along < source.ndim else {
-      throw PythonError.raise(
-        "AxisError", "axis \(axis ?? 0) is out of bounds for array of dimension \(a.ndim)")
-    }
-    // Sort each run along the last axis of a copy with `axis` moved last, then move it back.
-    var order = Array(0..<source.ndim)
-    order.remove(at: along)
-    order.append(along)
-    let moved = try wrapError { () throws(ArrayError) in try source.transposed(order).copy() }
-    let length = max(moved.shape.last ?? 1, 1)
-    let result: StridedArray
-    if moved.dtype == .int64 {
-      var values = moved.integerValues()
-      var k = 0
-      while k < values.count {
-        values[k..<(k + length)].sort()
-        k += length
+    return try alongAxis(source, axis ?? 0) { (moved, length) throws(PythonError) in
+      if moved.dtype == .int64 {
+        var values = moved.integerValues()
+        var k = 0
+        while k < values.count {
+          values[k..<(k + length)].sort()
+          k += length
+        }
+        return StridedArray(shape: moved.shape, integers: values)
       }
-      result = StridedArray(shape: moved.shape, integers: values)
-    } else {
       var values = moved.realValues()
       var k = 0
       while k < values.count {
         values[k..<(k + length)].sort { x, y in y.isNaN ? !x.isNaN : x < y }
         k += length
       }
-      result = StridedArray(shape: moved.shape, reals: values, dtype: moved.dtype)
+      return StridedArray(shape: moved.shape, reals: values, dtype: moved.dtype)
     }
-    var inverse = [Int](repeating: 0, count: order.count)
-    for (position, axis) in order.enumerated() { inverse[axis] = position }
-    return try wrapError { () throws(ArrayError) in try result.transposed(inverse).copy() }
   }
 
   /// Indices that sort along `axis` (stable: ties keep their order).
   static func argsort(_ a: StridedArray, axis: Int = -1) throws(PythonError) -> StridedArray {
     if a.ndim > 1 {
-      let along = axis < 0 ? axis + a.ndim : axis
-      guard along >= 0 && along < a.ndim else {
-        throw PythonError.raise(
-          "AxisError", "axis \(axis) is out of bounds for array of dimension \(a.ndim)")
-      }
-      var order = Array(0..<a.ndim)
-      order.remove(at: along)
-      order.append(along)
-      let moved = try wrapError { () throws(ArrayError) in try a.transposed(order).copy() }
-      let length = moved.shape.last ?? 0
-      var indices: [Int64] = []
-      for row in ArrayValues.rows(
-        try wrapError { () throws(ArrayError) in
-          try moved.reshaped([moved.count / max(length, 1), length])
-        })
-      {
-        guard case .array(let object) = row else { continue }
-        indices += try argsort(object.array).integerValues()
-      }
-      var inverse = [Int](repeating: 0, count: order.count)
-      for (position, axis) in order.enumerated() { inverse[axis] = position }
-      let sortedIndices = StridedArray(shape: moved.shape, integers: indices)
-      return try wrapError { () throws(ArrayError) in
-        try sortedIndices.transposed(inverse).copy()
+      return try alongAxis(a, axis) { (moved, length) throws(PythonError) in
+        var indices: [Int64] = []
+        let rows = try wrapError { () throws(ArrayError) in
+          try moved.reshaped([moved.count / length, length])
+        }
+        for row in ArrayValues.rows(rows) {
+          guard case .array(let object) = row else { continue }
+          indices += try argsort(object.array).integerValues()
+        }
+        return StridedArray(shape: moved.shape, integers: indices)
       }
     }
     let values = a.realValues()
