@@ -10,6 +10,8 @@ public struct ArrayError: Error, Equatable, Sendable, CustomStringConvertible {
     case typeError = "TypeError"
     /// numpy.exceptions UFuncTypeError (a TypeError): no loop, or an output cast refused.
     case ufuncTypeError = "UFuncTypeError"
+    /// numpy.exceptions AxisError (a ValueError and an IndexError).
+    case axisError = "AxisError"
     case overflowError = "OverflowError"
   }
 

@@ -33,7 +33,7 @@ extension StridedArray {
       let adjusted = axis < 0 ? axis + ndim : axis
       guard adjusted >= 0 && adjusted < Swift.max(ndim, 0) else {
         throw ArrayError(
-          "axis \(axis) is out of bounds for array of dimension \(ndim)", kind: .valueError)
+          "axis \(axis) is out of bounds for array of dimension \(ndim)", kind: .axisError)
       }
       if result.contains(adjusted) { throw ArrayError("duplicate value in 'axis'") }
       result.append(adjusted)

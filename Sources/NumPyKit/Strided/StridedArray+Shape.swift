@@ -77,7 +77,8 @@ extension StridedArray {
     for axis in axes {
       let adjusted = axis < 0 ? axis + ndim : axis
       guard adjusted >= 0 && adjusted < ndim else {
-        throw ArrayError("axis \(axis) is out of bounds for array of dimension \(ndim)")
+        throw ArrayError(
+          "axis \(axis) is out of bounds for array of dimension \(ndim)", kind: .axisError)
       }
       result.append(adjusted)
     }
@@ -110,7 +111,8 @@ extension StridedArray {
   public func expandingDims(_ axis: Int) throws(ArrayError) -> StridedArray {
     let position = axis < 0 ? axis + ndim + 1 : axis
     guard position >= 0 && position <= ndim else {
-      throw ArrayError("axis \(axis) is out of bounds for array of dimension \(ndim + 1)")
+      throw ArrayError(
+        "axis \(axis) is out of bounds for array of dimension \(ndim + 1)", kind: .axisError)
     }
     var newShape = shape
     var newStrides = strides
@@ -156,7 +158,7 @@ extension StridedArray {
     let along = (axis ?? 0) < 0 ? (axis ?? 0) + rank : (axis ?? 0)
     guard along >= 0 && along < rank else {
       throw ArrayError(
-        "axis \(axis ?? 0) is out of bounds for array of dimension \(rank)")
+        "axis \(axis ?? 0) is out of bounds for array of dimension \(rank)", kind: .axisError)
     }
     for (k, part) in parts.enumerated() {
       guard part.ndim == rank else {
