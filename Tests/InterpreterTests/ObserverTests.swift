@@ -193,3 +193,35 @@ struct ObserverTests {
     #expect(interpreter.output.hasSuffix("42.0\n"))
   }
 }
+
+/// Jupyter's `Out[N]:` text for a cell's last value is IPython's pretty printer's, not repr:
+/// `Fixtures/interpreter/pretty.json` holds IPython's own output for each expression.
+@Suite("A cell's echoed value as IPython prints it")
+struct PrettyEchoTests {
+  struct Fixture: Decodable {
+    struct Case: Decodable, CustomStringConvertible {
+      var source: String
+      var expected: String
+      var description: String { source }
+    }
+    var cases: [Case]
+  }
+
+  static let cases: [Fixture.Case] = {
+    guard let data = try? FixturePath.data("interpreter/pretty.json") else { return [] }
+    return (try? JSONDecoder().decode(Fixture.self, from: data).cases) ?? []
+  }()
+
+  @Test("the table is there")
+  func tableIsThere() {
+    #expect(Self.cases.count >= 15)
+  }
+
+  @Test("the echo is IPython's pretty text", arguments: cases)
+  func echo(_ item: Fixture.Case) throws {
+    let interpreter = PythonInterpreter()
+    let echoed = try interpreter.run(
+      try PythonParser.parse("import numpy as np\n" + item.source + "\n"), echoingLast: true)
+    #expect(echoed == item.expected)
+  }
+}

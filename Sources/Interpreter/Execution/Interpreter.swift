@@ -89,7 +89,8 @@ public final class PythonInterpreter {
         try step(last.range.start)
         let echoed = try evaluate(value, in: globals)
         if case .none = echoed.unmarked { return .success(nil) }
-        let text = try repr(echoed)
+        // Jupyter shows the value through IPython's pretty printer, not repr.
+        let text = try pretty(echoed)
         if let observer {
           let piece = PrintPiece(
             kind: .value, text: text, value: echoed, range: value.range,
