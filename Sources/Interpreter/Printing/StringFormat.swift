@@ -6,8 +6,17 @@ enum StringFormat {
     _ interpreter: PythonInterpreter, _ template: String, _ arguments: [Value],
     _ keywords: [(String, Value)]
   ) throws(PythonError) -> String {
-    var out = ""
     var automatic = 0
+    return try format(interpreter, template, arguments, keywords, &automatic)
+  }
+
+  /// `template.format(...)` with the automatic field numbering shared with an enclosing
+  /// field (a nested spec `{:>{}}` takes the next number after its field's).
+  static func format(
+    _ interpreter: PythonInterpreter, _ template: String, _ arguments: [Value],
+    _ keywords: [(String, Value)], _ automatic: inout Int
+  ) throws(PythonError) -> String {
+    var out = ""
     let characters = Array(template)
     var index = 0
     while index < characters.count {
@@ -62,10 +71,6 @@ enum StringFormat {
       conversion = name[name.index(after: bang)...].first
       name = String(name[..<bang])
     }
-    // Nested fields in the spec: `{:{w}.{p}f}`.
-    if spec.contains("{") {
-      spec = try format(interpreter, spec, arguments, keywords)
-    }
     let head = name.prefix { $0 != "." && $0 != "[" }
     var value: Value
     if head.isEmpty {
@@ -109,6 +114,10 @@ enum StringFormat {
     case "s": value = .str(try interpreter.str(value))
     case "a": value = .str(Printer.asciiRepr(try interpreter.repr(value)))
     default: break
+    }
+    // Nested fields in the spec (`{:{w}.{p}f}`, `{:>{}}`), after the field's own number.
+    if spec.contains("{") {
+      spec = try format(interpreter, spec, arguments, keywords, &automatic)
     }
     return try interpreter.format(value, spec)
   }
