@@ -11,7 +11,7 @@ enum Sinks {
   /// The matplotlib calls that return None (so Jupyter echoes nothing for them).
   static let noneReturning: Set<String> = [
     "show", "savefig", "close", "tight_layout", "grid", "clf", "cla", "pause", "ion", "ioff",
-    "use", "rc", "set_xlabel_position", "colorbar_off",
+    "use", "rc",
   ]
 
   /// An opaque plotting object: any attribute is another, any call returns another.

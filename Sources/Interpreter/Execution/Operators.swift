@@ -30,6 +30,13 @@ enum Operators {
     }
   }
 
+  static func isSequence(_ value: Value) -> Bool {
+    switch value {
+    case .str, .list, .tuple: true
+    default: false
+    }
+  }
+
   static func unsupported(_ symbol: String, _ a: Value, _ b: Value) -> PythonError {
     PythonError.type(
       "unsupported operand type(s) for \(symbol): '\(a.typeName)' and '\(b.typeName)'")
@@ -43,17 +50,12 @@ enum Operators {
       return Value.marking(result, from: [a, b])
     }
     if ArrayValues.isNumPy(a) || ArrayValues.isNumPy(b) {
-      // A sequence repeated by a NumPy integer (which has __index__): `'#' * np.int64(3)`.
-      switch (op, a, b) {
-      case (.mult, .str, .npScalar(.int64(let n))), (.mult, .list, .npScalar(.int64(let n))),
-        (.mult, .tuple, .npScalar(.int64(let n))):
-        return try repeatSequence(a, .int(n), limit: elementLimit)
-      case (.mult, .npScalar(.int64(let n)), .str), (.mult, .npScalar(.int64(let n)), .list),
-        (.mult, .npScalar(.int64(let n)), .tuple):
-        return try repeatSequence(.int(n), b, limit: elementLimit)
-      default:
-        return try NumPyOperators.binary(op, a, b)
+      // A sequence times a NumPy integer repeats it (np.int64 has __index__, and `integer`
+      // reads it): `'#' * np.int64(3)`.
+      if op == .mult, isSequence(a) || isSequence(b), integer(a) != nil || integer(b) != nil {
+        return try repeatSequence(a, b, limit: elementLimit)
       }
+      return try NumPyOperators.binary(op, a, b)
     }
     if let x = integer(a), let y = integer(b) { return try integers(op, x, y, a, b) }
     if let x = number(a), let y = number(b) {

@@ -5,14 +5,11 @@ enum ArrayMethods {
   /// `a.name`: a property's value, or a method bound to `a`.
   static func attribute(_ value: Value, _ name: String) throws(PythonError) -> Value? {
     let array: StridedArray
-    let object: ArrayObject?
     switch value {
     case .array(let held):
       array = held.array
-      object = held
     case .npScalar(let scalar):
       array = .scalar(scalar)
-      object = nil
       switch name {
       case "real": return value
       case "imag": return .npScalar(ArrayScalar.float64(0))
@@ -184,7 +181,6 @@ enum ArrayMethods {
         ArrayValues.wrapArray(NumPyModule.diagonal(array, try call.int(0, "offset") ?? 0))
       }
     default:
-      _ = object
       return nil
     }
   }

@@ -691,6 +691,17 @@ enum NumPyModule {
     }
     let endpoint = try call.bool(3, "endpoint", default: true)
     let retstep = try call.bool(4, "retstep", default: false)
+    let (values, step) = linspaceValues(start, stop, num, endpoint: endpoint)
+    var array = StridedArray(shape: [num], reals: values)
+    if let dtype = try call.dtype(5) { array = array.converted(to: dtype) }
+    let result = ArrayValues.wrapArray(array)
+    return retstep ? .tuple([result, .npScalar(.float64(step))]) : result
+  }
+
+  /// numpy.linspace's values and step.
+  static func linspaceValues(_ start: Double, _ stop: Double, _ num: Int, endpoint: Bool)
+    -> (values: [Double], step: Double)
+  {
     let div = endpoint ? num - 1 : num
     let delta = stop - start
     var values = (0..<num).map { Double($0) }
@@ -707,10 +718,7 @@ enum NumPyModule {
       values = values.map { $0 * delta + start }
     }
     if endpoint && num > 1 { values[num - 1] = stop }
-    var array = StridedArray(shape: [num], reals: values)
-    if let dtype = try call.dtype(5) { array = array.converted(to: dtype) }
-    let result = ArrayValues.wrapArray(array)
-    return retstep ? .tuple([result, .npScalar(.float64(step))]) : result
+    return (values, step)
   }
 
   static func diagonal(_ a: StridedArray, _ k: Int) -> StridedArray {
@@ -853,7 +861,7 @@ enum NumPyModule {
     var values: [ArrayScalar] = []
     var counts: [Int64] = []
     for item in items {
-      if let last = values.last, last == item || (last.real.isNaN && item.real.isNaN && false) {
+      if let last = values.last, last == item {
         counts[counts.count - 1] += 1
       } else {
         values.append(item)
@@ -897,11 +905,7 @@ enum NumPyModule {
       first -= 0.5
       last += 0.5
     }
-    var edgeCall = CallArguments(
-      "linspace", [.float(first), .float(last), .int(Int64(bins + 1))], [])
-    edgeCall = CallArguments(edgeCall.function, edgeCall.positional, [])
-    guard case .array(let edgesObject) = try linspace(edgeCall) else { return .none }
-    let edges = edgesObject.array.realValues()
+    let edges = linspaceValues(first, last, bins + 1, endpoint: true).values
     let norm = Double(bins) / (last - first)
     var counts = [Int64](repeating: 0, count: bins)
     for x in a where x >= first && x <= last {
@@ -983,8 +987,7 @@ enum NumPyModule {
       )
     }
     let indices = x.integerValues()
-    if let negative = indices.first(where: { $0 < 0 }) {
-      _ = negative
+    if indices.contains(where: { $0 < 0 }) {
       throw PythonError.value("'list' argument must have no negative elements")
     }
     let minLength = try call.int(2, "minlength") ?? 0

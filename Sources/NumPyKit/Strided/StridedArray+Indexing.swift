@@ -78,7 +78,6 @@ extension StridedArray {
     var newOffset = offset
     var axis = 0
     var advanced: [(axis: Int, index: StridedArray)] = []
-    var advancedIsScalar: [Bool] = []
     for item in expanded {
       switch item {
       case .integer(let i):
@@ -106,7 +105,6 @@ extension StridedArray {
             "arrays used as indices must be of integer (or boolean) type", kind: .indexError)
         }
         advanced.append((newShape.count, indices))
-        advancedIsScalar.append(false)
         newShape.append(shape[axis])
         newStrides.append(strides[axis])
         axis += 1

@@ -191,8 +191,9 @@ extension StridedArray {
     }
     let runLength = runAxes.reduce(1) { $0 * shape[$1] }
     let groups = reductionGroups(reduced)
-    let values = casting ? nil : storage.reals
-    let integers = dtype == .int64 ? storage.integers : []
+    let reals = storage.reals
+    let integers = storage.integers
+    let isInteger = dtype == .int64
     let limit = casting ? 8192 : Int.max
     var scratch = [Double](repeating: 0, count: runLength)
     return groups.map { group -> Double in
@@ -206,13 +207,7 @@ extension StridedArray {
           let length = chunkEnd - chunk
           for k in 0..<length {
             let position = group[chunk + k]
-            if let values {
-              scratch[k] = values[position]
-            } else if dtype == .int64 {
-              scratch[k] = Double(integers[position])
-            } else {
-              scratch[k] = storage.reals[position]
-            }
+            scratch[k] = isInteger ? Double(integers[position]) : reals[position]
           }
           acc += scratch.withUnsafeBufferPointer {
             StridedArray.pairwiseSum($0.baseAddress!, length)
