@@ -5,18 +5,25 @@ enum Binding {
     into scope: Scope
   ) throws(PythonError) {
     let arguments = function.arguments
+    if keywords.isEmpty, function.isPlain, positional.count == arguments.positional.count {
+      // The common call: every parameter positional, given positionally.
+      for index in positional.indices {
+        scope.bind(arguments.positional[index].name, positional[index])
+      }
+      return
+    }
     let ordered = arguments.positionalOnly + arguments.positional
     let name = function.name
     var bound = Set<String>()
     for (index, value) in positional.enumerated() {
       if index < ordered.count {
-        scope.values[ordered[index].name] = value
+        scope.bind(ordered[index].name, value)
         bound.insert(ordered[index].name)
       }
     }
     if positional.count > ordered.count {
       if let variadic = arguments.variadic {
-        scope.values[variadic.name] = .tuple(Array(positional[ordered.count...]))
+        scope.bind(variadic.name, .tuple(Array(positional[ordered.count...])))
       } else {
         let takes = ordered.count
         let required = ordered.count - arguments.defaults.count
@@ -26,7 +33,7 @@ enum Binding {
             + "but \(positional.count) \(positional.count == 1 ? "was" : "were") given")
       }
     } else if let variadic = arguments.variadic {
-      scope.values[variadic.name] = .tuple([])
+      scope.bind(variadic.name, .tuple([]))
     }
     var extra: [(String, Value)] = []
     // Built only for a call with keyword arguments (most calls have none).
@@ -38,7 +45,7 @@ enum Binding {
         if bound.contains(key) {
           throw PythonError.type("\(name)() got multiple values for argument '\(key)'")
         }
-        scope.values[key] = value
+        scope.bind(key, value)
         bound.insert(key)
       } else if arguments.keywordVariadic != nil {
         extra.append((key, value))
@@ -49,14 +56,14 @@ enum Binding {
     if let keywordVariadic = arguments.keywordVariadic {
       let dict = DictObject()
       for (key, value) in extra { dict.set(.str(key), .str(key), value) }
-      scope.values[keywordVariadic.name] = .dict(dict)
+      scope.bind(keywordVariadic.name, .dict(dict))
     }
     // Defaults for the last positional parameters, then the missing ones.
     let firstDefault = ordered.count - arguments.defaults.count
     var missing: [String] = []
     for (index, parameter) in ordered.enumerated() where !bound.contains(parameter.name) {
       if index >= firstDefault {
-        scope.values[parameter.name] = function.defaults[index - firstDefault]
+        scope.bind(parameter.name, function.defaults[index - firstDefault])
       } else {
         missing.append(parameter.name)
       }
@@ -66,7 +73,7 @@ enum Binding {
     for (index, parameter) in arguments.keywordOnly.enumerated()
     where !bound.contains(parameter.name) {
       if let value = function.keywordDefaults[index] {
-        scope.values[parameter.name] = value
+        scope.bind(parameter.name, value)
       } else {
         missingKeywords.append(parameter.name)
       }

@@ -271,10 +271,9 @@ extension PythonInterpreter {
   func comprehend(
     _ clauses: [Comprehension], in scope: Scope, _ body: (Scope) throws(PythonError) -> Void
   ) throws(PythonError) {
-    var layout = ScopeLayout()
     var collector = BindingCollector()
     for clause in clauses { collector.target(clause.target) }
-    layout.locals = collector.bound
+    let layout = ScopeLayout(locals: collector.bound)
     let inner = Scope(parent: scope, layout: layout)
     inner.isComprehension = true
     // The first iterable is evaluated in the enclosing scope, as CPython does.
@@ -351,7 +350,7 @@ extension PythonInterpreter {
     } else {
       callee = try evaluate(function, in: scope)
     }
-    if let observer, case .builtin(let builtin) = callee, builtin.name == "print" {
+    if isObserved, let observer, case .builtin(let builtin) = callee, builtin.name == "print" {
       do {
         try observedPrint(
           arguments, keywords: keywords, range: SourceRange(start: location, end: location),
@@ -401,7 +400,7 @@ extension PythonInterpreter {
     guard let frame = current, let function = frame.function, let owner = function.owner,
       let firstParameter = (function.arguments.positionalOnly + function.arguments.positional)
         .first,
-      let instance = frame.values[firstParameter.name]
+      let instance = frame.local(firstParameter.name)
     else {
       throw PythonError.raise("RuntimeError", "super(): no arguments")
     }

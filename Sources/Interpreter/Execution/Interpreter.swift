@@ -34,7 +34,10 @@ public final class PythonInterpreter {
   var reprActive: Set<ObjectIdentifier> = []
   /// Who watches prints, loop iterations, in-place updates, draws and exceptions (nil: nobody,
   /// and the hooks cost one check each).
-  public weak var observer: InterpreterObserver?
+  public weak var observer: InterpreterObserver? { didSet { isObserved = observer != nil } }
+  /// Whether an observer was set (a plain flag: the hot paths test it before loading the weak
+  /// reference, which costs an atomic operation).
+  private(set) var isObserved = false
   /// The array storage this interpreter's programs hold (for the memory budget).
   public let ledger = MemoryLedger()
   /// The stand-in clock behind `time` and `datetime` (its readings are unverifiable).
@@ -165,7 +168,7 @@ public final class PythonInterpreter {
       var iteration = 0
       while try truth(try evaluate(test, in: scope)) {
         try step(statement.range.start)
-        observer?.interpreter(self, iteration: iteration, of: statement.range)
+        if isObserved { observer?.interpreter(self, iteration: iteration, of: statement.range) }
         iteration += 1
         switch try execute(body, in: scope) {
         case .breakLoop: return .normal
@@ -178,7 +181,7 @@ public final class PythonInterpreter {
       let items = try iterate(try evaluate(iter, in: scope))
       for (iteration, item) in items.enumerated() {
         try step(statement.range.start)
-        observer?.interpreter(self, iteration: iteration, of: statement.range)
+        if isObserved { observer?.interpreter(self, iteration: iteration, of: statement.range) }
         try assign(target, item, in: scope)
         switch try execute(body, in: scope) {
         case .breakLoop: return .normal
@@ -348,17 +351,19 @@ public final class PythonInterpreter {
   // MARK: - Names
 
   func load(_ name: String, in scope: Scope) throws(PythonError) -> Value {
-    if scope.layout.isModule || scope.isClassBody {
+    if scope.isNamespace {
       if let value = scope.values[name] { return value }
       if scope.isClassBody { return try loadFree(name, from: scope.parent) }
       return try loadGlobal(name)
     }
-    if scope.layout.globals.contains(name) { return try loadGlobal(name) }
-    if scope.layout.locals.contains(name) {
-      if let value = scope.values[name] { return value }
+    if let slot = scope.layout.slot(name) {
+      if let value = scope.slots[slot] { return value }
       throw PythonError.raise(
         "UnboundLocalError",
         "cannot access local variable '\(name)' where it is not associated with a value")
+    }
+    if !scope.layout.globals.isEmpty, scope.layout.globals.contains(name) {
+      return try loadGlobal(name)
     }
     return try loadFree(name, from: scope.parent)
   }
@@ -366,8 +371,8 @@ public final class PythonInterpreter {
   func loadFree(_ name: String, from start: Scope?) throws(PythonError) -> Value {
     var current = start
     while let scope = current, !scope.layout.isModule {
-      if !scope.isClassBody, scope.layout.locals.contains(name) {
-        if let value = scope.values[name] { return value }
+      if !scope.isClassBody, let slot = scope.layout.slot(name) {
+        if let value = scope.slots[slot] { return value }
         throw PythonError.name(
           "cannot access free variable '\(name)' where it is not associated with a value in "
             + "enclosing scope")
@@ -384,28 +389,39 @@ public final class PythonInterpreter {
   }
 
   func store(_ name: String, _ value: Value, in scope: Scope) throws(PythonError) {
-    if scope.layout.isModule || scope.isClassBody {
+    if scope.isNamespace {
       scope.values[name] = value
+    } else if let slot = scope.layout.slot(name) {
+      scope.slots[slot] = value
     } else if scope.layout.globals.contains(name) {
       globals.values[name] = value
     } else if scope.layout.nonlocals.contains(name) {
       var current = scope.parent
       while let enclosing = current, !enclosing.layout.isModule {
-        if enclosing.layout.locals.contains(name) {
-          enclosing.values[name] = value
+        if !enclosing.isClassBody, let slot = enclosing.layout.slot(name) {
+          enclosing.slots[slot] = value
           return
         }
         current = enclosing.parent
       }
       throw PythonError.raise("SyntaxError", "no binding for nonlocal '\(name)' found")
     } else {
-      scope.values[name] = value
+      throw PythonError(refusal: "retrace found no scope for the name '\(name)'")
     }
   }
 
   func delete(_ target: PythonSyntax.Expression, in scope: Scope) throws(PythonError) {
     switch target.kind {
     case .name(let name, _):
+      if !scope.isNamespace, let slot = scope.layout.slot(name) {
+        guard scope.slots[slot] != nil else {
+          throw PythonError.raise(
+            "UnboundLocalError",
+            "cannot access local variable '\(name)' where it is not associated with a value")
+        }
+        scope.slots[slot] = nil
+        return
+      }
       let owner = scope.layout.globals.contains(name) ? globals : scope
       guard owner.values.removeValue(forKey: name) != nil else {
         throw PythonError.name("name '\(name)' is not defined")
@@ -489,7 +505,7 @@ public final class PythonInterpreter {
       let result = try Operators.inPlace(
         op, current, operand, elementLimit: limits.maximumElements)
       try store(name, result, in: scope)
-      if let observer, case .array = current.unmarked {
+      if isObserved, let observer, case .array = current.unmarked {
         observer.interpreter(self, updated: target, with: op, operand: value, value: result)
       }
     case .subscript(let base, let index, _):
@@ -500,7 +516,7 @@ public final class PythonInterpreter {
       let result = try Operators.inPlace(
         op, current, operand, elementLimit: limits.maximumElements)
       try Subscripts.store(container, key, result)
-      if let observer, case .array = current.unmarked {
+      if isObserved, let observer, case .array = current.unmarked {
         observer.interpreter(self, updated: target, with: op, operand: value, value: result)
       }
     case .attribute(let base, let name, _):
@@ -510,7 +526,7 @@ public final class PythonInterpreter {
       let result = try Operators.inPlace(
         op, current, operand, elementLimit: limits.maximumElements)
       try setAttribute(object, name, result)
-      if let observer, case .array = current.unmarked {
+      if isObserved, let observer, case .array = current.unmarked {
         observer.interpreter(self, updated: target, with: op, operand: value, value: result)
       }
     default:
@@ -577,7 +593,8 @@ public final class PythonInterpreter {
     body.className = definition.name
     _ = try execute(definition.body, in: body)
     let cls = ClassObject(
-      name: definition.name, base: base, exceptionBase: exceptionBase, attributes: body.values)
+      name: definition.name, base: base, exceptionBase: exceptionBase,
+      attributes: body.values.dictionary)
     for case .function(let function) in body.values.values { function.owner = cls }
     var value = Value.classObject(cls)
     for decorator in definition.decorators.reversed() {

@@ -45,6 +45,11 @@ enum Operators {
   static func binary(
     _ op: BinaryOperator, _ a: Value, _ b: Value, elementLimit: Int = defaultElementLimit
   ) throws(PythonError) -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)): return try integers(op, x, y, a, b)
+    case (.float(let x), .float(let y)) where op != .bitAnd: return try floats(op, x, y, a, b)
+    default: break
+    }
     if a.unverifiableReason != nil || b.unverifiableReason != nil {
       let result = try binary(op, a.unmarked, b.unmarked, elementLimit: elementLimit)
       return Value.marking(result, from: [a, b])
@@ -180,10 +185,10 @@ enum Operators {
   static func integers(_ op: BinaryOperator, _ x: Int64, _ y: Int64, _ a: Value, _ b: Value)
     throws(PythonError) -> Value
   {
-    func checked(_ result: (partialValue: Int64, overflow: Bool), _ what: String)
-      throws(PythonError) -> Value
-    {
-      if result.overflow { throw refuseOverflow(what) }
+    func checked(
+      _ result: (partialValue: Int64, overflow: Bool), _ what: @autoclosure () -> String
+    ) throws(PythonError) -> Value {
+      if result.overflow { throw refuseOverflow(what()) }
       return .int(result.partialValue)
     }
     switch op {

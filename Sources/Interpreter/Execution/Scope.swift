@@ -2,8 +2,15 @@ import PythonSyntax
 
 /// The variables of one running scope: the module's globals, a function call's locals, a
 /// class body's namespace or a comprehension's.
+///
+/// A function's (or comprehension's) locals live in `slots`, one per name its layout binds,
+/// found through the layout's index: a call allocates one array, not a hash table. The module
+/// and class bodies keep their names in `values`.
 final class Scope {
-  var values: [String: Value] = [:]
+  var values = Namespace()
+  /// The locals of a function or comprehension scope, by the layout's slot numbers (nil:
+  /// unbound).
+  var slots: [Value?]
   /// The scope this one's code was defined in (for free variables), nil for globals.
   let parent: Scope?
   let layout: ScopeLayout
@@ -19,17 +26,55 @@ final class Scope {
     self.parent = parent
     self.layout = layout
     self.isClassBody = isClassBody
+    self.slots =
+      layout.slotNames.isEmpty ? [] : Array(repeating: nil, count: layout.slotNames.count)
+  }
+
+  /// Whether the module's or a class body's names are in `values` (else locals are in slots).
+  var isNamespace: Bool { layout.isModule || isClassBody }
+
+  /// Binds a parameter of the function whose call this scope is.
+  func bind(_ name: String, _ value: Value) {
+    if let slot = layout.slot(name) { slots[slot] = value } else { values[name] = value }
+  }
+
+  /// A local's value in a function or comprehension scope (nil: unbound or not a local).
+  func local(_ name: String) -> Value? {
+    guard let slot = layout.slot(name) else { return nil }
+    return slots[slot]
   }
 }
 
 /// Which names a function (or comprehension) binds itself, and which it declares `global` or
-/// `nonlocal`: Python's local-if-assigned rule, decided before the code runs.
-struct ScopeLayout {
-  var locals: Set<String> = []
-  var globals: Set<String> = []
-  var nonlocals: Set<String> = []
+/// `nonlocal`: Python's local-if-assigned rule, decided before the code runs. Shared by every
+/// call of the function.
+final class ScopeLayout: Sendable {
+  let locals: Set<String>
+  let globals: Set<String>
+  let nonlocals: Set<String>
   /// The module scope: every name is global.
-  var isModule = false
+  let isModule: Bool
+  /// The locals in slot order, and each one's slot.
+  let slotNames: [String]
+  private let slotIndex: [NameKey: Int]
+
+  init(
+    locals: Set<String> = [], globals: Set<String> = [], nonlocals: Set<String> = [],
+    isModule: Bool = false
+  ) {
+    self.locals = locals
+    self.globals = globals
+    self.nonlocals = nonlocals
+    self.isModule = isModule
+    let names = locals.sorted()
+    slotNames = names
+    var index: [NameKey: Int] = [:]
+    for (slot, name) in names.enumerated() { index[NameKey(text: name)] = slot }
+    slotIndex = index
+  }
+
+  /// A local's slot, nil for a name that is not local.
+  func slot(_ name: String) -> Int? { slotIndex[NameKey(text: name)] }
 
   static let module = ScopeLayout(isModule: true)
 
@@ -37,12 +82,10 @@ struct ScopeLayout {
   static func function(parameters: [String], body: [Statement]) -> ScopeLayout {
     var collector = BindingCollector()
     for statement in body { collector.statement(statement) }
-    var layout = ScopeLayout()
-    layout.globals = collector.globals
-    layout.nonlocals = collector.nonlocals
-    layout.locals = collector.bound.union(parameters).subtracting(collector.globals)
-      .subtracting(collector.nonlocals)
-    return layout
+    return ScopeLayout(
+      locals: collector.bound.union(parameters).subtracting(collector.globals)
+        .subtracting(collector.nonlocals),
+      globals: collector.globals, nonlocals: collector.nonlocals)
   }
 }
 

@@ -11,7 +11,7 @@ protocol SnapshotState: AnyObject {
 /// an array's elements are copied only if the program later writes them), and `restore` writes
 /// those contents back into the same objects, so aliases, views and closures stay what they were.
 public struct InterpreterSnapshot {
-  fileprivate var globals: [String: Value]
+  fileprivate var globals: Namespace
   fileprivate var modules: [String: Value]
   fileprivate var restorers: [() -> Void]
   fileprivate var output: String
@@ -151,8 +151,13 @@ struct SnapshotRecorder {
   mutating func visit(_ scope: Scope) {
     guard first(scope) else { return }
     let values = scope.values
-    restorers.append { scope.values = values }
+    let slots = scope.slots
+    restorers.append {
+      scope.values = values
+      scope.slots = slots
+    }
     for item in values.values { visit(item) }
+    for case .some(let item) in slots { visit(item) }
   }
 }
 

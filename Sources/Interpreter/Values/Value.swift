@@ -264,6 +264,8 @@ public final class FunctionObject {
   weak var owner: ClassObject?
   /// Whether its body yields: calling it makes a generator.
   var isGenerator = false
+  /// Only plain positional parameters (no `*args`, keyword-only, `**kwargs` or `/`).
+  let isPlain: Bool
   /// Attributes set on it (`wrapper.calls = 0`).
   var attributes: [String: Value] = [:]
 
@@ -277,6 +279,9 @@ public final class FunctionObject {
     keywordDefaults: [Value?], closure: Scope, globals: Scope, layout: ScopeLayout
   ) {
     self.name = name
+    self.isPlain =
+      arguments.positionalOnly.isEmpty && arguments.variadic == nil
+      && arguments.keywordOnly.isEmpty && arguments.keywordVariadic == nil
     self.arguments = arguments
     self.body = body
     self.defaults = defaults
