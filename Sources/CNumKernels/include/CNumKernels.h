@@ -6,4 +6,9 @@
 /// has one (the result is the same either way: fma is exactly rounded).
 double retrace_fma_chain(const double *a, long sa, const double *b, long sb, long n);
 
+/// `c = a · b` for C-order `a` (n×k), `b` (k×m), `c` (n×m), each element the chain of
+/// `retrace_fma_chain` over its row of `a` and column of `b` (the same bits), computed a row of
+/// `c` at a time.
+void retrace_gemm_fma(const double *a, const double *b, double *c, long n, long m, long k);
+
 #endif

@@ -3,6 +3,12 @@ import NumPyKit
 /// The attributes and methods of `numpy.ndarray` and of NumPy scalars.
 enum ArrayMethods {
   /// `a.name`: a property's value, or a method bound to `a`.
+  /// The reductions that are methods of arrays.
+  static let reductions: [String: Reduction] = [
+    "sum": .sum, "prod": .prod, "mean": .mean, "max": .max, "min": .min, "argmax": .argmax,
+    "argmin": .argmin, "all": .all, "any": .any,
+  ]
+
   static func attribute(_ value: Value, _ name: String) throws(PythonError) -> Value? {
     let array: StridedArray
     switch value {
@@ -39,10 +45,6 @@ enum ArrayMethods {
       return ArrayValues.wrapArray(array.ravel())
     default: break
     }
-    let reductions: [String: Reduction] = [
-      "sum": .sum, "prod": .prod, "mean": .mean, "max": .max, "min": .min, "argmax": .argmax,
-      "argmin": .argmin, "all": .all, "any": .any,
-    ]
     if let reduction = reductions[name] {
       return method(name) { call throws(PythonError) in
         try NumPyModule.reduce(reduction, array, call, axisIndex: 0)

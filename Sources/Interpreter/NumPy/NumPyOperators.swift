@@ -22,6 +22,16 @@ enum NumPyOperators {
 
   /// `a op b` with NumPy's semantics (a 0-d result is a NumPy scalar).
   static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(PythonError) -> Value {
+    // A float64 array with a Python float or int (`lr * g`, `1.0 - s`, `x / 2`): NEP 50
+    // makes the Python number weak, so the result is float64 and the number one double.
+    if let fast = scalarUfunc(op) {
+      if case .array(let object) = a, object.array.dtype == .float64, let y = pythonReal(b) {
+        return ArrayValues.wrap(StridedArray.applying(fast, object.array, y, scalarFirst: false))
+      }
+      if case .array(let object) = b, object.array.dtype == .float64, let x = pythonReal(a) {
+        return ArrayValues.wrap(StridedArray.applying(fast, object.array, x, scalarFirst: true))
+      }
+    }
     let x = try operand(a, op, a, b)
     let y = try operand(b, op, a, b)
     do {
@@ -39,6 +49,33 @@ enum NumPyOperators {
     } catch {
       throw PythonError(refusal: "\(error)")
     }
+  }
+
+  /// The ufuncs with a plain loop against one double (the others take the general path).
+  static func scalarUfunc(_ op: BinaryOperator) -> BinaryUfunc? {
+    switch op {
+    case .add: .add
+    case .sub: .subtract
+    case .mult: .multiply
+    case .div: .trueDivide
+    default: nil
+    }
+  }
+
+  /// A Python float, int or bool as the double NumPy converts it to.
+  static func pythonReal(_ value: Value) -> Double? {
+    switch value {
+    case .float(let x): x
+    case .int(let n): Double(n)
+    case .bool(let flag): flag ? 1 : 0
+    default: nil
+    }
+  }
+
+  /// A NumPy float64, int64 or bool scalar as a double.
+  static func scalarReal(_ value: Value) -> Double? {
+    guard case .npScalar(let scalar) = value else { return nil }
+    return scalar.real
   }
 
   /// NumPy's `fast_scalar_power`: an array of floats to the power 2, 0.5, 1, 0 or -1 (a
@@ -230,6 +267,18 @@ enum NumPyOperators {
 
   /// `a[key] = value`.
   static func store(_ array: StridedArray, _ key: Value, _ value: Value) throws(PythonError) {
+    // `a[mask] = 0` with a mask of a's own shape: one pass, no gathered index list.
+    if case .array(let mask) = key, mask.array.dtype == .bool, mask.array.shape == array.shape,
+      array.dtype == .float64, array.isContiguous, mask.array.isContiguous,
+      let number = pythonReal(value) ?? scalarReal(value)
+    {
+      let flags = mask.array.storage.reals
+      let start = mask.array.offset
+      let target = array.storage
+      let base = array.offset
+      for k in 0..<array.count where flags[start + k] != 0 { target.reals[base + k] = number }
+      return
+    }
     let items = try index(key)
     let source = try ArrayValues.array(value)
     do {

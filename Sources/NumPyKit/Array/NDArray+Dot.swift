@@ -1,3 +1,5 @@
+import CNumKernels
+
 // numpy.dot and numpy.outer.
 //
 // NumPy hands float64 dot products to OpenBLAS, whose summation order depends on the operand
@@ -39,6 +41,12 @@ extension NDArray {
         [Double](unsafeUninitializedCapacity: n * m) { buffer, initialized in
           guard let baseA = pa.baseAddress, let baseB = pb.baseAddress else {
             for r in 0..<(n * m) { buffer.initializeElement(at: r, to: 0) }
+            initialized = n * m
+            return
+          }
+          if order == .openBLAS, kind.isMatrixProduct {
+            // gemm: every element one FMA chain, computed a row at a time in C.
+            retrace_gemm_fma(baseA, baseB, buffer.baseAddress!, n, m, k)
             initialized = n * m
             return
           }
@@ -86,6 +94,8 @@ extension NDArray {
     let routine: Routine
     /// 1-d·1-d: a length-1 contraction is one product there (NumPy's scalar path).
     let isVectorDot: Bool
+    /// 2-d·2-d reaching dgemm: each element `0.0 + ` the FMA chain of its products.
+    var isMatrixProduct: Bool { routine == .ddot && !isVectorDot }
     let n: Int
     let m: Int
 

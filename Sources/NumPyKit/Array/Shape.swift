@@ -17,9 +17,19 @@ public enum Shape {
   ///
   /// - Throws: `ArrayError` "operands could not be broadcast together with shapes (4,3) (5,) ".
   public static func broadcast(_ a: [Int], _ b: [Int]) throws(ArrayError) -> [Int] {
-    if a == b { return a }
+    // The result is one of the operands' own shape arrays when it can be (no allocation).
+    if a == b || covers(a, b) { return a }
+    if covers(b, a) { return b }
     guard let shape = broadcastIfPossible(a, b) else { throw .notBroadcastable([a, b]) }
     return shape
+  }
+
+  /// Whether `b` broadcasts to `a` unchanged (so that the broadcast shape is `a`).
+  static func covers(_ a: [Int], _ b: [Int]) -> Bool {
+    guard b.count <= a.count else { return false }
+    let lead = a.count - b.count
+    for axis in 0..<b.count where b[axis] != 1 && b[axis] != a[lead + axis] { return false }
+    return true
   }
 
   /// The broadcast shape of two shapes, or `nil` when NumPy would reject them.

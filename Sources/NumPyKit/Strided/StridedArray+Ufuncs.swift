@@ -60,13 +60,13 @@ public enum UnaryUfunc: String, Sendable, CaseIterable {
   case sqrt, exp, exp2, log, log2, log10, log1p, expm1
   case sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, tanh
   case floor, ceil, trunc, rint
-  case isnan, isinf, isfinite
+  case isnan, isinf, isfinite, signbit
   case logicalNot = "logical_not"
   case invert
 
   func resultType(_ input: DType) throws(ArrayError) -> DType {
     switch self {
-    case .isnan, .isinf, .isfinite, .logicalNot: return .bool
+    case .isnan, .isinf, .isfinite, .signbit, .logicalNot: return .bool
     case .negative where input == .bool:
       throw ArrayError(
         "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator "
@@ -128,18 +128,33 @@ extension StridedArray {
       return StridedArray(shape: shape, reals: out, dtype: .bool)
     case .float64:
       if b.count == 1 && shape == a.shape {
-        let y = b.firstReal
-        return StridedArray(
-          shape: shape, reals: realLoop(op, a.realValues(), y, scalarFirst: false))
+        return applying(op, a, b.firstReal, scalarFirst: false)
       }
       if a.count == 1 && shape == b.shape {
-        let x = a.firstReal
-        return StridedArray(shape: shape, reals: realLoop(op, b.realValues(), x, scalarFirst: true))
+        return applying(op, b, a.firstReal, scalarFirst: true)
       }
       let x = a.shape == shape ? a.realValues() : a.broadcast(to: shape).realValues()
       let y = b.shape == shape ? b.realValues() : b.broadcast(to: shape).realValues()
+      if a.shape == shape { return StridedArray(like: a, reals: realLoop(op, x, y)) }
+      if b.shape == shape { return StridedArray(like: b, reals: realLoop(op, x, y)) }
       return StridedArray(shape: shape, reals: realLoop(op, x, y))
     }
+  }
+
+  /// `op` between a float64 (or int64-as-float) array and one double, in float64: what
+  /// `a * 0.5` or `1.0 - a` computes.
+  ///
+  /// The result is laid out in memory as `a` is when `a` is a dense block in another axis
+  /// order (a transpose): NumPy's ufuncs allocate their output in the input's order
+  /// (`order='K'`), and a later reduction sums in memory order.
+  public static func applying(_ op: BinaryUfunc, _ a: StridedArray, _ y: Double, scalarFirst: Bool)
+    -> StridedArray
+  {
+    if a.dtype == .float64, !a.isContiguous, let block = a.denseBlock {
+      let values = Array(a.storage.reals[block])
+      return a.sameLayout(reals: realLoop(op, values, y, scalarFirst: scalarFirst))
+    }
+    return StridedArray(like: a, reals: realLoop(op, a.realValues(), y, scalarFirst: scalarFirst))
   }
 
   /// The one element of a size-1 array, as a double.
@@ -351,6 +366,7 @@ extension StridedArray {
         switch op {
         case .isnan, .isinf: return 0
         case .isfinite: return 1
+        case .signbit: return n < 0 ? 1 : 0
         default: return n == 0 ? 1 : 0
         }
       }
@@ -361,6 +377,7 @@ extension StridedArray {
         let r: Bool
         switch op {
         case .isnan: r = x.isNaN
+        case .signbit: r = x.sign == .minus
         case .isinf: r = x.isInfinite
         case .isfinite: r = x.isFinite
         case .logicalNot, .invert: r = x == 0
@@ -371,7 +388,11 @@ extension StridedArray {
       return StridedArray(shape: a.shape, reals: out, dtype: .bool)
     case (.float64, _):
       let function = realUnary(op)
-      return StridedArray(shape: a.shape, reals: a.realValues().map(function))
+      if a.dtype == .float64, !a.isContiguous, let block = a.denseBlock {
+        // In the input's memory order, as NumPy's order='K' output (see `applying`).
+        return a.sameLayout(reals: a.storage.reals[block].map(function))
+      }
+      return StridedArray(like: a, reals: a.realValues().map(function))
     }
   }
 

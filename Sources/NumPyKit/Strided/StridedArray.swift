@@ -59,7 +59,51 @@ public struct StridedArray: @unchecked Sendable {
     precondition(dtype != .int64 && shape.reduce(1, *) == reals.count)
     self.init(
       storage: ArrayStorage(reals: reals), dtype: dtype, shape: shape,
-      strides: Shape.strides(shape), offset: 0)
+      strides: shape.isEmpty ? [] : Shape.strides(shape), offset: 0)
+  }
+
+  /// A new C-contiguous float64 or bool array of `template`'s shape, sharing its shape and
+  /// strides arrays when they are C order's (no allocation for them).
+  init(like template: StridedArray, reals: [Double], dtype: DType = .float64) {
+    precondition(dtype != .int64 && template.count == reals.count)
+    let strides = template.hasCStrides ? template.strides : Shape.strides(template.shape)
+    self.init(
+      storage: ArrayStorage(reals: reals), dtype: dtype, shape: template.shape, strides: strides,
+      offset: 0)
+  }
+
+  /// The storage range of an array whose elements fill it without gaps in some axis order
+  /// with positive strides (a C-contiguous array, its transpose, any permutation of its
+  /// axes), nil otherwise.
+  var denseBlock: Range<Int>? {
+    let n = count
+    guard n > 0 else { return nil }
+    var axes = (0..<shape.count).filter { shape[$0] != 1 }
+    axes.sort { strides[$0] > strides[$1] }
+    var expected = 1
+    for axis in axes.reversed() {
+      if strides[axis] != expected { return nil }
+      expected *= shape[axis]
+    }
+    return offset..<(offset + n)
+  }
+
+  /// A new array of this shape whose storage holds `reals` in this array's memory order
+  /// (for a `denseBlock` array: the same strides, offset 0).
+  func sameLayout(reals: [Double]) -> StridedArray {
+    StridedArray(
+      storage: ArrayStorage(reals: reals), dtype: .float64, shape: shape, strides: strides,
+      offset: 0)
+  }
+
+  /// Whether the strides are exactly C order's for the shape (size-1 axes included).
+  var hasCStrides: Bool {
+    var expected = 1
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+      if strides[axis] != expected { return false }
+      expected *= shape[axis]
+    }
+    return true
   }
 
   /// A new C-contiguous int64 array.

@@ -70,4 +70,35 @@ struct SummationOrderTests {
     let x = NDArray([0.5, -1, 2])
     #expect(try NDArray.dot(w, x, order: order).scalars == [4.5, 9])
   }
+
+  @Test("a matrix product computed a row at a time keeps every element's FMA chain")
+  func matrixProductKeepsChains() throws {
+    var state: UInt64 = 0x9e37_79b9_7f4a_7c15
+    func next() -> Double {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let bits = state >> 11
+      // Some exact zeros and negative zeros, so that signed-zero handling is exercised too.
+      switch bits % 16 {
+      case 0: return 0
+      case 1: return -0.0
+      default: return (Double(bits) / Double(1 << 53) - 0.5) * 1e3
+      }
+    }
+    for (n, k, m) in [(2, 2, 2), (3, 7, 5), (16, 10, 8), (31, 17, 33), (40, 40, 40), (2, 64, 3)] {
+      let a = try #require(NDArray(shape: [n, k], scalars: (0..<(n * k)).map { _ in next() }))
+      let b = try #require(NDArray(shape: [k, m], scalars: (0..<(k * m)).map { _ in next() }))
+      let product = try NDArray.dot(a, b)
+      for i in 0..<n {
+        for j in 0..<m {
+          let row = NDArray((0..<k).map { a.scalars[i * k + $0] })
+          let column = NDArray((0..<k).map { b.scalars[$0 * m + j] })
+          // OpenBLAS's gemm element: `0.0 +` an FMA chain from 0 (as its ddot).
+          let chain = try NDArray.dot(row, column, order: .fusedMultiplyAdd).scalars[0]
+          #expect(
+            product.scalars[i * m + j].bitPattern == (0.0 + chain).bitPattern,
+            "(\(n), \(k), \(m)) at [\(i), \(j)]")
+        }
+      }
+    }
+  }
 }
