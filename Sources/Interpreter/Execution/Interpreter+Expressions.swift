@@ -362,6 +362,7 @@ extension PythonInterpreter {
       }
     }
     var positional: [Value] = []
+    positional.reserveCapacity(arguments.count)
     for argument in arguments {
       if case .starred(let inner, _) = argument.kind {
         positional.append(contentsOf: try iterate(try evaluate(inner, in: scope)))

@@ -52,7 +52,8 @@ extension StridedArray {
       keepDims
       ? shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
       : shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element)
-    let groups = reductionGroups(reduced)
+    // The index lists, built only by the reductions that walk them.
+    var groups: [[Int]] { reductionGroups(reduced) }
     let n = reduced.reduce(1) { $0 * shape[$1] }
     switch reduction {
     case .variance(let ddof), .standardDeviation(let ddof):
@@ -167,6 +168,23 @@ extension StridedArray {
           guard runLength > 0, let base = buffer.baseAddress else { return 0.0 }
           return 0.0 + StridedArray.pairwiseSum(base + offset + o * runLength, runLength)
         }
+      }
+    }
+    // A C-contiguous float64 array reduced over leading axes whose kept trailing block has
+    // an axis longer than 1: the innermost axis in memory is kept, so every input is its own
+    // run and each output is `0.0 + x0 + x1 + ...` over the reduced rows in order.
+    if !casting, dtype != .int64, isContiguous, !reduced.isEmpty, reduced.count < ndim,
+      reduced == Array(0..<reduced.count), shape[reduced.count...].contains(where: { $0 != 1 })
+    {
+      let kept = shape[reduced.count...].reduce(1, *)
+      let rows = reduced.reduce(1) { $0 * shape[$1] }
+      return storage.reals.withUnsafeBufferPointer { buffer in
+        var sums = [Double](repeating: 0.0, count: kept)
+        for r in 0..<rows {
+          let row = offset + r * kept
+          for j in 0..<kept { sums[j] += buffer[row + j] }
+        }
+        return sums
       }
     }
     let order = memoryOrder(reduced)
