@@ -1,13 +1,6 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// The interpreter's and NumPyKit's hot paths modify class-held state on every operation; in
-/// release builds the runtime's dynamic exclusivity checks on it cost about 8% of a replay.
-/// Debug builds (the tests) keep the checks, so a violation still fails there.
-let uncheckedExclusivity: [SwiftSetting] = [
-  .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
-]
-
 let package = Package(
   name: "retrace",
   products: [
@@ -32,8 +25,7 @@ let package = Package(
     // MARK: - The slice of NumPy, bit for bit
 
     .target(name: "CNumKernels"),
-    .target(
-      name: "NumPyKit", dependencies: ["CNumKernels"], swiftSettings: uncheckedExclusivity),
+    .target(name: "NumPyKit", dependencies: ["CNumKernels"]),
 
     // MARK: - Python, read as CPython reads it (no NumPy in it)
 
@@ -41,9 +33,7 @@ let package = Package(
 
     // MARK: - Python, run safely (no notebook in it)
 
-    .target(
-      name: "Interpreter", dependencies: ["PythonSyntax", "NumPyKit"],
-      swiftSettings: uncheckedExclusivity),
+    .target(name: "Interpreter", dependencies: ["PythonSyntax", "NumPyKit"]),
 
     // MARK: - The domain
 

@@ -7,10 +7,10 @@ import PythonSyntax
 /// found through the layout's index: a call allocates one array, not a hash table. The module
 /// and class bodies keep their names in `values`.
 final class Scope {
-  var values = Namespace()
+  @exclusivity(unchecked) var values = Namespace()
   /// The locals of a function or comprehension scope, by the layout's slot numbers (nil:
   /// unbound).
-  var slots: [Value?]
+  @exclusivity(unchecked) var slots: [Value?]
   /// The scope this one's code was defined in (for free variables), nil for globals.
   let parent: Scope?
   let layout: ScopeLayout

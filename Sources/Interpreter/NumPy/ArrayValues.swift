@@ -3,7 +3,7 @@ import NumPyKit
 /// A NumPy array as Python holds it: one object (so `b = a` aliases and `a is b` holds) whose
 /// view shares storage with every other view of the same data.
 public final class ArrayObject {
-  public var array: StridedArray
+  @exclusivity(unchecked) public var array: StridedArray
   public init(_ array: StridedArray) { self.array = array }
 }
 

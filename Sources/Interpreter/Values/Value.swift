@@ -118,7 +118,7 @@ public enum Value: @unchecked Sendable {
 
 /// A Python list: shared, mutable.
 public final class ListObject {
-  public var items: [Value]
+  @exclusivity(unchecked) public var items: [Value]
   public init(_ items: [Value]) { self.items = items }
 }
 
@@ -331,7 +331,7 @@ public final class ClassObject {
 /// An instance of a user class.
 public final class InstanceObject {
   let cls: ClassObject
-  var attributes: [String: Value] = [:]
+  @exclusivity(unchecked) var attributes: [String: Value] = [:]
   init(cls: ClassObject) { self.cls = cls }
 }
 

@@ -4,9 +4,9 @@
 /// Storage made while a ledger is `current` is counted on it until it is freed.
 public final class MemoryLedger: @unchecked Sendable {
   /// Bytes of array storage alive now.
-  public private(set) var live = 0
+  @exclusivity(unchecked) public private(set) var live = 0
   /// The most that was alive at once.
-  public private(set) var peak = 0
+  @exclusivity(unchecked) public private(set) var peak = 0
 
   public init() {}
 

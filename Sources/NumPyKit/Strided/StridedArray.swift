@@ -4,10 +4,12 @@
 /// elements in `integers`, exact over their whole range. Exactly one of the two is used. A
 /// reference type on purpose: NumPy's views and aliases write to the same memory.
 public final class ArrayStorage: @unchecked Sendable {
-  /// float64 and bool elements.
-  public var reals: [Double]
+  /// float64 and bool elements. (Both element arrays skip the runtime's dynamic exclusivity
+  /// checks, which cost more than a small array's arithmetic; NumPyKit never holds overlapping
+  /// accesses to them.)
+  @exclusivity(unchecked) public var reals: [Double]
   /// int64 elements.
-  public var integers: [Int64]
+  @exclusivity(unchecked) public var integers: [Int64]
   /// The ledger this storage is counted on, and how many bytes.
   private let ledger: MemoryLedger?
   private let bytes: Int
