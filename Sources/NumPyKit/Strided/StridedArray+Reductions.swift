@@ -86,6 +86,21 @@ extension StridedArray {
         }
         return StridedArray(shape: outputShape, integers: values)
       }
+      if let runs = regularGroups(reduced) {
+        // The same walk over each group, without index lists.
+        let reals = storage.reals
+        let values = (0..<runs.outputs).map { o -> Double in
+          let base = offset + o * runs.outputStep
+          var acc = reals[base]
+          for r in 1..<runs.length {
+            let x = reals[base + r * runs.elementStep]
+            if acc.isNaN { break }
+            if x.isNaN || (isMax ? x > acc : x < acc) { acc = x }
+          }
+          return acc
+        }
+        return StridedArray(shape: outputShape, reals: values, dtype: dtype)
+      }
       let values = groups.map { group -> Double in
         var acc = storage.reals[group[0]]
         for position in group.dropFirst() {
@@ -139,6 +154,24 @@ extension StridedArray {
       strides: order.map { strides[$0] }, offset: 0)
     let inner = innerView.offsets()
     return keptView.offsets().map { base in inner.map { base + $0 } }
+  }
+
+  /// For a C-contiguous float64 or bool array reduced over its trailing or its leading axes:
+  /// output `o`'s group (as `reductionGroups` orders it) is the `length` elements at
+  /// `offset + o * outputStep + r * elementStep`, r = 0, 1, ... Nil otherwise, or when empty.
+  func regularGroups(_ reduced: [Int]) -> (
+    outputs: Int, length: Int, outputStep: Int, elementStep: Int
+  )? {
+    guard dtype != .int64, isContiguous, !reduced.isEmpty, count > 0 else { return nil }
+    let length = reduced.reduce(1) { $0 * shape[$1] }
+    let outputs = count / length
+    if reduced == Array((ndim - reduced.count)..<ndim) {
+      return (outputs, length, length, 1)
+    }
+    if reduced == Array(0..<reduced.count) {
+      return (outputs, length, 1, outputs)
+    }
+    return nil
   }
 
   /// The reduced axes, outermost first, in the order of their strides (NumPy's K order).

@@ -133,6 +133,13 @@ extension StridedArray {
       if a.count == 1 && shape == b.shape {
         return applying(op, b, a.firstReal, scalarFirst: true)
       }
+      let direct = a.isContiguous && b.isContiguous && a.shape == b.shape
+      if !direct, a.dtype == .float64, b.dtype == .float64, !shape.isEmpty {
+        // Broadcasting or a view: one pass over the output, each operand read through its
+        // (broadcast) strides, instead of gathering both into new arrays first.
+        let values = stridedLoop(op, a.broadcast(to: shape), b.broadcast(to: shape), shape)
+        return StridedArray(shape: shape, reals: values)
+      }
       let x = a.shape == shape ? a.realValues() : a.broadcast(to: shape).realValues()
       let y = b.shape == shape ? b.realValues() : b.broadcast(to: shape).realValues()
       if a.shape == shape { return StridedArray(like: a, reals: realLoop(op, x, y)) }
@@ -177,6 +184,54 @@ extension StridedArray {
           default:
             let function = realOp(op)
             for k in 0..<count { out[k] = function(p[k], q[k]) }
+          }
+        }
+      }
+      initialized = count
+    }
+  }
+
+  /// `op` over two float64 operands of `shape` (already broadcast to it), the output in C
+  /// order, with the same IEEE operation per element as `realLoop`.
+  static func stridedLoop(_ op: BinaryUfunc, _ x: StridedArray, _ y: StridedArray, _ shape: [Int])
+    -> [Double]
+  {
+    let count = shape.reduce(1, *)
+    let rank = shape.count
+    let inner = shape[rank - 1]
+    guard count > 0, inner > 0 else { return [] }
+    let sx = x.strides[rank - 1]
+    let sy = y.strides[rank - 1]
+    let function = realOp(op)
+    return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+      x.storage.reals.withUnsafeBufferPointer { p in
+        y.storage.reals.withUnsafeBufferPointer { q in
+          var index = [Int](repeating: 0, count: rank)
+          var px = x.offset
+          var py = y.offset
+          var k = 0
+          for _ in 0..<(count / inner) {
+            switch op {
+            case .add: for j in 0..<inner { out[k + j] = p[px + j * sx] + q[py + j * sy] }
+            case .subtract: for j in 0..<inner { out[k + j] = p[px + j * sx] - q[py + j * sy] }
+            case .multiply: for j in 0..<inner { out[k + j] = p[px + j * sx] * q[py + j * sy] }
+            case .trueDivide: for j in 0..<inner { out[k + j] = p[px + j * sx] / q[py + j * sy] }
+            default:
+              for j in 0..<inner { out[k + j] = function(p[px + j * sx], q[py + j * sy]) }
+            }
+            k += inner
+            // The next row: advance the outer axes like an odometer.
+            var axis = rank - 2
+            while axis >= 0 {
+              index[axis] += 1
+              px += x.strides[axis]
+              py += y.strides[axis]
+              if index[axis] < shape[axis] { break }
+              px -= x.strides[axis] * shape[axis]
+              py -= y.strides[axis] * shape[axis]
+              index[axis] = 0
+              axis -= 1
+            }
           }
         }
       }
