@@ -361,6 +361,37 @@ extension PythonInterpreter {
         throw error
       }
     }
+    // A plain function given exactly its parameters positionally: the arguments go straight
+    // into the callee's slots (no argument array, no binding by name).
+    // A bound method's receiver is its first parameter.
+    let direct: (FunctionObject, Value?)?
+    switch callee {
+    case .function(let target): direct = (target, nil)
+    case .boundMethod(let receiver, let target): direct = (target, receiver)
+    default: direct = nil
+    }
+    if keywords.isEmpty, let (target, receiver) = direct,
+      let parameterSlots = target.parameterSlots,
+      parameterSlots.count == arguments.count + (receiver == nil ? 0 : 1),
+      !arguments.contains(where: { if case .starred = $0.kind { true } else { false } })
+    {
+      var slots = [Value?](repeating: nil, count: target.layout.slotNames.count)
+      var next = 0
+      if let receiver {
+        slots[parameterSlots[0]] = receiver
+        next = 1
+      }
+      for argument in arguments {
+        slots[parameterSlots[next]] = try evaluate(argument, in: scope)
+        next += 1
+      }
+      do {
+        return try callFunction(target, slots: slots)
+      } catch var error {
+        if error.location == nil { error.location = location }
+        throw error
+      }
+    }
     var positional: [Value] = []
     positional.reserveCapacity(arguments.count)
     for argument in arguments {

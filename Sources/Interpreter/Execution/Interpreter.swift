@@ -622,6 +622,24 @@ public final class PythonInterpreter {
     let scope = Scope(parent: function.closure, layout: function.layout)
     scope.function = function
     try Binding.bind(function, positional, keywords, into: scope)
+    return try run(function, in: scope)
+  }
+
+  /// Calls a plain function whose arguments the caller has already put in its slots (see
+  /// `FunctionObject.parameterSlots`).
+  func callFunction(_ function: FunctionObject, slots: [Value?]) throws(PythonError) -> Value {
+    callDepth += 1
+    defer { callDepth -= 1 }
+    if callDepth > limits.maximumRecursion {
+      throw PythonError.raise("RecursionError", "maximum recursion depth exceeded")
+    }
+    let scope = Scope(parent: function.closure, layout: function.layout, slots: slots)
+    scope.function = function
+    return try run(function, in: scope)
+  }
+
+  /// Runs a called function's body in its bound scope.
+  private func run(_ function: FunctionObject, in scope: Scope) throws(PythonError) -> Value {
     switch function.body {
     case .expression(let body):
       return try evaluate(body, in: scope)

@@ -30,6 +30,15 @@ final class Scope {
       layout.slotNames.isEmpty ? [] : Array(repeating: nil, count: layout.slotNames.count)
   }
 
+  /// A function call's scope whose slots the caller filled (one per layout slot).
+  init(parent: Scope, layout: ScopeLayout, slots: [Value?]) {
+    precondition(slots.count == layout.slotNames.count)
+    self.parent = parent
+    self.layout = layout
+    self.isClassBody = false
+    self.slots = slots
+  }
+
   /// Whether the module's or a class body's names are in `values` (else locals are in slots).
   var isNamespace: Bool { layout.isModule || isClassBody }
 

@@ -266,6 +266,9 @@ public final class FunctionObject {
   var isGenerator = false
   /// Only plain positional parameters (no `*args`, keyword-only, `**kwargs` or `/`).
   let isPlain: Bool
+  /// For a plain function, each parameter's slot in its scope (a call given exactly these
+  /// arguments positionally fills them directly); nil otherwise.
+  let parameterSlots: [Int]?
   /// Attributes set on it (`wrapper.calls = 0`).
   var attributes: [String: Value] = [:]
 
@@ -282,6 +285,9 @@ public final class FunctionObject {
     self.isPlain =
       arguments.positionalOnly.isEmpty && arguments.variadic == nil
       && arguments.keywordOnly.isEmpty && arguments.keywordVariadic == nil
+    let slots = arguments.positional.compactMap { layout.slot($0.name) }
+    self.parameterSlots =
+      isPlain && slots.count == arguments.positional.count ? slots : nil
     self.arguments = arguments
     self.body = body
     self.defaults = defaults
