@@ -347,6 +347,21 @@ extension PythonInterpreter {
       case .name("super", _) = superName.kind, superArguments.isEmpty
     {
       callee = try superAttribute(name, in: scope)
+    } else if case .attribute(let base, let name, _) = function.kind,
+      let method = ArrayMethods.direct(name)
+    {
+      // `a.dot(b)`, `g.sum(axis=0)` on an array: called without a bound method object.
+      let object = try evaluate(base, in: scope)
+      if case .array(let held) = object {
+        return try callArrayMethod(
+          method, held, name, arguments, keywords, in: scope, at: location)
+      }
+      do {
+        callee = try attribute(object, name)
+      } catch var error {
+        if error.location == nil { error.location = function.range.start }
+        throw error
+      }
     } else {
       callee = try evaluate(function, in: scope)
     }
@@ -392,6 +407,20 @@ extension PythonInterpreter {
         throw error
       }
     }
+    let (positional, named) = try evaluateArguments(arguments, keywords, in: scope)
+    do {
+      return try call(callee, positional, named)
+    } catch var error {
+      if error.location == nil { error.location = location }
+      throw error
+    }
+  }
+
+  /// A call's positional arguments (`*iterable` spread) and keyword arguments (`**mapping`
+  /// spread), evaluated left to right.
+  func evaluateArguments(
+    _ arguments: [PythonSyntax.Expression], _ keywords: [Keyword], in scope: Scope
+  ) throws(PythonError) -> ([Value], [(String, Value)]) {
     var positional: [Value] = []
     positional.reserveCapacity(arguments.count)
     for argument in arguments {
@@ -418,8 +447,28 @@ extension PythonInterpreter {
         }
       }
     }
-    do {
-      return try call(callee, positional, named)
+    return (positional, named)
+  }
+
+  /// An array method from `ArrayMethods.direct`, called on `held` with the call's arguments
+  /// (through the bound method object when an argument is unverifiable, so that the result is
+  /// marked as any built-in's is).
+  func callArrayMethod(
+    _ method: (StridedArray, CallArguments) throws(PythonError) -> Value, _ held: ArrayObject,
+    _ name: String, _ arguments: [PythonSyntax.Expression], _ keywords: [Keyword],
+    in scope: Scope, at location: SourceLocation
+  ) throws(PythonError) -> Value {
+    let (positional, named) = try evaluateArguments(arguments, keywords, in: scope)
+    do throws(PythonError) {
+      if positional.contains(where: { $0.unverifiableReason != nil })
+        || named.contains(where: { $0.1.unverifiableReason != nil })
+      {
+        guard let bound = try ArrayMethods.attribute(.array(held), name) else {
+          throw PythonError.attribute("'numpy.ndarray' object has no attribute '\(name)'")
+        }
+        return try call(bound, positional, named)
+      }
+      return try method(held.array, CallArguments(name, positional, named))
     } catch var error {
       if error.location == nil { error.location = location }
       throw error

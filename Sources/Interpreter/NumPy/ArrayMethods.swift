@@ -2,13 +2,37 @@ import NumPyKit
 
 /// The attributes and methods of `numpy.ndarray` and of NumPy scalars.
 enum ArrayMethods {
-  /// `a.name`: a property's value, or a method bound to `a`.
   /// The reductions that are methods of arrays.
   static let reductions: [String: Reduction] = [
     "sum": .sum, "prod": .prod, "mean": .mean, "max": .max, "min": .min, "argmax": .argmax,
     "argmin": .argmin, "all": .all, "any": .any,
   ]
 
+  /// The methods a call can reach without first making a bound method object (the
+  /// interpreter calls these directly on `a.dot(b)`, `a.sum(axis=0)`), nil for the others.
+  static func direct(_ name: String) -> (
+    (StridedArray, CallArguments) throws(PythonError) -> Value
+  )? {
+    if let reduction = reductions[name] {
+      return { array, call throws(PythonError) in
+        try NumPyModule.reduce(reduction, array, call, axisIndex: 0)
+      }
+    }
+    switch name {
+    case "dot":
+      return { array, call throws(PythonError) in
+        let other = try call.array(0, "b")
+        return ArrayValues.wrap(
+          try NumPyModule.wrapError { () throws(ArrayError) in try StridedArray.dot(array, other) })
+      }
+    case "copy":
+      return { array, _ in ArrayValues.wrapArray(array.copy()) }
+    default:
+      return nil
+    }
+  }
+
+  /// `a.name`: a property's value, or a method bound to `a`.
   static func attribute(_ value: Value, _ name: String) throws(PythonError) -> Value? {
     let array: StridedArray
     switch value {
@@ -45,10 +69,8 @@ enum ArrayMethods {
       return ArrayValues.wrapArray(array.ravel())
     default: break
     }
-    if let reduction = reductions[name] {
-      return method(name) { call throws(PythonError) in
-        try NumPyModule.reduce(reduction, array, call, axisIndex: 0)
-      }
+    if let body = direct(name) {
+      return method(name) { call throws(PythonError) in try body(array, call) }
     }
     switch name {
     case "std", "var":
@@ -80,7 +102,6 @@ enum ArrayMethods {
       }
     case "flatten": return method(name) { _ in ArrayValues.wrapArray(array.copy().ravel()) }
     case "ravel": return method(name) { _ in ArrayValues.wrapArray(array.ravel()) }
-    case "copy": return method(name) { _ in ArrayValues.wrapArray(array.copy()) }
     case "squeeze":
       return method(name) { call throws(PythonError) in
         let axes = try call.axes(0)
@@ -91,12 +112,6 @@ enum ArrayMethods {
       return method(name) { call throws(PythonError) in
         guard let dtype = try call.dtype(0) else { return ArrayValues.wrapArray(array.copy()) }
         return ArrayValues.wrapArray(array.converted(to: dtype))
-      }
-    case "dot":
-      return method(name) { call throws(PythonError) in
-        let other = try call.array(0, "b")
-        return ArrayValues.wrap(
-          try NumPyModule.wrapError { () throws(ArrayError) in try StridedArray.dot(array, other) })
       }
     case "tolist":
       return method(name) { _ in tolist(array) }
