@@ -75,8 +75,10 @@ extension PythonInterpreter {
     case .call(let function, let arguments, let keywords):
       return try evaluateCall(function, arguments, keywords, in: scope, at: expression.range.start)
     case .attribute(let base, let name, _):
-      if name.hasPrefix("__") && name.hasSuffix("__") && name != "__name__"
-        && name != "__version__" && name != "__doc__"
+      if name.utf8.first == UInt8(ascii: "_"),
+        name.hasPrefix("__") && name.hasSuffix("__")
+          && name != "__name__"
+          && name != "__version__" && name != "__doc__"
       {
         throw PythonError(
           refusal: "retrace does not run code that reaches '\(name)' (a dunder attribute)",

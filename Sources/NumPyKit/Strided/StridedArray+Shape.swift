@@ -57,7 +57,12 @@ extension StridedArray {
         throw ArrayError("axes don't match array")
       }
     } else {
-      order = Array((0..<ndim).reversed())
+      // `.T`: the axes reversed (a 0-d or 1-d array's own shape and strides, shared).
+      if ndim < 2 { return self }
+      let last = ndim - 1
+      return StridedArray(
+        storage: storage, dtype: dtype, shape: (0...last).map { shape[last - $0] },
+        strides: (0...last).map { strides[last - $0] }, offset: offset)
     }
     return StridedArray(
       storage: storage, dtype: dtype, shape: order.map { shape[$0] },
