@@ -7,11 +7,7 @@
 # Usage: Scripts/bench-interpreter.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRATCH=${SCRATCH:-.build}
-BUILD_FLAGS=(-c release --scratch-path "$SCRATCH")
-[[ $(uname -s) == Linux ]] && BUILD_FLAGS+=(--static-swift-stdlib)
-swift build "${BUILD_FLAGS[@]}" --product retrace-bench >&2
-BENCH=$(swift build "${BUILD_FLAGS[@]}" --show-bin-path)/retrace-bench
+source Scripts/lib/build-bench.sh
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cat > "$dir/gradient.py" <<'PY'

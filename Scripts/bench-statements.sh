@@ -7,11 +7,7 @@
 # Usage: Scripts/bench-statements.sh [NAME...]   (names without .py; default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRATCH=${SCRATCH:-.build}
-BUILD_FLAGS=(-c release --scratch-path "$SCRATCH")
-[[ $(uname -s) == Linux ]] && BUILD_FLAGS+=(--static-swift-stdlib)
-swift build "${BUILD_FLAGS[@]}" --product retrace-bench >&2
-BENCH=$(swift build "${BUILD_FLAGS[@]}" --show-bin-path)/retrace-bench
+source Scripts/lib/build-bench.sh
 names=("$@")
 if [[ ${#names[@]} -eq 0 ]]; then
   for file in Benchmarks/statements/*.py; do names+=("$(basename "$file" .py)"); done

@@ -75,22 +75,9 @@ extension PythonInterpreter {
     case .call(let function, let arguments, let keywords):
       return try evaluateCall(function, arguments, keywords, in: scope, at: expression.range.start)
     case .attribute(let base, let name, _):
-      if name.utf8.first == UInt8(ascii: "_"),
-        name.hasPrefix("__") && name.hasSuffix("__")
-          && name != "__name__"
-          && name != "__version__" && name != "__doc__"
-      {
-        throw PythonError(
-          refusal: "retrace does not run code that reaches '\(name)' (a dunder attribute)",
-          at: expression.range.start)
-      }
-      let object = try evaluate(base, in: scope)
-      do {
-        return try attribute(object, name)
-      } catch var error {
-        if error.location == nil { error.location = expression.range.start }
-        throw error
-      }
+      return try attribute(
+        try receiver(base, name, in: scope, at: expression.range.start), name,
+        at: expression.range.start)
     case .subscript(let base, let index, _):
       let container = try evaluate(base, in: scope)
       let key = try evaluate(index, in: scope)
@@ -349,21 +336,14 @@ extension PythonInterpreter {
       case .name("super", _) = superName.kind, superArguments.isEmpty
     {
       callee = try superAttribute(name, in: scope)
-    } else if case .attribute(let base, let name, _) = function.kind,
-      let method = ArrayMethods.direct(name)
-    {
+    } else if case .attribute(let base, let name, _) = function.kind {
+      let object = try receiver(base, name, in: scope, at: function.range.start)
       // `a.dot(b)`, `g.sum(axis=0)` on an array: called without a bound method object.
-      let object = try evaluate(base, in: scope)
-      if case .array(let held) = object {
+      if case .array(let held) = object, let method = ArrayMethods.direct(name) {
         return try callArrayMethod(
           method, held, name, arguments, keywords, in: scope, at: location)
       }
-      do {
-        callee = try attribute(object, name)
-      } catch var error {
-        if error.location == nil { error.location = function.range.start }
-        throw error
-      }
+      callee = try attribute(object, name, at: function.range.start)
     } else {
       callee = try evaluate(function, in: scope)
     }
@@ -412,6 +392,32 @@ extension PythonInterpreter {
     let (positional, named) = try evaluateArguments(arguments, keywords, in: scope)
     do {
       return try call(callee, positional, named)
+    } catch var error {
+      if error.location == nil { error.location = location }
+      throw error
+    }
+  }
+
+  /// The object `base.name` is looked up on, after the sandbox's refusal of dunder names.
+  func receiver(
+    _ base: PythonSyntax.Expression, _ name: String, in scope: Scope, at location: SourceLocation
+  ) throws(PythonError) -> Value {
+    if name.utf8.first == UInt8(ascii: "_"), name.hasPrefix("__") && name.hasSuffix("__"),
+      name != "__name__" && name != "__version__" && name != "__doc__"
+    {
+      throw PythonError(
+        refusal: "retrace does not run code that reaches '\(name)' (a dunder attribute)",
+        at: location)
+    }
+    return try evaluate(base, in: scope)
+  }
+
+  /// `object.name`, an error without a location placed at `location`.
+  func attribute(_ object: Value, _ name: String, at location: SourceLocation)
+    throws(PythonError) -> Value
+  {
+    do {
+      return try attribute(object, name)
     } catch var error {
       if error.location == nil { error.location = location }
       throw error

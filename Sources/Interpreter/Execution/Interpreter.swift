@@ -614,28 +614,32 @@ public final class PythonInterpreter {
   )
     throws(PythonError) -> Value
   {
-    callDepth += 1
-    defer { callDepth -= 1 }
-    if callDepth > limits.maximumRecursion {
-      throw PythonError.raise("RecursionError", "maximum recursion depth exceeded")
+    try deeper { () throws(PythonError) in
+      let scope = Scope(parent: function.closure, layout: function.layout)
+      scope.function = function
+      try Binding.bind(function, positional, keywords, into: scope)
+      return try run(function, in: scope)
     }
-    let scope = Scope(parent: function.closure, layout: function.layout)
-    scope.function = function
-    try Binding.bind(function, positional, keywords, into: scope)
-    return try run(function, in: scope)
   }
 
   /// Calls a plain function whose arguments the caller has already put in its slots (see
   /// `FunctionObject.parameterSlots`).
   func callFunction(_ function: FunctionObject, slots: [Value?]) throws(PythonError) -> Value {
+    try deeper { () throws(PythonError) in
+      let scope = Scope(parent: function.closure, layout: function.layout, slots: slots)
+      scope.function = function
+      return try run(function, in: scope)
+    }
+  }
+
+  /// `body` one Python call deeper (CPython's recursion limit).
+  private func deeper(_ body: () throws(PythonError) -> Value) throws(PythonError) -> Value {
     callDepth += 1
     defer { callDepth -= 1 }
     if callDepth > limits.maximumRecursion {
       throw PythonError.raise("RecursionError", "maximum recursion depth exceeded")
     }
-    let scope = Scope(parent: function.closure, layout: function.layout, slots: slots)
-    scope.function = function
-    return try run(function, in: scope)
+    return try body()
   }
 
   /// Runs a called function's body in its bound scope.

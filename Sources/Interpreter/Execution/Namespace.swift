@@ -32,10 +32,6 @@ struct Namespace {
 
   init() {}
 
-  init(_ dictionary: [String: Value]) {
-    for (name, value) in dictionary { storage[NameKey(text: name)] = value }
-  }
-
   subscript(name: String) -> Value? {
     get { storage[NameKey(text: name)] }
     set { storage[NameKey(text: name)] = newValue }
@@ -46,11 +42,7 @@ struct Namespace {
     storage.removeValue(forKey: NameKey(text: name))
   }
 
-  mutating func reserveCapacity(_ count: Int) { storage.reserveCapacity(count) }
-
   var values: Dictionary<NameKey, Value>.Values { storage.values }
-
-  var isEmpty: Bool { storage.isEmpty }
 
   /// The names and values as a plain dictionary.
   var dictionary: [String: Value] {

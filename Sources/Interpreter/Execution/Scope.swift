@@ -58,12 +58,12 @@ final class Scope {
 /// `nonlocal`: Python's local-if-assigned rule, decided before the code runs. Shared by every
 /// call of the function.
 final class ScopeLayout: Sendable {
-  let locals: Set<String>
   let globals: Set<String>
   let nonlocals: Set<String>
   /// The module scope: every name is global.
   let isModule: Bool
-  /// The locals in slot order, and each one's slot.
+  /// The locals (the names bound here, parameters included) in slot order, and each one's
+  /// slot.
   let slotNames: [String]
   private let slotIndex: [NameKey: Int]
 
@@ -71,7 +71,6 @@ final class ScopeLayout: Sendable {
     locals: Set<String> = [], globals: Set<String> = [], nonlocals: Set<String> = [],
     isModule: Bool = false
   ) {
-    self.locals = locals
     self.globals = globals
     self.nonlocals = nonlocals
     self.isModule = isModule

@@ -267,16 +267,10 @@ enum NumPyOperators {
 
   /// `a[key] = value`.
   static func store(_ array: StridedArray, _ key: Value, _ value: Value) throws(PythonError) {
-    // `a[mask] = 0` with a mask of a's own shape: one pass, no gathered index list.
-    if case .array(let mask) = key, mask.array.dtype == .bool, mask.array.shape == array.shape,
-      array.dtype == .float64, array.isContiguous, mask.array.isContiguous,
-      let number = pythonReal(value) ?? scalarReal(value)
+    // `a[mask] = 0` with a mask of a's own shape: one pass (NumPyKit's `fill(_:where:)`).
+    if case .array(let mask) = key, let number = pythonReal(value) ?? scalarReal(value),
+      array.fill(number, where: mask.array)
     {
-      let flags = mask.array.storage.reals
-      let start = mask.array.offset
-      let target = array.storage
-      let base = array.offset
-      for k in 0..<array.count where flags[start + k] != 0 { target.reals[base + k] = number }
       return
     }
     let items = try index(key)

@@ -195,6 +195,18 @@ extension StridedArray {
       storage: storage, dtype: dtype, shape: target, strides: newStrides, offset: offset)
   }
 
+  /// `a[mask] = value` for a float64 array and a bool mask of its shape, both C-contiguous, in
+  /// one pass; false (nothing written) for any other operands, which take `select` and
+  /// `write`.
+  public func fill(_ value: Double, where mask: StridedArray) -> Bool {
+    guard dtype == .float64, mask.dtype == .bool, mask.shape == shape, isContiguous,
+      mask.isContiguous
+    else { return false }
+    let flags = mask.storage.reals
+    for k in 0..<count where flags[mask.offset + k] != 0 { storage.reals[offset + k] = value }
+    return true
+  }
+
   /// The coordinates of the non-zero elements, one array per axis (numpy.nonzero).
   public func nonzero() -> [[Int64]] {
     var result = [[Int64]](repeating: [], count: max(ndim, 1))

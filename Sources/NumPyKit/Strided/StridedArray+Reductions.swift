@@ -203,19 +203,15 @@ extension StridedArray {
         }
       }
     }
-    // A C-contiguous float64 array reduced over leading axes whose kept trailing block has
-    // an axis longer than 1: the innermost axis in memory is kept, so every input is its own
-    // run and each output is `0.0 + x0 + x1 + ...` over the reduced rows in order.
-    if !casting, dtype != .int64, isContiguous, !reduced.isEmpty, reduced.count < ndim,
-      reduced == Array(0..<reduced.count), shape[reduced.count...].contains(where: { $0 != 1 })
-    {
-      let kept = shape[reduced.count...].reduce(1, *)
-      let rows = reduced.reduce(1) { $0 * shape[$1] }
+    // Reduced over leading axes with more than one output per row: the innermost axis in
+    // memory is kept, so every input is its own run and each output is `0.0 + x0 + x1 + ...`
+    // over the reduced rows in order.
+    if !casting, let runs = regularGroups(reduced), runs.elementStep > 1 {
       return storage.reals.withUnsafeBufferPointer { buffer in
-        var sums = [Double](repeating: 0.0, count: kept)
-        for r in 0..<rows {
-          let row = offset + r * kept
-          for j in 0..<kept { sums[j] += buffer[row + j] }
+        var sums = [Double](repeating: 0.0, count: runs.outputs)
+        for r in 0..<runs.length {
+          let row = offset + r * runs.elementStep
+          for o in 0..<runs.outputs { sums[o] += buffer[row + o] }
         }
         return sums
       }

@@ -158,10 +158,10 @@ extension StridedArray {
     -> StridedArray
   {
     if a.dtype == .float64, !a.isContiguous, let block = a.denseBlock {
-      let values = Array(a.storage.reals[block])
-      return a.sameLayout(reals: realLoop(op, values, y, scalarFirst: scalarFirst))
+      return a.sameLayout(reals: realLoop(op, a.storage.reals[block], y, scalarFirst: scalarFirst))
     }
-    return StridedArray(like: a, reals: realLoop(op, a.realValues(), y, scalarFirst: scalarFirst))
+    return StridedArray(
+      like: a, reals: realLoop(op, a.realValues()[...], y, scalarFirst: scalarFirst))
   }
 
   /// The one element of a size-1 array, as a double.
@@ -240,7 +240,7 @@ extension StridedArray {
   }
 
   /// `op` between a run and one value (`scalarFirst`: the value is the left operand).
-  static func realLoop(_ op: BinaryUfunc, _ x: [Double], _ y: Double, scalarFirst: Bool)
+  static func realLoop(_ op: BinaryUfunc, _ x: ArraySlice<Double>, _ y: Double, scalarFirst: Bool)
     -> [Double]
   {
     let count = x.count
