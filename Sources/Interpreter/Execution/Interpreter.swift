@@ -183,7 +183,27 @@ public final class PythonInterpreter {
       }
       return try execute(orelse, in: scope)
     case .for(let target, let iter, let body, let orelse):
-      let items = try iterate(try evaluate(iter, in: scope))
+      let iterable = try evaluate(iter, in: scope)
+      if case .range(let start, let stop, let step) = iterable {
+        // A range's items are made one at a time (a loop over `range(10**6)` holds no list).
+        let count = Ranges.count(start, stop, step)
+        var iteration: Int64 = 0
+        while iteration < count {
+          try self.step(statement.range.start)
+          if isObserved {
+            observer?.interpreter(self, iteration: Int(iteration), of: statement.range)
+          }
+          try assign(target, .int(start &+ iteration &* step), in: scope)
+          iteration += 1
+          switch try execute(body, in: scope) {
+          case .breakLoop: return .normal
+          case .returned(let value): return .returned(value)
+          default: continue
+          }
+        }
+        return try execute(orelse, in: scope)
+      }
+      let items = try iterate(iterable)
       for (iteration, item) in items.enumerated() {
         try step(statement.range.start)
         if isObserved { observer?.interpreter(self, iteration: iteration, of: statement.range) }

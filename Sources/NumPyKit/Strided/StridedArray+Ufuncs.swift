@@ -148,6 +148,23 @@ extension StridedArray {
     }
   }
 
+  /// `op` between two float64 arrays of one shape that each fill their storage in C order
+  /// (the common case of `a + b` in a training loop), nil for any other pair: one loop over
+  /// both storages, no broadcasting or layout work.
+  public static func denseFloat64(_ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray)
+    -> StridedArray?
+  {
+    guard a.dtype == .float64, b.dtype == .float64, a.offset == 0, b.offset == 0,
+      a.shape == b.shape, !a.shape.isEmpty
+    else { return nil }
+    let count = a.storage.reals.count
+    guard b.storage.reals.count == count, a.count == count, a.hasCStrides, b.hasCStrides
+    else { return nil }
+    return StridedArray(
+      storage: ArrayStorage(reals: realLoop(op, a.storage.reals, b.storage.reals)),
+      dtype: .float64, shape: a.shape, strides: a.strides, offset: 0)
+  }
+
   /// `op` between a float64 (or int64-as-float) array and one double, in float64: what
   /// `a * 0.5` or `1.0 - a` computes.
   ///
