@@ -16,23 +16,9 @@ extension PythonInterpreter {
       }
     case .binOp(let left, let op, let right):
       let a = try evaluate(left, in: scope)
-      let b = try evaluate(right, in: scope)
-      if let overloaded = try userOperator(op, a, b) { return overloaded }
-      if op == .mod, case .str(let template) = a {
-        return .str(try PercentFormat.format(template, b, interpreter: self))
-      }
-      do {
-        return try Operators.binary(op, a, b, elementLimit: limits.maximumElements)
-      } catch var error {
-        if error.location == nil { error.location = expression.range.start }
-        throw error
-      }
+      return try binary(op, a, try evaluate(right, in: scope), at: expression.range.start)
     case .unaryOp(let op, let operand):
-      let value = try evaluate(operand, in: scope)
-      if value.unverifiableReason == nil, let result = try NumPyOperators.unary(op, value) {
-        return result
-      }
-      return try Operators.unary(op, value, truth: truth)
+      return try unary(op, try evaluate(operand, in: scope))
     case .boolOp(let op, let values):
       var result = Value.none
       for value in values {
@@ -43,33 +29,9 @@ extension PythonInterpreter {
       }
       return result
     case .compare(let left, let ops, let comparators):
-      var current = try evaluate(left, in: scope)
-      for (op, comparator) in zip(ops, comparators) {
-        var next = try evaluate(comparator, in: scope)
-        if current.unverifiableReason != nil || next.unverifiableReason != nil {
-          // A comparison with an unverifiable value is unverifiable (so is the chain).
-          let marks = [current, next]
-          current = current.unmarked
-          next = next.unmarked
-          if ops.count == 1 {
-            if let elementwise = try NumPyOperators.compare(op, current, next) {
-              return Value.marking(elementwise, from: marks)
-            }
-            return Value.marking(.bool(try compare(op, current, next)), from: marks)
-          }
-        }
-        if ops.count == 1, let elementwise = try NumPyOperators.compare(op, current, next) {
-          return elementwise
-        }
-        if let elementwise = try NumPyOperators.compare(op, current, next) {
-          guard try truth(elementwise) else { return .bool(false) }
-          current = next
-          continue
-        }
-        guard try compare(op, current, next) else { return .bool(false) }
-        current = next
+      return try compare(try evaluate(left, in: scope), ops) { (k) throws(PythonError) in
+        try self.evaluate(comparators[k], in: scope)
       }
-      return .bool(true)
     case .ifExp(let test, let body, let orelse):
       return try evaluate(try truth(try evaluate(test, in: scope)) ? body : orelse, in: scope)
     case .call(let function, let arguments, let keywords):
@@ -80,18 +42,7 @@ extension PythonInterpreter {
         at: expression.range.start)
     case .subscript(let base, let index, _):
       let container = try evaluate(base, in: scope)
-      let key = try evaluate(index, in: scope)
-      if case .instance(let object) = container, let method = object.cls.lookup("__getitem__"),
-        case .function(let function) = method
-      {
-        return try callFunction(function, [container, key], [])
-      }
-      do {
-        return try Subscripts.load(container, key)
-      } catch var error {
-        if error.location == nil { error.location = expression.range.start }
-        throw error
-      }
+      return try item(container, try evaluate(index, in: scope), at: expression.range.start)
     case .slice(let lower, let upper, let step):
       func part(_ value: PythonSyntax.Expression?) throws(PythonError) -> Value {
         guard let value else { return .none }
@@ -189,6 +140,84 @@ extension PythonInterpreter {
       return .none
     case .magic:
       return .none
+    }
+  }
+
+  /// `a op b` for values (`+`, `*`, `%` formatting, a user class's `__add__`, NumPy's
+  /// operators); an error without a location is placed at `location`.
+  func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, at location: SourceLocation)
+    throws(PythonError) -> Value
+  {
+    if let overloaded = try userOperator(op, a, b) { return overloaded }
+    if op == .mod, case .str(let template) = a {
+      return .str(try PercentFormat.format(template, b, interpreter: self))
+    }
+    do {
+      return try Operators.binary(op, a, b, elementLimit: limits.maximumElements)
+    } catch var error {
+      if error.location == nil { error.location = location }
+      throw error
+    }
+  }
+
+  /// `op value` (`-x`, `not x`, `~mask`).
+  func unary(_ op: UnaryOperator, _ value: Value) throws(PythonError) -> Value {
+    if value.unverifiableReason == nil, let result = try NumPyOperators.unary(op, value) {
+      return result
+    }
+    return try Operators.unary(op, value, truth: truth)
+  }
+
+  /// `first op0 c0 op1 c1 …`, each comparator evaluated (by `comparator(k)`) only when the
+  /// chain gets to it; one comparison with an array is NumPy's elementwise array.
+  func compare(
+    _ first: Value, _ ops: [ComparisonOperator],
+    _ comparator: (Int) throws(PythonError) -> Value
+  ) throws(PythonError) -> Value {
+    var current = first
+    for (k, op) in ops.enumerated() {
+      var next = try comparator(k)
+      if current.unverifiableReason != nil || next.unverifiableReason != nil {
+        // A comparison with an unverifiable value is unverifiable (so is the chain).
+        let marks = [current, next]
+        current = current.unmarked
+        next = next.unmarked
+        if ops.count == 1 {
+          if let elementwise = try NumPyOperators.compare(op, current, next) {
+            return Value.marking(elementwise, from: marks)
+          }
+          return Value.marking(.bool(try compare(op, current, next)), from: marks)
+        }
+      }
+      if ops.count == 1, let elementwise = try NumPyOperators.compare(op, current, next) {
+        return elementwise
+      }
+      if let elementwise = try NumPyOperators.compare(op, current, next) {
+        guard try truth(elementwise) else { return .bool(false) }
+        current = next
+        continue
+      }
+      guard try compare(op, current, next) else { return .bool(false) }
+      current = next
+    }
+    return .bool(true)
+  }
+
+  /// `container[key]` for values (a user class's `__getitem__`, sequences, mappings, NumPy
+  /// indexing); an error without a location is placed at `location`.
+  func item(_ container: Value, _ key: Value, at location: SourceLocation) throws(PythonError)
+    -> Value
+  {
+    if case .instance(let object) = container, let method = object.cls.lookup("__getitem__"),
+      case .function(let function) = method
+    {
+      return try callFunction(function, [container, key], [])
+    }
+    do {
+      return try Subscripts.load(container, key)
+    } catch var error {
+      if error.location == nil { error.location = location }
+      throw error
     }
   }
 
@@ -340,58 +369,90 @@ extension PythonInterpreter {
       let object = try receiver(base, name, in: scope, at: function.range.start)
       // `a.dot(b)`, `g.sum(axis=0)` on an array: called without a bound method object.
       if case .array(let held) = object, let method = ArrayMethods.direct(name) {
-        return try callArrayMethod(
-          method, held, name, arguments, keywords, in: scope, at: location)
+        let (positional, named) = try evaluateArguments(arguments, keywords, in: scope)
+        return try callArrayMethod(method, held, name, positional, named, at: location)
       }
       callee = try attribute(object, name, at: function.range.start)
     } else {
       callee = try evaluate(function, in: scope)
     }
-    if isObserved, let observer, case .builtin(let builtin) = callee, builtin.name == "print" {
-      do {
-        try observedPrint(
-          arguments, keywords: keywords, range: SourceRange(start: location, end: location),
-          in: scope, observer: observer)
-        return .none
-      } catch var error {
-        if error.location == nil { error.location = location }
-        throw error
-      }
-    }
-    // A plain function given exactly its parameters positionally: the arguments go straight
-    // into the callee's slots (no argument array, no binding by name).
-    // A bound method's receiver is its first parameter.
-    let direct: (FunctionObject, Value?)?
-    switch callee {
-    case .function(let target): direct = (target, nil)
-    case .boundMethod(let receiver, let target): direct = (target, receiver)
-    default: direct = nil
-    }
-    if keywords.isEmpty, let (target, receiver) = direct,
-      let parameterSlots = target.parameterSlots,
-      parameterSlots.count == arguments.count + (receiver == nil ? 0 : 1),
-      !arguments.contains(where: { if case .starred = $0.kind { true } else { false } })
+    if try observedPrint(callee, arguments, keywords, in: scope, at: location) { return .none }
+    if keywords.isEmpty,
+      !arguments.contains(where: { if case .starred = $0.kind { true } else { false } }),
+      let (target, empty, parameters) = directCall(callee, arguments: arguments.count)
     {
-      var slots = [Value?](repeating: nil, count: target.layout.slotNames.count)
-      var next = 0
-      if let receiver {
-        slots[parameterSlots[0]] = receiver
-        next = 1
+      var slots = empty
+      for (argument, slot) in zip(arguments, parameters) {
+        slots[slot] = try evaluate(argument, in: scope)
       }
-      for argument in arguments {
-        slots[parameterSlots[next]] = try evaluate(argument, in: scope)
-        next += 1
-      }
-      do {
-        return try callFunction(target, slots: slots)
-      } catch var error {
-        if error.location == nil { error.location = location }
-        throw error
-      }
+      return try callFunction(target, slots: slots, at: location)
     }
     let (positional, named) = try evaluateArguments(arguments, keywords, in: scope)
+    return try call(callee, positional, named, at: location)
+  }
+
+  /// Whether `callee` is `print` called while an observer watches, and so was run as an
+  /// observed print (the observer gets its pieces, each with its argument's source range).
+  func observedPrint(
+    _ callee: Value, _ arguments: [PythonSyntax.Expression], _ keywords: [Keyword],
+    in scope: Scope, at location: SourceLocation
+  ) throws(PythonError) -> Bool {
+    guard isObserved, let observer, case .builtin(let builtin) = callee, builtin.name == "print"
+    else { return false }
+    do {
+      try observedPrint(
+        arguments, keywords: keywords, range: SourceRange(start: location, end: location),
+        in: scope, observer: observer)
+      return true
+    } catch var error {
+      if error.location == nil { error.location = location }
+      throw error
+    }
+  }
+
+  /// For a call of `callee` with `count` positional arguments and nothing else: a plain
+  /// function (or a bound method's) that they fill exactly, its scope's slots (a bound
+  /// method's receiver already in the first parameter's) and the slots the arguments go in,
+  /// in order. The arguments then go straight into the callee's slots: no argument array, no
+  /// binding by name.
+  func directCall(_ callee: Value, arguments count: Int) -> (
+    FunctionObject, [Value?], ArraySlice<Int>
+  )? {
+    let target: FunctionObject
+    let receiver: Value?
+    switch callee {
+    case .function(let function): (target, receiver) = (function, nil)
+    case .boundMethod(let object, let function): (target, receiver) = (function, object)
+    default: return nil
+    }
+    guard let parameterSlots = target.parameterSlots,
+      parameterSlots.count == count + (receiver == nil ? 0 : 1)
+    else { return nil }
+    var slots = [Value?](repeating: nil, count: target.layout.slotNames.count)
+    guard let receiver else { return (target, slots, parameterSlots[...]) }
+    slots[parameterSlots[0]] = receiver
+    return (target, slots, parameterSlots.dropFirst())
+  }
+
+  /// `call(callee, positional, named)`, an error without a location placed at `location`.
+  func call(
+    _ callee: Value, _ positional: [Value], _ named: [(String, Value)],
+    at location: SourceLocation
+  ) throws(PythonError) -> Value {
     do {
       return try call(callee, positional, named)
+    } catch var error {
+      if error.location == nil { error.location = location }
+      throw error
+    }
+  }
+
+  /// `callFunction(target, slots:)`, an error without a location placed at `location`.
+  func callFunction(_ target: FunctionObject, slots: [Value?], at location: SourceLocation)
+    throws(PythonError) -> Value
+  {
+    do {
+      return try callFunction(target, slots: slots)
     } catch var error {
       if error.location == nil { error.location = location }
       throw error
@@ -402,14 +463,19 @@ extension PythonInterpreter {
   func receiver(
     _ base: PythonSyntax.Expression, _ name: String, in scope: Scope, at location: SourceLocation
   ) throws(PythonError) -> Value {
-    if name.utf8.first == UInt8(ascii: "_"), name.hasPrefix("__") && name.hasSuffix("__"),
-      name != "__name__" && name != "__version__" && name != "__doc__"
-    {
+    if Self.isRefusedDunder(name) {
       throw PythonError(
         refusal: "retrace does not run code that reaches '\(name)' (a dunder attribute)",
         at: location)
     }
     return try evaluate(base, in: scope)
+  }
+
+  /// Whether `base.name` is refused for its name: a dunder attribute other than the
+  /// harmless `__name__`, `__version__` and `__doc__`.
+  static func isRefusedDunder(_ name: String) -> Bool {
+    name.utf8.first == UInt8(ascii: "_") && name.hasPrefix("__") && name.hasSuffix("__")
+      && name != "__name__" && name != "__version__" && name != "__doc__"
   }
 
   /// `object.name`, an error without a location placed at `location`.
@@ -463,10 +529,9 @@ extension PythonInterpreter {
   /// marked as any built-in's is).
   func callArrayMethod(
     _ method: (StridedArray, CallArguments) throws(PythonError) -> Value, _ held: ArrayObject,
-    _ name: String, _ arguments: [PythonSyntax.Expression], _ keywords: [Keyword],
-    in scope: Scope, at location: SourceLocation
+    _ name: String, _ positional: [Value], _ named: [(String, Value)],
+    at location: SourceLocation
   ) throws(PythonError) -> Value {
-    let (positional, named) = try evaluateArguments(arguments, keywords, in: scope)
     do throws(PythonError) {
       if positional.contains(where: { $0.unverifiableReason != nil })
         || named.contains(where: { $0.1.unverifiableReason != nil })

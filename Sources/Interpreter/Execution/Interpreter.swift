@@ -89,10 +89,10 @@ public final class PythonInterpreter {
       try Sandbox.check(module)
       guard echoingLast, let last = module.body.last, case .expression(let value) = last.kind
       else {
-        _ = try execute(module.body, in: globals)
+        _ = try Compiler(module: self).block(module.body)(globals)
         return .success(nil)
       }
-      _ = try execute(Array(module.body.dropLast()), in: globals)
+      _ = try Compiler(module: self).block(Array(module.body.dropLast()))(globals)
       do throws(PythonError) {
         try step(last.range.start)
         let echoed = try evaluate(value, in: globals)
@@ -170,51 +170,16 @@ public final class PythonInterpreter {
     case .if(let test, let body, let orelse):
       return try execute(try truth(try evaluate(test, in: scope)) ? body : orelse, in: scope)
     case .while(let test, let body, let orelse):
-      var iteration = 0
-      while try truth(try evaluate(test, in: scope)) {
-        try step(statement.range.start)
-        if isObserved { observer?.interpreter(self, iteration: iteration, of: statement.range) }
-        iteration += 1
-        switch try execute(body, in: scope) {
-        case .breakLoop: return .normal
-        case .returned(let value): return .returned(value)
-        default: continue
-        }
-      }
-      return try execute(orelse, in: scope)
+      return try whileLoop(
+        at: statement.range, { () throws(PythonError) in try truth(try evaluate(test, in: scope)) },
+        body: { () throws(PythonError) in try execute(body, in: scope) },
+        orelse: { () throws(PythonError) in try execute(orelse, in: scope) })
     case .for(let target, let iter, let body, let orelse):
-      let iterable = try evaluate(iter, in: scope)
-      if case .range(let start, let stop, let step) = iterable {
-        // A range's items are made one at a time (a loop over `range(10**6)` holds no list).
-        let count = Ranges.count(start, stop, step)
-        var iteration: Int64 = 0
-        while iteration < count {
-          try self.step(statement.range.start)
-          if isObserved {
-            observer?.interpreter(self, iteration: Int(iteration), of: statement.range)
-          }
-          try assign(target, .int(start &+ iteration &* step), in: scope)
-          iteration += 1
-          switch try execute(body, in: scope) {
-          case .breakLoop: return .normal
-          case .returned(let value): return .returned(value)
-          default: continue
-          }
-        }
-        return try execute(orelse, in: scope)
-      }
-      let items = try iterate(iterable)
-      for (iteration, item) in items.enumerated() {
-        try step(statement.range.start)
-        if isObserved { observer?.interpreter(self, iteration: iteration, of: statement.range) }
-        try assign(target, item, in: scope)
-        switch try execute(body, in: scope) {
-        case .breakLoop: return .normal
-        case .returned(let value): return .returned(value)
-        default: continue
-        }
-      }
-      return try execute(orelse, in: scope)
+      return try forLoop(
+        over: try evaluate(iter, in: scope), at: statement.range,
+        assign: { (item) throws(PythonError) in try assign(target, item, in: scope) },
+        body: { () throws(PythonError) in try execute(body, in: scope) },
+        orelse: { () throws(PythonError) in try execute(orelse, in: scope) })
     case .break: return .breakLoop
     case .continue: return .continueLoop
     case .pass: break
@@ -294,6 +259,57 @@ public final class PythonInterpreter {
       }
     }
     return .normal
+  }
+
+  /// `while test: body else: orelse`, one step (and an observed iteration) per pass.
+  func whileLoop(
+    at range: SourceRange, _ test: () throws(PythonError) -> Bool,
+    body: () throws(PythonError) -> Completion, orelse: () throws(PythonError) -> Completion
+  ) throws(PythonError) -> Completion {
+    var iteration = 0
+    while try test() {
+      try step(range.start)
+      if isObserved { observer?.interpreter(self, iteration: iteration, of: range) }
+      iteration += 1
+      switch try body() {
+      case .breakLoop: return .normal
+      case .returned(let value): return .returned(value)
+      default: continue
+      }
+    }
+    return try orelse()
+  }
+
+  /// `for target in iterable: body else: orelse`, one step (and an observed iteration) per
+  /// item. A range's items are made one at a time (a loop over `range(10**6)` holds no list).
+  func forLoop(
+    over iterable: Value, at range: SourceRange, assign: (Value) throws(PythonError) -> Void,
+    body: () throws(PythonError) -> Completion, orelse: () throws(PythonError) -> Completion
+  ) throws(PythonError) -> Completion {
+    func pass(_ iteration: Int, _ item: Value) throws(PythonError) -> Completion? {
+      try step(range.start)
+      if isObserved { observer?.interpreter(self, iteration: iteration, of: range) }
+      try assign(item)
+      switch try body() {
+      case .breakLoop: return .normal
+      case .returned(let value): return .returned(value)
+      default: return nil
+      }
+    }
+    if case .range(let start, let stop, let step) = iterable {
+      let count = Ranges.count(start, stop, step)
+      var iteration: Int64 = 0
+      while iteration < count {
+        let item = Value.int(start &+ iteration &* step)
+        if let end = try pass(Int(iteration), item) { return end }
+        iteration += 1
+      }
+    } else {
+      for (iteration, item) in try iterate(iterable).enumerated() {
+        if let end = try pass(iteration, item) { return end }
+      }
+    }
+    return try orelse()
   }
 
   /// The items each running generator has yielded, innermost last.
@@ -509,14 +525,18 @@ public final class PythonInterpreter {
       }
       return
     }
-    if items.count > targets.count {
-      throw PythonError.value("too many values to unpack (expected \(targets.count))")
-    }
-    if items.count < targets.count {
-      throw PythonError.value(
-        "not enough values to unpack (expected \(targets.count), got \(items.count))")
+    if items.count != targets.count {
+      throw Self.unpackError(expected: targets.count, got: items.count)
     }
     for (target, item) in zip(targets, items) { try assign(target, item, in: scope) }
+  }
+
+  /// CPython's error for unpacking `got` items into `expected` targets (no starred one).
+  static func unpackError(expected: Int, got: Int) -> PythonError {
+    if got > expected {
+      return PythonError.value("too many values to unpack (expected \(expected))")
+    }
+    return PythonError.value("not enough values to unpack (expected \(expected), got \(got))")
   }
 
   func augmentedAssign(
@@ -526,36 +546,41 @@ public final class PythonInterpreter {
     switch target.kind {
     case .name(let name, _):
       let current = try load(name, in: scope)
-      let operand = try evaluate(value, in: scope)
-      let result = try Operators.inPlace(
-        op, current, operand, elementLimit: limits.maximumElements)
+      let result = try inPlace(op, current, try evaluate(value, in: scope))
       try store(name, result, in: scope)
-      if isObserved, let observer, case .array = current.unmarked {
-        observer.interpreter(self, updated: target, with: op, operand: value, value: result)
-      }
+      noteUpdate(target, op, value, current, result)
     case .subscript(let base, let index, _):
       let container = try evaluate(base, in: scope)
       let key = try evaluate(index, in: scope)
       let current = try Subscripts.load(container, key)
-      let operand = try evaluate(value, in: scope)
-      let result = try Operators.inPlace(
-        op, current, operand, elementLimit: limits.maximumElements)
+      let result = try inPlace(op, current, try evaluate(value, in: scope))
       try Subscripts.store(container, key, result)
-      if isObserved, let observer, case .array = current.unmarked {
-        observer.interpreter(self, updated: target, with: op, operand: value, value: result)
-      }
+      noteUpdate(target, op, value, current, result)
     case .attribute(let base, let name, _):
       let object = try evaluate(base, in: scope)
       let current = try attribute(object, name)
-      let operand = try evaluate(value, in: scope)
-      let result = try Operators.inPlace(
-        op, current, operand, elementLimit: limits.maximumElements)
+      let result = try inPlace(op, current, try evaluate(value, in: scope))
       try setAttribute(object, name, result)
-      if isObserved, let observer, case .array = current.unmarked {
-        observer.interpreter(self, updated: target, with: op, operand: value, value: result)
-      }
+      noteUpdate(target, op, value, current, result)
     default:
       throw PythonError.raise("SyntaxError", "illegal expression for augmented assignment")
+    }
+  }
+
+  /// `current op= operand`'s new value (an array is updated in place, as NumPy does).
+  func inPlace(_ op: BinaryOperator, _ current: Value, _ operand: Value) throws(PythonError)
+    -> Value
+  {
+    try Operators.inPlace(op, current, operand, elementLimit: limits.maximumElements)
+  }
+
+  /// Tells the observer that `target op= operand` updated an array to `result`.
+  func noteUpdate(
+    _ target: PythonSyntax.Expression, _ op: BinaryOperator, _ operand: PythonSyntax.Expression,
+    _ current: Value, _ result: Value
+  ) {
+    if isObserved, let observer, case .array = current.unmarked {
+      observer.interpreter(self, updated: target, with: op, operand: operand, value: result)
     }
   }
 
@@ -666,7 +691,10 @@ public final class PythonInterpreter {
   private func run(_ function: FunctionObject, in scope: Scope) throws(PythonError) -> Value {
     switch function.body {
     case .expression(let body):
-      return try evaluate(body, in: scope)
+      if let compiled = function.compiledExpression { return try compiled(scope) }
+      let compiled = Compiler(function: function, in: self).expression(body)
+      function.compiledExpression = compiled
+      return try compiled(scope)
     case .statements(let body):
       if function.isGenerator {
         // A generator runs to its end on the call and hands out what it yielded: the same
@@ -677,7 +705,14 @@ public final class PythonInterpreter {
         _ = try execute(body, in: scope)
         return .iterator(IteratorObject(yielded[yielded.count - 1]))
       }
-      if case .returned(let value) = try execute(body, in: scope) { return value }
+      let compiled: CompiledStatement
+      if let done = function.compiled {
+        compiled = done
+      } else {
+        compiled = Compiler(function: function, in: self).block(body)
+        function.compiled = compiled
+      }
+      if case .returned(let value) = try compiled(scope) { return value }
       return .none
     }
   }

@@ -25,30 +25,74 @@ struct NameKey: Hashable {
   }
 }
 
-/// The variables of a scope by name (unordered, as the dictionary it replaces), over the fast
-/// `NameKey` hash.
+/// The variables of a module or class body by name, each in a numbered cell.
+///
+/// A name's cell number never changes and is never reused (deleting a variable empties its
+/// cell), so compiled code finds a global by its number, with no hashing (see `Compiler`).
+/// Order is unspecified, as in the dictionary this replaced.
 struct Namespace {
-  private(set) var storage: [NameKey: Value] = [:]
+  private var index: [NameKey: Int] = [:]
+  /// The cells' values (nil: unbound), by cell number.
+  private(set) var cells: [Value?] = []
 
   init() {}
 
   subscript(name: String) -> Value? {
-    get { storage[NameKey(text: name)] }
-    set { storage[NameKey(text: name)] = newValue }
+    get {
+      guard let cell = index[NameKey(text: name)] else { return nil }
+      return cells[cell]
+    }
+    set {
+      if let cell = index[NameKey(text: name)] {
+        cells[cell] = newValue
+      } else if let newValue {
+        index[NameKey(text: name)] = cells.count
+        cells.append(newValue)
+      }
+    }
   }
+
+  /// The number of `name`'s cell, made (empty) if it has none.
+  mutating func cell(_ name: String) -> Int {
+    if let cell = index[NameKey(text: name)] { return cell }
+    index[NameKey(text: name)] = cells.count
+    cells.append(nil)
+    return cells.count - 1
+  }
+
+  /// The value in cell `number` (nil: unbound).
+  func value(inCell number: Int) -> Value? { cells[number] }
+
+  /// Binds the variable of cell `number`.
+  mutating func set(cell number: Int, _ value: Value) { cells[number] = value }
 
   @discardableResult
   mutating func removeValue(forKey name: String) -> Value? {
-    storage.removeValue(forKey: NameKey(text: name))
+    guard let cell = index[NameKey(text: name)], let old = cells[cell] else { return nil }
+    cells[cell] = nil
+    return old
   }
 
-  var values: Dictionary<NameKey, Value>.Values { storage.values }
+  /// Back to what an earlier copy of this namespace held. Cells made since stay (compiled
+  /// code holds their numbers), empty.
+  mutating func restore(_ earlier: Namespace) {
+    guard earlier.cells.count <= cells.count else {
+      self = earlier  // not an earlier copy of this namespace: take it whole
+      return
+    }
+    for cell in cells.indices {
+      cells[cell] = cell < earlier.cells.count ? earlier.cells[cell] : nil
+    }
+  }
+
+  /// The bound values.
+  var values: [Value] { cells.compactMap { $0 } }
 
   /// The names and values as a plain dictionary.
   var dictionary: [String: Value] {
     var result: [String: Value] = [:]
-    result.reserveCapacity(storage.count)
-    for (key, value) in storage { result[key.text] = value }
+    result.reserveCapacity(index.count)
+    for (key, cell) in index { if let value = cells[cell] { result[key.text] = value } }
     return result
   }
 }

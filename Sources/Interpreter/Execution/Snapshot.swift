@@ -38,7 +38,7 @@ extension PythonInterpreter {
   /// dropped; objects that existed get their recorded contents back).
   public func restore(_ snapshot: InterpreterSnapshot) {
     for restore in snapshot.restorers { restore() }
-    globals.values = snapshot.globals
+    globals.values.restore(snapshot.globals)
     modules = snapshot.modules
     output = snapshot.output
     printOptions = snapshot.printOptions
@@ -153,7 +153,7 @@ struct SnapshotRecorder {
     let values = scope.values
     let slots = scope.slots
     restorers.append {
-      scope.values = values
+      scope.values.restore(values)
       scope.slots = slots
     }
     for item in values.values { visit(item) }

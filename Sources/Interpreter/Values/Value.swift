@@ -271,6 +271,10 @@ public final class FunctionObject {
   let parameterSlots: [Int]?
   /// Attributes set on it (`wrapper.calls = 0`).
   var attributes: [String: Value] = [:]
+  /// Its body compiled (see `Compiler`), on its first call.
+  var compiled: CompiledStatement?
+  /// A lambda's body compiled, on its first call.
+  var compiledExpression: CompiledExpression?
 
   enum FunctionBody {
     case statements([Statement])
