@@ -63,7 +63,7 @@ struct InterpreterSnippetTests {
 
   /// How many snippets the interpreter reproduces today: a ratchet that may only rise. The
   /// interpreter issue (13) is open; the test prints every snippet that still differs.
-  static let floor = 632
+  static let floor = 638
 
   @Test("the table is there")
   func tableIsThere() {
