@@ -12,19 +12,40 @@ double retrace_fma_chain(const double *a, long sa, const double *b, long sb, lon
   return acc;
 }
 
-// c[i*m + j] = fma chain over p = 0 ..< k of a[i*k + p] * b[p*m + j], from 0, for every i, j:
-// the same chain per element as retrace_fma_chain, computed a row of c at a time so that the
-// independent chains of a row run side by side (vectorised) instead of one after another.
+// c[i*m + j] = fma chain over p = 0 ..< k of a[i*ars + p*acs] * b[p*brs + j], from 0, for
+// every i, j: the same chain per element as retrace_fma_chain. `a` may be any 2-d view (a
+// transpose included); `b`'s rows are contiguous. A row of c is computed 16, then 4 columns
+// at a time with the running sums in registers (independent chains side by side, vectorised),
+// the last few columns one at a time.
 __attribute__((target_clones("fma", "default")))
-void retrace_gemm_fma(const double *a, const double *b, double *c, long n, long m, long k) {
+void retrace_gemm_fma(const double *a, long ars, long acs, const double *b, long brs, double *c,
+                      long n, long m, long k) {
   for (long i = 0; i < n; i++) {
+    const double *ai = a + i * ars;
     double *row = c + i * m;
-    for (long j = 0; j < m; j++) row[j] = 0.0;
-    const double *ai = a + i * k;
-    for (long p = 0; p < k; p++) {
-      const double x = ai[p];
-      const double *bp = b + p * m;
-      for (long j = 0; j < m; j++) row[j] = fma(x, bp[j], row[j]);
+    long j = 0;
+    for (; j + 16 <= m; j += 16) {
+      double acc[16] = {0};
+      for (long p = 0; p < k; p++) {
+        const double x = ai[p * acs];
+        const double *bp = b + p * brs + j;
+        for (int t = 0; t < 16; t++) acc[t] = fma(x, bp[t], acc[t]);
+      }
+      for (int t = 0; t < 16; t++) row[j + t] = acc[t];
+    }
+    for (; j + 4 <= m; j += 4) {
+      double acc[4] = {0};
+      for (long p = 0; p < k; p++) {
+        const double x = ai[p * acs];
+        const double *bp = b + p * brs + j;
+        for (int t = 0; t < 4; t++) acc[t] = fma(x, bp[t], acc[t]);
+      }
+      for (int t = 0; t < 4; t++) row[j + t] = acc[t];
+    }
+    for (; j < m; j++) {
+      double acc = 0.0;
+      for (long p = 0; p < k; p++) acc = fma(ai[p * acs], b[p * brs + j], acc);
+      row[j] = acc;
     }
   }
 }

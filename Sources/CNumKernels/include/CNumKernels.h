@@ -6,9 +6,9 @@
 /// has one (the result is the same either way: fma is exactly rounded).
 double retrace_fma_chain(const double *a, long sa, const double *b, long sb, long n);
 
-/// `c = a · b` for C-order `a` (n×k), `b` (k×m), `c` (n×m), each element the chain of
-/// `retrace_fma_chain` over its row of `a` and column of `b` (the same bits), computed a row of
-/// `c` at a time.
-void retrace_gemm_fma(const double *a, const double *b, double *c, long n, long m, long k);
-
+/// `c = a · b` for `a` (n×k, element (i, p) at `a[i*ars + p*acs]`), `b` (k×m, element (p, j)
+/// at `b[p*brs + j]`) and C-order `c` (n×m), each element the chain of `retrace_fma_chain`
+/// over its row of `a` and column of `b` (the same bits).
+void retrace_gemm_fma(const double *a, long ars, long acs, const double *b, long brs, double *c,
+                      long n, long m, long k);
 #endif

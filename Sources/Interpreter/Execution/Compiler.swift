@@ -74,14 +74,12 @@ struct Compiler {
   /// A block: its statements in order, each failure placed at its statement when nothing
   /// more precise placed it.
   func block(_ statements: [Statement]) -> CompiledStatement {
-    let compiled = statements.map(statement)
-    let starts = statements.map(\.range.start)
-    switch compiled.count {
+    switch statements.count {
     case 0:
       return { _ in .normal }
     case 1:
-      let only = compiled[0]
-      let start = starts[0]
+      let only = statement(statements[0])
+      let start = statements[0].range.start
       return { scope throws(PythonError) in
         do throws(PythonError) {
           return try only(scope)
@@ -91,20 +89,29 @@ struct Compiler {
         }
       }
     default:
+      // Wrapped: a closure kept in an array is called through a reabstraction thunk; one
+      // kept in a struct's field is not.
+      let steps = statements.map { Step(run: statement($0), start: $0.range.start) }
       return { scope throws(PythonError) in
-        for k in compiled.indices {
+        for step in steps {
           do throws(PythonError) {
-            let completion = try compiled[k](scope)
+            let completion = try step.run(scope)
             if case .normal = completion { continue }
             return completion
           } catch var error {
-            if error.location == nil { error.location = starts[k] }
+            if error.location == nil { error.location = step.start }
             throw error
           }
         }
         return .normal
       }
     }
+  }
+
+  /// A block's statement and where it starts.
+  struct Step {
+    let run: CompiledStatement
+    let start: SourceLocation
   }
 
   func statement(_ statement: Statement) -> CompiledStatement {
@@ -120,19 +127,19 @@ struct Compiler {
       }
     case .assign(let targets, let value):
       let value = expression(value)
-      let targets = targets.map(target)
+      let targets = targets.map { TargetNode(bind: target($0)) }
       if targets.count == 1 {
         let target = targets[0]
         return { scope throws(PythonError) in
           try interpreter.step(start)
-          try target(scope, try value(scope))
+          try target.bind(scope, try value(scope))
           return .normal
         }
       }
       return { scope throws(PythonError) in
         try interpreter.step(start)
         let result = try value(scope)
-        for target in targets { try target(scope, result) }
+        for target in targets { try target.bind(scope, result) }
         return .normal
       }
     case .augAssign(let target, let op, let value):
@@ -291,14 +298,19 @@ struct Compiler {
   /// `a, b = value` (no starred target).
   func unpacking(_ items: [PythonSyntax.Expression]) -> CompiledTarget {
     unowned(unsafe) let interpreter = interpreter
-    let targets = items.map(self.target)
+    let targets = items.map { TargetNode(bind: target($0)) }
     return { scope, value throws(PythonError) in
       let values = try interpreter.iterate(value)
       guard values.count == targets.count else {
         throw PythonInterpreter.unpackError(expected: targets.count, got: values.count)
       }
-      for (target, item) in zip(targets, values) { try target(scope, item) }
+      for (target, item) in zip(targets, values) { try target.bind(scope, item) }
     }
+  }
+
+  /// A compiled target kept in an array (see `Step`).
+  struct TargetNode {
+    let bind: CompiledTarget
   }
 
   // MARK: - Expressions
@@ -330,11 +342,11 @@ struct Compiler {
       let operand = self.expression(operand)
       return { scope throws(PythonError) in try interpreter.unary(op, try operand(scope)) }
     case .boolOp(let op, let values):
-      let values = values.map(self.expression)
+      let values = nodes(values)
       return { scope throws(PythonError) in
         var result = Value.none
         for value in values {
-          result = try value(scope)
+          result = try value.run(scope)
           let isTrue = try interpreter.truth(result)
           if op == .and && !isTrue { return result }
           if op == .or && isTrue { return result }
@@ -343,10 +355,10 @@ struct Compiler {
       }
     case .compare(let left, let ops, let comparators):
       let left = self.expression(left)
-      let comparators = comparators.map(self.expression)
+      let comparators = nodes(comparators)
       return { scope throws(PythonError) in
         try interpreter.compare(try left(scope), ops) { (k) throws(PythonError) in
-          try comparators[k](scope)
+          try comparators[k].run(scope)
         }
       }
     case .ifExp(let test, let body, let orelse):
@@ -371,17 +383,19 @@ struct Compiler {
         return try interpreter.item(container, try index(scope), at: location)
       }
     case .slice(let lower, let upper, let step):
-      let parts = [lower, upper, step].map { $0.map(self.expression) }
+      let lower = lower.map(self.expression)
+      let upper = upper.map(self.expression)
+      let step = step.map(self.expression)
       return { scope throws(PythonError) in
-        var values: [Value] = []
-        for part in parts { values.append(try part?(scope) ?? .none) }
-        return .slice(values[0], values[1], values[2])
+        let start = try lower?(scope) ?? .none
+        let stop = try upper?(scope) ?? .none
+        return .slice(start, stop, try step?(scope) ?? .none)
       }
     case .tuple(let items, _) where !items.contains(where: \.isStarred):
-      let items = items.map(self.expression)
+      let items = nodes(items)
       return { scope throws(PythonError) in .tuple(try Self.values(items, in: scope)) }
     case .list(let items, _) where !items.contains(where: \.isStarred):
-      let items = items.map(self.expression)
+      let items = nodes(items)
       return { scope throws(PythonError) in
         .list(ListObject(try Self.values(items, in: scope)))
       }
@@ -390,13 +404,20 @@ struct Compiler {
     }
   }
 
+  /// A compiled expression kept in an array (see `Step`).
+  struct Node {
+    let run: CompiledExpression
+  }
+
+  func nodes(_ expressions: [PythonSyntax.Expression]) -> [Node] {
+    expressions.map { Node(run: expression($0)) }
+  }
+
   /// Each of `items`' values, in order.
-  static func values(_ items: [CompiledExpression], in scope: Scope) throws(PythonError)
-    -> [Value]
-  {
+  static func values(_ items: [Node], in scope: Scope) throws(PythonError) -> [Value] {
     var values: [Value] = []
     values.reserveCapacity(items.count)
-    for item in items { values.append(try item(scope)) }
+    for item in items { values.append(try item.run(scope)) }
     return values
   }
 
@@ -451,13 +472,13 @@ struct Compiler {
         return nil
       }
     }
-    let positional = arguments.map(self.expression)
+    let positional = nodes(arguments)
     let names = keywords.map { $0.name ?? "" }
-    let named = keywords.map { self.expression($0.value) }
+    let named = nodes(keywords.map(\.value))
     func evaluateArguments(_ scope: Scope) throws(PythonError) -> ([Value], [(String, Value)]) {
       let values = try Self.values(positional, in: scope)
       var pairs: [(String, Value)] = []
-      for (name, value) in zip(names, named) { pairs.append((name, try value(scope))) }
+      for (name, value) in zip(names, named) { pairs.append((name, try value.run(scope))) }
       return (values, pairs)
     }
     // The callee found, the call itself: print while observed, a plain function given its
@@ -471,7 +492,9 @@ struct Compiler {
           callee, arguments: positional.count)
       {
         var slots = empty
-        for (argument, slot) in zip(positional, parameters) { slots[slot] = try argument(scope) }
+        for (argument, slot) in zip(positional, parameters) {
+          slots[slot] = try argument.run(scope)
+        }
         return try interpreter.callFunction(target, slots: slots, at: location)
       }
       let (values, pairs) = try evaluateArguments(scope)

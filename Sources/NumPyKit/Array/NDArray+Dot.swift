@@ -46,7 +46,7 @@ extension NDArray {
           }
           if order == .openBLAS, kind.isMatrixProduct {
             // gemm: every element one FMA chain, computed a row at a time in C.
-            retrace_gemm_fma(baseA, baseB, buffer.baseAddress!, n, m, k)
+            retrace_gemm_fma(baseA, k, 1, baseB, m, buffer.baseAddress!, n, m, k)
             initialized = n * m
             return
           }

@@ -1,3 +1,5 @@
+import CNumKernels
+
 extension StridedArray {
   // MARK: - Views
 
@@ -269,6 +271,25 @@ extension StridedArray {
 
   /// numpy.dot / `@` for 0-, 1- and 2-d operands: float64 in OpenBLAS's summation order
   /// (see `SummationOrder.openBLAS`), int64 exact with wrapping.
+  /// A float64 matrix times a float64 matrix (both at least 2 wide where they are not
+  /// contracted): OpenBLAS's dgemm order, each element one FMA chain over the contracted
+  /// axis (see `NDArray.dot`), read in place from `a` whatever its strides and from `b`
+  /// when its rows are contiguous (else from a C-order copy of `b`).
+  static func matrixProduct(_ a: StridedArray, _ b: StridedArray) -> StridedArray {
+    let (n, k, m) = (a.shape[0], a.shape[1], b.shape[1])
+    let right = b.strides[1] == 1 ? b : StridedArray(shape: b.shape, reals: b.realValues())
+    let out = a.storage.reals.withUnsafeBufferPointer { x in
+      right.storage.reals.withUnsafeBufferPointer { y in
+        makeReals(count: n * m) { c in
+          retrace_gemm_fma(
+            x.baseAddress! + a.offset, a.strides[0], a.strides[1],
+            y.baseAddress! + right.offset, right.strides[0], c.baseAddress!, n, m, k)
+        }
+      }
+    }
+    return StridedArray(shape: [n, m], reals: out)
+  }
+
   public static func dot(_ a: StridedArray, _ b: StridedArray, matmul: Bool = false)
     throws(ArrayError) -> StridedArray
   {
@@ -296,6 +317,11 @@ extension StridedArray {
           + "\(k) (dim \(a.ndim - 1)) != \(kb) (dim 0)")
     }
     let dtype = DType.promoted(a.dtype, b.dtype)
+    if a.dtype == .float64, b.dtype == .float64, a.ndim == 2, b.ndim == 2, a.shape[0] > 1,
+      b.shape[1] > 1, k > 0
+    {
+      return matrixProduct(a, b)
+    }
     if dtype == .float64 {
       return StridedArray(try NDArray.dot(a.ndarray(), b.ndarray()))
     }

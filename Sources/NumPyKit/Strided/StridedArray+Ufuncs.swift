@@ -190,7 +190,7 @@ extension StridedArray {
   /// the same IEEE operations NumPy's loops do).
   static func realLoop(_ op: BinaryUfunc, _ x: [Double], _ y: [Double]) -> [Double] {
     let count = x.count
-    return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+    return makeReals(count: count) { out in
       x.withUnsafeBufferPointer { p in
         y.withUnsafeBufferPointer { q in
           switch op {
@@ -198,13 +198,14 @@ extension StridedArray {
           case .subtract: for k in 0..<count { out[k] = p[k] - q[k] }
           case .multiply: for k in 0..<count { out[k] = p[k] * q[k] }
           case .trueDivide: for k in 0..<count { out[k] = p[k] / q[k] }
+          case .maximum: for k in 0..<count { out[k] = p[k] >= q[k] || p[k].isNaN ? p[k] : q[k] }
+          case .minimum: for k in 0..<count { out[k] = p[k] <= q[k] || p[k].isNaN ? p[k] : q[k] }
           default:
             let function = realOp(op)
             for k in 0..<count { out[k] = function(p[k], q[k]) }
           }
         }
       }
-      initialized = count
     }
   }
 
@@ -261,7 +262,7 @@ extension StridedArray {
     -> [Double]
   {
     let count = x.count
-    return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+    return makeReals(count: count) { out in
       x.withUnsafeBufferPointer { p in
         switch (op, scalarFirst) {
         case (.add, false): for k in 0..<count { out[k] = p[k] + y }
@@ -272,6 +273,11 @@ extension StridedArray {
         case (.multiply, true): for k in 0..<count { out[k] = y * p[k] }
         case (.trueDivide, false): for k in 0..<count { out[k] = p[k] / y }
         case (.trueDivide, true): for k in 0..<count { out[k] = y / p[k] }
+        // `np.maximum(h, 0)`: the elementwise rule of `realOp`, inline.
+        case (.maximum, false): for k in 0..<count { out[k] = p[k] >= y || p[k].isNaN ? p[k] : y }
+        case (.maximum, true): for k in 0..<count { out[k] = y >= p[k] || y.isNaN ? y : p[k] }
+        case (.minimum, false): for k in 0..<count { out[k] = p[k] <= y || p[k].isNaN ? p[k] : y }
+        case (.minimum, true): for k in 0..<count { out[k] = y <= p[k] || y.isNaN ? y : p[k] }
         default:
           let function = realOp(op)
           if scalarFirst {
@@ -281,7 +287,6 @@ extension StridedArray {
           }
         }
       }
-      initialized = count
     }
   }
 
