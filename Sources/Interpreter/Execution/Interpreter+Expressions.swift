@@ -428,7 +428,7 @@ extension PythonInterpreter {
     guard let parameterSlots = target.parameterSlots,
       parameterSlots.count == count + (receiver == nil ? 0 : 1)
     else { return nil }
-    var slots = [Value?](repeating: nil, count: target.layout.slotNames.count)
+    var slots = [Value?].filled(with: nil, count: target.layout.slotNames.count)
     guard let receiver else { return (target, slots, parameterSlots[...]) }
     slots[parameterSlots[0]] = receiver
     return (target, slots, parameterSlots.dropFirst())

@@ -1,3 +1,4 @@
+import NumPyKit
 import PythonSyntax
 
 /// The variables of one running scope: the module's globals, a function call's locals, a
@@ -27,7 +28,7 @@ final class Scope {
     self.layout = layout
     self.isClassBody = isClassBody
     self.slots =
-      layout.slotNames.isEmpty ? [] : Array(repeating: nil, count: layout.slotNames.count)
+      layout.slotNames.isEmpty ? [] : .filled(with: nil, count: layout.slotNames.count)
   }
 
   /// A function call's scope whose slots the caller filled (one per layout slot).

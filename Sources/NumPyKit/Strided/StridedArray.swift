@@ -348,3 +348,19 @@ public enum ArrayScalar: Sendable, Hashable {
     return Int64(x.rounded(.towardZero))
   }
 }
+
+extension Array {
+  /// `Array(repeating: value, count: count)`, made for a small count from a buffer on the
+  /// stack: `Array(repeating:count:)` allocates through the standard library's unspecialized
+  /// `_allocateBufferUninitialized`, whose generic metadata lookup costs more than the
+  /// allocation (see `StridedArray.makeReals`).
+  @inlinable
+  public static func filled(with value: Element, count: Int) -> [Element] {
+    guard count <= 64 else { return Array(repeating: value, count: count) }
+    return withUnsafeTemporaryAllocation(of: Element.self, capacity: count) { buffer in
+      buffer.initialize(repeating: value)
+      defer { buffer.deinitialize() }
+      return Array(UnsafeBufferPointer(buffer))
+    }
+  }
+}
