@@ -304,8 +304,38 @@ extension StridedArray {
         "Cannot cast ufunc '\(op.rawValue)' output from \(resultType.numpyName) to "
           + "\(dtype.numpyName) with casting rule 'same_kind'", kind: .ufuncTypeError)
     }
+    if let values = denselyUpdated(op, with: other) {
+      storage.reals = values
+      return
+    }
     let result = try StridedArray.apply(op, self, other)
     try StridedArray.write(result, into: .view(self))
+  }
+
+  /// `self op= other`'s new storage when `self` is a float64 array that fills its storage in
+  /// C order and `other` is one float64 number or an array of the same shape that fills its
+  /// own (`W -= lr * g`): the same loop as `self op other`, whose result then replaces the
+  /// storage's elements wholesale (every view of the storage sees it, as after NumPy's write);
+  /// nil for every other case.
+  func denselyUpdated(_ op: BinaryUfunc, with other: StridedArray) -> [Double]? {
+    guard dtype == .float64, other.dtype == .float64, offset == 0, !shape.isEmpty,
+      let fast = StridedArray.denseOperator(op), storage.reals.count == count, hasCStrides
+    else { return nil }
+    if other.count == 1, other.ndim <= ndim {
+      return StridedArray.realLoop(fast, storage.reals[...], other.firstReal, scalarFirst: false)
+    }
+    guard other.shape == shape, other.offset == 0, other.storage.reals.count == count,
+      other.hasCStrides
+    else { return nil }
+    return StridedArray.realLoop(fast, storage.reals, other.storage.reals)
+  }
+
+  /// The ufuncs whose float64 loops `realLoop` runs inline.
+  static func denseOperator(_ op: BinaryUfunc) -> BinaryUfunc? {
+    switch op {
+    case .add, .subtract, .multiply, .trueDivide, .maximum, .minimum: op
+    default: nil
+    }
   }
 
   static func comparisonValues(
