@@ -369,7 +369,7 @@ struct Compiler {
         try interpreter.truth(try test(scope)) ? try body(scope) : try orelse(scope)
       }
     case .call(let function, let arguments, let keywords):
-      return call(expression, function, arguments, keywords) ?? walk
+      return call(expression, function, arguments, keywords, else: walk)
     case .attribute(let base, let name, _) where !PythonInterpreter.isRefusedDunder(name):
       let base = self.expression(base)
       return { scope throws(PythonError) in
@@ -383,13 +383,13 @@ struct Compiler {
         return try interpreter.item(container, try index(scope), at: location)
       }
     case .slice(let lower, let upper, let step):
-      let lower = lower.map(self.expression)
-      let upper = upper.map(self.expression)
-      let step = step.map(self.expression)
+      let lower = part(lower)
+      let upper = part(upper)
+      let step = part(step)
       return { scope throws(PythonError) in
-        let start = try lower?(scope) ?? .none
-        let stop = try upper?(scope) ?? .none
-        return .slice(start, stop, try step?(scope) ?? .none)
+        let start = try lower(scope)
+        let stop = try upper(scope)
+        return .slice(start, stop, try step(scope))
       }
     case .tuple(let items, _) where !items.contains(where: \.isStarred):
       let items = nodes(items)
@@ -402,6 +402,12 @@ struct Compiler {
     default:
       return walk
     }
+  }
+
+  /// A slice's bound: its expression, or None when it is left out.
+  func part(_ bound: PythonSyntax.Expression?) -> CompiledExpression {
+    guard let bound else { return { _ in .none } }
+    return expression(bound)
   }
 
   /// A compiled expression kept in an array (see `Step`).
@@ -453,23 +459,25 @@ struct Compiler {
     }
   }
 
-  /// A call (see `PythonInterpreter.evaluateCall`); nil for the forms the evaluator runs
-  /// (`super().name(…)`, `*args`, `**kwargs`).
+  /// A call (see `PythonInterpreter.evaluateCall`); `walk` for the forms the evaluator runs
+  /// (`super().name(…)`, `*args`, `**kwargs`). (Not an optional closure: one kept in an
+  /// optional is called through a reabstraction thunk.)
   func call(
     _ expression: PythonSyntax.Expression, _ function: PythonSyntax.Expression,
-    _ arguments: [PythonSyntax.Expression], _ keywords: [Keyword]
-  ) -> CompiledExpression? {
+    _ arguments: [PythonSyntax.Expression], _ keywords: [Keyword],
+    else walk: @escaping CompiledExpression
+  ) -> CompiledExpression {
     unowned(unsafe) let interpreter = interpreter
     let location = expression.range.start
     if arguments.contains(where: \.isStarred) || keywords.contains(where: { $0.name == nil }) {
-      return nil
+      return walk
     }
     if case .attribute(let base, let name, _) = function.kind {
-      if PythonInterpreter.isRefusedDunder(name) { return nil }
+      if PythonInterpreter.isRefusedDunder(name) { return walk }
       if case .call(let callee, let superArguments, _) = base.kind,
         case .name("super", _) = callee.kind, superArguments.isEmpty
       {
-        return nil
+        return walk
       }
     }
     let positional = nodes(arguments)
