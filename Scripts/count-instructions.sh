@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Counts the machine instructions retrace's interpreter spends on one loop iteration of each
-# statement benchmark (Benchmarks/statements/*.py), under valgrind (lackey): a profiling aid
-# whose numbers, unlike times on this shared machine, do not move from run to run. Each file
-# is run with its loop shortened to two lengths and the difference is divided out, so start-up
-# and parsing cancel. (`time-python` runs a program 4 times: the count is per run.)
+# Counts the machine instructions one loop iteration of each statement benchmark
+# (Benchmarks/statements/*.py) takes in retrace's interpreter and in CPython 3.11 + NumPy,
+# under valgrind (lackey): numbers that, unlike times on this shared machine, do not move from
+# run to run. Each file is run with its loop at two lengths and the difference divided out, so
+# start-up, imports and parsing cancel. (`time-python` runs a program 4 times: its count is
+# divided by 4.) ratio = CPython's instructions / retrace's.
 #
 # Usage: Scripts/count-instructions.sh [NAME...]   (names without .py; default: all)
 set -euo pipefail
@@ -14,19 +15,22 @@ names=("$@")
 if [[ ${#names[@]} -eq 0 ]]; then
   for file in Benchmarks/statements/*.py; do names+=("$(basename "$file" .py)"); done
 fi
+export PYTHONHASHSEED=0  # the same dict layouts in every run
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')  # the interpreter, not a shim
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-count() {  # count FILE -> guest instructions of `retrace-bench time-python FILE`
-  valgrind --tool=lackey --basic-counts=yes "$BENCH" time-python "$1" 2>&1 \
+count() {  # count COMMAND... -> guest instructions of the command
+  valgrind --tool=lackey --basic-counts=yes "$@" 2>&1 \
     | awk '/guest instrs/ { gsub(",", "", $NF); print $NF; exit }'
 }
-printf '%-10s %14s\n' statement 'instr/iter'
+printf '%-10s %14s %14s %8s\n' statement retrace CPython ratio
 for name in "${names[@]}"; do
   script="Benchmarks/statements/$name.py"
-  # The loop's length is the one range(N) with N >= 1000; 1000 and 3000 iterations are run.
+  # The loop's length is the one range(N) with N >= 1000; 1000 and 11000 iterations are run.
   sed -E 's/range\(([0-9]{4,})\)/range(1000)/' "$script" > "$work/short.py"
-  sed -E 's/range\(([0-9]{4,})\)/range(3000)/' "$script" > "$work/long.py"
-  short=$(count "$work/short.py")
-  long=$(count "$work/long.py")
-  printf '%-10s %14d\n' "$name" $(( (long - short) / (4 * 2000) ))
+  sed -E 's/range\(([0-9]{4,})\)/range(11000)/' "$script" > "$work/long.py"
+  mine=$(( ($(count "$BENCH" time-python "$work/long.py") \
+    - $(count "$BENCH" time-python "$work/short.py")) / (4 * 10000) ))
+  theirs=$(( ($(count "$PYTHON" "$work/long.py") - $(count "$PYTHON" "$work/short.py")) / 10000 ))
+  awk -v n="$name" -v m="$mine" -v t="$theirs" 'BEGIN { printf "%-10s %14d %14d %7.2fx\n", n, m, t, t / m }'
 done
