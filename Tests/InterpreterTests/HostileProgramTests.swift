@@ -44,6 +44,31 @@ struct HostileProgramTests {
         "import numpy as np\nx = np.random.rand(10**5, 10**5)\n", "beyond retrace's element budget",
         2
       ),
+      // Results too large to make, refused before they are allocated.
+      (
+        "import numpy as np\na = np.ones((10**5, 1))\nx = a * a.T\n",
+        "shape (100000, 100000) is beyond retrace's element budget", 3
+      ),
+      (
+        "import numpy as np\na = np.ones((10**5, 1))\nx = a @ a.T\n",
+        "shape (100000, 100000) is beyond retrace's element budget", 3
+      ),
+      (
+        "import numpy as np\nx = np.outer(np.ones(10**5), np.ones(10**5))\n",
+        "beyond retrace's element budget", 2
+      ),
+      (
+        "import numpy as np\nx = np.tile(np.ones(10**4), (10**5, 1))\n",
+        "beyond retrace's element budget", 2
+      ),
+      (
+        "import numpy as np\nx = np.repeat(np.ones(10**4), 10**6)\n",
+        "beyond retrace's element budget", 2
+      ),
+      (
+        "import numpy as np\nx = np.meshgrid(np.ones(10**5), np.ones(10**5))\n",
+        "beyond retrace's element budget", 2
+      ),
       ("import numpy as np\ngetattr(np, '__loader__')\n", "getattr() of '__loader__'", 2),
       ("import numpy as np\nnp.__loader__\n", "'__loader__' (a dunder", 2),
       (

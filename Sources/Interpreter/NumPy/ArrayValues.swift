@@ -40,7 +40,8 @@ public final class NativeObject {
 /// Conversions between Python values and NumPyKit arrays.
 enum ArrayValues {
   static func error(_ error: ArrayError) -> PythonError {
-    PythonError.raise(error.kind.rawValue, error.message)
+    if error.kind == .budget { return PythonError(refusal: error.message) }
+    return PythonError.raise(error.kind.rawValue, error.message)
   }
 
   static func error(_ error: RandomError) -> PythonError {
@@ -210,15 +211,10 @@ enum ArrayValues {
 
   /// Refuses a shape of more elements than the element budget (before anything is allocated).
   static func checkBudget(_ shape: [Int]) throws(PythonError) {
-    var count = 1
-    for extent in shape where extent > 0 {
-      let (product, overflow) = count.multipliedReportingOverflow(by: extent)
-      if overflow || product > Operators.defaultElementLimit {
-        throw PythonError(
-          refusal: "an array of shape \(StridedArray.shapeTuple(shape)) is beyond retrace's "
-            + "element budget (\(Operators.defaultElementLimit) elements)")
-      }
-      count = product
+    do {
+      try Shape.checkBudget(shape)
+    } catch {
+      throw Self.error(error)
     }
   }
 

@@ -405,6 +405,7 @@ enum NumPyModule {
       let y = try call.array(1, "y").ravel()
       let ij = call.string(nil, "indexing") == "ij"
       let shape = ij ? [x.count, y.count] : [y.count, x.count]
+      try ArrayValues.checkBudget(shape)
       // Copies, as NumPy's default copy=True gives.
       let first =
         (ij ? try wrapError { () throws(ArrayError) in try x.reshaped([x.count, 1]) } : x)
@@ -613,15 +614,7 @@ enum NumPyModule {
     if shape.contains(where: { $0 < 0 }) {
       throw PythonError.value("negative dimensions are not allowed")
     }
-    let (count, overflow) = shape.reduce((1, false)) { partial, extent in
-      let product = partial.0.multipliedReportingOverflow(by: extent)
-      return (product.partialValue, partial.1 || product.overflow)
-    }
-    if overflow || count > Operators.defaultElementLimit {
-      throw PythonError(
-        refusal: "an array of shape \(StridedArray.shapeTuple(shape)) is beyond retrace's "
-          + "element budget (\(Operators.defaultElementLimit) elements)")
-    }
+    try ArrayValues.checkBudget(shape)
     return filledUnchecked(shape, value, dtype: dtype)
   }
 

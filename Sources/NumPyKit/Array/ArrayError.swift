@@ -13,6 +13,9 @@ public struct ArrayError: Error, Equatable, Sendable, CustomStringConvertible {
     /// numpy.exceptions AxisError (a ValueError and an IndexError).
     case axisError = "AxisError"
     case overflowError = "OverflowError"
+    /// Not NumPy's: a result beyond retrace's element budget (`Shape.elementBudget`), which
+    /// the interpreter reports as a refusal, before anything is allocated.
+    case budget = "budget"
   }
 
   /// NumPy's message for the same failure (ValueError / TypeError / UFuncTypeError text).
@@ -28,6 +31,13 @@ public struct ArrayError: Error, Equatable, Sendable, CustomStringConvertible {
 
   /// The message, as NumPy's `str(e)` prints it.
   public var description: String { message }
+
+  /// A result of `shape` beyond retrace's element budget.
+  static func overBudget(_ shape: [Int]) -> ArrayError {
+    ArrayError(
+      "an array of shape \(StridedArray.shapeTuple(shape)) is beyond retrace's element budget "
+        + "(\(Shape.elementBudget) elements)", kind: .budget)
+  }
 
   /// "operands could not be broadcast together with shapes (4,3) (5,) " (numpy ValueError).
   static func notBroadcastable(_ shapes: [[Int]]) -> ArrayError {

@@ -21,7 +21,23 @@ public enum Shape {
     if a == b || covers(a, b) { return a }
     if covers(b, a) { return b }
     guard let shape = broadcastIfPossible(a, b) else { throw .notBroadcastable([a, b]) }
+    try checkBudget(shape)
     return shape
+  }
+
+  /// The most elements one array result may have (the interpreter's budget, 50 million).
+  public static let elementBudget = 50_000_000
+
+  /// Refuses a result shape of more elements than `elementBudget`, before it is allocated
+  /// (a broadcast such as `(10**5, 1) * (1, 10**5)` or a product of two such matrices).
+  public static func checkBudget(_ shape: [Int]) throws(ArrayError) {
+    if shape.contains(0) { return }  // no elements, whatever the other extents
+    var count = 1
+    for extent in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+      if overflow || product > elementBudget { throw .overBudget(shape) }
+      count = product
+    }
   }
 
   /// Whether `b` broadcasts to `a` unchanged (so that the broadcast shape is `a`).

@@ -237,6 +237,15 @@ extension StridedArray {
     if counts.contains(where: { $0 < 0 }) {
       throw ArrayError("repeats may not contain negative values.")
     }
+    var total = 0
+    for count in counts {
+      let (sum, overflow) = total.addingReportingOverflow(count)
+      if overflow { throw .overBudget(source.shape) }
+      total = sum
+    }
+    var resultShape = source.shape
+    resultShape[along] = total
+    try Shape.checkBudget(resultShape)
     var pieces: [StridedArray] = []
     for i in 0..<length {
       let slice = try StridedArray.read(
@@ -260,6 +269,13 @@ extension StridedArray {
     var source = self
     while source.ndim < rank { source = try source.expandingDims(0) }
     let repeats = [Int](repeating: 1, count: rank - reps.count) + reps
+    var resultShape: [Int] = []
+    for axis in 0..<rank {
+      let (extent, overflow) = source.shape[axis].multipliedReportingOverflow(by: repeats[axis])
+      if overflow { throw .overBudget(source.shape) }
+      resultShape.append(extent)
+    }
+    try Shape.checkBudget(resultShape)
     for axis in 0..<rank where repeats[axis] != 1 {
       source = try StridedArray.concatenate(
         Array(repeating: source, count: repeats[axis]), axis: axis)
@@ -269,8 +285,6 @@ extension StridedArray {
 
   // MARK: - Products
 
-  /// numpy.dot / `@` for 0-, 1- and 2-d operands: float64 in OpenBLAS's summation order
-  /// (see `SummationOrder.openBLAS`), int64 exact with wrapping.
   /// A float64 matrix times a float64 matrix (both at least 2 wide where they are not
   /// contracted): OpenBLAS's dgemm order, each element one FMA chain over the contracted
   /// axis (see `NDArray.dot`), read in place from `a` whatever its strides and from `b`
@@ -290,6 +304,8 @@ extension StridedArray {
     return StridedArray(shape: [n, m], reals: out)
   }
 
+  /// numpy.dot / `@` for 0-, 1- and 2-d operands: float64 in OpenBLAS's summation order
+  /// (see `SummationOrder.openBLAS`), int64 exact with wrapping.
   public static func dot(_ a: StridedArray, _ b: StridedArray, matmul: Bool = false)
     throws(ArrayError) -> StridedArray
   {
@@ -316,6 +332,7 @@ extension StridedArray {
         "shapes \(Shape.text(a.shape)) and \(Shape.text(b.shape)) not aligned: "
           + "\(k) (dim \(a.ndim - 1)) != \(kb) (dim 0)")
     }
+    try Shape.checkBudget([a.ndim == 2 ? a.shape[0] : 1, b.ndim == 2 ? b.shape[1] : 1])
     let dtype = DType.promoted(a.dtype, b.dtype)
     if a.dtype == .float64, b.dtype == .float64, a.ndim == 2, b.ndim == 2, a.shape[0] > 1,
       b.shape[1] > 1, k > 0
