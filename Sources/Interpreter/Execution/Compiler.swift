@@ -503,7 +503,7 @@ struct Compiler {
         for (argument, slot) in zip(positional, parameters) {
           slots[slot] = try argument.run(scope)
         }
-        return try interpreter.callFunction(target, slots: slots, at: location)
+        return try interpreter.callFunction(target, slots: consume slots, at: location)
       }
       let (values, pairs) = try evaluateArguments(scope)
       return try interpreter.call(callee, values, pairs, at: location)

@@ -385,7 +385,7 @@ extension PythonInterpreter {
       for (argument, slot) in zip(arguments, parameters) {
         slots[slot] = try evaluate(argument, in: scope)
       }
-      return try callFunction(target, slots: slots, at: location)
+      return try callFunction(target, slots: consume slots, at: location)
     }
     let (positional, named) = try evaluateArguments(arguments, keywords, in: scope)
     return try call(callee, positional, named, at: location)
@@ -448,11 +448,13 @@ extension PythonInterpreter {
   }
 
   /// `callFunction(target, slots:)`, an error without a location placed at `location`.
-  func callFunction(_ target: FunctionObject, slots: [Value?], at location: SourceLocation)
+  func callFunction(
+    _ target: FunctionObject, slots: consuming [Value?], at location: SourceLocation
+  )
     throws(PythonError) -> Value
   {
     do {
-      return try callFunction(target, slots: slots)
+      return try callFunction(target, slots: consume slots)
     } catch var error {
       if error.location == nil { error.location = location }
       throw error

@@ -669,12 +669,14 @@ public final class PythonInterpreter {
 
   /// Calls a plain function whose arguments the caller has already put in its slots (see
   /// `FunctionObject.parameterSlots`).
-  func callFunction(_ function: FunctionObject, slots: [Value?]) throws(PythonError) -> Value {
-    try deeper { () throws(PythonError) in
-      let scope = Scope(parent: function.closure, layout: function.layout, slots: slots)
-      scope.function = function
-      return try run(function, in: scope)
-    }
+  func callFunction(_ function: FunctionObject, slots: consuming [Value?]) throws(PythonError)
+    -> Value
+  {
+    // The slots are moved into the scope, never copied: its array stays uniquely referenced,
+    // so the callee's first local assignment writes in place instead of copying it.
+    let scope = Scope(parent: function.closure, layout: function.layout, slots: consume slots)
+    scope.function = function
+    return try deeper { () throws(PythonError) in try run(function, in: scope) }
   }
 
   /// `body` one Python call deeper (CPython's recursion limit).

@@ -32,7 +32,7 @@ final class Scope {
   }
 
   /// A function call's scope whose slots the caller filled (one per layout slot).
-  init(parent: Scope, layout: ScopeLayout, slots: [Value?]) {
+  init(parent: Scope, layout: ScopeLayout, slots: consuming [Value?]) {
     precondition(slots.count == layout.slotNames.count)
     self.parent = parent
     self.layout = layout
