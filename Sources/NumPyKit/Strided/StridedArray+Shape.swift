@@ -61,10 +61,11 @@ extension StridedArray {
     } else {
       // `.T`: the axes reversed (a 0-d or 1-d array's own shape and strides, shared).
       if ndim < 2 { return self }
-      let last = ndim - 1
+      // Arrays made from reversed collections (not `map`, which grows its result through
+      // the standard library's unspecialized buffer code).
       return StridedArray(
-        storage: storage, dtype: dtype, shape: (0...last).map { shape[last - $0] },
-        strides: (0...last).map { strides[last - $0] }, offset: offset)
+        storage: storage, dtype: dtype, shape: Array(shape.reversed()),
+        strides: Array(strides.reversed()), offset: offset)
     }
     return StridedArray(
       storage: storage, dtype: dtype, shape: order.map { shape[$0] },
