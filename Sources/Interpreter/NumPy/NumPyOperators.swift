@@ -25,11 +25,6 @@ enum NumPyOperators {
     // A float64 array with a Python float or int (`lr * g`, `1.0 - s`, `x / 2`): NEP 50
     // makes the Python number weak, so the result is float64 and the number one double.
     if let fast = scalarUfunc(op) {
-      if case .array(let x) = a, case .array(let y) = b,
-        let result = StridedArray.denseFloat64(fast, x.array, y.array)
-      {
-        return .array(ArrayObject(result))
-      }
       if case .array(let object) = a, object.array.dtype == .float64, let y = pythonReal(b) {
         return ArrayValues.wrap(StridedArray.applying(fast, object.array, y, scalarFirst: false))
       }

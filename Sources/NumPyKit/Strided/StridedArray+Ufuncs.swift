@@ -127,6 +127,7 @@ extension StridedArray {
       }
       return StridedArray(shape: shape, reals: out, dtype: .bool)
     case .float64:
+      if let dense = denseFloat64(op, a, b) { return dense }
       if b.count == 1 && shape == a.shape {
         return applying(op, a, b.firstReal, scalarFirst: false)
       }
@@ -151,17 +152,14 @@ extension StridedArray {
   /// `op` between two float64 arrays of one shape that each fill their storage in C order
   /// (the common case of `a + b` in a training loop), nil for any other pair: one loop over
   /// both storages, no broadcasting or layout work.
-  public static func denseFloat64(_ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray)
+  static func denseFloat64(_ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray)
     -> StridedArray?
   {
-    guard a.dtype == .float64, b.dtype == .float64, a.offset == 0, b.offset == 0,
-      a.shape == b.shape, !a.shape.isEmpty
-    else { return nil }
-    let count = a.storage.reals.count
-    guard b.storage.reals.count == count, a.count == count, a.hasCStrides, b.hasCStrides
+    guard let fast = denseOperator(op), a.fillsFloat64Storage, b.fillsFloat64Storage,
+      a.shape == b.shape
     else { return nil }
     return StridedArray(
-      storage: ArrayStorage(reals: realLoop(op, a.storage.reals, b.storage.reals)),
+      storage: ArrayStorage(reals: realLoop(fast, a.storage.reals, b.storage.reals)),
       dtype: .float64, shape: a.shape, strides: a.strides, offset: 0)
   }
 
@@ -318,16 +316,19 @@ extension StridedArray {
   /// storage's elements wholesale (every view of the storage sees it, as after NumPy's write);
   /// nil for every other case.
   func denselyUpdated(_ op: BinaryUfunc, with other: StridedArray) -> [Double]? {
-    guard dtype == .float64, other.dtype == .float64, offset == 0, !shape.isEmpty,
-      let fast = StridedArray.denseOperator(op), storage.reals.count == count, hasCStrides
-    else { return nil }
-    if other.count == 1, other.ndim <= ndim {
+    guard fillsFloat64Storage, let fast = StridedArray.denseOperator(op) else { return nil }
+    if other.dtype == .float64, other.count == 1, other.ndim <= ndim {
       return StridedArray.realLoop(fast, storage.reals[...], other.firstReal, scalarFirst: false)
     }
-    guard other.shape == shape, other.offset == 0, other.storage.reals.count == count,
-      other.hasCStrides
-    else { return nil }
+    guard other.fillsFloat64Storage, other.shape == shape else { return nil }
     return StridedArray.realLoop(fast, storage.reals, other.storage.reals)
+  }
+
+  /// Whether it is a float64 array of at least one axis whose elements are its whole storage
+  /// in C order (a result, not a view into a larger or differently ordered storage).
+  var fillsFloat64Storage: Bool {
+    dtype == .float64 && offset == 0 && !shape.isEmpty && storage.reals.count == count
+      && hasCStrides
   }
 
   /// The ufuncs whose float64 loops `realLoop` runs inline.
