@@ -98,10 +98,10 @@ struct FormatCommand: ParsableCommand {
       if token == "True" { return 1 }
       if token == "False" { return 0 }
       return nil
-    case .int64:
+    case .int64, .int8, .int16, .int32, .uint8, .uint16, .uint32, .uint64:
       guard let value = Int64(token), value.magnitude <= 1 << 53 else { return nil }
       return Double(value)
-    case .float64:
+    default:
       let lower = token.lowercased()
       if lower == "nan" || lower == "+nan" || lower == "-nan" { return .nan }
       if lower == "inf" || lower == "+inf" || lower == "infinity" { return .infinity }

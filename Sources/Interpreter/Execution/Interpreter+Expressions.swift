@@ -690,6 +690,9 @@ extension PythonInterpreter {
     case .module(let module):
       if let found = module.attributes[name] { return found }
       if let sink = module.sink { return Sinks.plotting(sink + "." + name) }
+      if NumPyNames.has(module.name, name) {
+        throw PythonError(refusal: "retrace does not model \(module.name).\(name) yet")
+      }
       throw PythonError.attribute("module '\(module.name)' has no attribute '\(name)'")
     case .array, .npScalar:
       if let found = try ArrayMethods.attribute(value, name) { return found }

@@ -24,7 +24,7 @@ enum Operators {
     switch value.unmarked {
     case .bool(let flag): return flag ? 1 : 0
     case .int(let number): return number
-    case .npScalar(.int64(let number)): return number
+    case .npScalar(.int64(let number)), .npScalar(.integer(let number, _)): return number
     case .npScalar(.bool(let flag)): return flag ? 1 : 0
     default: return nil
     }

@@ -53,6 +53,11 @@ enum Subscripts {
     switch container {
     case .array(let object):
       return try NumPyOperators.load(object.array, key)
+    case .native(let object) where object.typeName == "flagsobj":
+      guard case .str(let name) = key, let flag = object.attributes[name.lowercased()] else {
+        throw PythonError.raise("KeyError", "Unknown flag")
+      }
+      return flag
     case .native(let object) where object.sink != nil:
       return .unverifiable(Sinks.plotting((object.sink ?? "") + "[]"), reason: Sinks.plotReason)
     case .list(let list):

@@ -60,13 +60,25 @@ enum ArrayMethods {
       return ArrayValues.wrapArray(
         try NumPyModule.wrapError { () throws(ArrayError) in try array.transposed() })
     case "itemsize", "nbytes":
-      let size = Int64(array.dtype == .bool ? 1 : 8)
+      let size = Int64(array.dtype.itemSize)
       return .int(name == "itemsize" ? size : size * Int64(array.count))
     case "strides":
-      let size = array.dtype == .bool ? 1 : 8
+      let size = array.dtype.itemSize
       return .tuple(array.strides.map { .int(Int64($0 * size)) })
     case "flat":
       return ArrayValues.wrapArray(array.ravel())
+    case "flags":
+      // numpy.ndarray.flags, for the flags notebooks test (`a.flags["C_CONTIGUOUS"]`,
+      // `a.flags.f_contiguous`). OWNDATA is not modelled (retrace does not record which
+      // array made a storage), so it is absent rather than guessed.
+      return .native(
+        NativeObject(
+          typeName: "flagsobj", repr: "<flags of a numpy.ndarray (OWNDATA not modelled)>",
+          attributes: [
+            "c_contiguous": .bool(array.isContiguous),
+            "f_contiguous": .bool(array.isFortranContiguous), "writeable": .bool(true),
+            "aligned": .bool(true),
+          ]))
     default: break
     }
     if let body = direct(name) {
@@ -109,9 +121,13 @@ enum ArrayMethods {
           try NumPyModule.wrapError { () throws(ArrayError) in try array.squeezed(axes) })
       }
     case "astype":
+      // A NumPy scalar's astype gives a NumPy scalar; an array's, an array.
+      let isScalar: Bool
+      if case .npScalar = value { isScalar = true } else { isScalar = false }
       return method(name) { call throws(PythonError) in
         guard let dtype = try call.dtype(0) else { return ArrayValues.wrapArray(array.copy()) }
-        return ArrayValues.wrapArray(array.converted(to: dtype))
+        let converted = array.converted(to: dtype)
+        return isScalar ? ArrayValues.wrap(converted) : ArrayValues.wrapArray(converted)
       }
     case "tolist":
       return method(name) { _ in tolist(array) }
@@ -232,6 +248,10 @@ extension NumPyModule {
     .native(
       NativeObject(
         typeName: "dtype", repr: "dtype('\(dtype.rawValue)')",
-        attributes: ["name": .str(dtype.rawValue)], dtype: dtype))
+        attributes: [
+          "name": .str(dtype.rawValue), "itemsize": .int(Int64(dtype.itemSize)),
+          "kind": .str(
+            dtype == .float64 ? "f" : dtype == .bool ? "b" : dtype.isUnsigned ? "u" : "i"),
+        ], dtype: dtype))
   }
 }

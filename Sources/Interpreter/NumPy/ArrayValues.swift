@@ -40,7 +40,9 @@ public final class NativeObject {
 /// Conversions between Python values and NumPyKit arrays.
 enum ArrayValues {
   static func error(_ error: ArrayError) -> PythonError {
-    if error.kind == .budget { return PythonError(refusal: error.message) }
+    if error.kind == .budget || error.kind == .unmodelled {
+      return PythonError(refusal: error.message)
+    }
     return PythonError.raise(error.kind.rawValue, error.message)
   }
 
@@ -72,8 +74,54 @@ enum ArrayValues {
       throw PythonError(
         refusal: "retrace does not model NumPy arrays of '\(value.typeName)' objects")
     }
-    if let dtype, dtype != base.dtype { return base.converted(to: dtype) }
+    if let dtype, dtype != base.dtype {
+      if dtype.isInteger, dtype != .int64 { try checkPythonIntegers(value, fit: dtype) }
+      return base.converted(to: dtype)
+    }
     return base
+  }
+
+  /// A Python bool, int or float's kind, or nil for any other value (NumPy scalars included).
+  static func weakNumber(_ value: Value) -> WeakNumber? {
+    switch value {
+    case .bool: .bool
+    case .int: .int
+    case .float: .float
+    default: nil
+    }
+  }
+
+  /// A Python number as a 0-d array of the dtype NumPy 2 gives it beside an operand of
+  /// `partner` (NEP 50: Python numbers are weak); an int that the dtype cannot hold raises
+  /// NumPy's OverflowError.
+  static func weak(_ value: Value, beside partner: DType) throws(PythonError) -> StridedArray {
+    guard let kind = weakNumber(value) else { return try array(value) }
+    let target = partner.weakPartner(for: kind)
+    if case .int(let number) = value, target.isInteger, target != .int64 {
+      let fits = target == .uint64 ? number >= 0 : target.integerBounds.contains(number)
+      guard fits else {
+        throw PythonError.raise(
+          "OverflowError", "Python integer \(number) out of bounds for \(target.rawValue)")
+      }
+    }
+    return try array(value, dtype: target)
+  }
+
+  /// The two operands of a binary ufunc, a Python number beside a NumPy array or scalar
+  /// taking the other's dtype as NumPy 2 gives it (see `weak(_:beside:)`).
+  static func ufuncOperands(_ a: Value, _ b: Value) throws(PythonError) -> (
+    StridedArray, StridedArray
+  ) {
+    let (p, q) = (a.unmarked, b.unmarked)
+    if weakNumber(p) != nil, weakNumber(q) == nil {
+      let y = try array(q)
+      return (try weak(p, beside: y.dtype), y)
+    }
+    if weakNumber(q) != nil, weakNumber(p) == nil {
+      let x = try array(p)
+      return (x, try weak(q, beside: x.dtype))
+    }
+    return (try array(p), try array(q))
   }
 
   /// Nested sequences as an array: their shape must be rectangular (NumPy's ValueError
@@ -123,17 +171,29 @@ enum ArrayValues {
     try visit(value, 0)
     let finalShape = detected
     if leaves.isEmpty { return StridedArray(shape: finalShape, reals: []) }
-    let dtype = leaves.reduce(DType.bool) { widest, leaf in
-      switch (widest, leaf.dtype) {
-      case (.float64, _), (_, .float64): .float64
-      case (.int64, _), (_, .int64): .int64
-      default: .bool
-      }
-    }
+    let dtype = leaves.reduce(leaves[0].dtype) { DType.promoted($0, $1.dtype) }
     switch dtype {
-    case .int64: return StridedArray(shape: finalShape, integers: leaves.map(\.integer))
+    case let type where type.isInteger:
+      return StridedArray(
+        shape: finalShape, integers: leaves.map { type.wrap($0.integer) }, dtype: type)
     case .bool: return StridedArray(shape: finalShape, reals: leaves.map(\.real), dtype: .bool)
-    case .float64: return StridedArray(shape: finalShape, reals: leaves.map(\.real))
+    default: return StridedArray(shape: finalShape, reals: leaves.map(\.real))
+    }
+  }
+
+  /// NumPy 2's OverflowError for a Python int (alone or in nested lists) that an integer
+  /// dtype cannot hold (`np.array([300], dtype=np.uint8)`, `np.uint8(-1)`).
+  static func checkPythonIntegers(_ value: Value, fit dtype: DType) throws(PythonError) {
+    switch value {
+    case .int(let number):
+      let fits = dtype == .uint64 ? number >= 0 : dtype.integerBounds.contains(number)
+      if !fits {
+        throw PythonError.raise(
+          "OverflowError", "Python integer \(number) out of bounds for \(dtype.rawValue)")
+      }
+    case .list(let list): for item in list.items { try checkPythonIntegers(item, fit: dtype) }
+    case .tuple(let items): for item in items { try checkPythonIntegers(item, fit: dtype) }
+    default: break
     }
   }
 
@@ -180,7 +240,7 @@ enum ArrayValues {
   static func python(_ scalar: ArrayScalar) -> Value {
     switch scalar {
     case .float64(let x): .float(x)
-    case .int64(let n): .int(n)
+    case .int64(let n), .integer(let n, _): .int(n)
     case .bool(let flag): .bool(flag)
     }
   }
@@ -202,6 +262,13 @@ enum ArrayValues {
       case "float64", "float", "f8", "d", "double": return .float64
       case "int64", "int", "i8", "long": return .int64
       case "bool", "?", "bool_": return .bool
+      case "int8", "i1", "b", "byte": return .int8
+      case "int16", "i2", "h", "short": return .int16
+      case "int32", "i4", "i", "intc": return .int32
+      case "uint8", "u1", "B", "ubyte": return .uint8
+      case "uint16", "u2", "H", "ushort": return .uint16
+      case "uint32", "u4", "I", "uintc": return .uint32
+      case "uint64", "u8", "uint", "L", "Q": return .uint64
       default: break
       }
     default: break

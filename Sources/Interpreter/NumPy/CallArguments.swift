@@ -42,10 +42,19 @@ struct CallArguments {
     return try ArrayValues.array(value)
   }
 
+  /// An optional operand of a ufunc beside an array of `partner`: a Python number is weak
+  /// (NEP 50), so it takes the partner's dtype where it can.
+  func optionalArray(_ index: Int?, _ name: String, beside partner: DType) throws(PythonError)
+    -> StridedArray?
+  {
+    guard let value = value(index, name) else { return nil }
+    return try ArrayValues.weak(value.unmarked, beside: partner)
+  }
+
   func int(_ index: Int?, _ name: String) throws(PythonError) -> Int? {
     guard let value = value(index, name) else { return nil }
     if let n = Operators.integer(value) { return Int(n) }
-    if case .npScalar(.int64(let n)) = value { return Int(n) }
+    if case .npScalar(let scalar) = value, scalar.dtype.isInteger { return Int(scalar.integer) }
     throw PythonError.type("'\(value.typeName)' object cannot be interpreted as an integer")
   }
 

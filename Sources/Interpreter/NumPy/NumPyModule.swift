@@ -20,9 +20,13 @@ enum NumPyModule {
     }
     for (name, dtype) in [
       ("float64", DType.float64), ("int64", .int64), ("bool_", .bool), ("bool", .bool),
-      ("double", .float64), ("int_", .int64), ("intp", .int64),
+      ("double", .float64), ("int_", .int64), ("intp", .int64), ("int8", .int8),
+      ("int16", .int16), ("int32", .int32), ("uint8", .uint8), ("uint16", .uint16),
+      ("uint32", .uint32), ("uint64", .uint64), ("byte", .int8), ("ubyte", .uint8),
+      ("short", .int16), ("ushort", .uint16), ("intc", .int32), ("uintc", .uint32),
+      ("uint", .uint64), ("uintp", .uint64), ("longlong", .int64), ("ulonglong", .uint64),
     ] {
-      attributes[name] = dtypeObject(dtype, name: name == "bool" ? "bool" : name)
+      attributes[name] = dtypeObject(dtype, name: name == "bool_" ? "bool" : name)
     }
     attributes["ndarray"] = ndarrayType
 
@@ -66,10 +70,11 @@ enum NumPyModule {
     }
     add("full") { _, call throws(PythonError) in
       let shape = try ArrayValues.shape(try call.required(0, "shape"))
-      let value = try call.array(1, "fill_value")
-      let scalar = value.onlyElement ?? .float64(0)
-      return ArrayValues.wrapArray(
-        try filled(shape, scalar, dtype: try call.dtype(2) ?? scalar.dtype))
+      let fill = try call.required(1, "fill_value")
+      let dtype = try call.dtype(2)
+      if let dtype, dtype.isInteger { try ArrayValues.checkPythonIntegers(fill, fit: dtype) }
+      let scalar = try ArrayValues.array(fill).onlyElement ?? .float64(0)
+      return ArrayValues.wrapArray(try filled(shape, scalar, dtype: dtype ?? scalar.dtype))
     }
     add("full_like") { _, call throws(PythonError) in
       let model = try call.array(0, "a")
@@ -142,18 +147,20 @@ enum NumPyModule {
     attributes["around"] = attributes["round"]
     add("clip") { _, call throws(PythonError) in
       let x = try call.array(0, "a")
-      let low = try call.optionalArray(1, "a_min")
-      let high = try call.optionalArray(2, "a_max")
+      let low = try call.optionalArray(1, "a_min", beside: x.dtype)
+      let high = try call.optionalArray(2, "a_max", beside: x.dtype)
       return ArrayValues.wrap(try wrapError { () throws(ArrayError) in try x.clipped(low, high) })
     }
     add("where") { _, call throws(PythonError) in
       let condition = try call.array(0, "condition")
-      guard let x = try call.optionalArray(1, "x"), let y = try call.optionalArray(2, "y") else {
+      guard let xValue = try? call.required(1, "x"), let yValue = try? call.required(2, "y")
+      else {
         return .tuple(
           condition.nonzero().map {
             ArrayValues.wrapArray(StridedArray(shape: [$0.count], integers: $0))
           })
       }
+      let (x, y) = try ArrayValues.ufuncOperands(xValue, yValue)
       return ArrayValues.wrap(
         try wrapError { () throws(ArrayError) in try select(condition, x, y) })
     }
@@ -445,6 +452,7 @@ enum NumPyModule {
       let indices = flat.nonzero()[0]
       return ArrayValues.wrapArray(StridedArray(shape: [indices.count], integers: indices))
     }
+    add("unravel_index") { _, call throws(PythonError) in try unravelIndex(call) }
     add("roll") { _, call throws(PythonError) in try roll(call) }
     add("diff") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
@@ -493,8 +501,8 @@ enum NumPyModule {
         })
     }
     let call = method(op.rawValue) { call throws(PythonError) in
-      let x = try call.array(0, "x1")
-      let y = try call.array(1, "x2")
+      let (x, y) = try ArrayValues.ufuncOperands(
+        try call.required(0, "x1"), try call.required(1, "x2"))
       return ArrayValues.wrap(
         try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x, y) })
     }
@@ -621,12 +629,14 @@ enum NumPyModule {
   static func filledUnchecked(_ shape: [Int], _ value: ArrayScalar, dtype: DType) -> StridedArray {
     let count = shape.reduce(1, *)
     switch dtype {
-    case .int64:
-      return StridedArray(shape: shape, integers: [Int64](repeating: value.integer, count: count))
+    case let type where type.isInteger:
+      let element = value.dtype.isInteger ? type.wrap(value.integer) : type.cast(value.real)
+      return StridedArray(
+        shape: shape, integers: [Int64](repeating: element, count: count), dtype: type)
     case .bool:
       return StridedArray(
         shape: shape, reals: [Double](repeating: value.isTrue ? 1 : 0, count: count), dtype: .bool)
-    case .float64:
+    default:
       return StridedArray(shape: shape, reals: [Double](repeating: value.real, count: count))
     }
   }
@@ -645,7 +655,7 @@ enum NumPyModule {
     let (start, stop, step): (Double, Double, Double) =
       reals.count == 1 ? (0, reals[0], 1) : (reals[0], reals[1], reals.count > 2 ? reals[2] : 1)
     if step == 0 { throw PythonError.raise("ZeroDivisionError", "division by zero") }
-    if allIntegers && dtype == .int64 {
+    if allIntegers && dtype.isInteger {
       let ints = numbers.map { $0.onlyElement?.integer ?? 0 }
       let (a, b, s): (Int64, Int64, Int64) =
         ints.count == 1 ? (0, ints[0], 1) : (ints[0], ints[1], ints.count > 2 ? ints[2] : 1)
@@ -653,8 +663,8 @@ enum NumPyModule {
       guard count <= Operators.defaultElementLimit else {
         throw PythonError(refusal: "np.arange of \(count) elements is beyond retrace's budget")
       }
-      return ArrayValues.wrapArray(
-        StridedArray(shape: [count], integers: (0..<count).map { a + Int64($0) * s }))
+      let sequence = StridedArray(shape: [count], integers: (0..<count).map { a + Int64($0) * s })
+      return ArrayValues.wrapArray(dtype == .int64 ? sequence : sequence.converted(to: dtype))
     }
     let length = Foundation.ceil((stop - start) / step)
     guard length.isFinite, length < Double(Operators.defaultElementLimit) else {
@@ -723,6 +733,39 @@ enum NumPyModule {
     return StridedArray(
       storage: a.storage, dtype: a.dtype, shape: [count], strides: [a.strides[0] + a.strides[1]],
       offset: start)
+  }
+
+  /// numpy.unravel_index(indices, shape) in C order: one int64 array (NumPy scalars for a
+  /// scalar index) per axis.
+  static func unravelIndex(_ call: CallArguments) throws(PythonError) -> Value {
+    let indices = try call.array(0, "indices")
+    let shape = try ArrayValues.shape(try call.required(1, "shape"))
+    if let order = call.string(2, "order"), order != "C" {
+      throw PythonError(refusal: "retrace models numpy.unravel_index in C order only")
+    }
+    guard indices.dtype.isInteger || indices.count == 0 else {
+      throw PythonError.type("only int indices permitted")
+    }
+    let size = shape.reduce(1, *)
+    let flat = indices.integerValues()
+    var coordinates = [[Int64]](repeating: [], count: shape.count)
+    for index in flat {
+      guard index >= 0 && index < Int64(size) else {
+        throw PythonError.value("index \(index) is out of bounds for array with size \(size)")
+      }
+      var rest = index
+      for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+        let extent = Int64(shape[axis])
+        coordinates[axis].append(rest % extent)
+        rest /= extent
+      }
+    }
+    return .tuple(
+      coordinates.map { values in
+        indices.ndim == 0
+          ? .npScalar(.int64(values[0]))
+          : ArrayValues.wrapArray(StridedArray(shape: indices.shape, integers: values))
+      })
   }
 
   static func select(_ condition: StridedArray, _ x: StridedArray, _ y: StridedArray)
@@ -803,14 +846,19 @@ enum NumPyModule {
   static func sorted(_ a: StridedArray, axis: Int?) throws(PythonError) -> StridedArray {
     let source = axis == nil || a.ndim == 0 ? a.ravel() : a
     return try alongAxis(source, axis ?? 0) { (moved, length) throws(PythonError) in
-      if moved.dtype == .int64 {
+      if moved.dtype.isInteger {
         var values = moved.integerValues()
+        let unsigned = moved.dtype == .uint64
         var k = 0
         while k < values.count {
-          values[k..<(k + length)].sort()
+          if unsigned {
+            values[k..<(k + length)].sort { UInt64(bitPattern: $0) < UInt64(bitPattern: $1) }
+          } else {
+            values[k..<(k + length)].sort()
+          }
           k += length
         }
-        return StridedArray(shape: moved.shape, integers: values)
+        return StridedArray(shape: moved.shape, integers: values, dtype: moved.dtype)
       }
       var values = moved.realValues()
       var k = 0
@@ -1127,5 +1175,17 @@ enum NumPyModule {
         return ArrayValues.wrapArray(result ?? a)
       })
     return ModuleObject(name: "numpy.linalg", attributes: attributes)
+  }
+}
+
+extension NumPyNames {
+  /// Whether NumPy's module `module` (`numpy`, `numpy.random`, `numpy.linalg`) has `name`.
+  static func has(_ module: String, _ name: String) -> Bool {
+    switch module {
+    case "numpy": numpy.contains(name)
+    case "numpy.random": random.contains(name)
+    case "numpy.linalg": linalg.contains(name)
+    default: false
+    }
   }
 }

@@ -32,8 +32,9 @@ enum NumPyOperators {
         return ArrayValues.wrap(StridedArray.applying(fast, object.array, x, scalarFirst: true))
       }
     }
-    let x = try operand(a, op, a, b)
-    let y = try operand(b, op, a, b)
+    try checkOperand(a, op, a, b)
+    try checkOperand(b, op, a, b)
+    let (x, y) = try ArrayValues.ufuncOperands(a, b)
     do {
       if op == .matMult { return ArrayValues.wrap(try StridedArray.dot(x, y, matmul: true)) }
       guard let ufunc = ufunc(op) else {
@@ -95,12 +96,13 @@ enum NumPyOperators {
     }
   }
 
-  static func operand(_ value: Value, _ op: BinaryOperator, _ a: Value, _ b: Value)
-    throws(PythonError) -> StridedArray
+  /// The TypeError of `a op b` unless `value` (one of them) takes part in NumPy's arithmetic.
+  static func checkOperand(_ value: Value, _ op: BinaryOperator, _ a: Value, _ b: Value)
+    throws(PythonError)
   {
     switch value {
     case .array, .npScalar, .bool, .int, .float, .list, .tuple:
-      return try ArrayValues.array(value)
+      return
     default:
       throw PythonError.type(
         "unsupported operand type(s) for \(op.symbol): '\(a.typeName)' and '\(b.typeName)'")
@@ -113,7 +115,8 @@ enum NumPyOperators {
     guard case .array(let object) = a, let ufunc = ufunc(op) else {
       return try binary(op, a, b)
     }
-    let y = try operand(b, op, a, b)
+    try checkOperand(b, op, a, b)
+    let y = try ArrayValues.weak(b.unmarked, beside: object.array.dtype)
     do {
       try object.array.update(ufunc, with: y)
     } catch {
@@ -215,7 +218,7 @@ enum NumPyOperators {
   static func indexItem(_ item: Value) throws(PythonError) -> ArrayIndex {
     switch item {
     case .int(let n): return .integer(Int(n))
-    case .npScalar(.int64(let n)): return .integer(Int(n))
+    case .npScalar(.int64(let n)), .npScalar(.integer(let n, _)): return .integer(Int(n))
     case .none: return .newAxis
     case .ellipsis: return .ellipsis
     case .slice(let start, let stop, let step):
@@ -274,6 +277,10 @@ enum NumPyOperators {
       return
     }
     let items = try index(key)
+    // A Python int stored into an integer array must fit its dtype (NumPy 2's OverflowError).
+    if array.dtype.isInteger, array.dtype != .int64 {
+      try ArrayValues.checkPythonIntegers(value.unmarked, fit: array.dtype)
+    }
     let source = try ArrayValues.array(value)
     do {
       try StridedArray.write(source, into: try array.select(items))

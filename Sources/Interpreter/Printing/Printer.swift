@@ -197,10 +197,16 @@ enum Printer {
       case .float64(let x): return "np.float64(\(floatRepr(x)))"
       case .int64(let n): return "np.int64(\(n))"
       case .bool(let flag): return flag ? "np.True_" : "np.False_"
+      case .integer(let n, let dtype): return "np.\(dtype.rawValue)(\(integerText(n, dtype)))"
       }
     case .native(let object): return object.reprText
     case .ellipsis: return "Ellipsis"
     }
+  }
+
+  /// An element of an integer dtype in decimal (uint64 read as unsigned).
+  static func integerText(_ n: Int64, _ dtype: DType) -> String {
+    dtype == .uint64 ? String(UInt64(bitPattern: n)) : String(n)
   }
 
   /// The built-in types, whose constructors are also their classes.
@@ -219,6 +225,7 @@ enum Printer {
       case .float64(let x): return floatRepr(x)
       case .int64(let n): return String(n)
       case .bool(let flag): return flag ? "True" : "False"
+      case .integer(let n, let dtype): return integerText(n, dtype)
       }
     case .array(let object): return ArrayFormatter().string(object.array.ndarray())
     default: return repr(value)

@@ -108,6 +108,7 @@ public enum Value: @unchecked Sendable {
       case .float64: "numpy.float64"
       case .int64: "numpy.int64"
       case .bool: "numpy.bool"
+      case .integer(_, let dtype): "numpy.\(dtype.rawValue)"
       }
     case .native(let object): object.typeName
     case .ellipsis: "ellipsis"

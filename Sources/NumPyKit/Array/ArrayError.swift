@@ -16,6 +16,9 @@ public struct ArrayError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Not NumPy's: a result beyond retrace's element budget (`Shape.elementBudget`), which
     /// the interpreter reports as a refusal, before anything is allocated.
     case budget = "budget"
+    /// Not NumPy's: something NumPy does that retrace does not model (a float16 or float32
+    /// result, say), which the interpreter reports as a refusal rather than guess.
+    case unmodelled = "unmodelled"
   }
 
   /// NumPy's message for the same failure (ValueError / TypeError / UFuncTypeError text).
@@ -37,6 +40,16 @@ public struct ArrayError: Error, Equatable, Sendable, CustomStringConvertible {
     ArrayError(
       "an array of shape \(StridedArray.shapeTuple(shape)) is beyond retrace's element budget "
         + "(\(Shape.elementBudget) elements)", kind: .budget)
+  }
+
+  /// NumPy's float result of a ufunc on small integers or bools: float16 from bool, int8 and
+  /// uint8, float32 from int16 and uint16 (the smallest float that holds them), which retrace
+  /// does not model.
+  static func smallFloatResult(_ ufunc: String, _ input: DType) -> ArrayError {
+    let result = input.itemSize == 1 ? "float16" : "float32"
+    return ArrayError(
+      "retrace does not model numpy.\(ufunc) of \(input.rawValue) arrays (NumPy gives \(result), "
+        + "which retrace does not model); cast to float64 first", kind: .unmodelled)
   }
 
   /// "operands could not be broadcast together with shapes (4,3) (5,) " (numpy ValueError).

@@ -1,13 +1,19 @@
 /// The element type of an `NDArray` (numpy.dtype): float64, or the bool arrays that
 /// comparisons give, or int64. Every element is stored as a `Double`; bool is 0/1 and int64
 /// values are exact up to 2^53 in magnitude.
-public enum DType: String, Sendable, Hashable {
+public enum DType: String, Sendable, Hashable, CaseIterable {
   /// numpy.float64
   case float64
   /// numpy.bool_ (stored as 0.0 / 1.0, so that `False * -1.2` is `-0.0` as in NumPy)
   case bool
-  /// numpy.int64 (exact while |value| ≤ 2^53)
+  /// numpy.int64 (in `StridedArray`, exact over its whole range; in `NDArray`, exact while
+  /// |value| ≤ 2^53)
   case int64
+  /// The narrower and the unsigned integers. A `StridedArray` keeps their elements as int64
+  /// values wrapped to the type's width (uint64 as its bit pattern), so its arithmetic wraps
+  /// as NumPy's does; see `DType.wrap`.
+  case int8, int16, int32
+  case uint8, uint16, uint32, uint64
 }
 
 /// An n-dimensional array in C (row-major) order, with NumPy's semantics (numpy.ndarray).
@@ -21,6 +27,10 @@ public struct NDArray: Sendable, Hashable {
   public var scalars: [Double]
   /// The element type (numpy.ndarray.dtype).
   public var dtype: DType
+  /// The exact elements of an integer dtype in C order, where the array was made from them
+  /// (a `StridedArray`'s); the printer prints these rather than `scalars`, which round beyond
+  /// 2^53. Nil for every other array.
+  public var integers: [Int64]? = nil
 
   /// Makes an array from its shape and C-order elements; `nil` when the count does not fit.
   public init?(shape: [Int], scalars: [Double], dtype: DType = .float64) {

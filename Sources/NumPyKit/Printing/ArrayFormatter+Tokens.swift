@@ -93,6 +93,12 @@ extension ArrayFormatter {
 
   /// The elements `array2string` prints, in C order: all of them, or the summary's.
   func shownElements(_ array: NDArray) -> [Double] {
-    array.count > options.threshold ? leadingTrailing(array) : array.scalars
+    array.count > options.threshold ? leadingTrailing(array, array.scalars) : array.scalars
+  }
+
+  /// The exact integers a summary shows (nil unless the array carries exact integers).
+  func shownIntegers(_ array: NDArray) -> [Int64]? {
+    guard let integers = array.integers else { return nil }
+    return array.count > options.threshold ? leadingTrailing(array, integers) : integers
   }
 }

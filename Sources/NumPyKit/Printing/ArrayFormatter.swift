@@ -15,7 +15,7 @@ public struct ArrayFormatter: Sendable {
   /// `str(a)` (numpy.array_str): what `print(a)` writes, without the newline.
   public func string(_ array: NDArray) -> String {
     if array.shape.isEmpty {
-      return ArrayFormatter.scalarString(array.scalars[0], dtype: array.dtype)
+      return ArrayFormatter.scalarString(array, dtype: array.dtype)
     }
     return array2string(array, separator: " ")
   }
@@ -26,7 +26,7 @@ public struct ArrayFormatter: Sendable {
     let prefix = "array("
     let list: String
     if options.legacy113 && array.shape.isEmpty {
-      list = ArrayFormatter.scalarString(array.scalars[0], dtype: array.dtype)
+      list = ArrayFormatter.scalarString(array, dtype: array.dtype)
     } else {
       list = array2string(array, separator: ", ", prefix: prefix, suffix: ")")
     }
@@ -35,7 +35,10 @@ public struct ArrayFormatter: Sendable {
     if (size == 0 && array.shape != [0]) || (!options.legacy113 && size > options.threshold) {
       extras.append("shape=" + ArrayFormatter.tupleString(array.shape))
     }
-    let dtypeImplied = !(options.legacy113 && array.dtype == .bool)
+    // NumPy leaves out the dtypes a literal implies (float64, the default int64, bool).
+    let implied: Set<DType> = [.float64, .int64, .bool]
+    let dtypeImplied =
+      implied.contains(array.dtype) && !(options.legacy113 && array.dtype == .bool)
     if !dtypeImplied || size == 0 {
       extras.append("dtype=" + array.dtype.rawValue)
     }
@@ -60,8 +63,6 @@ public struct ArrayFormatter: Sendable {
     switch dtype {
     case .bool:
       return x != 0 ? "True" : "False"
-    case .int64:
-      return String(Int64(x))
     case .float64:
       if x.isNaN { return "nan" }
       if x.isInfinite { return x < 0 ? "-inf" : "inf" }
@@ -70,7 +71,17 @@ public struct ArrayFormatter: Sendable {
         return Dragon4.positional(x, trim: .zero)
       }
       return Dragon4.scientific(x, trim: .dotAndZeros)
+    default:
+      return String(Int64(x))
     }
+  }
+
+  /// The text of a 0-d array's one element (its exact integer where it carries one).
+  static func scalarString(_ array: NDArray, dtype: DType) -> String {
+    if let n = array.integers?.first {
+      return dtype == .uint64 ? String(UInt64(bitPattern: n)) : String(n)
+    }
+    return scalarString(array.scalars[0], dtype: dtype)
   }
 
   /// Python's repr of a shape tuple: `(3,)`, `(2, 3)`.
@@ -86,7 +97,7 @@ public struct ArrayFormatter: Sendable {
     _ array: NDArray, separator: String = " ", prefix: String = "", suffix: String = ""
   ) -> String {
     if options.legacy113 && array.shape.isEmpty {
-      return ArrayFormatter.scalarString(array.scalars[0], dtype: array.dtype)
+      return ArrayFormatter.scalarString(array, dtype: array.dtype)
     }
     var lineWidth = options.lineWidth
     if !options.legacy113 { lineWidth -= suffix.unicodeScalars.count }
@@ -96,7 +107,8 @@ public struct ArrayFormatter: Sendable {
     var layout = Layout(
       array: array,
       format: ElementFormat(
-        dtype: array.dtype, data: data, isScalar: array.shape.isEmpty, options: options),
+        dtype: array.dtype, data: data, integers: shownIntegers(array),
+        isScalar: array.shape.isEmpty, options: options),
       separator: Array(separator.utf8),
       edgeItems: options.edgeItems,
       summarize: summarize,
@@ -106,16 +118,16 @@ public struct ArrayFormatter: Sendable {
   }
 
   /// `_leading_trailing`: the elements kept by a summary, in C order.
-  func leadingTrailing(_ array: NDArray) -> [Double] {
+  func leadingTrailing<Element>(_ array: NDArray, _ elements: [Element]) -> [Element] {
     let edge = options.edgeItems
     var strides = [Int](repeating: 1, count: array.ndim)
     for axis in stride(from: array.ndim - 2, through: 0, by: -1) {
       strides[axis] = strides[axis + 1] * array.shape[axis + 1]
     }
-    var result: [Double] = []
+    var result: [Element] = []
     func visit(_ axis: Int, _ offset: Int) {
       if axis == array.ndim {
-        result.append(array.scalars[offset])
+        result.append(elements[offset])
         return
       }
       let n = array.shape[axis]

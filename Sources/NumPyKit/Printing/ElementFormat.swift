@@ -1,5 +1,5 @@
 /// The per-element formatter NumPy's `_get_format_function` picks for a dtype:
-/// `FloatingFormat` for float64, `IntegerFormat` for int64, `BoolFormat` for bool.
+/// `FloatingFormat` for float64, `IntegerFormat` for the integers, `BoolFormat` for bool.
 struct ElementFormat: Sendable {
   private let dtype: DType
   /// FloatingFormat (float64 only).
@@ -11,18 +11,37 @@ struct ElementFormat: Sendable {
   private let padTrue: Bool
 
   /// Builds the formatter from the (summarised) data, as `_get_format_function` does.
-  init(dtype: DType, data: [Double], isScalar: Bool, options: PrintOptions) {
+  init(
+    dtype: DType, data: [Double], integers: [Int64]? = nil, isScalar: Bool, options: PrintOptions
+  ) {
     self.dtype = dtype
     padTrue = !isScalar
     float =
       dtype == .float64 ? FloatingFormat(data: data, isScalar: isScalar, options: options) : nil
     var sign = options.effectiveSign
     var width = 0
-    if dtype == .int64, let maxValue = data.max(), let minValue = data.min() {
-      var maxLength = String(Int64(maxValue)).utf8.count
-      if sign == .space && minValue < 0 { sign = .minus }
-      if maxValue >= 0 && sign != .minus { maxLength += 1 }
-      width = max(maxLength, String(Int64(minValue)).utf8.count)
+    if dtype.isInteger {
+      // The widest of the largest and the smallest, as NumPy's IntegerFormat measures them.
+      let texts: (max: String, min: String, maxIsNegative: Bool, minIsNegative: Bool)?
+      if let integers, dtype == .uint64 {
+        let values = integers.map { UInt64(bitPattern: $0) }
+        texts = values.max().map { top in (String(top), String(values.min()!), false, false) }
+      } else if let integers {
+        texts = integers.max().map { top in
+          let bottom = integers.min()!
+          return (String(top), String(bottom), top < 0, bottom < 0)
+        }
+      } else if let maxValue = data.max(), let minValue = data.min() {
+        texts = (String(Int64(maxValue)), String(Int64(minValue)), maxValue < 0, minValue < 0)
+      } else {
+        texts = nil
+      }
+      if let texts {
+        var maxLength = texts.max.utf8.count
+        if sign == .space && texts.minIsNegative { sign = .minus }
+        if !texts.maxIsNegative && sign != .minus { maxLength += 1 }
+        width = max(maxLength, texts.min.utf8.count)
+      }
     }
     self.sign = sign
     self.width = width
@@ -42,10 +61,17 @@ struct ElementFormat: Sendable {
       }
       return
     }
-    let value = Int64(x)
-    var text = Array(String(value).utf8)
-    if value >= 0 && sign == .plus { text.insert(UInt8(ascii: "+"), at: 0) }
-    if value >= 0 && sign == .space { text.insert(UInt8(ascii: " "), at: 0) }
+    appendInteger(Int64(x), to: &out)
+  }
+
+  /// Appends one element of an integer dtype, exactly (uint64 read as unsigned).
+  func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+    var text = Array((dtype == .uint64 ? String(UInt64(bitPattern: value)) : String(value)).utf8)
+    if (dtype == .uint64 || value >= 0) && sign == .plus {
+      text.insert(UInt8(ascii: "+"), at: 0)
+    } else if (dtype == .uint64 || value >= 0) && sign == .space {
+      text.insert(UInt8(ascii: " "), at: 0)
+    }
     if text.count < width {
       out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - text.count))
     }

@@ -69,7 +69,11 @@ struct Layout {
 
   private mutating func formatWord(_ offset: Int) -> Int {
     word.removeAll(keepingCapacity: true)
-    format.append(array.scalars[offset], dragon: &dragon, to: &word)
+    if let integers = array.integers {
+      format.appendInteger(integers[offset], to: &word)
+    } else {
+      format.append(array.scalars[offset], dragon: &dragon, to: &word)
+    }
     return FloatingFormat.length(word)
   }
 

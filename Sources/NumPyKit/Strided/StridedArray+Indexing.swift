@@ -100,7 +100,7 @@ extension StridedArray {
         newShape.append(1)
         newStrides.append(0)
       case .array(let indices):
-        guard indices.dtype == .int64 || indices.count == 0 else {
+        guard indices.dtype.isInteger || indices.count == 0 else {
           throw ArrayError(
             "arrays used as indices must be of integer (or boolean) type", kind: .indexError)
         }
@@ -270,9 +270,9 @@ extension StridedArray {
     switch selection {
     case .view(let view): return view
     case .gathered(let source, let shape, let offsets):
-      if source.dtype == .int64 {
+      if source.dtype.isInteger {
         let values = source.storage.integers
-        return StridedArray(shape: shape, integers: offsets.map { values[$0] })
+        return StridedArray(shape: shape, integers: offsets.map { values[$0] }, dtype: source.dtype)
       }
       let values = source.storage.reals
       return StridedArray(shape: shape, reals: offsets.map { values[$0] }, dtype: source.dtype)
@@ -303,13 +303,14 @@ extension StridedArray {
     }
     let source = value.broadcast(to: shape)
     switch target.dtype {
-    case .int64:
-      let values = source.integerValues()
+    case let type where type.isInteger:
+      let values =
+        source.dtype == type ? source.integerValues() : source.converted(to: type).integerValues()
       for (k, position) in offsets.enumerated() { target.storage.integers[position] = values[k] }
     case .float64:
       let values = source.realValues()
       for (k, position) in offsets.enumerated() { target.storage.reals[position] = values[k] }
-    case .bool:
+    default:
       let values = source.converted(to: .bool).realValues()
       for (k, position) in offsets.enumerated() { target.storage.reals[position] = values[k] }
     }

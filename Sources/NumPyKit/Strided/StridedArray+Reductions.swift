@@ -79,12 +79,17 @@ extension StridedArray {
           "zero-size array to reduction operation \(reduction.name) which has no identity")
       }
       let isMax = reduction == .max
-      if dtype == .int64 {
+      if dtype.isInteger {
+        let unsigned = dtype == .uint64
         let values = groups.map { group -> Int64 in
           let items = group.map { storage.integers[$0] }
+          if unsigned {
+            let magnitudes = items.map { UInt64(bitPattern: $0) }
+            return Int64(bitPattern: isMax ? magnitudes.max()! : magnitudes.min()!)
+          }
           return isMax ? items.max()! : items.min()!
         }
-        return StridedArray(shape: outputShape, integers: values)
+        return StridedArray(shape: outputShape, integers: values, dtype: dtype)
       }
       if let runs = regularGroups(reduced) {
         // The same walk over each group, without index lists.
@@ -112,16 +117,18 @@ extension StridedArray {
       }
       return StridedArray(shape: outputShape, reals: values, dtype: dtype)
     case .sum, .prod:
-      if dtype == .int64 || dtype == .bool {
+      if dtype.isInteger || dtype == .bool {
+        // Summed in the accumulated type (int64, or uint64 for the unsigned), wrapping.
+        let isInteger = dtype.isInteger
         let values = groups.map { group -> Int64 in
           var acc: Int64 = reduction == .sum ? 0 : 1
           for position in group {
-            let x = dtype == .int64 ? storage.integers[position] : Int64(storage.reals[position])
+            let x = isInteger ? storage.integers[position] : Int64(storage.reals[position])
             acc = reduction == .sum ? acc &+ x : acc &* x
           }
           return acc
         }
-        return StridedArray(shape: outputShape, integers: values)
+        return StridedArray(shape: outputShape, integers: values, dtype: dtype.accumulated)
       }
       if reduction == .prod {
         let values = groups.map { group -> Double in
@@ -162,7 +169,7 @@ extension StridedArray {
   func regularGroups(_ reduced: [Int]) -> (
     outputs: Int, length: Int, outputStep: Int, elementStep: Int
   )? {
-    guard dtype != .int64, isContiguous, !reduced.isEmpty, count > 0 else { return nil }
+    guard !dtype.isInteger, isContiguous, !reduced.isEmpty, count > 0 else { return nil }
     let length = reduced.reduce(1) { $0 * shape[$1] }
     let outputs = count / length
     if reduced == Array((ndim - reduced.count)..<ndim) {
@@ -190,7 +197,7 @@ extension StridedArray {
   func pairwiseSums(_ reduced: [Int], casting: Bool) -> [Double] {
     // A C-contiguous float64 array reduced over its trailing axes: each output is one pairwise
     // run over consecutive storage (NumPy's coalesced inner loop), no index lists needed.
-    if !casting, dtype != .int64, isContiguous, !reduced.isEmpty,
+    if !casting, !dtype.isInteger, isContiguous, !reduced.isEmpty,
       reduced == Array((ndim - reduced.count)..<ndim)
     {
       let runLength = reduced.reduce(1) { $0 * shape[$1] }
@@ -240,7 +247,8 @@ extension StridedArray {
     let groups = reductionGroups(reduced)
     let reals = storage.reals
     let integers = storage.integers
-    let isInteger = dtype == .int64
+    let isInteger = dtype.isInteger
+    let type = dtype
     let limit = casting ? 8192 : Int.max
     var scratch = [Double](repeating: 0, count: runLength)
     return groups.map { group -> Double in
@@ -254,7 +262,7 @@ extension StridedArray {
           let length = chunkEnd - chunk
           for k in 0..<length {
             let position = group[chunk + k]
-            scratch[k] = isInteger ? Double(integers[position]) : reals[position]
+            scratch[k] = isInteger ? type.real(integers[position]) : reals[position]
           }
           acc += scratch.withUnsafeBufferPointer {
             StridedArray.pairwiseSum($0.baseAddress!, length)
@@ -327,8 +335,11 @@ extension StridedArray {
     let outputShape = source.shape.enumerated().filter { $0.offset != axis }.map(\.element)
     let indices = groups.map { group -> Int64 in
       var best = 0
-      if source.dtype == .int64 {
-        let values = group.map { source.storage.integers[$0] }
+      if source.dtype.isInteger {
+        let unsigned = source.dtype == .uint64
+        let values = group.map {
+          unsigned ? source.storage.integers[$0] ^ Int64.min : source.storage.integers[$0]
+        }
         for k in 1..<values.count
         where maximum ? values[k] > values[best] : values[k] < values[best] {
           best = k
@@ -374,6 +385,8 @@ extension StridedArray {
       }
       k += Swift.max(length, 1)
     }
-    return StridedArray(shape: moved.shape, integers: values).movingLastAxis(to: along).copy()
+    let type = source.dtype.accumulated
+    return StridedArray(shape: moved.shape, integers: values, dtype: type)
+      .movingLastAxis(to: along).copy()
   }
 }

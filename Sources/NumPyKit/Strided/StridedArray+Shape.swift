@@ -188,7 +188,7 @@ extension StridedArray {
     let outer = shape[..<along].reduce(1, *)
     let blocks = parts.map { $0.converted(to: dtype) }
     let blockSizes = blocks.map { $0.shape[along...].reduce(1, *) }
-    if dtype == .int64 {
+    if dtype.isInteger {
       let values = blocks.map { $0.integerValues() }
       var out: [Int64] = []
       out.reserveCapacity(shape.reduce(1, *))
@@ -197,7 +197,7 @@ extension StridedArray {
           out.append(contentsOf: block[(o * blockSizes[k])..<((o + 1) * blockSizes[k])])
         }
       }
-      return StridedArray(shape: shape, integers: out)
+      return StridedArray(shape: shape, integers: out, dtype: dtype)
     }
     let values = blocks.map { $0.realValues() }
     var out: [Double] = []
@@ -257,8 +257,8 @@ extension StridedArray {
     if pieces.isEmpty {
       var shape = source.shape
       shape[along] = 0
-      return source.dtype == .int64
-        ? StridedArray(shape: shape, integers: [])
+      return source.dtype.isInteger
+        ? StridedArray(shape: shape, integers: [], dtype: source.dtype)
         : StridedArray(shape: shape, reals: [], dtype: source.dtype)
     }
     return try StridedArray.concatenate(pieces, axis: along)
@@ -355,13 +355,13 @@ extension StridedArray {
       for j in 0..<m {
         var acc: Int64 = 0
         for p in 0..<k { acc = acc &+ x[i * k + p] &* y[p * m + j] }
-        out[i * m + j] = acc
+        out[i * m + j] = dtype.wrap(acc)
       }
     }
     if dtype == .bool {
       return StridedArray(shape: shape, reals: out.map { $0 != 0 ? 1 : 0 }, dtype: .bool)
     }
-    return StridedArray(shape: shape, integers: out)
+    return StridedArray(shape: shape, integers: out, dtype: dtype)
   }
 
   /// numpy.outer: `result[i, j] = a[i] * b[j]` over the flattened operands.

@@ -34,13 +34,16 @@ public enum BinaryUfunc: String, Sendable, CaseIterable {
     if isComparison { return .bool }
     let promoted = DType.promoted(a, b)
     switch self {
-    case .trueDivide, .arctan2, .hypot: return .float64
+    case .trueDivide: return .float64
+    case .arctan2, .hypot:
+      if promoted.itemSize < 4 { throw ArrayError.smallFloatResult(rawValue, promoted) }
+      return .float64
     case .subtract where promoted == .bool:
       throw ArrayError(
         "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the "
           + "`^` operator, or the logical_xor function instead.", kind: .typeError)
     case .floorDivide, .remainder, .power:
-      return promoted == .bool ? .int64 : promoted
+      return promoted == .bool ? .int8 : promoted
     case .bitwiseAnd, .bitwiseOr, .bitwiseXor:
       if promoted == .float64 {
         throw ArrayError(
@@ -72,9 +75,12 @@ public enum UnaryUfunc: String, Sendable, CaseIterable {
         "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator "
           + "or the logical_not function instead.", kind: .typeError)
     case .negative, .positive, .absolute, .sign, .square, .floor, .ceil, .trunc:
-      if input == .bool && (self == .sign || self == .square || self == .positive) {
-        return .int64
+      if input == .bool && (self == .sign || self == .positive) {
+        throw ArrayError(
+          "ufunc '\(rawValue)' did not contain a loop with signature matching types "
+            + "<class 'numpy.dtypes.BoolDType'> -> None", kind: .ufuncTypeError)
       }
+      if input == .bool && self == .square { return .int8 }
       return input
     case .invert:
       if input == .float64 {
@@ -84,7 +90,14 @@ public enum UnaryUfunc: String, Sendable, CaseIterable {
           kind: .ufuncTypeError)
       }
       return input
-    default: return .float64
+    case .reciprocal where input != .float64:
+      throw ArrayError(
+        "retrace does not model numpy.reciprocal of \(input.rawValue) arrays", kind: .unmodelled)
+    default:
+      if input != .float64 && input.itemSize < 4 {
+        throw ArrayError.smallFloatResult(rawValue, input)
+      }
+      return .float64
     }
   }
 }
@@ -104,12 +117,17 @@ extension StridedArray {
       return StridedArray(shape: shape, reals: flags, dtype: .bool)
     }
     switch resultType {
-    case .int64:
+    case _ where resultType.isInteger:
+      // Every integer type in int64 arithmetic, wrapped to the result's width: the same
+      // residues as NumPy's fixed-width loops (uint64 as unsigned where it differs).
       let x = a.broadcast(to: shape).integerValues()
       let y = b.broadcast(to: shape).integerValues()
+      let unsigned = resultType == .uint64
       var out = [Int64](repeating: 0, count: count)
-      for k in 0..<count { out[k] = try integerOp(op, x[k], y[k]) }
-      return StridedArray(shape: shape, integers: out)
+      for k in 0..<count {
+        out[k] = resultType.wrap(try integerOp(op, x[k], y[k], unsigned: unsigned))
+      }
+      return StridedArray(shape: shape, integers: out, dtype: resultType)
     case .bool:
       let x = a.broadcast(to: shape).realValues()
       let y = b.broadcast(to: shape).realValues()
@@ -126,7 +144,7 @@ extension StridedArray {
         out[k] = r ? 1 : 0
       }
       return StridedArray(shape: shape, reals: out, dtype: .bool)
-    case .float64:
+    default:
       if let dense = denseFloat64(op, a, b) { return dense }
       if b.count == 1 && shape == a.shape {
         return applying(op, a, b.firstReal, scalarFirst: false)
@@ -181,7 +199,7 @@ extension StridedArray {
 
   /// The one element of a size-1 array, as a double.
   var firstReal: Double {
-    dtype == .int64 ? Double(storage.integers[offset]) : storage.reals[offset]
+    dtype.isInteger ? dtype.real(storage.integers[offset]) : storage.reals[offset]
   }
 
   /// `op` over two equal-length runs, with the common operators as plain loops (vectorisable,
@@ -343,9 +361,19 @@ extension StridedArray {
     _ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray, shape: [Int], count: Int
   ) throws(ArrayError) -> [Double] {
     var out = [Double](repeating: 0, count: count)
-    if a.dtype == .int64 && b.dtype == .int64 {
+    if a.dtype.isInteger && b.dtype.isInteger {
       let x = a.broadcast(to: shape).integerValues()
       let y = b.broadcast(to: shape).integerValues()
+      if a.dtype == .uint64 || b.dtype == .uint64 {
+        // Exact, as NumPy 2 compares uint64 with the signed types: a negative signed value
+        // is below every unsigned one.
+        let (ua, ub) = (a.dtype == .uint64, b.dtype == .uint64)
+        for k in 0..<count {
+          let ordering = orderUnsigned(x[k], ua, y[k], ub)
+          out[k] = compare(op, ordering, 0) ? 1 : 0
+        }
+        return out
+      }
       for k in 0..<count { out[k] = compare(op, x[k], y[k]) ? 1 : 0 }
       return out
     }
@@ -411,8 +439,30 @@ extension StridedArray {
     return (floorDiv, mod)
   }
 
-  /// One int64 element of a binary ufunc: wrapping as NumPy wraps, 0 for division by zero.
-  static func integerOp(_ op: BinaryUfunc, _ x: Int64, _ y: Int64) throws(ArrayError) -> Int64 {
+  /// -1, 0 or 1 as `x` is below, equal to or above `y`, each read as uint64 where its flag
+  /// says so (its int64 bits otherwise).
+  static func orderUnsigned(_ x: Int64, _ xUnsigned: Bool, _ y: Int64, _ yUnsigned: Bool) -> Int64 {
+    if !xUnsigned && x < 0 { return (!yUnsigned && y < x) ? 1 : (!yUnsigned && y == x ? 0 : -1) }
+    if !yUnsigned && y < 0 { return 1 }
+    let (p, q) = (UInt64(bitPattern: x), UInt64(bitPattern: y))
+    return p < q ? -1 : (p == q ? 0 : 1)
+  }
+
+  /// One element of a binary ufunc on integers, in int64 (the caller wraps it to the result's
+  /// width): wrapping as NumPy wraps, 0 for division by zero; `unsigned` reads both as uint64.
+  static func integerOp(_ op: BinaryUfunc, _ x: Int64, _ y: Int64, unsigned: Bool = false)
+    throws(ArrayError) -> Int64
+  {
+    if unsigned {
+      let (p, q) = (UInt64(bitPattern: x), UInt64(bitPattern: y))
+      switch op {
+      case .maximum: return Int64(bitPattern: max(p, q))
+      case .minimum: return Int64(bitPattern: min(p, q))
+      case .floorDivide: return q == 0 ? 0 : Int64(bitPattern: p / q)
+      case .remainder: return q == 0 ? 0 : Int64(bitPattern: p % q)
+      default: break
+      }
+    }
     switch op {
     case .add: return x &+ y
     case .subtract: return x &- y
@@ -456,19 +506,20 @@ extension StridedArray {
   {
     let resultType = try op.resultType(a.dtype)
     switch (resultType, a.dtype) {
-    case (.int64, _):
+    case (let type, _) where type.isInteger:
       let values = a.integerValues()
       let out: [Int64]
+      let unsigned = type.isUnsigned
       switch op {
-      case .negative: out = values.map { 0 &- $0 }
-      case .absolute: out = values.map { $0 < 0 ? 0 &- $0 : $0 }
-      case .sign: out = values.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
-      case .square: out = values.map { $0 &* $0 }
-      case .invert: out = values.map { ~$0 }
+      case .negative: out = values.map { type.wrap(0 &- $0) }
+      case .absolute: out = values.map { unsigned || $0 >= 0 ? $0 : type.wrap(0 &- $0) }
+      case .sign: out = values.map { $0 == 0 ? 0 : (unsigned || $0 > 0 ? 1 : type.wrap(-1)) }
+      case .square: out = values.map { type.wrap($0 &* $0) }
+      case .invert: out = values.map { type.wrap(~$0) }
       default: out = values
       }
-      return StridedArray(shape: a.shape, integers: out)
-    case (.bool, .int64):
+      return StridedArray(shape: a.shape, integers: out, dtype: type)
+    case (.bool, let input) where input.isInteger:
       let values = a.integerValues()
       let out: [Double] = values.map { n in
         switch op {
@@ -494,7 +545,7 @@ extension StridedArray {
         return r ? 1 : 0
       }
       return StridedArray(shape: a.shape, reals: out, dtype: .bool)
-    case (.float64, _):
+    default:
       let function = realUnary(op)
       if a.dtype == .float64, !a.isContiguous, let block = a.denseBlock {
         // In the input's memory order, as NumPy's order='K' output (see `applying`).
@@ -547,7 +598,8 @@ extension StridedArray {
       let factor = Foundation.pow(10.0, Double(-decimals))
       return StridedArray(
         shape: shape,
-        integers: realValues().map { Int64(($0 / factor).rounded(.toNearestOrEven) * factor) })
+        integers: realValues().map { dtype.cast(($0 / factor).rounded(.toNearestOrEven) * factor) },
+        dtype: dtype == .bool ? .int64 : dtype)
     }
     if decimals >= 0 {
       let factor = Foundation.pow(10.0, Double(decimals))

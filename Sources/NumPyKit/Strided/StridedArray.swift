@@ -8,7 +8,7 @@ public final class ArrayStorage: @unchecked Sendable {
   /// checks, which cost more than a small array's arithmetic; NumPyKit never holds overlapping
   /// accesses to them.)
   @exclusivity(unchecked) public var reals: [Double]
-  /// int64 elements.
+  /// Integer elements (int64, and the narrower and unsigned types wrapped to their width).
   @exclusivity(unchecked) public var integers: [Int64]
   /// The ledger this storage is counted on, and how many bytes.
   private let ledger: MemoryLedger?
@@ -23,7 +23,8 @@ public final class ArrayStorage: @unchecked Sendable {
     ledger?.add(bytes)
   }
 
-  /// Storage for int64 elements.
+  /// Storage for the elements of an integer dtype (each wrapped to its width; see
+  /// `DType.wrap`).
   public init(integers: [Int64]) {
     self.reals = []
     self.integers = integers
@@ -58,7 +59,7 @@ public struct StridedArray: @unchecked Sendable {
 
   /// A new C-contiguous float64 or bool array.
   public init(shape: [Int], reals: [Double], dtype: DType = .float64) {
-    precondition(dtype != .int64 && shape.reduce(1, *) == reals.count)
+    precondition(!dtype.isInteger && shape.reduce(1, *) == reals.count)
     self.init(
       storage: ArrayStorage(reals: reals), dtype: dtype, shape: shape,
       strides: shape.isEmpty ? [] : Shape.strides(shape), offset: 0)
@@ -67,7 +68,7 @@ public struct StridedArray: @unchecked Sendable {
   /// A new C-contiguous float64 or bool array of `template`'s shape, sharing its shape and
   /// strides arrays when they are C order's (no allocation for them).
   init(like template: StridedArray, reals: [Double], dtype: DType = .float64) {
-    precondition(dtype != .int64 && template.count == reals.count)
+    precondition(!dtype.isInteger && template.count == reals.count)
     let strides = template.hasCStrides ? template.strides : Shape.strides(template.shape)
     self.init(
       storage: ArrayStorage(reals: reals), dtype: dtype, shape: template.shape, strides: strides,
@@ -108,18 +109,20 @@ public struct StridedArray: @unchecked Sendable {
     return true
   }
 
-  /// A new C-contiguous int64 array.
-  public init(shape: [Int], integers: [Int64]) {
-    precondition(shape.reduce(1, *) == integers.count)
+  /// A new C-contiguous array of an integer dtype (int64 by default) whose elements are
+  /// `integers`, already wrapped to the dtype's width.
+  public init(shape: [Int], integers: [Int64], dtype: DType = .int64) {
+    precondition(dtype.isInteger && shape.reduce(1, *) == integers.count)
     self.init(
-      storage: ArrayStorage(integers: integers), dtype: .int64, shape: shape,
+      storage: ArrayStorage(integers: integers), dtype: dtype, shape: shape,
       strides: Shape.strides(shape), offset: 0)
   }
 
   /// A copy of an `NDArray` (int64 elements converted exactly from their doubles).
   public init(_ array: NDArray) {
-    if array.dtype == .int64 {
-      self.init(shape: array.shape, integers: array.scalars.map { Int64($0) })
+    if array.dtype.isInteger {
+      self.init(
+        shape: array.shape, integers: array.scalars.map { Int64($0) }, dtype: array.dtype)
     } else {
       self.init(shape: array.shape, reals: array.scalars, dtype: array.dtype)
     }
@@ -131,6 +134,7 @@ public struct StridedArray: @unchecked Sendable {
     case .float64(let x): StridedArray(shape: [], reals: [x])
     case .bool(let flag): StridedArray(shape: [], reals: [flag ? 1 : 0], dtype: .bool)
     case .int64(let n): StridedArray(shape: [], integers: [n])
+    case .integer(let n, let dtype): StridedArray(shape: [], integers: [n], dtype: dtype)
     }
   }
 
@@ -143,6 +147,16 @@ public struct StridedArray: @unchecked Sendable {
   public var isContiguous: Bool {
     var expected = 1
     for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] != 1 {
+      if strides[axis] != expected { return false }
+      expected *= shape[axis]
+    }
+    return true
+  }
+
+  /// Whether the elements are in Fortran order without gaps (numpy's F_CONTIGUOUS flag).
+  public var isFortranContiguous: Bool {
+    var expected = 1
+    for axis in 0..<shape.count where shape[axis] != 1 {
       if strides[axis] != expected { return false }
       expected *= shape[axis]
     }
@@ -177,10 +191,11 @@ public struct StridedArray: @unchecked Sendable {
 
   /// The elements in C order, as doubles (int64 rounded to the nearest double, as NumPy casts).
   public func realValues() -> [Double] {
-    if dtype == .int64 {
+    if dtype.isInteger {
       let values = storage.integers
-      if isContiguous { return values[offset..<(offset + count)].map { Double($0) } }
-      return offsets().map { Double(values[$0]) }
+      let type = dtype
+      if isContiguous { return values[offset..<(offset + count)].map { type.real($0) } }
+      return offsets().map { type.real(values[$0]) }
     }
     if isContiguous {
       if offset == 0 && count == storage.reals.count { return storage.reals }
@@ -234,7 +249,7 @@ public struct StridedArray: @unchecked Sendable {
 
   /// The elements in C order, as int64 (floats truncated toward zero, as `astype(int)`).
   public func integerValues() -> [Int64] {
-    if dtype == .int64 {
+    if dtype.isInteger {
       if isContiguous {
         if offset == 0 && count == storage.integers.count { return storage.integers }
         return Array(storage.integers[offset..<(offset + count)])
@@ -250,7 +265,7 @@ public struct StridedArray: @unchecked Sendable {
     switch dtype {
     case .float64: .float64(storage.reals[position])
     case .bool: .bool(storage.reals[position] != 0)
-    case .int64: .int64(storage.integers[position])
+    default: .of(storage.integers[position], dtype)
     }
   }
 
@@ -262,32 +277,44 @@ public struct StridedArray: @unchecked Sendable {
     switch dtype {
     case .float64: storage.reals[position] = value.real
     case .bool: storage.reals[position] = value.isTrue ? 1 : 0
-    case .int64: storage.integers[position] = value.integer
+    default: storage.integers[position] = dtype.wrap(value.integer)
     }
   }
 
   /// A C-contiguous copy in new storage (numpy.ndarray.copy).
   public func copy() -> StridedArray {
-    if dtype == .int64 { return StridedArray(shape: shape, integers: integerValues()) }
+    if dtype.isInteger {
+      return StridedArray(shape: shape, integers: integerValues(), dtype: dtype)
+    }
     return StridedArray(shape: shape, reals: realValues(), dtype: dtype)
   }
 
   /// The same elements as an `NDArray` (for the formatter and the BLAS-order kernels).
   public func ndarray() -> NDArray {
-    NDArray(unchecked: shape, scalars: realValues(), dtype: dtype)
+    var array = NDArray(unchecked: shape, scalars: realValues(), dtype: dtype)
+    if dtype.isInteger { array.integers = integerValues() }
+    return array
   }
 
   /// A copy converted to another dtype (numpy.ndarray.astype).
   public func converted(to target: DType) -> StridedArray {
     if target == dtype { return copy() }
     switch target {
-    case .int64: return StridedArray(shape: shape, integers: integerValues())
     case .float64: return StridedArray(shape: shape, reals: realValues())
     case .bool:
       let flags: [Double] =
-        dtype == .int64
+        dtype.isInteger
         ? integerValues().map { $0 != 0 ? 1 : 0 } : realValues().map { $0 != 0 ? 1 : 0 }
       return StridedArray(shape: shape, reals: flags, dtype: .bool)
+    default:
+      if !dtype.isInteger {
+        return StridedArray(shape: shape, integers: realValues().map(target.cast), dtype: target)
+      }
+      let values = integerValues()
+      if target == .int64 || target == .uint64 {
+        return StridedArray(shape: shape, integers: values, dtype: target)
+      }
+      return StridedArray(shape: shape, integers: values.map(target.wrap), dtype: target)
     }
   }
 
@@ -298,17 +325,26 @@ public struct StridedArray: @unchecked Sendable {
   }
 }
 
-/// One element, as a NumPy scalar holds it (np.float64, np.int64, np.bool_).
+/// One element, as a NumPy scalar holds it (np.float64, np.int64, np.bool_, np.uint8 …).
 public enum ArrayScalar: Sendable, Hashable {
   case float64(Double)
   case int64(Int64)
   case bool(Bool)
+  /// An element of an integer dtype other than int64, wrapped to its width (uint64 as its
+  /// bit pattern); made through `of(_:_:)`, which keeps int64 as `.int64`.
+  case integer(Int64, DType)
+
+  /// The scalar of an integer dtype holding `value` (wrapped to the dtype's width).
+  public static func of(_ value: Int64, _ dtype: DType) -> ArrayScalar {
+    dtype == .int64 ? .int64(value) : .integer(dtype.wrap(value), dtype)
+  }
 
   public var dtype: DType {
     switch self {
     case .float64: .float64
     case .int64: .int64
     case .bool: .bool
+    case .integer(_, let dtype): dtype
     }
   }
 
@@ -318,6 +354,7 @@ public enum ArrayScalar: Sendable, Hashable {
     case .float64(let x): x
     case .int64(let n): Double(n)
     case .bool(let flag): flag ? 1 : 0
+    case .integer(let n, let dtype): dtype.real(n)
     }
   }
 
@@ -326,7 +363,7 @@ public enum ArrayScalar: Sendable, Hashable {
   public var integer: Int64 {
     switch self {
     case .float64(let x): ArrayScalar.truncatedInteger(x)
-    case .int64(let n): n
+    case .int64(let n), .integer(let n, _): n
     case .bool(let flag): flag ? 1 : 0
     }
   }
@@ -335,7 +372,7 @@ public enum ArrayScalar: Sendable, Hashable {
   public var isTrue: Bool {
     switch self {
     case .float64(let x): x != 0
-    case .int64(let n): n != 0
+    case .int64(let n), .integer(let n, _): n != 0
     case .bool(let flag): flag
     }
   }

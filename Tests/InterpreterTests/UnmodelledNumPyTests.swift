@@ -1,0 +1,51 @@
+import Testing
+
+@testable import Interpreter
+
+/// What NumPy does that retrace does not model is refused by line, never guessed: a float16 or
+/// float32 result (NumPy's unary float ufuncs on bools and small integers give the smallest
+/// float that holds them), a float32 dtype. The oracle for what NumPy gives is the comment on
+/// each case (`python3 -c "import numpy as np; print(np.sqrt(np.arange(3, dtype=np.uint8)).dtype)"`).
+@Suite("NumPy results retrace does not model")
+struct UnmodelledNumPyTests {
+  @Test(
+    "each is a refusal naming its line",
+    arguments: [
+      // float16
+      ("import numpy as np\nx = np.arange(3, dtype=np.uint8)\ny = np.sqrt(x)\n", "float16", 3),
+      ("import numpy as np\ny = np.exp(np.array([True, False]))\n", "float16", 2),
+      ("import numpy as np\ny = np.arctan2(np.int8(1), np.int8(2))\n", "float16", 2),
+      // float32
+      ("import numpy as np\ny = np.log(np.ones(2, dtype=np.int16))\n", "float32", 2),
+      ("import numpy as np\ny = np.tanh(np.ones(2, dtype='uint16'))\n", "float32", 2),
+      // a dtype retrace has no storage for, and a NumPy function it does not model
+      ("import numpy as np\ny = np.zeros(2, dtype=np.float32)\n", "numpy.float32", 2),
+      ("import numpy as np\ny = np.zeros(2, dtype='float32')\n", "float32", 2),
+      ("import numpy as np\nv = np.vander(np.ones(3))\n", "numpy.vander", 2),
+      ("import numpy as np\nx = np.linalg.lstsq\n", "numpy.linalg.lstsq", 2),
+    ])
+  func refused(_ source: String, _ message: String, _ line: Int) throws {
+    let interpreter = PythonInterpreter()
+    let ending: PythonError?
+    do {
+      try interpreter.run(source)
+      ending = nil
+    } catch let error as PythonError {
+      ending = error
+    } catch {
+      ending = nil
+    }
+    let error = try #require(ending)
+    #expect(error.refusal != nil, "\(error)")
+    #expect(error.description.contains(message), "\(error)")
+    #expect(error.location?.line == line, "\(error)")
+  }
+
+  @Test("int32 and wider give float64, as in NumPy")
+  func wideIntegersGiveFloat64() throws {
+    let interpreter = PythonInterpreter()
+    try interpreter.run(
+      "import numpy as np\nprint(np.sqrt(np.array([4, 9], dtype=np.int32)).dtype)\n")
+    #expect(interpreter.output == "float64\n")
+  }
+}
