@@ -11,4 +11,6 @@ double retrace_fma_chain(const double *a, long sa, const double *b, long sb, lon
 /// over its row of `a` and column of `b` (the same bits).
 void retrace_gemm_fma(const double *a, long ars, long acs, const double *b, long brs, double *c,
                       long n, long m, long k);
+#include "numpy_tanh.h"
+
 #endif

@@ -94,8 +94,26 @@ enum ArrayValues {
   /// A Python number as a 0-d array of the dtype NumPy 2 gives it beside an operand of
   /// `partner` (NEP 50: Python numbers are weak); an int that the dtype cannot hold raises
   /// NumPy's OverflowError.
-  static func weak(_ value: Value, beside partner: DType) throws(PythonError) -> StridedArray {
+  ///
+  /// Where the ufunc's loop is not the integer type's own — a comparison (NumPy 2 compares a
+  /// Python int with any integer array exactly) or a float loop (true_divide, arctan2,
+  /// hypot) — the int is not cast to the array's type, and need not fit it.
+  static func weak(_ value: Value, beside partner: DType, for ufunc: BinaryUfunc? = nil)
+    throws(PythonError) -> StridedArray
+  {
     guard let kind = weakNumber(value) else { return try array(value) }
+    if case .int(let number) = value, partner.isInteger, let ufunc,
+      ufunc.isComparison || ufunc == .trueDivide || ufunc == .arctan2 || ufunc == .hypot
+    {
+      // The partner's type where the int fits it (so the float loop is the one NumPy picks
+      // for that type), int64 otherwise.
+      // (For arctan2 and hypot beside a small integer type NumPy's loop is float16 or float32
+      // whatever the int, which retrace refuses: the partner's type then, wrapped or not.)
+      let fits = partner == .uint64 ? number >= 0 : partner.integerBounds.contains(number)
+      let small = (ufunc == .arctan2 || ufunc == .hypot) && partner.itemSize < 4
+      if small { return .scalar(.of(number, partner)) }
+      return try array(value, dtype: fits && !ufunc.isComparison ? partner : nil)
+    }
     let target = partner.weakPartner(for: kind)
     if case .int(let number) = value, target.isInteger, target != .int64 {
       let fits = target == .uint64 ? number >= 0 : target.integerBounds.contains(number)
@@ -109,17 +127,17 @@ enum ArrayValues {
 
   /// The two operands of a binary ufunc, a Python number beside a NumPy array or scalar
   /// taking the other's dtype as NumPy 2 gives it (see `weak(_:beside:)`).
-  static func ufuncOperands(_ a: Value, _ b: Value) throws(PythonError) -> (
-    StridedArray, StridedArray
-  ) {
+  static func ufuncOperands(_ a: Value, _ b: Value, for ufunc: BinaryUfunc? = nil)
+    throws(PythonError) -> (StridedArray, StridedArray)
+  {
     let (p, q) = (a.unmarked, b.unmarked)
     if weakNumber(p) != nil, weakNumber(q) == nil {
       let y = try array(q)
-      return (try weak(p, beside: y.dtype), y)
+      return (try weak(p, beside: y.dtype, for: ufunc), y)
     }
     if weakNumber(q) != nil, weakNumber(p) == nil {
       let x = try array(p)
-      return (x, try weak(q, beside: x.dtype))
+      return (x, try weak(q, beside: x.dtype, for: ufunc))
     }
     return (try array(p), try array(q))
   }

@@ -200,7 +200,7 @@ enum NumPyModule {
     add("count_nonzero") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
       guard let axes = try call.axes(1) else {
-        return .int(Int64(a.elements().filter(\.isTrue).count))
+        return .npScalar(.int64(Int64(a.elements().filter(\.isTrue).count)))
       }
       let flags = a.converted(to: .bool)
       return ArrayValues.wrap(
@@ -454,18 +454,7 @@ enum NumPyModule {
     }
     add("unravel_index") { _, call throws(PythonError) in try unravelIndex(call) }
     add("roll") { _, call throws(PythonError) in try roll(call) }
-    add("diff") { _, call throws(PythonError) in
-      let a = try call.array(0, "a")
-      guard a.ndim == 1 else {
-        throw PythonError(refusal: "retrace models np.diff of 1-d arrays only")
-      }
-      let head = StridedArray.read(
-        try wrapError { () throws(ArrayError) in try a.select([.slice(1, nil, nil)]) })
-      let tail = StridedArray.read(
-        try wrapError { () throws(ArrayError) in try a.select([.slice(nil, -1, nil)]) })
-      return ArrayValues.wrapArray(
-        try wrapError { () throws(ArrayError) in try StridedArray.apply(.subtract, head, tail) })
-    }
+    addPieces { name, body in add(name, body) }
 
     // MARK: Printing
     add("set_printoptions") { interpreter, call throws(PythonError) in
@@ -502,7 +491,7 @@ enum NumPyModule {
     }
     let call = method(op.rawValue) { call throws(PythonError) in
       let (x, y) = try ArrayValues.ufuncOperands(
-        try call.required(0, "x1"), try call.required(1, "x2"))
+        try call.required(0, "x1"), try call.required(1, "x2"), for: op)
       return ArrayValues.wrap(
         try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x, y) })
     }
@@ -816,6 +805,9 @@ enum NumPyModule {
     let flags = zip(xs, ys).map { x, y -> Double in
       if x.isNaN || y.isNaN { return equalNaN && x.isNaN && y.isNaN ? 1 : 0 }
       if x == y { return 1 }
+      // NumPy's rule: within tolerance only between finite values (inf is close only to
+      // itself, never to a finite value within an infinite tolerance).
+      guard x.isFinite && y.isFinite else { return 0 }
       return Swift.abs(x - y) <= atol + rtol * Swift.abs(y) ? 1 : 0
     }
     return StridedArray(shape: shape, reals: flags, dtype: .bool)
@@ -1119,8 +1111,10 @@ enum NumPyModule {
       BuiltinFunction(name: "norm") { _, positional, keywords throws(PythonError) in
         let call = CallArguments("norm", positional, keywords)
         let x = try call.array(0, "x").converted(to: .float64)
-        if call.value(1, "ord") != nil {
-          throw PythonError(refusal: "retrace models np.linalg.norm with the default ord only")
+        if let order = call.value(1, "ord") {
+          return try norm(
+            x, order: order, axes: try call.axes(2),
+            keepDims: try call.bool(3, "keepdims", default: false))
         }
         if let axes = try call.axes(2) {
           let squares = try wrapError { () throws(ArrayError) in

@@ -34,7 +34,7 @@ enum NumPyOperators {
     }
     try checkOperand(a, op, a, b)
     try checkOperand(b, op, a, b)
-    let (x, y) = try ArrayValues.ufuncOperands(a, b)
+    let (x, y) = try ArrayValues.ufuncOperands(a, b, for: ufunc(op))
     do {
       if op == .matMult { return ArrayValues.wrap(try StridedArray.dot(x, y, matmul: true)) }
       guard let ufunc = ufunc(op) else {

@@ -57,6 +57,17 @@ extension StridedArray {
     let n = reduced.reduce(1) { $0 * shape[$1] }
     switch reduction {
     case .variance(let ddof), .standardDeviation(let ddof):
+      if reduced.count == ndim, ndim > 1, !isContiguous, let block = denseBlock {
+        // Over every axis of a transpose-like view NumPy's loops walk the elements in
+        // memory order: the same as reducing the storage block, flat.
+        let flat =
+          dtype.isInteger
+          ? StridedArray(
+            shape: [count], integers: Array(storage.integers[block]), dtype: dtype)
+          : StridedArray(shape: [count], reals: Array(storage.reals[block]), dtype: dtype)
+        let total = try flat.reduce(reduction, axes: [0])
+        return keepDims ? try total.reshaped(outputShape) : total
+      }
       let meanKept = try reduce(.mean, axes: reduced, keepDims: true)
       let centred = try StridedArray.apply(
         .subtract, dtype == .float64 ? self : converted(to: .float64), meanKept)
@@ -100,7 +111,7 @@ extension StridedArray {
           for r in 1..<runs.length {
             let x = reals[base + r * runs.elementStep]
             if acc.isNaN { break }
-            if x.isNaN || (isMax ? x > acc : x < acc) { acc = x }
+            if isMax ? !(acc > x) : !(acc < x) { acc = x }
           }
           return acc
         }
@@ -111,7 +122,7 @@ extension StridedArray {
         for position in group.dropFirst() {
           let x = storage.reals[position]
           if acc.isNaN { break }
-          if x.isNaN || (isMax ? x > acc : x < acc) { acc = x }
+          if isMax ? !(acc > x) : !(acc < x) { acc = x }
         }
         return acc
       }

@@ -316,6 +316,13 @@ extension StridedArray {
           + "gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)")
     }
     if a.ndim == 0 || b.ndim == 0 { return try apply(.multiply, a, b) }
+    if a.ndim > 2 && b.ndim <= 2 && a.shape[a.ndim - 1] == b.shape[0] {
+      // A stack of matrices times one matrix or vector (dot and matmul agree here): each
+      // row of the stack is a row of one product, so the stack is one tall matrix.
+      let rows = try a.reshaped([-1, a.shape[a.ndim - 1]])
+      let product = try dot(rows, b, matmul: matmul)
+      return try product.reshaped(Array(a.shape.dropLast()) + Array(b.shape.dropFirst()))
+    }
     if a.ndim > 2 || b.ndim > 2 {
       throw ArrayError(
         "retrace models dot and matmul of arrays of up to 2 dimensions, not shapes "

@@ -1,3 +1,4 @@
+import CNumKernels
 import Foundation
 
 /// NumPy's binary ufuncs, as `a + b`, `np.maximum(a, b)`, `a > b` … reach them.
@@ -20,7 +21,7 @@ public enum BinaryUfunc: String, Sendable, CaseIterable {
   case bitwiseXor = "bitwise_xor"
   case arctan2, hypot
 
-  var isComparison: Bool {
+  public var isComparison: Bool {
     switch self {
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .logicalAnd, .logicalOr,
       .logicalXor:
@@ -36,7 +37,12 @@ public enum BinaryUfunc: String, Sendable, CaseIterable {
     switch self {
     case .trueDivide: return .float64
     case .arctan2, .hypot:
-      if promoted.itemSize < 4 { throw ArrayError.smallFloatResult(rawValue, promoted) }
+      // Their loops are float: the smallest float holding both inputs (float16 or float32
+      // for bools and 8- and 16-bit integers, which retrace does not model).
+      let widest = Swift.max(a == .float64 ? 8 : a.itemSize, b == .float64 ? 8 : b.itemSize)
+      if widest < 4 {
+        throw ArrayError.smallFloatResult(rawValue, a.itemSize >= b.itemSize ? a : b)
+      }
       return .float64
     case .subtract where promoted == .bool:
       throw ArrayError(
@@ -49,7 +55,7 @@ public enum BinaryUfunc: String, Sendable, CaseIterable {
         throw ArrayError(
           "ufunc '\(rawValue)' not supported for the input types, and the inputs could not be "
             + "safely coerced to any supported types according to the casting rule ''safe''",
-          kind: .ufuncTypeError)
+          kind: .typeError)
       }
       return promoted
     default: return promoted
@@ -87,12 +93,11 @@ public enum UnaryUfunc: String, Sendable, CaseIterable {
         throw ArrayError(
           "ufunc 'invert' not supported for the input types, and the inputs could not be safely "
             + "coerced to any supported types according to the casting rule ''safe''",
-          kind: .ufuncTypeError)
+          kind: .typeError)
       }
       return input
-    case .reciprocal where input != .float64:
-      throw ArrayError(
-        "retrace does not model numpy.reciprocal of \(input.rawValue) arrays", kind: .unmodelled)
+    case .reciprocal where input == .bool: return .int8
+    case .reciprocal where input.isInteger: return input
     default:
       if input != .float64 && input.itemSize < 4 {
         throw ArrayError.smallFloatResult(rawValue, input)
@@ -109,7 +114,14 @@ extension StridedArray {
   public static func apply(_ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray)
     throws(ArrayError) -> StridedArray
   {
-    let resultType = try op.resultType(a.dtype, b.dtype)
+    let resultType: DType
+    do {
+      resultType = try op.resultType(a.dtype, b.dtype)
+    } catch {
+      // NumPy's own errors come first; a refusal only for operands NumPy would accept.
+      if error.kind == .unmodelled { _ = try Shape.broadcast(a.shape, b.shape) }
+      throw error
+    }
     let shape = try Shape.broadcast(a.shape, b.shape)
     let count = shape.reduce(1, *)
     if op.isComparison {
@@ -214,8 +226,8 @@ extension StridedArray {
           case .subtract: for k in 0..<count { out[k] = p[k] - q[k] }
           case .multiply: for k in 0..<count { out[k] = p[k] * q[k] }
           case .trueDivide: for k in 0..<count { out[k] = p[k] / q[k] }
-          case .maximum: for k in 0..<count { out[k] = p[k] >= q[k] || p[k].isNaN ? p[k] : q[k] }
-          case .minimum: for k in 0..<count { out[k] = p[k] <= q[k] || p[k].isNaN ? p[k] : q[k] }
+          case .maximum: for k in 0..<count { out[k] = p[k] > q[k] || p[k].isNaN ? p[k] : q[k] }
+          case .minimum: for k in 0..<count { out[k] = p[k] < q[k] || p[k].isNaN ? p[k] : q[k] }
           default:
             let function = realOp(op)
             for k in 0..<count { out[k] = function(p[k], q[k]) }
@@ -290,10 +302,10 @@ extension StridedArray {
         case (.trueDivide, false): for k in 0..<count { out[k] = p[k] / y }
         case (.trueDivide, true): for k in 0..<count { out[k] = y / p[k] }
         // `np.maximum(h, 0)`: the elementwise rule of `realOp`, inline.
-        case (.maximum, false): for k in 0..<count { out[k] = p[k] >= y || p[k].isNaN ? p[k] : y }
-        case (.maximum, true): for k in 0..<count { out[k] = y >= p[k] || y.isNaN ? y : p[k] }
-        case (.minimum, false): for k in 0..<count { out[k] = p[k] <= y || p[k].isNaN ? p[k] : y }
-        case (.minimum, true): for k in 0..<count { out[k] = y <= p[k] || y.isNaN ? y : p[k] }
+        case (.maximum, false): for k in 0..<count { out[k] = p[k] > y || p[k].isNaN ? p[k] : y }
+        case (.maximum, true): for k in 0..<count { out[k] = y > p[k] || y.isNaN ? y : p[k] }
+        case (.minimum, false): for k in 0..<count { out[k] = p[k] < y || p[k].isNaN ? p[k] : y }
+        case (.minimum, true): for k in 0..<count { out[k] = y < p[k] || y.isNaN ? y : p[k] }
         default:
           let function = realOp(op)
           if scalarFirst {
@@ -364,7 +376,9 @@ extension StridedArray {
     if a.dtype.isInteger && b.dtype.isInteger {
       let x = a.broadcast(to: shape).integerValues()
       let y = b.broadcast(to: shape).integerValues()
-      if a.dtype == .uint64 || b.dtype == .uint64 {
+      if a.dtype == .uint64 || b.dtype == .uint64,
+        op != .logicalAnd && op != .logicalOr && op != .logicalXor
+      {
         // Exact, as NumPy 2 compares uint64 with the signed types: a negative signed value
         // is below every unsigned one.
         let (ua, ub) = (a.dtype == .uint64, b.dtype == .uint64)
@@ -408,8 +422,10 @@ extension StridedArray {
     case .floorDivide: return { a, b in b == 0 ? a / b : divmod(a, b).quotient }
     case .remainder: return { a, b in b == 0 ? Foundation.fmod(a, b) : divmod(a, b).remainder }
     case .power: return { Foundation.pow($0, $1) }
-    case .maximum: return { a, b in a >= b || a.isNaN ? a : b }
-    case .minimum: return { a, b in a <= b || a.isNaN ? a : b }
+    // NumPy's rule: the first operand when it is larger (or NaN), else the second, so that
+    // maximum(0.0, -0.0) is -0.0 and maximum(-0.0, 0.0) is 0.0.
+    case .maximum: return { a, b in a > b || a.isNaN ? a : b }
+    case .minimum: return { a, b in a < b || a.isNaN ? a : b }
     case .arctan2: return { Foundation.atan2($0, $1) }
     case .hypot: return { Foundation.hypot($0, $1) }
     default: return { _, _ in .nan }
@@ -482,12 +498,12 @@ extension StridedArray {
       let r = x % y
       return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r
     case .power:
-      if y < 0 {
+      if y < 0 && !unsigned {
         throw ArrayError("Integers to negative integer powers are not allowed.")
       }
       var result: Int64 = 1
       var base = x
-      var exponent = y
+      var exponent = UInt64(bitPattern: y)  // uint64 exponents may use the top bit
       while exponent > 0 {
         if exponent & 1 == 1 { result = result &* base }
         base = base &* base
@@ -516,6 +532,11 @@ extension StridedArray {
       case .sign: out = values.map { $0 == 0 ? 0 : (unsigned || $0 > 0 ? 1 : type.wrap(-1)) }
       case .square: out = values.map { type.wrap($0 &* $0) }
       case .invert: out = values.map { type.wrap(~$0) }
+      // NumPy's integer reciprocal is `1.0 / x` cast back to the type (0 for |x| > 1, and
+      // the cast of inf, Int64.min for int64, at 1 / 0).
+      case .reciprocal:
+        let input = a.dtype
+        out = values.map { type.cast(1.0 / input.real($0)) }
       default: out = values
       }
       return StridedArray(shape: a.shape, integers: out, dtype: type)
@@ -567,8 +588,9 @@ extension StridedArray {
     case .sqrt: return { $0.squareRoot() }
     case .exp: return Foundation.exp
     case .exp2: return Foundation.exp2
-    case .log: return Foundation.log
-    case .log2: return Foundation.log2
+    // NumPy's log and log2 give +NaN for a negative input (glibc's, -NaN).
+    case .log: return { $0 < 0 ? .nan : Foundation.log($0) }
+    case .log2: return { $0 < 0 ? .nan : Foundation.log2($0) }
     case .log10: return Foundation.log10
     case .log1p: return Foundation.log1p
     case .expm1: return Foundation.expm1
@@ -580,7 +602,8 @@ extension StridedArray {
     case .arctan: return Foundation.atan
     case .sinh: return Foundation.sinh
     case .cosh: return Foundation.cosh
-    case .tanh: return Foundation.tanh
+    // NumPy's own tanh (a Highway port of SVML's algorithm, on CPUs with FMA), not libm's.
+    case .tanh: return { retrace_numpy_tanh($0) }
     case .floor: return Foundation.floor
     case .ceil: return Foundation.ceil
     case .trunc: return Foundation.trunc

@@ -1,0 +1,261 @@
+import NumPyKit
+
+/// NumPy functions that cut, flip, search and compare arrays: `split`, `array_split`, `flip`,
+/// `ascontiguousarray`, `searchsorted`, `heaviside`, `diff`, `inner`, `vdot`, and the orders of
+/// `linalg.norm`. Each follows NumPy's definition in terms of operations NumPyKit has, so the
+/// bits are those operations' (checked by `Fixtures/numpy/operations`).
+extension NumPyModule {
+  static func addPieces(_ add: (String, @escaping Body) -> Void) {
+    add("split") { _, call throws(PythonError) in try split(call, even: true) }
+    add("array_split") { _, call throws(PythonError) in try split(call, even: false) }
+    add("flip") { _, call throws(PythonError) in
+      let a = try call.array(0, "m")
+      let requested = try call.axes(1)
+      let axes = try wrapError { () throws(ArrayError) in try a.reductionAxes(requested) }
+      var index = [ArrayIndex](repeating: .slice(nil, nil, nil), count: a.ndim)
+      for axis in axes { index[axis] = .slice(nil, nil, -1) }
+      return ArrayValues.wrapArray(
+        StridedArray.read(try wrapError { () throws(ArrayError) in try a.select(index) }))
+    }
+    add("ascontiguousarray") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      var result = a.isContiguous ? a : a.copy()
+      if let dtype = try call.dtype(1), dtype != result.dtype {
+        result = result.converted(to: dtype)
+      }
+      if result.ndim == 0 {
+        result = try wrapError { () throws(ArrayError) in try result.reshaped([1]) }
+      }
+      return ArrayValues.wrapArray(result)
+    }
+    add("searchsorted") { _, call throws(PythonError) in try searchSorted(call) }
+    add("heaviside") { _, call throws(PythonError) in
+      let (x, h) = try ArrayValues.ufuncOperands(
+        try call.required(0, "x1"), try call.required(1, "x2"), for: .arctan2)
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in
+          // The result type of a float loop on the pair (arctan2's rule), then
+          // 0 below zero, x2 at zero, 1 above, NaN for NaN.
+          _ = try StridedArray.apply(.arctan2, x, h)
+          let shape = try Shape.broadcast(x.shape, h.shape)
+          let xs = x.broadcast(to: shape).realValues()
+          let hs = h.broadcast(to: shape).realValues()
+          let values = zip(xs, hs).map { v, at -> Double in
+            v.isNaN ? v : (v < 0 ? 0 : (v > 0 ? 1 : at))
+          }
+          return StridedArray(shape: shape, reals: values)
+        })
+    }
+    add("diff") { _, call throws(PythonError) in
+      var a = try call.array(0, "a")
+      let n = try call.int(1, "n") ?? 1
+      let axis = try call.int(2, "axis") ?? -1
+      guard n >= 0 else {
+        throw PythonError.value("order must be non-negative but got \(n)")
+      }
+      guard a.ndim > 0 else {
+        throw PythonError.value("diff requires input that is at least one dimensional")
+      }
+      let along = try wrapError { () throws(ArrayError) in try a.reductionAxes([axis])[0] }
+      for _ in 0..<n {
+        var head = [ArrayIndex](repeating: .slice(nil, nil, nil), count: a.ndim)
+        var tail = head
+        head[along] = .slice(1, nil, nil)
+        tail[along] = .slice(nil, -1, nil)
+        let current = a
+        a = try wrapError { () throws(ArrayError) in
+          let op: BinaryUfunc = current.dtype == .bool ? .notEqual : .subtract
+          return try StridedArray.apply(
+            op, StridedArray.read(try current.select(head)),
+            StridedArray.read(try current.select(tail)))
+        }
+      }
+      return ArrayValues.wrapArray(a)
+    }
+    add("inner") { _, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      let b = try call.array(1, "b")
+      return ArrayValues.wrap(
+        try wrapError { () throws(ArrayError) in
+          if a.ndim == 0 || b.ndim == 0 { return try StridedArray.apply(.multiply, a, b) }
+          guard a.ndim <= 2, b.ndim <= 2 else {
+            throw ArrayError("retrace models numpy.inner of 1-d and 2-d arrays", kind: .unmodelled)
+          }
+          guard a.shape[a.ndim - 1] == b.shape[b.ndim - 1] else {
+            throw ArrayError(
+              "shapes \(Shape.text(a.shape)) and \(Shape.text(b.shape)) not aligned: \(a.shape[a.ndim - 1]) (dim \(a.ndim - 1)) != \(b.shape[b.ndim - 1]) (dim \(b.ndim - 1))"
+            )
+          }
+          return try StridedArray.dot(a, b.ndim == 2 ? try b.transposed() : b)
+        })
+    }
+    add("vdot") { _, call throws(PythonError) in
+      let a = try call.array(0, "a").ravel()
+      let b = try call.array(1, "b").ravel()
+      return ArrayValues.wrap(try wrapError { () throws(ArrayError) in try StridedArray.dot(a, b) })
+    }
+  }
+
+  /// numpy.split / numpy.array_split: views along `axis` at the given indices, or in
+  /// `sections` parts (equal for split, the first `count % sections` one longer for
+  /// array_split).
+  static func split(_ call: CallArguments, even: Bool) throws(PythonError) -> Value {
+    let a = try call.array(0, "ary")
+    let cuts = try call.required(1, "indices_or_sections")
+    let axis = try call.int(2, "axis") ?? 0
+    guard axis >= -a.ndim && axis < a.ndim else {
+      throw PythonError.index("tuple index out of range")
+    }
+    let along = axis < 0 ? axis + a.ndim : axis
+    let length = a.shape[along]
+    var bounds: [Int] = [0]
+    if let sections = Operators.integer(cuts) {
+      guard sections > 0 else { throw PythonError.value("number sections must be larger than 0.") }
+      let n = Int(sections)
+      if even && length % n != 0 {
+        throw PythonError.value("array split does not result in an equal division")
+      }
+      let (size, extra) = (length / n, length % n)
+      for k in 0..<n { bounds.append(bounds[k] + size + (k < extra ? 1 : 0)) }
+    } else {
+      let indices = try ArrayValues.array(cuts).integerValues()
+      for index in indices {
+        let i = Int(index)
+        bounds.append(i < 0 ? Swift.max(i + length, 0) : i)
+      }
+      bounds.append(length)
+    }
+    var pieces: [Value] = []
+    for k in 0..<(bounds.count - 1) {
+      var index = [ArrayIndex](repeating: .slice(nil, nil, nil), count: a.ndim)
+      index[along] = .slice(bounds[k], Swift.max(bounds[k], bounds[k + 1]), nil)
+      let piece = StridedArray.read(try wrapError { () throws(ArrayError) in try a.select(index) })
+      pieces.append(ArrayValues.wrapArray(piece))
+    }
+    return .list(ListObject(pieces))
+  }
+
+  /// numpy.searchsorted(a, v, side): where each of `v` would go in the sorted `a` (the first
+  /// such place for 'left', the last for 'right'), in the dtype NumPy compares them in.
+  static func searchSorted(_ call: CallArguments) throws(PythonError) -> Value {
+    let a = try call.array(0, "a")
+    let vValue = try call.required(1, "v")
+    let v = try ArrayValues.array(vValue)
+    let side = call.string(2, "side") ?? "left"
+    guard side == "left" || side == "right" else {
+      throw PythonError.value("side must be 'left' or 'right' (got '\(side)')")
+    }
+    guard a.ndim == 1 else { throw PythonError.value("object too deep for desired array") }
+    let common = DType.promoted(a.dtype, v.dtype)
+    let useIntegers = common.isInteger && common != .uint64
+    let keysI = useIntegers ? a.integerValues() : []
+    let keysR = useIntegers ? [] : a.realValues()
+    let valuesI = useIntegers ? v.integerValues() : []
+    let valuesR = useIntegers ? [] : v.realValues()
+    let right = side == "right"
+    func place(_ k: Int) -> Int64 {
+      var (low, high) = (0, a.count)
+      while low < high {
+        let mid = (low + high) / 2
+        let goesRight: Bool
+        if useIntegers {
+          goesRight = right ? keysI[mid] <= valuesI[k] : keysI[mid] < valuesI[k]
+        } else {
+          // NaN sorts last, as in NumPy.
+          let (key, value) = (keysR[mid], valuesR[k])
+          let less = value.isNaN ? !key.isNaN : key < value
+          goesRight = right ? (less || key == value || (key.isNaN && value.isNaN)) : less
+        }
+        if goesRight { low = mid + 1 } else { high = mid }
+      }
+      return Int64(low)
+    }
+    let places = (0..<v.count).map(place)
+    if v.ndim == 0 { return .npScalar(.int64(places[0])) }
+    return ArrayValues.wrapArray(StridedArray(shape: v.shape, integers: places))
+  }
+
+  /// numpy.linalg.norm's orders, as NumPy computes them: vectors (`ord` 1, 2, inf, -inf, 0
+  /// or another p) and matrices ('fro', 1, -1, inf, -inf, each over the given axes).
+  static func norm(_ x: StridedArray, order: Value, axes: [Int]?, keepDims: Bool)
+    throws(PythonError) -> Value
+  {
+    let vectorAxes: [Int]? = axes ?? (x.ndim == 1 ? [0] : nil)
+    func reduce(_ r: Reduction, _ a: StridedArray, _ over: [Int]?) throws(PythonError)
+      -> StridedArray
+    {
+      try wrapError { () throws(ArrayError) in try a.reduce(r, axes: over, keepDims: keepDims) }
+    }
+    func apply(_ op: UnaryUfunc, _ a: StridedArray) throws(PythonError) -> StridedArray {
+      try wrapError { () throws(ArrayError) in try StridedArray.apply(op, a) }
+    }
+    let absolute = try apply(.absolute, x)
+    if let vectorAxes, vectorAxes.count == 1 {
+      let p: Double
+      if case .str = order {
+        throw PythonError.value("Invalid norm order '\(Printer.str(order))' for vectors")
+      }
+      guard let number = Operators.number(order) ?? scalarOrder(order) else {
+        throw PythonError.type("ord must be a number")
+      }
+      p = number
+      switch p {
+      case .infinity: return ArrayValues.wrap(try reduce(.max, absolute, vectorAxes))
+      case -.infinity: return ArrayValues.wrap(try reduce(.min, absolute, vectorAxes))
+      case 0:
+        let nonzero = try wrapError { () throws(ArrayError) in
+          try StridedArray.apply(.notEqual, x, .scalar(.float64(0))).converted(to: .float64)
+        }
+        return ArrayValues.wrap(try reduce(.sum, nonzero, vectorAxes))
+      case 1: return ArrayValues.wrap(try reduce(.sum, absolute, vectorAxes))
+      case 2:
+        let squares = try wrapError { () throws(ArrayError) in
+          try StridedArray.apply(.multiply, x, x)
+        }
+        return ArrayValues.wrap(try apply(.sqrt, try reduce(.sum, squares, vectorAxes)))
+      default:
+        let powered = try wrapError { () throws(ArrayError) in
+          try StridedArray.apply(.power, absolute, .scalar(.float64(p)))
+        }
+        let total = try reduce(.sum, powered, vectorAxes)
+        return ArrayValues.wrap(
+          try wrapError { () throws(ArrayError) in
+            try StridedArray.apply(.power, total, .scalar(.float64(1 / p)))
+          })
+      }
+    }
+    // Matrix norms over two axes (the last two of a 2-d array when none are given).
+    let pair = axes ?? [0, 1]
+    guard pair.count == 2 else { throw PythonError.value("Improper number of dimensions to norm.") }
+    if case .str(let name) = order, name == "fro" {
+      let squares = try wrapError { () throws(ArrayError) in try StridedArray.apply(.multiply, x, x)
+      }
+      return ArrayValues.wrap(try apply(.sqrt, try reduce(.sum, squares, pair)))
+    }
+    guard let p = Operators.number(order) ?? scalarOrder(order), p.isInfinite || Swift.abs(p) == 1
+    else {
+      throw PythonError(refusal: "retrace models the matrix norms 'fro', 1, -1, inf and -inf")
+    }
+    // NumPy: ord=±1 sums down the rows (axis 0) and takes the max/min over columns; ±inf the
+    // other way round.
+    let (rowAxis, columnAxis) = (
+      pair[0] < 0 ? pair[0] + x.ndim : pair[0], pair[1] < 0 ? pair[1] + x.ndim : pair[1]
+    )
+    let sumAxis = p.isInfinite ? columnAxis : rowAxis
+    var otherAxis = p.isInfinite ? rowAxis : columnAxis
+    if !keepDims && otherAxis > sumAxis { otherAxis -= 1 }
+    let sums = try wrapError { () throws(ArrayError) in
+      try absolute.reduce(.sum, axes: [sumAxis], keepDims: keepDims)
+    }
+    let r: Reduction = p > 0 ? .max : .min
+    return ArrayValues.wrap(
+      try wrapError { () throws(ArrayError) in
+        try sums.reduce(r, axes: [otherAxis], keepDims: keepDims)
+      })
+  }
+
+  private static func scalarOrder(_ value: Value) -> Double? {
+    if case .npScalar(let scalar) = value { return scalar.real }
+    return nil
+  }
+}
