@@ -976,6 +976,7 @@ extension PythonInterpreter {
       for item in dict.view(kind) { parts.append(try repr(item)) }
       return kind.rawValue + "([" + parts.joined(separator: ", ") + "])"
     case .array(let object):
+      try checkPrintable(object.array)
       return ArrayFormatter(options: printOptions).repr(object.array.ndarray())
     case .exception(let exception) where exception.cls != nil:
       var parts: [String] = []
@@ -986,11 +987,20 @@ extension PythonInterpreter {
     }
   }
 
+  /// NumPy's ValueError for printing float elements under a negative precision (which
+  /// `np.set_printoptions` accepts).
+  func checkPrintable(_ array: StridedArray) throws(PythonError) {
+    if printOptions.precision < 0 && array.dtype == .float64 && array.count > 0 {
+      throw PythonError.value("precision must be >= 0")
+    }
+  }
+
   func str(_ value: Value) throws(PythonError) -> String {
     switch value {
     case .unverifiable(let inner, _): return try str(inner)
     case .str(let text): return text
     case .array(let object):
+      try checkPrintable(object.array)
       return ArrayFormatter(options: printOptions).string(object.array.ndarray())
     case .npScalar(let scalar): return Printer.str(.npScalar(scalar))
     case .native(let object) where object.typeName == "dtype":

@@ -240,9 +240,8 @@ public final class PythonInterpreter {
         }
         try store(alias.asName ?? alias.name, value, in: scope)
       }
-    case .with:
-      throw PythonError(
-        refusal: "retrace does not run 'with' statements yet", at: statement.range.start)
+    case .with(let items, let body):
+      return try executeWith(items[...], body, in: scope)
     case .magic(let magic):
       // `%time stmt` and `%%time` run their code once (the timing they print is the
       // clock's); other IPython escapes run nothing: `%matplotlib inline`, `!pip install`.
@@ -353,6 +352,70 @@ public final class PythonInterpreter {
     }
     if let pending { throw pending }
     return completion
+  }
+
+  /// `with a as x, b: body` as CPython runs it: each manager's `__enter__` in order (its
+  /// result bound to the target), the body, then each `__exit__` in reverse, given the
+  /// exception the body raised (a true result suppresses it). The managers are instances of
+  /// classes with `__enter__`/`__exit__` and NumPy's `np.printoptions(...)`; anything else is
+  /// CPython's TypeError.
+  func executeWith(
+    _ items: ArraySlice<WithItem>, _ body: [Statement], in scope: Scope
+  ) throws(PythonError) -> Completion {
+    guard let item = items.first else { return try execute(body, in: scope) }
+    let manager = try evaluate(item.context, in: scope)
+    let entered = try enterContext(manager)
+    if let target = item.target { try assign(target, entered, in: scope) }
+    let completion: Completion
+    do {
+      completion = try executeWith(items.dropFirst(), body, in: scope)
+    } catch {
+      if try exitContext(manager, raised: error) { return .normal }
+      throw error
+    }
+    _ = try exitContext(manager, raised: nil)
+    return completion
+  }
+
+  func enterContext(_ manager: Value) throws(PythonError) -> Value {
+    switch manager {
+    case .native(let object) where object.printOptions != nil:
+      object.savedPrintOptions = printOptions
+      printOptions = object.printOptions ?? printOptions
+      return manager
+    case .instance(let object):
+      guard case .function(let enter)? = object.cls.lookup("__enter__"),
+        object.cls.lookup("__exit__") != nil
+      else {
+        throw PythonError.type(
+          "'\(manager.typeName)' object does not support the context manager protocol")
+      }
+      return try callFunction(enter, [manager], [])
+    default:
+      throw PythonError.type(
+        "'\(manager.typeName)' object does not support the context manager protocol")
+    }
+  }
+
+  /// Runs a manager's exit; true when it suppresses `raised`.
+  func exitContext(_ manager: Value, raised: PythonError?) throws(PythonError) -> Bool {
+    switch manager {
+    case .native(let object) where object.printOptions != nil:
+      if let saved = object.savedPrintOptions { printOptions = saved }
+      return false
+    case .instance(let object):
+      guard case .function(let exit)? = object.cls.lookup("__exit__") else { return false }
+      var arguments: [Value] = [manager, .none, .none, .none]
+      if let exception = raised?.exception {
+        arguments[1] = .exceptionType(exception.type)
+        arguments[2] = .exception(exception)
+      } else if raised != nil {
+        return false  // a refusal is not an exception a program can suppress
+      }
+      return try truth(try callFunction(exit, arguments, []))
+    default:
+      return false
+    }
   }
 
   func matches(_ exception: ExceptionObject, _ type: PythonSyntax.Expression?, in scope: Scope)

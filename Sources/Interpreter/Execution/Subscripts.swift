@@ -53,6 +53,8 @@ enum Subscripts {
     switch container {
     case .array(let object):
       return try NumPyOperators.load(object.array, key)
+    case .native(let object) where object.typeName == "RClass" || object.typeName == "CClass":
+      return try NumPyModule.concatenated(key, columns: object.typeName == "CClass")
     case .native(let object) where object.typeName == "flagsobj":
       guard case .str(let name) = key, let flag = object.attributes[name.lowercased()] else {
         throw PythonError.raise("KeyError", "Unknown flag")

@@ -23,6 +23,10 @@ public final class NativeObject {
   var strText: String?
   /// The state its methods share (a RandomState's or a Generator's), for snapshots.
   var state: SnapshotState?
+  /// `np.printoptions(...)`: the options its `with` block prints under, and the ones it
+  /// puts back.
+  var printOptions: PrintOptions?
+  var savedPrintOptions: PrintOptions?
 
   init(
     typeName: String, repr: String, attributes: [String: Value] = [:], dtype: DType? = nil,

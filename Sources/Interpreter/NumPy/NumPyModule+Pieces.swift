@@ -5,6 +5,59 @@ import NumPyKit
 /// `linalg.norm`. Each follows NumPy's definition in terms of operations NumPyKit has, so the
 /// bits are those operations' (checked by `Fixtures/numpy/operations`).
 extension NumPyModule {
+  /// `np.r_` and `np.c_`: objects whose subscript concatenates (see `concatenated`).
+  static let concatenators: [String: Value] = [
+    "r_": .native(
+      NativeObject(typeName: "RClass", repr: "<numpy.lib._index_tricks_impl.RClass object>")),
+    "c_": .native(
+      NativeObject(typeName: "CClass", repr: "<numpy.lib._index_tricks_impl.CClass object>")),
+  ]
+
+  /// `np.r_[...]` (rows: items as 1-d arrays, slices as `arange`, joined along the first
+  /// axis) and `np.c_[...]` (columns: 1-d items as columns, joined along the last axis), for
+  /// the simple forms; string directives and complex steps are refused.
+  static func concatenated(_ key: Value, columns: Bool) throws(PythonError) -> Value {
+    let items: [Value]
+    if case .tuple(let parts) = key { items = parts } else { items = [key] }
+    var pieces: [StridedArray] = []
+    for item in items {
+      var piece: StridedArray
+      switch item {
+      case .str:
+        throw PythonError(refusal: "retrace does not model np.r_/np.c_ string directives")
+      case .slice(let start, let stop, let step):
+        guard Operators.number(stop) != nil || Operators.integer(stop) != nil else {
+          throw PythonError(refusal: "retrace models np.r_ slices with a stop")
+        }
+        var arguments: [Value] = []
+        if case .none = start { arguments.append(.int(0)) } else { arguments.append(start) }
+        arguments.append(stop)
+        if case .none = step {} else { arguments.append(step) }
+        guard case .array(let object) = try arange(CallArguments("arange", arguments, [])) else {
+          continue
+        }
+        piece = object.array
+      default:
+        piece = try ArrayValues.array(item)
+      }
+      if piece.ndim == 0 {
+        let single = piece
+        piece = try wrapError { () throws(ArrayError) in try single.reshaped([1]) }
+      }
+      if columns && piece.ndim == 1 {
+        let column = piece
+        piece = try wrapError { () throws(ArrayError) in try column.reshaped([column.count, 1]) }
+      }
+      pieces.append(piece)
+    }
+    guard !pieces.isEmpty else { return ArrayValues.wrapArray(StridedArray(shape: [0], reals: [])) }
+    let joined = pieces
+    return ArrayValues.wrapArray(
+      try wrapError { () throws(ArrayError) in
+        try StridedArray.concatenate(joined, axis: columns ? joined[0].ndim - 1 : 0)
+      })
+  }
+
   static func addPieces(_ add: (String, @escaping Body) -> Void) {
     add("split") { _, call throws(PythonError) in try split(call, even: true) }
     add("array_split") { _, call throws(PythonError) in try split(call, even: false) }
@@ -89,10 +142,69 @@ extension NumPyModule {
           return try StridedArray.dot(a, b.ndim == 2 ? try b.transposed() : b)
         })
     }
+    add("array_repr") { interpreter, call throws(PythonError) in
+      let a = try call.array(0, "arr")
+      return .str(ArrayFormatter(options: interpreter.printOptions).repr(a.ndarray()))
+    }
+    add("array_str") { interpreter, call throws(PythonError) in
+      let a = try call.array(0, "a")
+      return .str(ArrayFormatter(options: interpreter.printOptions).string(a.ndarray()))
+    }
     add("vdot") { _, call throws(PythonError) in
       let a = try call.array(0, "a").ravel()
       let b = try call.array(1, "b").ravel()
       return ArrayValues.wrap(try wrapError { () throws(ArrayError) in try StridedArray.dot(a, b) })
+    }
+  }
+
+  /// `a @ b` / numpy.matmul with stacks: the leading axes broadcast and each pair of
+  /// matrices is one product (the same kernel, so the same bits, as a single product).
+  static func stackedMatmul(_ a: StridedArray, _ b: StridedArray) throws(PythonError)
+    -> StridedArray
+  {
+    try wrapError { () throws(ArrayError) in
+      guard a.ndim > 2 || b.ndim > 2, a.ndim >= 1, b.ndim >= 1 else {
+        return try StridedArray.dot(a, b, matmul: true)
+      }
+      // Vectors take part as a row (first operand) or a column (second), dropped after.
+      let left = a.ndim == 1 ? try a.reshaped([1, a.shape[0]]) : a
+      let right = b.ndim == 1 ? try b.reshaped([b.shape[0], 1]) : b
+      let (n, k) = (left.shape[left.ndim - 2], left.shape[left.ndim - 1])
+      let (kb, m) = (right.shape[right.ndim - 2], right.shape[right.ndim - 1])
+      guard k == kb else {
+        throw ArrayError(
+          "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
+            + "(n?,k),(k,m?)->(n?,m?) (size \(kb) is different from \(k))")
+      }
+      let batch = try Shape.broadcast(
+        Array(left.shape.dropLast(2)), Array(right.shape.dropLast(2)))
+      let x = left.broadcast(to: batch + [n, k])
+      let y = right.broadcast(to: batch + [k, m])
+      let count = batch.reduce(1, *)
+      var products: [StridedArray] = []
+      var index = [Int](repeating: 0, count: batch.count)
+      for _ in 0..<count {
+        let items = index.map { ArrayIndex.integer($0) }
+        let p = StridedArray.read(try x.select(items))
+        let q = StridedArray.read(try y.select(items))
+        products.append(try StridedArray.dot(p, q, matmul: true).reshaped([1, n, m]))
+        var axis = batch.count - 1
+        while axis >= 0 {
+          index[axis] += 1
+          if index[axis] < batch[axis] { break }
+          index[axis] = 0
+          axis -= 1
+        }
+      }
+      var result =
+        products.isEmpty
+        ? StridedArray(shape: [0, n, m], reals: [])
+        : try StridedArray.concatenate(products, axis: 0)
+      var shape = batch + [n, m]
+      if a.ndim == 1 { shape.remove(at: shape.count - 2) }
+      if b.ndim == 1 { shape.removeLast() }
+      result = try result.reshaped(shape)
+      return result
     }
   }
 

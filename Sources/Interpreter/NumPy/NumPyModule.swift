@@ -229,9 +229,25 @@ enum NumPyModule {
     }
     add("expand_dims") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
-      let axis = try call.int(1, "axis") ?? 0
-      return ArrayValues.wrapArray(
-        try wrapError { () throws(ArrayError) in try a.expandingDims(axis) })
+      let axes = try call.axes(1) ?? [0]
+      // NumPy places each new axis in the result's numbering, lowest position first.
+      let rank = a.ndim + axes.count
+      var positions: [Int] = []
+      for axis in axes {
+        let position = axis < 0 ? axis + rank : axis
+        guard position >= 0 && position < rank else {
+          throw PythonError.raise(
+            "AxisError", "axis \(axis) is out of bounds for array of dimension \(rank)")
+        }
+        if positions.contains(position) { throw PythonError.value("repeated axis") }
+        positions.append(position)
+      }
+      var result = a
+      for position in positions.sorted() {
+        let current = result
+        result = try wrapError { () throws(ArrayError) in try current.expandingDims(position) }
+      }
+      return ArrayValues.wrapArray(result)
     }
     add("swapaxes") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
@@ -311,8 +327,7 @@ enum NumPyModule {
     add("matmul") { _, call throws(PythonError) in
       let a = try call.array(0, "x1")
       let b = try call.array(1, "x2")
-      return ArrayValues.wrap(
-        try wrapError { () throws(ArrayError) in try StridedArray.dot(a, b, matmul: true) })
+      return ArrayValues.wrap(try stackedMatmul(a, b))
     }
     add("outer") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
@@ -455,11 +470,19 @@ enum NumPyModule {
     add("unravel_index") { _, call throws(PythonError) in try unravelIndex(call) }
     add("roll") { _, call throws(PythonError) in try roll(call) }
     addPieces { name, body in add(name, body) }
+    for (name, value) in concatenators { attributes[name] = value }
 
     // MARK: Printing
     add("set_printoptions") { interpreter, call throws(PythonError) in
-      try setPrintOptions(interpreter, call)
+      interpreter.printOptions = try printOptions(interpreter, call)
       return .none
+    }
+    add("printoptions") { interpreter, call throws(PythonError) in
+      let manager = NativeObject(
+        typeName: "_GeneratorContextManager",
+        repr: "<contextlib._GeneratorContextManager object>")
+      manager.printOptions = try printOptions(interpreter, call)
+      return .native(manager)
     }
     add("array2string") { interpreter, call throws(PythonError) in
       let a = try call.array(0, "a")
@@ -905,11 +928,32 @@ enum NumPyModule {
     for (k, value) in values.enumerated() { result.setElement(value, at: k) }
     let uniques = ArrayValues.wrapArray(result)
     var outputs: [Value] = [uniques]
-    if try call.bool(nil, "return_index", default: false) {
-      throw PythonError(refusal: "retrace does not model np.unique(return_index=True) yet")
-    }
-    if try call.bool(nil, "return_inverse", default: false) {
-      throw PythonError(refusal: "retrace does not model np.unique(return_inverse=True) yet")
+    let wantIndex = try call.bool(nil, "return_index", default: false)
+    let wantInverse = try call.bool(nil, "return_inverse", default: false)
+    if wantIndex || wantInverse {
+      // Each element's unique value, by a stable order of the flattened input (NumPy sorts
+      // with mergesort when indices are asked for, so the first occurrence is the index).
+      let flat = a.elements()
+      let order = try argsort(a, axis: -1).integerValues().map(Int.init)
+      var first = [Int64](repeating: 0, count: values.count)
+      var inverse = [Int64](repeating: 0, count: flat.count)
+      var group = -1
+      var previous: ArrayScalar?
+      for position in order {
+        if previous != flat[position] {
+          group += 1
+          previous = flat[position]
+          first[group] = Int64(position)
+        }
+        inverse[position] = Int64(group)
+      }
+      if wantIndex {
+        outputs.append(ArrayValues.wrapArray(StridedArray(shape: [first.count], integers: first)))
+      }
+      if wantInverse {
+        let shape = try call.array(0, "ar").shape
+        outputs.append(ArrayValues.wrapArray(StridedArray(shape: shape, integers: inverse)))
+      }
     }
     if try call.bool(nil, "return_counts", default: false) {
       outputs.append(ArrayValues.wrapArray(StridedArray(shape: [counts.count], integers: counts)))
@@ -922,9 +966,32 @@ enum NumPyModule {
   /// the edges).
   static func histogram(_ call: CallArguments) throws(PythonError) -> Value {
     let a = try call.array(0, "a").ravel().converted(to: .float64).realValues()
-    guard let bins = try call.int(1, "bins") else {
-      throw PythonError(refusal: "retrace models np.histogram with a number of bins only")
+    if let given = call.value(1, "bins"), Operators.integer(given) == nil {
+      // Explicit edges: NumPy's searchsorted(edges, a, 'right'), the last edge closed.
+      let edgeArray = try ArrayValues.array(given)
+      let edges = edgeArray.converted(to: .float64).realValues()
+      guard edgeArray.ndim == 1, edges.count >= 1 else {
+        throw PythonError.value("`bins` must be 1d, when an array")
+      }
+      for k in 1..<max(edges.count, 1) where edges[k] < edges[k - 1] {
+        throw PythonError.value("`bins` must increase monotonically, when an array")
+      }
+      var counts = [Int64](repeating: 0, count: max(edges.count - 1, 0))
+      for x in a where !counts.isEmpty && x >= edges[0] && x <= edges[edges.count - 1] {
+        var low = 0
+        var high = edges.count
+        while low < high {
+          let mid = (low + high) / 2
+          if edges[mid] <= x { low = mid + 1 } else { high = mid }
+        }
+        counts[min(low - 1, counts.count - 1)] += 1
+      }
+      return .tuple([
+        ArrayValues.wrapArray(StridedArray(shape: [counts.count], integers: counts)),
+        ArrayValues.wrapArray(edgeArray.copy()),
+      ])
     }
+    let bins = try call.int(1, "bins") ?? 10
     guard bins > 0 else { throw PythonError.value("`bins` must be positive, when an integer") }
     var first = a.min() ?? 0
     var last = a.max() ?? 1
@@ -1064,9 +1131,19 @@ enum NumPyModule {
     return ArrayValues.wrapArray(result)
   }
 
-  static func setPrintOptions(_ interpreter: PythonInterpreter, _ call: CallArguments)
-    throws(PythonError)
+  /// The print options `np.set_printoptions(...)` / `np.printoptions(...)` set, over the
+  /// current ones (NumPy's TypeErrors for options of the wrong type).
+  static func printOptions(_ interpreter: PythonInterpreter, _ call: CallArguments)
+    throws(PythonError) -> PrintOptions
   {
+    for (index, name) in [(0, "precision"), (1, "threshold"), (2, "edgeitems"), (3, "linewidth")] {
+      guard let value = call.value(index, name) else { continue }
+      if Operators.integer(value) == nil {
+        if name == "precision" { throw PythonError.type("precision must be an integer") }
+        if Operators.number(value) == nil { throw PythonError.type("\(name) must be numeric") }
+        throw PythonError(refusal: "retrace models \(name) as an int only")
+      }
+    }
     var options = interpreter.printOptions
     if let precision = try call.int(0, "precision") { options.precision = precision }
     if let threshold = try call.int(1, "threshold") { options.threshold = threshold }
@@ -1102,7 +1179,7 @@ enum NumPyModule {
     if call.value(nil, "formatter") != nil {
       throw PythonError(refusal: "retrace does not model np.set_printoptions(formatter=...)")
     }
-    interpreter.printOptions = options
+    return options
   }
 
   static func linearAlgebra() -> ModuleObject {

@@ -36,7 +36,7 @@ enum NumPyOperators {
     try checkOperand(b, op, a, b)
     let (x, y) = try ArrayValues.ufuncOperands(a, b, for: ufunc(op))
     do {
-      if op == .matMult { return ArrayValues.wrap(try StridedArray.dot(x, y, matmul: true)) }
+      if op == .matMult { return ArrayValues.wrap(try NumPyModule.stackedMatmul(x, y)) }
       guard let ufunc = ufunc(op) else {
         throw PythonError.type(
           "unsupported operand type(s) for \(op.symbol): '\(a.typeName)' and '\(b.typeName)'")
