@@ -97,10 +97,35 @@ enum Builtins {
         ListObject(items.enumerated().map { .tuple([.int(start + Int64($0.offset)), $0.element]) }))
     }
     add("zip") { interpreter, arguments, _ throws(PythonError) in
-      var lists: [[Value]] = []
-      for argument in arguments { lists.append(try interpreter.iterate(argument)) }
-      let count = lists.map(\.count).min() ?? 0
-      return .list(ListObject((0..<count).map { index in .tuple(lists.map { $0[index] }) }))
+      // Iterators are pulled one item at a time, round by round, as CPython's zip pulls
+      // them (so `zip(it, it)` pairs neighbours); other iterables are read whole.
+      var lists: [[Value]?] = []
+      for argument in arguments {
+        if case .iterator = argument {
+          lists.append(nil)
+        } else {
+          lists.append(try interpreter.iterate(argument))
+        }
+      }
+      guard !arguments.isEmpty else { return .list(ListObject([])) }
+      var rows: [Value] = []
+      var index = 0
+      rounds: while true {
+        var row: [Value] = []
+        for (k, argument) in arguments.enumerated() {
+          if let list = lists[k] {
+            guard index < list.count else { break rounds }
+            row.append(list[index])
+          } else if case .iterator(let iterator) = argument, let item = iterator.next() {
+            row.append(item)
+          } else {
+            break rounds
+          }
+        }
+        rows.append(.tuple(row))
+        index += 1
+      }
+      return .list(ListObject(rows))
     }
     add("map") { interpreter, arguments, _ throws(PythonError) in
       guard arguments.count >= 2 else {

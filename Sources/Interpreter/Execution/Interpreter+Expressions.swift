@@ -657,6 +657,8 @@ extension PythonInterpreter {
 
   func attribute(_ value: Value, _ name: String) throws(PythonError) -> Value {
     switch value {
+    case .iterator(let iterator) where iterator.shape != nil:
+      return try NumPyModule.nditerAttribute(iterator, name)
     case .unverifiable(let inner, _):
       return Value.marking(try attribute(inner, name), from: [value])
     case .instance(let object):

@@ -295,6 +295,16 @@ public final class PythonInterpreter {
       default: return nil
       }
     }
+    if case .iterator(let iterator) = iterable {
+      // Taken one item at a time, as CPython does: the body may advance the same iterator
+      // (`next(it)`) or read its state (`np.nditer`'s `multi_index`).
+      var iteration = 0
+      while let item = iterator.next() {
+        if let end = try pass(iteration, item) { return end }
+        iteration += 1
+      }
+      return try orelse()
+    }
     if case .range(let start, let stop, let step) = iterable {
       let count = Ranges.count(start, stop, step)
       var iteration: Int64 = 0

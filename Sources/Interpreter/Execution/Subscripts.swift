@@ -53,6 +53,12 @@ enum Subscripts {
     switch container {
     case .array(let object):
       return try NumPyOperators.load(object.array, key)
+    case .iterator(let iterator) where iterator.shape != nil:
+      // `it[0]`: the current element of np.nditer's one operand.
+      guard Operators.integer(key) == 0, iterator.current < iterator.items.count else {
+        throw PythonError.index("index out of bounds")
+      }
+      return iterator.items[iterator.current]
     case .native(let object) where object.typeName == "RClass" || object.typeName == "CClass":
       return try NumPyModule.concatenated(key, columns: object.typeName == "CClass")
     case .native(let object) where object.typeName == "flagsobj":

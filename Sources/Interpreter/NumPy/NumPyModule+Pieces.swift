@@ -58,7 +58,336 @@ extension NumPyModule {
       })
   }
 
+  /// `np.nditer(a, flags=...)` over one C-contiguous operand: its elements as 0-d views in
+  /// memory order, with `multi_index`, `index`, `finished`, `iternext()` and `it[0]`
+  /// (`while not it.finished: ... it.iternext()`, or a `for` loop).
+  static func nditer(_ call: CallArguments) throws(PythonError) -> Value {
+    let a = try call.array(0, "op")
+    guard a.isContiguous else {
+      throw PythonError(refusal: "retrace models np.nditer over C-contiguous arrays only")
+    }
+    if let order = call.string(nil, "order"), order != "K", order != "C" {
+      throw PythonError(refusal: "retrace models np.nditer in C and K order only")
+    }
+    let items: [Value] = (0..<a.count).map { k in
+      .array(
+        ArrayObject(
+          StridedArray(
+            storage: a.storage, dtype: a.dtype, shape: [], strides: [], offset: a.offset + k)))
+    }
+    let iterator = IteratorObject(items)
+    iterator.shape = a.shape
+    return .iterator(iterator)
+  }
+
+  static func nditerAttribute(_ iterator: IteratorObject, _ name: String) throws(PythonError)
+    -> Value
+  {
+    let count = iterator.items.count
+    switch name {
+    case "multi_index":
+      guard iterator.current < count, let shape = iterator.shape else {
+        throw PythonError.value("Iterator is past the end")
+      }
+      var rest = iterator.current
+      var index = [Value](repeating: .int(0), count: shape.count)
+      for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] > 0 {
+        index[axis] = .int(Int64(rest % shape[axis]))
+        rest /= shape[axis]
+      }
+      return .tuple(index)
+    case "index", "iterindex": return .int(Int64(iterator.current))
+    case "finished": return .bool(iterator.current >= count)
+    case "itersize": return .int(Int64(count))
+    case "iternext":
+      return .builtin(
+        BuiltinFunction(name: "iternext") { _, _, _ throws(PythonError) in
+          iterator.current += 1
+          iterator.position = iterator.current
+          return .bool(iterator.current < count)
+        })
+    default:
+      throw PythonError.attribute("'numpy.nditer' object has no attribute '\(name)'")
+    }
+  }
+
+  /// numpy.pad(array, pad_width, mode='constant', constant_values=0).
+  static func pad(_ call: CallArguments) throws(PythonError) -> Value {
+    let a = try call.array(0, "array")
+    let widthValue = try call.required(1, "pad_width")
+    if let mode = call.string(2, "mode"), mode != "constant" {
+      throw PythonError(refusal: "retrace models np.pad in 'constant' mode only")
+    }
+    let widths = try ArrayValues.array(widthValue).integerValues().map(Int.init)
+    var before = [Int](repeating: 0, count: a.ndim)
+    var after = before
+    for axis in 0..<a.ndim {
+      switch widths.count {
+      case 1: (before[axis], after[axis]) = (widths[0], widths[0])
+      case 2: (before[axis], after[axis]) = (widths[0], widths[1])
+      case 2 * a.ndim: (before[axis], after[axis]) = (widths[2 * axis], widths[2 * axis + 1])
+      default:
+        throw PythonError.value("operands could not be broadcast together with remapped shapes")
+      }
+    }
+    if before.contains(where: { $0 < 0 }) || after.contains(where: { $0 < 0 }) {
+      throw PythonError.value("index can't contain negative values")
+    }
+    let fill = try call.optionalArray(nil, "constant_values", beside: a.dtype)?.onlyElement
+    let shape = (0..<a.ndim).map { a.shape[$0] + before[$0] + after[$0] }
+    try ArrayValues.checkBudget(shape)
+    let out = filledUnchecked(shape, fill ?? .int64(0), dtype: a.dtype)
+    let inner = (0..<a.ndim).map { ArrayIndex.slice(before[$0], before[$0] + a.shape[$0], nil) }
+    try wrapError { () throws(ArrayError) in try StridedArray.write(a, into: try out.select(inner))
+    }
+    return ArrayValues.wrapArray(out)
+  }
+
+  /// numpy.convolve(a, v, mode): each output the dot product of `v` reversed with a window of
+  /// `a` (NumPy's correlate over the dtype's dot, one product at a time and in order).
+  static func convolve(_ call: CallArguments) throws(PythonError) -> Value {
+    var a = try call.array(0, "a").ravel()
+    var v = try call.array(1, "v").ravel()
+    let mode = call.string(2, "mode") ?? "full"
+    guard a.count > 0 else { throw PythonError.value("a cannot be empty") }
+    guard v.count > 0 else { throw PythonError.value("v cannot be empty") }
+    if v.count > a.count { swap(&a, &v) }
+    let dtype = DType.promoted(a.dtype, v.dtype)
+    guard dtype == .float64 || dtype.isInteger else {
+      throw PythonError(refusal: "retrace models np.convolve of numbers only")
+    }
+    let (n, m) = (a.count, v.count)
+    let (low, high): (Int, Int)
+    switch mode {
+    case "full": (low, high) = (-(m - 1), n - 1)
+    case "same": (low, high) = (-((m - 1) / 2), n - 1 - (m - 1) / 2)
+    case "valid": (low, high) = (0, n - m)
+    default:
+      throw PythonError.value("mode must be one of 'valid', 'same', or 'full' (got '\(mode)')")
+    }
+    let kernelReal = v.converted(to: .float64).realValues().reversed().map { $0 }
+    let signalReal = a.converted(to: .float64).realValues()
+    let kernelInt = v.integerValues().reversed().map { $0 }
+    let signalInt = a.integerValues()
+    var reals: [Double] = []
+    var ints: [Int64] = []
+    for start in low...max(low, high) where high >= low {
+      // The window a[start ..< start + m], clipped to a.
+      if dtype.isInteger {
+        var acc: Int64 = 0
+        for j in 0..<m where start + j >= 0 && start + j < n {
+          acc = acc &+ signalInt[start + j] &* kernelInt[j]
+        }
+        ints.append(dtype.wrap(acc))
+      } else {
+        var acc = 0.0
+        var first = true
+        for j in 0..<m where start + j >= 0 && start + j < n {
+          let product = signalReal[start + j] * kernelReal[j]
+          acc = first ? product : acc + product
+          first = false
+        }
+        reals.append(acc)
+      }
+    }
+    if dtype.isInteger {
+      return ArrayValues.wrapArray(StridedArray(shape: [ints.count], integers: ints, dtype: dtype))
+    }
+    return ArrayValues.wrapArray(StridedArray(shape: [reals.count], reals: reals))
+  }
+
+  /// numpy.lib.stride_tricks.sliding_window_view(x, window_shape, axis=None): a read-only
+  /// view whose last axes run over each window.
+  static func slidingWindowView(_ call: CallArguments) throws(PythonError) -> Value {
+    let x = try call.array(0, "x")
+    let window = try ArrayValues.shape(try call.required(1, "window_shape"))
+    let axes = try call.axes(2) ?? Array(0..<x.ndim)
+    guard window.count == axes.count else {
+      throw PythonError.value(
+        "Since axis is `None`, must provide window_shape for all dimensions of `x`; got "
+          + "\(window.count) window_shape elements and `x.ndim` is \(x.ndim).")
+    }
+    var shape = x.shape
+    for (k, axis) in axes.enumerated() {
+      let along = axis < 0 ? axis + x.ndim : axis
+      guard window[k] >= 0 else {
+        throw PythonError.value("`window_shape` cannot contain negative values")
+      }
+      guard shape[along] >= window[k] else {
+        throw PythonError.value("window shape cannot be larger than input array shape")
+      }
+      shape[along] -= window[k] - 1
+    }
+    let strides = x.strides + axes.map { x.strides[$0 < 0 ? $0 + x.ndim : $0] }
+    return ArrayValues.wrapArray(
+      StridedArray(
+        storage: x.storage, dtype: x.dtype, shape: shape + window, strides: strides,
+        offset: x.offset))
+  }
+
+  /// numpy.einsum of integer and bool arrays, with explicit or implicit output subscripts
+  /// over any number of operands (no ellipsis): each output element the wrapping sum of its
+  /// operands' products (exact, so in any order NumPy's). Float operands are refused.
+  static func einsum(_ call: CallArguments) throws(PythonError) -> Value {
+    guard case .str(let spec)? = call.positional.first else {
+      throw PythonError(refusal: "retrace models np.einsum with a subscripts string")
+    }
+    let operands = try call.positional.dropFirst().map {
+      (value) throws(PythonError) in try ArrayValues.array(value)
+    }
+    let text = spec.replacingOccurrences(of: " ", with: "")
+    if text.contains(".") { throw PythonError(refusal: "retrace does not model np.einsum's '...'") }
+    let sides = text.components(separatedBy: "->")
+    let inputs = sides[0].components(separatedBy: ",").map { Array($0) }
+    guard inputs.count == operands.count else {
+      throw PythonError.value(
+        "more operands provided to einstein sum function than specified in the subscripts string")
+    }
+    var extents: [Character: Int] = [:]
+    for (labels, operand) in zip(inputs, operands) {
+      guard labels.count == operand.ndim else {
+        throw PythonError.value(
+          "operand has more dimensions than subscripts given in einstein sum, but no '...' ellipsis provided to broadcast the extra dimensions."
+        )
+      }
+      for (label, extent) in zip(labels, operand.shape) {
+        if let known = extents[label], known != extent, known != 1, extent != 1 {
+          throw PythonError.value(
+            "operands could not be broadcast together with remapped shapes [original->remapped]")
+        }
+        extents[label] = max(extents[label] ?? extent, extent)
+      }
+    }
+    let output: [Character]
+    if sides.count > 1 {
+      output = Array(sides[1])
+    } else {
+      // Implicit mode: the labels that appear once, in alphabetical order.
+      let all = inputs.flatMap { $0 }
+      output = Set(all).filter { label in all.filter { $0 == label }.count == 1 }.sorted()
+    }
+    let summed = extents.keys.filter { !output.contains($0) }.sorted()
+    let dtype = operands.dropFirst().reduce(operands.first?.dtype ?? .float64) {
+      DType.promoted($0, $1.dtype)
+    }
+    guard dtype.isInteger || dtype == .bool else {
+      // NumPy's float einsum sums through its own vectorised loops (fused multiply-adds over
+      // lanes, then a horizontal add), whose order retrace does not model yet; integer sums
+      // are exact in any order.
+      throw PythonError(
+        refusal: "retrace does not model np.einsum of float arrays yet (its summation order)")
+    }
+    let outShape = output.map { extents[$0] ?? 1 }
+    let sumShape = summed.map { extents[$0] ?? 1 }
+    let outCount = outShape.reduce(1, *)
+    let sumCount = sumShape.reduce(1, *)
+    try ArrayValues.checkBudget([outCount, sumCount])
+    func unravel(_ k: Int, _ shape: [Int]) -> [Int] {
+      var rest = k
+      var index = [Int](repeating: 0, count: shape.count)
+      for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] > 0 {
+        index[axis] = rest % shape[axis]
+        rest /= shape[axis]
+      }
+      return index
+    }
+    var values: [Double] = []
+    var integers: [Int64] = []
+    for o in 0..<outCount {
+      let outIndex = unravel(o, outShape)
+      var position: [Character: Int] = [:]
+      for (label, i) in zip(output, outIndex) { position[label] = i }
+      var accReal = 0.0
+      var accInt: Int64 = 0
+      for r in 0..<sumCount {
+        for (label, i) in zip(summed, unravel(r, sumShape)) { position[label] = i }
+        var productReal = 1.0
+        var productInt: Int64 = 1
+        for (n, labels) in inputs.enumerated() {
+          var offset = operands[n].offset
+          for (axis, label) in labels.enumerated() where operands[n].shape[axis] > 1 {
+            offset += (position[label] ?? 0) * operands[n].strides[axis]
+          }
+          let element = operands[n].element(at: offset)
+          if dtype.isInteger {
+            productInt = n == 0 ? element.integer : productInt &* element.integer
+          } else {
+            productReal = n == 0 ? element.real : productReal * element.real
+          }
+        }
+        if dtype.isInteger {
+          accInt = accInt &+ productInt
+        } else {
+          accReal = productReal != 0 || accReal != 0 ? 1 : 0  // bool: any of the ands
+        }
+      }
+      values.append(accReal)
+      integers.append(dtype.wrap(accInt))
+    }
+    if dtype.isInteger {
+      return ArrayValues.wrap(StridedArray(shape: outShape, integers: integers, dtype: dtype))
+    }
+    return ArrayValues.wrap(
+      StridedArray(shape: outShape, reals: values, dtype: dtype == .bool ? .bool : .float64))
+  }
+
   static func addPieces(_ add: (String, @escaping Body) -> Void) {
+    add("einsum") { _, call throws(PythonError) in try einsum(call) }
+    add("nditer") { _, call throws(PythonError) in try nditer(call) }
+    add("pad") { _, call throws(PythonError) in try pad(call) }
+    add("convolve") { _, call throws(PythonError) in try convolve(call) }
+    add("vander") { _, call throws(PythonError) in
+      let x = try call.array(0, "x").ravel()
+      let n = try call.int(1, "N") ?? x.count
+      let increasing = try call.bool(2, "increasing", default: false)
+      guard n >= 0 else { throw PythonError.value("negative dimensions are not allowed") }
+      // NumPy: ones in the first column, then cumulative products of x (multiply.accumulate).
+      var columns: [StridedArray] = []
+      var power = try wrapError { () throws(ArrayError) in
+        try StridedArray.apply(.multiply, x, .scalar(.int64(0)))
+      }
+      power = try wrapError { () throws(ArrayError) in
+        try StridedArray.apply(.add, power, .scalar(.int64(1)))
+      }
+      for k in 0..<n {
+        columns.append(power)
+        if k + 1 < n {
+          let previous = power
+          power = try wrapError { () throws(ArrayError) in
+            try StridedArray.apply(.multiply, previous, x)
+          }
+        }
+      }
+      if !increasing { columns.reverse() }
+      if n == 0 { return ArrayValues.wrapArray(StridedArray(shape: [x.count, 0], reals: [])) }
+      let stacked = try wrapError { () throws(ArrayError) in
+        var reshaped: [StridedArray] = []
+        for column in columns { reshaped.append(try column.reshaped([x.count, 1])) }
+        return try StridedArray.concatenate(reshaped, axis: 1)
+      }
+      return ArrayValues.wrapArray(stacked)
+    }
+    add("insert") { _, call throws(PythonError) in
+      let a = try call.array(0, "arr")
+      guard a.ndim == 1, call.value(3, "axis") == nil else {
+        throw PythonError(refusal: "retrace models np.insert into 1-d arrays without axis only")
+      }
+      let position = try call.int(1, "obj") ?? 0
+      let at = position < 0 ? position + a.count : position
+      guard at >= 0 && at <= a.count else {
+        throw PythonError.index(
+          "index \(position) is out of bounds for axis 0 with size \(a.count)")
+      }
+      let values = try ArrayValues.array(try call.required(2, "values")).converted(to: a.dtype)
+      let head = StridedArray.read(
+        try wrapError { () throws(ArrayError) in try a.select([.slice(nil, at, nil)]) })
+      let tail = StridedArray.read(
+        try wrapError { () throws(ArrayError) in try a.select([.slice(at, nil, nil)]) })
+      return ArrayValues.wrapArray(
+        try wrapError { () throws(ArrayError) in
+          try StridedArray.concatenate([head, try values.reshaped([-1]), tail], axis: 0)
+        })
+    }
     add("split") { _, call throws(PythonError) in try split(call, even: true) }
     add("array_split") { _, call throws(PythonError) in try split(call, even: false) }
     add("flip") { _, call throws(PythonError) in

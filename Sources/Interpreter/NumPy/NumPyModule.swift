@@ -471,6 +471,20 @@ enum NumPyModule {
     add("roll") { _, call throws(PythonError) in try roll(call) }
     addPieces { name, body in add(name, body) }
     for (name, value) in concatenators { attributes[name] = value }
+    let strideTricks = Value.module(
+      ModuleObject(
+        name: "numpy.lib.stride_tricks",
+        attributes: [
+          "sliding_window_view": .builtin(
+            BuiltinFunction(name: "sliding_window_view") {
+              _, positional, keywords throws(PythonError) in
+              try slidingWindowView(CallArguments("sliding_window_view", positional, keywords))
+            })
+        ]))
+    attributes["lib"] = .module(
+      ModuleObject(name: "numpy.lib", attributes: ["stride_tricks": strideTricks]))
+    // `import numpy.lib.stride_tricks` / `from numpy.lib.stride_tricks import ...`
+    attributes["lib.stride_tricks"] = strideTricks
 
     // MARK: Printing
     add("set_printoptions") { interpreter, call throws(PythonError) in

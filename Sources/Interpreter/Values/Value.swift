@@ -368,11 +368,16 @@ extension DictObject {
 public final class IteratorObject {
   var items: [Value]
   var position = 0
+  /// For `np.nditer`: the shape whose C-order index `multi_index` reports, and the element
+  /// the iterator is at (`iternext()` moves it; a `for` loop sets it to each item it takes).
+  var shape: [Int]?
+  var current = 0
   init(_ items: [Value]) { self.items = items }
 
   /// The next item, or nil when exhausted.
   func next() -> Value? {
     guard position < items.count else { return nil }
+    current = position
     position += 1
     return items[position - 1]
   }

@@ -81,3 +81,37 @@ extension Generator {
     return product.high
   }
 }
+
+/// `Generator.integers(..., dtype=...)` for every integer dtype and bool.
+extension Generator {
+  /// `Generator.integers(low, high, size, dtype=dtype, endpoint=endpoint)`: C-order integers
+  /// in `[low, high)` (`[low, high]` with `endpoint`; from 0 when `high` is nil), drawn as
+  /// NumPy draws that dtype with Lemire's method (see `BoundedIntegers`), returned as
+  /// `StridedArray` keeps them (wrapped to the width, uint64 as its bit pattern, bool 0/1).
+  ///
+  /// Throws NumPy's `low/high is out of bounds for <dtype>`, `format_bounds_error` and
+  /// `TypeError: Unsupported dtype` for float64. An empty `shape` product returns `[]`
+  /// before any check.
+  public mutating func integers(
+    _ low: Int128, _ high: Int128? = nil, dtype: DType, shape: [Int] = [], endpoint: Bool = false
+  ) throws(RandomError) -> [Int64] {
+    guard dtype != .float64 else { throw BoundedIntegers.unsupported(dtype, "integers") }
+    let (lower, upper) = high.map { (low, $0) } ?? (0, low)
+    if shape.allSatisfy({ $0 >= 0 }) && shape.reduce(1, *) == 0 { return [] }
+    let (offset, range) = try BoundedIntegers.interval(
+      low: lower, high: upper, dtype: dtype, endpoint: endpoint)
+    let count = try elementCount(shape)
+    var bits = bitGenerator
+    defer { bitGenerator = bits }
+    if dtype.itemSize == 8 {
+      return [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+        Self.fillLemire(&bits, offset: offset, range: range, into: buffer)
+        initialized = count
+      }
+    }
+    let values = BoundedIntegers.fillNarrow(
+      &bits, offset: UInt32(offset), range: UInt32(range),
+      bits: BoundedIntegers.drawBits(dtype), masked: false, count: count)
+    return BoundedIntegers.stored(values, dtype)
+  }
+}

@@ -4,8 +4,10 @@ import Foundation
 /// `np.random.default_rng(seed)` returns), bit for bit.
 ///
 /// `random`, `standardNormal` (256-layer ziggurat), `normal`, `uniform` and `integers`
-/// (Lemire's method with 32-bit draws for ranges below 2^32) draw exactly NumPy's values in
-/// C order for any shape. Shapes are NumPy's `size` tuples: `[]` draws one value.
+/// (Lemire's method with 32-bit draws for ranges below 2^32, or in the width of a narrower
+/// dtype), and the distributions of `Generator+Distributions.swift` (exponential by its own
+/// ziggurat, gamma, beta, Poisson, binomial, `permuted`) draw exactly NumPy's values in C
+/// order for any shape. Shapes are NumPy's `size` tuples: `[]` draws one value.
 public struct Generator: Sendable, Hashable {
   /// The bit generator underneath (numpy `Generator.bit_generator`).
   public var bitGenerator: PCG64

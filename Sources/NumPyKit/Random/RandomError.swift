@@ -1,5 +1,5 @@
 /// An error raised by NumPyKit's random streams, worded exactly as NumPy words the
-/// exception (numpy.random raises `ValueError`, `OverflowError` or `TypeError`).
+/// exception (numpy.random raises `ValueError`, `OverflowError`, `TypeError` or `AxisError`).
 ///
 /// `message` is NumPy's text, e.g. `Seed must be between 0 and 2**32 - 1` or `scale < 0`;
 /// `description` prefixes the Python exception name (`ValueError: scale < 0`).
@@ -10,6 +10,10 @@ public struct RandomError: Error, Sendable, Hashable, CustomStringConvertible {
     case valueError = "ValueError"
     /// Python's `OverflowError`.
     case overflowError = "OverflowError"
+    /// Python's `TypeError`.
+    case typeError = "TypeError"
+    /// NumPy's `AxisError` (a `ValueError`).
+    case axisError = "AxisError"
   }
 
   /// The Python exception class NumPy raises.

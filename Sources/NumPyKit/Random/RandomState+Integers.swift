@@ -56,3 +56,49 @@ extension RandomState {
     }
   }
 }
+
+/// `np.random.randint(..., dtype=...)` for every integer dtype and bool, and
+/// `np.random.random_integers`.
+extension RandomState {
+  /// `np.random.randint(low, high, size, dtype=dtype)`: C-order integers in `[low, high)`
+  /// (`[0, low)` when `high` is nil), drawn as NumPy draws that dtype with masked rejection
+  /// (see `BoundedIntegers`), returned as `StridedArray` keeps them (wrapped to the width,
+  /// uint64 as its bit pattern, bool as 0/1).
+  ///
+  /// Throws NumPy's `low/high is out of bounds for <dtype>`, `low >= high` / `high <= 0`, and
+  /// `TypeError: Unsupported dtype` for float64. An empty `shape` product returns `[]` before
+  /// any check, as NumPy does.
+  public mutating func randint(
+    _ low: Int128, _ high: Int128? = nil, dtype: DType, shape: [Int] = []
+  ) throws(RandomError) -> [Int64] {
+    guard dtype != .float64 else { throw BoundedIntegers.unsupported(dtype, "randint") }
+    let (lower, upper) = high.map { (low, $0) } ?? (0, low)
+    if shape.allSatisfy({ $0 >= 0 }) && shape.reduce(1, *) == 0 { return [] }
+    let (offset, range) = try BoundedIntegers.interval(
+      low: lower, high: upper, dtype: dtype, endpoint: false)
+    let count = try elementCount(shape)
+    if dtype.itemSize == 8 {
+      return bitGenerator.withCursor { cursor in
+        [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+          Self.fillMasked(&cursor, offset: offset, range: range, into: buffer)
+          initialized = count
+        }
+      }
+    }
+    let values = bitGenerator.withCursor { cursor in
+      BoundedIntegers.fillNarrow(
+        &cursor, offset: UInt32(offset), range: UInt32(range),
+        bits: BoundedIntegers.drawBits(dtype), masked: true, count: count)
+    }
+    return BoundedIntegers.stored(values, dtype)
+  }
+
+  /// `np.random.random_integers(low, high, size)` (deprecated in NumPy): integers in
+  /// `[low, high]`, or `[1, low]` when `high` is nil, as `randint(low, high + 1, dtype='l')`.
+  public mutating func randomIntegers(_ low: Int128, _ high: Int128? = nil, shape: [Int] = [])
+    throws(RandomError) -> [Int64]
+  {
+    let (lower, upper) = high.map { (low, $0) } ?? (1, low)
+    return try randint(lower, upper + 1, dtype: .int64, shape: shape)
+  }
+}

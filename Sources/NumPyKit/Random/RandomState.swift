@@ -7,14 +7,16 @@ import Foundation
 /// for any shape, and throws `RandomError` with NumPy's wording where NumPy raises.
 /// The Gaussian cache of the polar method (`has_gauss`, `gauss`) is part of the state: it
 /// is reset by `seed`, consumed by the next normal draw and untouched by other methods.
-/// Shapes are NumPy's `size` tuples: `[]` draws one value (NumPy's `size=None`).
+/// Shapes are NumPy's `size` tuples: `[]` draws one value (NumPy's `size=None`). The legacy
+/// distributions (exponential, gamma, beta, Poisson, binomial) are in
+/// `RandomState+Distributions.swift`, `randint` for every dtype in `RandomState+Integers.swift`.
 public struct RandomState: Sendable, Hashable {
   /// The Mersenne Twister underneath (numpy `RandomState._bit_generator`).
   public internal(set) var bitGenerator: MT19937
   /// Whether a second polar-method value is cached (`has_gauss`).
-  public private(set) var hasGauss = false
+  public internal(set) var hasGauss = false
   /// The cached value (`gauss`; 0 when none is cached).
-  public private(set) var gauss = 0.0
+  public internal(set) var gauss = 0.0
 
   /// `np.random.RandomState(seed)` for `0 <= seed <= 2**32 - 1`; NumPy's range error
   /// otherwise.
