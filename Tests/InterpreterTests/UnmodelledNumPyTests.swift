@@ -23,6 +23,11 @@ struct UnmodelledNumPyTests {
       ("import numpy as np\ny = np.zeros(2, dtype='float32')\n", "float32", 2),
       ("import numpy as np\nv = np.polyfit(np.ones(3), np.ones(3), 1)\n", "numpy.polyfit", 2),
       ("import numpy as np\nx = np.linalg.lstsq\n", "numpy.linalg.lstsq", 2),
+      // str arrays beyond making, printing, indexing, ==, unique and choice
+      ("import numpy as np\na = np.array(['a', 'b'])\nb = a + 1\n", "str arrays", 3),
+      ("import numpy as np\na = np.array(['a', 'b'])\na[0] = 'c'\n", "str arrays", 3),
+      ("import numpy as np\na = np.array(['a', 'b'])\nb = a < 'b'\n", "str arrays", 3),
+      ("import numpy as np\na = np.array(['a', 'b'])\nb = np.sort(a)\n", "str arrays", 3),
       // float einsum sums in NumPy's vectorised order, which retrace does not model yet
       ("import numpy as np\ny = np.einsum('i,i->', np.ones(3), np.ones(3))\n", "einsum", 2),
     ])

@@ -696,6 +696,8 @@ extension PythonInterpreter {
         throw PythonError(refusal: "retrace does not model \(module.name).\(name) yet")
       }
       throw PythonError.attribute("module '\(module.name)' has no attribute '\(name)'")
+    case .array(let object) where object.strings != nil:
+      return try NumPyModule.strArrayAttribute(object, object.strings!, name)
     case .array, .npScalar:
       if let found = try ArrayMethods.attribute(value, name) { return found }
       throw PythonError.attribute("'\(value.typeName)' object has no attribute '\(name)'")
@@ -839,6 +841,9 @@ extension PythonInterpreter {
       return object.items ?? []
     case .array(let object):
       guard object.array.ndim > 0 else { throw PythonError.type("iteration over a 0-d array") }
+      if let table = object.strings {
+        return ArrayValues.rows(object.array).map { ArrayValues.wrapStrings($0, table) }
+      }
       return ArrayValues.rows(object.array)
     case .range(let start, let stop, let step):
       let count = Ranges.count(start, stop, step)
@@ -977,6 +982,11 @@ extension PythonInterpreter {
       var parts: [String] = []
       for item in dict.view(kind) { parts.append(try repr(item)) }
       return kind.rawValue + "([" + parts.joined(separator: ", ") + "])"
+    case .array(let object) where object.strings != nil:
+      let table = object.strings!
+      return ArrayFormatter(options: printOptions).repr(
+        texts: table.texts(of: object.array).map { Printer.repr(.str($0)) },
+        shape: object.array.shape, dtypeName: "'\(table.dtypeName)'")
     case .array(let object):
       try checkPrintable(object.array)
       return ArrayFormatter(options: printOptions).repr(object.array.ndarray())
@@ -1001,12 +1011,18 @@ extension PythonInterpreter {
     switch value {
     case .unverifiable(let inner, _): return try str(inner)
     case .str(let text): return text
+    case .array(let object) where object.strings != nil:
+      let table = object.strings!
+      let texts = table.texts(of: object.array)
+      if object.array.ndim == 0 { return texts[0] }
+      return ArrayFormatter(options: printOptions).string(
+        texts: texts.map { Printer.repr(.str($0)) }, shape: object.array.shape)
     case .array(let object):
       try checkPrintable(object.array)
       return ArrayFormatter(options: printOptions).string(object.array.ndarray())
     case .npScalar(let scalar): return Printer.str(.npScalar(scalar))
     case .native(let object) where object.typeName == "dtype":
-      return object.dtype?.rawValue ?? object.reprText
+      return object.dtype?.rawValue ?? object.strText ?? object.reprText
     case .native(let object) where object.strText != nil:
       return object.strText ?? ""
     case .instance(let object):

@@ -51,6 +51,8 @@ enum Subscripts {
       return Value.marking(try load(container.unmarked, key.unmarked), from: [container, key])
     }
     switch container {
+    case .array(let object) where object.strings != nil:
+      return ArrayValues.wrapStrings(try NumPyOperators.load(object.array, key), object.strings!)
     case .array(let object):
       return try NumPyOperators.load(object.array, key)
     case .iterator(let iterator) where iterator.shape != nil:
@@ -108,6 +110,8 @@ enum Subscripts {
     let container = container.unmarked
     let key = key.unmarked
     switch container {
+    case .array(let object) where object.strings != nil:
+      throw PythonError(refusal: ArrayValues.strArrayRefusal)
     case .array(let object):
       try NumPyOperators.store(object.array, key, value)
     case .list(let list):

@@ -4,7 +4,34 @@ import NumPyKit
 /// view shares storage with every other view of the same data.
 public final class ArrayObject {
   @exclusivity(unchecked) public var array: StridedArray
-  public init(_ array: StridedArray) { self.array = array }
+  /// For a NumPy str array (dtype `<U…`): the texts its elements are. `array` then holds,
+  /// for each element, the position of its text here (int64), so views, indexing, reshapes
+  /// and draws work on the positions; an operation that would read them as numbers is
+  /// refused (`ArrayValues.array`).
+  public let strings: StringTable?
+  public init(_ array: StridedArray, strings: StringTable? = nil) {
+    self.array = array
+    self.strings = strings
+  }
+}
+
+/// The texts of a NumPy str array (see `ArrayObject.strings`), shared by its views.
+public final class StringTable {
+  public let texts: [String]
+  /// The dtype's width, in characters (`<U6`): the longest text's.
+  public let width: Int
+  init(_ texts: [String]) {
+    self.texts = texts
+    self.width = max(texts.map(\.unicodeScalars.count).max() ?? 0, 1)
+  }
+
+  /// The dtype's name, `<U6`.
+  public var dtypeName: String { "<U\(width)" }
+
+  /// The texts of a positions array, in C order.
+  func texts(of positions: StridedArray) -> [String] {
+    positions.integerValues().map { texts[Int($0)] }
+  }
 }
 
 /// A native object retrace models (a `RandomState`, a `Generator`, a dtype, a plotting sink):
@@ -67,6 +94,8 @@ enum ArrayValues {
   static func array(_ value: Value, dtype: DType? = nil) throws(PythonError) -> StridedArray {
     let base: StridedArray
     switch value.unmarked {
+    case .array(let object) where object.strings != nil:
+      throw PythonError(refusal: strArrayRefusal)
     case .array(let object): base = object.array
     case .npScalar(let scalar): base = .scalar(scalar)
     case .bool(let flag): base = .scalar(.bool(flag))
@@ -144,6 +173,67 @@ enum ArrayValues {
       return (x, try weak(q, beside: x.dtype, for: ufunc))
     }
     return (try array(p), try array(q))
+  }
+
+  static let strArrayRefusal =
+    "retrace models NumPy str arrays for making, printing, indexing, iterating, == and !=, "
+    + "np.unique and random choice only"
+
+  /// A str array from nested lists or tuples of Python strs (or a str array itself): the
+  /// positions array and the texts; nil when the value is not one.
+  static func strings(_ value: Value) throws(PythonError) -> (StridedArray, StringTable)? {
+    switch value.unmarked {
+    case .array(let object):
+      guard let table = object.strings else { return nil }
+      return (object.array, table)
+    case .list, .tuple:
+      func items(_ node: Value) -> [Value]? {
+        switch node {
+        case .list(let list): return list.items
+        case .tuple(let items): return items
+        default: return nil
+        }
+      }
+      // The shape, read down the first items; every node must then agree with it.
+      var shape: [Int] = []
+      var cursor = value.unmarked
+      while let children = items(cursor) {
+        shape.append(children.count)
+        guard let first = children.first else { return nil }
+        cursor = first
+      }
+      guard case .str = cursor else { return nil }
+      var texts: [String] = []
+      func visit(_ node: Value, _ depth: Int) throws(PythonError) -> Bool {
+        if depth == shape.count {
+          guard case .str(let text) = node else { return false }
+          texts.append(text)
+          return true
+        }
+        guard let children = items(node), children.count == shape[depth] else {
+          throw inhomogeneous(depth, shape)
+        }
+        for child in children where !(try visit(child, depth + 1)) { return false }
+        return true
+      }
+      guard try visit(value.unmarked, 0) else { return nil }
+      return (
+        StridedArray(shape: shape, integers: (0..<texts.count).map { Int64($0) }),
+        StringTable(texts)
+      )
+    default:
+      return nil
+    }
+  }
+
+  /// An element or a selection of a str array as Python sees it: a str for one element,
+  /// a str array otherwise.
+  static func wrapStrings(_ picked: Value, _ table: StringTable) -> Value {
+    switch picked {
+    case .npScalar(let scalar): return .str(table.texts[Int(scalar.integer)])
+    case .array(let object): return .array(ArrayObject(object.array, strings: table))
+    default: return picked
+    }
   }
 
   /// Nested sequences as an array: their shape must be rectangular (NumPy's ValueError

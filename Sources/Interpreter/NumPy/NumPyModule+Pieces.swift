@@ -331,6 +331,132 @@ extension NumPyModule {
       StridedArray(shape: outShape, reals: values, dtype: dtype == .bool ? .bool : .float64))
   }
 
+  /// `np.array([...])` of Python strs: a str array (a copy of a str array's positions).
+  static func strArray(_ source: Value, _ call: CallArguments) throws(PythonError) -> Value? {
+    guard let (positions, table) = try ArrayValues.strings(source) else { return nil }
+    if let dtype = call.value(1, "dtype") {
+      guard case .builtin(let builtin) = dtype, builtin.name == "str" else {
+        throw PythonError(refusal: ArrayValues.strArrayRefusal)
+      }
+    }
+    return .array(ArrayObject(positions.copy(), strings: table))
+  }
+
+  /// `a.name` of a str array: its shape and dtype, `.T`, `copy()` and `tolist()`.
+  static func strArrayAttribute(_ object: ArrayObject, _ table: StringTable, _ name: String)
+    throws(PythonError) -> Value
+  {
+    let positions = object.array
+    switch name {
+    case "shape": return .tuple(positions.shape.map { .int(Int64($0)) })
+    case "ndim": return .int(Int64(positions.ndim))
+    case "size": return .int(Int64(positions.count))
+    case "dtype":
+      let dtype = NativeObject(typeName: "dtype", repr: "dtype('\(table.dtypeName)')")
+      dtype.strText = table.dtypeName
+      return .native(dtype)
+    case "T":
+      return .array(
+        ArrayObject(
+          try wrapError { () throws(ArrayError) in try positions.transposed() }, strings: table))
+    case "copy":
+      return .builtin(
+        BuiltinFunction(name: "copy") { _, _, _ throws(PythonError) in
+          .array(ArrayObject(positions.copy(), strings: table))
+        })
+    case "tolist":
+      return .builtin(
+        BuiltinFunction(name: "tolist") { _, _, _ throws(PythonError) in
+          func nest(_ texts: ArraySlice<String>, _ shape: ArraySlice<Int>) -> Value {
+            guard let extent = shape.first else { return .str(texts.first ?? "") }
+            let step = shape.dropFirst().reduce(1, *)
+            return .list(
+              ListObject(
+                (0..<extent).map { k in
+                  nest(
+                    texts[(texts.startIndex + k * step)..<(texts.startIndex + (k + 1) * step)],
+                    shape.dropFirst())
+                }))
+          }
+          return nest(table.texts(of: positions)[...], positions.shape[...])
+        })
+    default:
+      throw PythonError(refusal: ArrayValues.strArrayRefusal)
+    }
+  }
+
+  /// `a == b` / `a != b` where one side is a str array: elementwise, against a str or a
+  /// str array (broadcast); nil for other operators (refused by the caller).
+  static func strCompare(_ equal: Bool, _ a: Value, _ b: Value) throws(PythonError) -> Value? {
+    func texts(_ value: Value) throws(PythonError) -> (StridedArray, [String])? {
+      if case .str(let text) = value {
+        return (StridedArray(shape: [], integers: [0]), [text])
+      }
+      guard let (positions, table) = try ArrayValues.strings(value) else { return nil }
+      return (positions, table.texts)
+    }
+    guard let (p, left) = try texts(a), let (q, right) = try texts(b) else {
+      // A str array against a number: NumPy compares no element equal.
+      let (strings, _) = try ArrayValues.strings(a) != nil ? (a, b) : (b, a)
+      guard let (positions, _) = try ArrayValues.strings(strings) else { return nil }
+      return ArrayValues.wrap(
+        StridedArray(
+          shape: positions.shape, reals: [Double](repeating: equal ? 0 : 1, count: positions.count),
+          dtype: .bool))
+    }
+    return ArrayValues.wrap(
+      try wrapError { () throws(ArrayError) in
+        let shape = try Shape.broadcast(p.shape, q.shape)
+        let x = p.broadcast(to: shape).integerValues()
+        let y = q.broadcast(to: shape).integerValues()
+        let flags = zip(x, y).map { i, j -> Double in
+          (left[Int(i)] == right[Int(j)]) == equal ? 1 : 0
+        }
+        return StridedArray(shape: shape, reals: flags, dtype: .bool)
+      })
+  }
+
+  /// numpy.unique of a str array: the distinct texts in code-point order, with
+  /// `return_index`, `return_inverse` and `return_counts`.
+  static func strUnique(_ positions: StridedArray, _ table: StringTable, _ call: CallArguments)
+    throws(PythonError) -> Value
+  {
+    let texts = table.texts(of: positions)
+    let order = texts.indices.sorted { i, j in
+      let (a, b) = (texts[i].unicodeScalars, texts[j].unicodeScalars)
+      if a.elementsEqual(b) { return i < j }
+      return a.lexicographicallyPrecedes(b) { $0.value < $1.value }
+    }
+    var unique: [String] = []
+    var first: [Int64] = []
+    var counts: [Int64] = []
+    var inverse = [Int64](repeating: 0, count: texts.count)
+    for position in order {
+      if unique.last != texts[position] {
+        unique.append(texts[position])
+        first.append(Int64(position))
+        counts.append(0)
+      }
+      counts[counts.count - 1] += 1
+      inverse[position] = Int64(unique.count - 1)
+    }
+    let values = Value.array(
+      ArrayObject(
+        StridedArray(shape: [unique.count], integers: (0..<unique.count).map { Int64($0) }),
+        strings: StringTable(unique)))
+    var outputs = [values]
+    if try call.bool(nil, "return_index", default: false) {
+      outputs.append(ArrayValues.wrapArray(StridedArray(shape: [first.count], integers: first)))
+    }
+    if try call.bool(nil, "return_inverse", default: false) {
+      outputs.append(ArrayValues.wrapArray(StridedArray(shape: positions.shape, integers: inverse)))
+    }
+    if try call.bool(nil, "return_counts", default: false) {
+      outputs.append(ArrayValues.wrapArray(StridedArray(shape: [counts.count], integers: counts)))
+    }
+    return outputs.count == 1 ? values : .tuple(outputs)
+  }
+
   static func addPieces(_ add: (String, @escaping Body) -> Void) {
     add("einsum") { _, call throws(PythonError) in try einsum(call) }
     add("nditer") { _, call throws(PythonError) in try nditer(call) }

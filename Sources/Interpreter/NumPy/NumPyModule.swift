@@ -33,6 +33,7 @@ enum NumPyModule {
     // MARK: Creation
     add("array") { _, call throws(PythonError) in
       let source = try call.required(0, "object")
+      if let made = try strArray(source, call) { return made }
       var array = try ArrayValues.array(source, dtype: try call.dtype(1))
       if case .array(let object) = source, array.storage === object.array.storage {
         array = array.copy()
@@ -46,6 +47,8 @@ enum NumPyModule {
     }
     add("asarray") { _, call throws(PythonError) in
       let source = try call.required(0, "a")
+      if case .array(let object) = source, object.strings != nil { return source }
+      if let made = try strArray(source, call) { return made }
       let dtype = try call.dtype(1)
       // An array of the asked dtype is returned as it is (the same object).
       if case .array(let object) = source, dtype == nil || dtype == object.array.dtype {
@@ -925,6 +928,9 @@ enum NumPyModule {
   }
 
   static func unique(_ call: CallArguments) throws(PythonError) -> Value {
+    if let (positions, table) = try ArrayValues.strings(try call.required(0, "ar")) {
+      return try strUnique(positions, table, call)
+    }
     let a = try call.array(0, "ar").ravel()
     let sortedValues = try sorted(a, axis: -1)
     let items = sortedValues.elements()

@@ -142,6 +142,18 @@ enum NumPyOperators {
     -> Value?
   {
     guard let ufunc = comparison(op) else { return nil }
+    if case .array(let object) = a, object.strings != nil {
+      guard op == .eq || op == .notEq else {
+        throw PythonError(refusal: ArrayValues.strArrayRefusal)
+      }
+      return try NumPyModule.strCompare(op == .eq, a, b)
+    }
+    if case .array(let object) = b, object.strings != nil {
+      guard op == .eq || op == .notEq else {
+        throw PythonError(refusal: ArrayValues.strArrayRefusal)
+      }
+      return try NumPyModule.strCompare(op == .eq, a, b)
+    }
     switch (a, b) {
     case (.array, _), (_, .array), (.npScalar, _), (_, .npScalar): break
     default: return nil

@@ -667,7 +667,9 @@ enum NumPyRandom {
         guard let shape else { return .npScalar(.int64(values.first ?? 0)) }
         return ArrayValues.wrapArray(StridedArray(shape: shape, integers: values))
       }
-      let population = try ArrayValues.array(a)
+      let texts = try ArrayValues.strings(a)
+      let population: StridedArray
+      if let texts { population = texts.0 } else { population = try ArrayValues.array(a) }
       guard population.ndim == 1 else {
         throw PythonError.value("a must be 1-dimensional")
       }
@@ -678,6 +680,7 @@ enum NumPyRandom {
         StridedArray.read(
           try population.select([.array(StridedArray(shape: shape ?? [], integers: indices))]))
       }
+      if let table = texts?.1 { return ArrayValues.wrapStrings(ArrayValues.wrap(picked), table) }
       return ArrayValues.wrap(picked)
     }
     method("shuffle") { call throws(PythonError) in
@@ -904,7 +907,9 @@ enum NumPyRandom {
       let a = try call.required(0, "a")
       let shape = try call.shape(1, "size")
       let replace = try call.bool(2, "replace", default: true)
-      let population: StridedArray? = Operators.integer(a) == nil ? try ArrayValues.array(a) : nil
+      let texts = Operators.integer(a) == nil ? try ArrayValues.strings(a) : nil
+      var population: StridedArray? = texts?.0
+      if population == nil, Operators.integer(a) == nil { population = try ArrayValues.array(a) }
       let n = Operators.integer(a).map { Int($0) } ?? population?.shape.first ?? 0
       let count = (shape ?? []).reduce(1, *)
       let indices: [Int64]
@@ -944,6 +949,7 @@ enum NumPyRandom {
         StridedArray.read(
           try population.select([.array(StridedArray(shape: shape ?? [], integers: indices))]))
       }
+      if let table = texts?.1 { return ArrayValues.wrapStrings(ArrayValues.wrap(picked), table) }
       return ArrayValues.wrap(picked)
     }
     method("permutation") { call throws(PythonError) in

@@ -56,6 +56,52 @@ public struct ArrayFormatter: Sendable {
     return arrayString + spacer + extraString
   }
 
+  /// `str(a)` of a NumPy str array whose elements, in C order, have the reprs `texts`
+  /// (NumPy prints each element's repr, laid out as numbers are).
+  public func string(texts: [String], shape: [Int]) -> String {
+    textLayout(texts, shape: shape, separator: " ", prefix: "", suffix: "")
+  }
+
+  /// `repr(a)` of a NumPy str array: `array([...], dtype='<U6')`.
+  public func repr(texts: [String], shape: [Int], dtypeName: String) -> String {
+    let prefix = "array("
+    let list = textLayout(texts, shape: shape, separator: ", ", prefix: prefix, suffix: ")")
+    var extras: [String] = []
+    if texts.isEmpty && shape != [0] {
+      extras.append("shape=" + ArrayFormatter.tupleString(shape))
+    } else if texts.count > options.threshold {
+      extras.append("shape=" + ArrayFormatter.tupleString(shape))
+    }
+    extras.append("dtype=" + dtypeName)
+    let arrayString = prefix + list + ","
+    let extraString = extras.joined(separator: ", ") + ")"
+    let lastLine = arrayString.split(separator: "\n", omittingEmptySubsequences: false).last
+    let lastLineLength = lastLine.map { $0.unicodeScalars.count } ?? 0
+    var spacer = " "
+    if lastLineLength + extraString.unicodeScalars.count + 1 > options.lineWidth {
+      spacer = "\n" + String(repeating: " ", count: prefix.count)
+    }
+    return arrayString + spacer + extraString
+  }
+
+  private func textLayout(
+    _ texts: [String], shape: [Int], separator: String, prefix: String, suffix: String
+  ) -> String {
+    if texts.isEmpty { return "[]" }
+    if shape.isEmpty { return texts[0] }
+    let array = NDArray(
+      unchecked: shape, scalars: [Double](repeating: 0, count: texts.count), dtype: .int64)
+    var layout = Layout(
+      array: array,
+      format: ElementFormat(dtype: .int64, data: [0], isScalar: false, options: options),
+      separator: Array(separator.utf8), edgeItems: options.edgeItems,
+      summarize: texts.count > options.threshold, legacy: false)
+    layout.words = texts.map { Array($0.utf8) }
+    let bytes = layout.render(
+      lineWidth: options.lineWidth - suffix.unicodeScalars.count, nextLinePrefix: 1 + prefix.count)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   /// `str(np.float64(x))` / `str(np.int64(x))` / `str(np.bool_(x))`: the scalar text a 0-d
   /// array prints as (shortest round-trip digits; positional when x is 0 or
   /// 1e-4 ≤ |x| < 1e16, else scientific), which equals Python's `repr(float(x))`.

@@ -10,6 +10,9 @@ struct Layout {
   let legacy: Bool
   private var strides: [Int]
   private var word: [UInt8] = []
+  /// Ready-made words in C order (a str array's element reprs), printed instead of the
+  /// array's numbers.
+  var words: [[UInt8]]?
 
   init(
     array: NDArray, format: ElementFormat, separator: [UInt8], edgeItems: Int,
@@ -69,7 +72,9 @@ struct Layout {
 
   private mutating func formatWord(_ offset: Int) -> Int {
     word.removeAll(keepingCapacity: true)
-    if let integers = array.integers {
+    if let words {
+      word.append(contentsOf: words[offset])
+    } else if let integers = array.integers {
       format.appendInteger(integers[offset], to: &word)
     } else {
       format.append(array.scalars[offset], dragon: &dragon, to: &word)
