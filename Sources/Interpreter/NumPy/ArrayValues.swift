@@ -163,6 +163,10 @@ enum ArrayValues {
   static func ufuncOperands(_ a: Value, _ b: Value, for ufunc: BinaryUfunc? = nil)
     throws(PythonError) -> (StridedArray, StridedArray)
   {
+    // Two arrays (the common case in a training loop): no conversion to decide.
+    if case .array(let x) = a, case .array(let y) = b, x.strings == nil, y.strings == nil {
+      return (x.array, y.array)
+    }
     let (p, q) = (a.unmarked, b.unmarked)
     if weakNumber(p) != nil, weakNumber(q) == nil {
       let y = try array(q)
