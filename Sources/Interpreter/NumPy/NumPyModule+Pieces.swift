@@ -457,7 +457,100 @@ extension NumPyModule {
     return outputs.count == 1 ? values : .tuple(outputs)
   }
 
+  /// numpy.select(condlist, choicelist, default=0): each element from the first choice whose
+  /// condition holds there, else the default; the dtype NumPy's result_type gives the choices
+  /// and the default (Python numbers weak), or a str array when they are all strs.
+  static func select(_ call: CallArguments) throws(PythonError) -> Value {
+    let conditions = try iterableItems(try call.required(0, "condlist"))
+    let choices = try iterableItems(try call.required(1, "choicelist"))
+    let fallback = call.value(2, "default", noneIsAbsent: false) ?? .int(0)
+    guard conditions.count == choices.count else {
+      throw PythonError.value("list of cases must be same length as list of conditions")
+    }
+    guard !choices.isEmpty else {
+      throw PythonError.value("select with an empty condition list is not possible")
+    }
+    var masks: [StridedArray] = []
+    for (k, condition) in conditions.enumerated() {
+      let mask = try ArrayValues.array(condition)
+      guard mask.dtype == .bool else {
+        throw PythonError.type("invalid entry \(k) in condlist: should be boolean ndarray")
+      }
+      masks.append(mask)
+    }
+    // All strs: a str array over the choices' texts and the default's.
+    let options = choices + [fallback]
+    if options.allSatisfy({ if case .str = $0 { return true } else { return false } }) {
+      let texts = options.map { value -> String in
+        if case .str(let text) = value { return text }
+        return ""
+      }
+      var shape: [Int] = []
+      for mask in masks {
+        shape = try wrapError { () throws(ArrayError) in try Shape.broadcast(shape, mask.shape) }
+      }
+      let flags = masks.map { $0.broadcast(to: shape).realValues() }
+      let count = shape.reduce(1, *)
+      let picks = (0..<count).map { e -> Int64 in
+        Int64(flags.firstIndex { $0[e] != 0 } ?? choices.count)
+      }
+      return .array(
+        ArrayObject(StridedArray(shape: shape, integers: picks), strings: StringTable(texts)))
+    }
+    // The result dtype: the strong dtypes promoted, then the Python numbers (weak).
+    var strong: DType?
+    var weakest: WeakNumber?
+    for option in options {
+      if let kind = ArrayValues.weakNumber(option.unmarked) {
+        if kind == .float || (kind == .int && weakest != .float) || weakest == nil {
+          weakest = kind
+        }
+      } else {
+        let dtype = try ArrayValues.array(option).dtype
+        strong = strong.map { DType.promoted($0, dtype) } ?? dtype
+      }
+    }
+    let dtype: DType
+    if let strong {
+      dtype =
+        weakest.map { strong.weakPartner(for: $0) }.map { DType.promoted(strong, $0) } ?? strong
+    } else {
+      dtype = weakest == .float ? .float64 : (weakest == .int ? .int64 : .bool)
+    }
+    var arrays: [StridedArray] = []
+    for option in options {
+      let array = try ArrayValues.array(option)
+      arrays.append(array.dtype == dtype ? array : array.converted(to: dtype))
+    }
+    return ArrayValues.wrap(
+      try wrapError { () throws(ArrayError) in
+        var shape: [Int] = []
+        for item in masks.map(\.shape) + arrays.map(\.shape) {
+          shape = try Shape.broadcast(shape, item)
+        }
+        let flags = masks.map { $0.broadcast(to: shape).realValues() }
+        let values = arrays.map { $0.broadcast(to: shape).elements() }
+        let result = filledUnchecked(shape, .int64(0), dtype: dtype)
+        for e in 0..<shape.reduce(1, *) {
+          let pick = flags.firstIndex { $0[e] != 0 } ?? choices.count
+          result.setElement(values[pick][e], at: e)
+        }
+        return result
+      })
+  }
+
+  /// The items of a list or tuple argument (condlist, choicelist).
+  private static func iterableItems(_ value: Value) throws(PythonError) -> [Value] {
+    switch value {
+    case .list(let list): return list.items
+    case .tuple(let items): return items
+    case .array(let object): return ArrayValues.rows(object.array)
+    default: throw PythonError.type("'\(value.typeName)' object is not iterable")
+    }
+  }
+
   static func addPieces(_ add: (String, @escaping Body) -> Void) {
+    add("select") { _, call throws(PythonError) in try select(call) }
     add("einsum") { _, call throws(PythonError) in try einsum(call) }
     add("nditer") { _, call throws(PythonError) in try nditer(call) }
     add("pad") { _, call throws(PythonError) in try pad(call) }
