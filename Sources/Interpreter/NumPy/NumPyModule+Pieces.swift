@@ -266,6 +266,17 @@ extension NumPyModule {
       let all = inputs.flatMap { $0 }
       output = Set(all).filter { label in all.filter { $0 == label }.count == 1 }.sorted()
     }
+    for (k, label) in output.enumerated() {
+      guard extents[label] != nil else {
+        throw PythonError.value(
+          "einstein sum subscripts string included output subscript '\(label)' which never "
+            + "appeared in an input")
+      }
+      guard !output[..<k].contains(label) else {
+        throw PythonError.value(
+          "einstein sum subscripts string includes output subscript '\(label)' multiple times")
+      }
+    }
     let summed = extents.keys.filter { !output.contains($0) }.sorted()
     let dtype = operands.dropFirst().reduce(operands.first?.dtype ?? .float64) {
       DType.promoted($0, $1.dtype)
