@@ -25,9 +25,6 @@ extension DType {
     }
   }
 
-  /// The width in bits of an integer type (8 for bool).
-  var bits: Int { itemSize * 8 }
-
   /// The smallest and largest values of an integer type (uint64's largest is beyond Int64 and
   /// given as Int64.max; callers that need it treat uint64 apart).
   public var integerBounds: ClosedRange<Int64> {

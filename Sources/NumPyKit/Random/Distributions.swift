@@ -3,13 +3,70 @@ import Foundation
 /// What NumPy's distribution algorithms draw from: uniform doubles, and the standard normal
 /// and standard exponential variates of the caller (the legacy polar method and
 /// `-log(1 - U)` for `RandomState`, the ziggurats for `Generator`).
-protocol VariateSource {
+public protocol VariateSource {
   /// One double in [0, 1) (`next_double`).
   mutating func nextDouble() -> Double
   /// One standard normal variate.
   mutating func nextStandardNormal() -> Double
   /// One standard exponential variate.
   mutating func nextStandardExponential() -> Double
+}
+
+/// The draws `RandomState` and `Generator` make by the same algorithm over their own
+/// variates (the legacy `-log(1 - U)` and polar normal, or the ziggurats): exponential,
+/// standard gamma, gamma and Poisson. Parameters are `RandomParameter`s (a number or an
+/// array, broadcast as NumPy broadcasts them) and `size` is NumPy's (nil: `size=None`).
+extension VariateSource {
+  /// `exponential(scale, size)`: `scale * standard_exponential`; NumPy's `scale < 0` (also
+  /// for -0.0).
+  public mutating func exponential(scale: RandomParameter<Double> = 1.0, size: [Int]? = nil)
+    throws(RandomError) -> RandomDraws<Double>
+  {
+    try RandomCall.run(
+      size: size, doubles: [scale], checks: [ParameterCheck(scale, .nonNegative, "scale")]
+    ) { arguments, k in
+      arguments.double(0, k) * nextStandardExponential()
+    }
+  }
+
+  /// `standard_gamma(shape, size)` (float64): `random_standard_gamma` (legacy:
+  /// `legacy_standard_gamma`, the same steps over the legacy variates); NumPy's `shape < 0`.
+  public mutating func standardGamma(shape: RandomParameter<Double>, size: [Int]? = nil)
+    throws(RandomError) -> RandomDraws<Double>
+  {
+    try RandomCall.run(
+      size: size, doubles: [shape], checks: [ParameterCheck(shape, .nonNegative, "shape")]
+    ) { arguments, k in
+      Distributions.standardGamma(&self, arguments.double(0, k))
+    }
+  }
+
+  /// `gamma(shape, scale, size)`: `scale * standard_gamma(shape)`; NumPy's `shape < 0` /
+  /// `scale < 0`.
+  public mutating func gamma(
+    shape: RandomParameter<Double>, scale: RandomParameter<Double> = 1.0, size: [Int]? = nil
+  ) throws(RandomError) -> RandomDraws<Double> {
+    try RandomCall.run(
+      size: size, doubles: [shape, scale],
+      checks: [
+        ParameterCheck(shape, .nonNegative, "shape"), ParameterCheck(scale, .nonNegative, "scale"),
+      ]
+    ) { arguments, k in
+      arguments.double(1, k) * Distributions.standardGamma(&self, arguments.double(0, k))
+    }
+  }
+
+  /// `poisson(lam, size)`: `random_poisson`; NumPy's `lam < 0 or lam is NaN` and `lam value
+  /// too large` (worded and ordered differently for arrays, as NumPy's are).
+  public mutating func poisson(lam: RandomParameter<Double> = 1.0, size: [Int]? = nil)
+    throws(RandomError) -> RandomDraws<Int64>
+  {
+    try RandomCall.run(
+      size: size, doubles: [lam], checks: [ParameterCheck(lam, .poissonMean, "lam")]
+    ) { arguments, k in
+      Distributions.poisson(&self, arguments.double(0, k))
+    }
+  }
 }
 
 /// The sampling algorithms of NumPy's `distributions.c` and `legacy-distributions.c`, written

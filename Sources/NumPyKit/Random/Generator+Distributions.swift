@@ -2,8 +2,8 @@ import Foundation
 
 extension Generator: VariateSource {}
 
-/// `Generator`'s exponential, gamma, beta, Poisson and binomial draws (numpy `_generator.pyx`
-/// over `distributions.c`), bit for bit. Parameters are `RandomParameter`s (a number or an
+/// `Generator`'s variates, beta and binomial draws, and `permuted` (numpy `_generator.pyx`
+/// over `distributions.c`; its exponential, gamma and Poisson draws are `VariateSource`'s), bit for bit. Parameters are `RandomParameter`s (a number or an
 /// array, broadcast as NumPy broadcasts them) and `size` is NumPy's (nil: `size=None`).
 extension Generator {
   // MARK: - Exponential (ziggurat)
@@ -59,46 +59,7 @@ extension Generator {
     return RandomDraws(shape: shape, values: values)
   }
 
-  /// `Generator.exponential(scale, size)`: `scale * standard_exponential`; NumPy's
-  /// `scale < 0` (also for -0.0).
-  public mutating func exponential(scale: RandomParameter<Double> = 1.0, size: [Int]? = nil)
-    throws(RandomError) -> RandomDraws<Double>
-  {
-    try RandomCall.run(
-      size: size, doubles: [scale], checks: [ParameterCheck(scale, .nonNegative, "scale")]
-    ) { arguments, k in
-      arguments.double(0, k) * nextStandardExponential()
-    }
-  }
-
-  // MARK: - Gamma and beta
-
-  /// `Generator.standard_gamma(shape, size)` (float64): `random_standard_gamma` over the
-  /// ziggurat normal and exponential; NumPy's `shape < 0`.
-  public mutating func standardGamma(shape: RandomParameter<Double>, size: [Int]? = nil)
-    throws(RandomError) -> RandomDraws<Double>
-  {
-    try RandomCall.run(
-      size: size, doubles: [shape], checks: [ParameterCheck(shape, .nonNegative, "shape")]
-    ) { arguments, k in
-      Distributions.standardGamma(&self, arguments.double(0, k))
-    }
-  }
-
-  /// `Generator.gamma(shape, scale, size)`: `scale * standard_gamma(shape)`; NumPy's
-  /// `shape < 0` / `scale < 0`.
-  public mutating func gamma(
-    shape: RandomParameter<Double>, scale: RandomParameter<Double> = 1.0, size: [Int]? = nil
-  ) throws(RandomError) -> RandomDraws<Double> {
-    try RandomCall.run(
-      size: size, doubles: [shape, scale],
-      checks: [
-        ParameterCheck(shape, .nonNegative, "shape"), ParameterCheck(scale, .nonNegative, "scale"),
-      ]
-    ) { arguments, k in
-      arguments.double(1, k) * Distributions.standardGamma(&self, arguments.double(0, k))
-    }
-  }
+  // MARK: - Beta
 
   /// `Generator.beta(a, b, size)`: `random_beta`; NumPy's `a <= 0` / `b <= 0`.
   public mutating func beta(
@@ -113,18 +74,6 @@ extension Generator {
   }
 
   // MARK: - Discrete
-
-  /// `Generator.poisson(lam, size)`: `random_poisson`; NumPy's `lam < 0 or lam is NaN` and
-  /// `lam value too large` (worded and ordered differently for arrays, as NumPy's are).
-  public mutating func poisson(lam: RandomParameter<Double> = 1.0, size: [Int]? = nil)
-    throws(RandomError) -> RandomDraws<Int64>
-  {
-    try RandomCall.run(
-      size: size, doubles: [lam], checks: [ParameterCheck(lam, .poissonMean, "lam")]
-    ) { arguments, k in
-      Distributions.poisson(&self, arguments.double(0, k))
-    }
-  }
 
   /// `Generator.binomial(n, p, size)`: `random_binomial` (0 without a draw for n = 0 or
   /// p = 0; inversion or BTPE). NumPy checks `p` before `n` and iterates (p, n).

@@ -2,8 +2,8 @@ import Foundation
 
 extension RandomState: VariateSource {}
 
-/// `RandomState`'s exponential, gamma, beta, Poisson and binomial draws with NumPy's legacy
-/// algorithms (`mtrand.pyx` over `legacy-distributions.c`), bit for bit. Normal variates
+/// `RandomState`'s variates, beta and binomial draws with NumPy's legacy algorithms (its
+/// exponential, gamma and Poisson draws are `VariateSource`'s, over these variates) (`mtrand.pyx` over `legacy-distributions.c`), bit for bit. Normal variates
 /// come from the legacy polar method and so share its Gaussian cache with `randn`.
 /// Parameters are `RandomParameter`s (a number or an array, broadcast as NumPy broadcasts
 /// them) and `size` is NumPy's (nil: `size=None`).
@@ -24,45 +24,7 @@ extension RandomState {
     }
   }
 
-  /// `np.random.exponential(scale, size)`: `scale * standard_exponential`; NumPy's
-  /// `scale < 0` (also for -0.0).
-  public mutating func exponential(scale: RandomParameter<Double> = 1.0, size: [Int]? = nil)
-    throws(RandomError) -> RandomDraws<Double>
-  {
-    try RandomCall.run(
-      size: size, doubles: [scale], checks: [ParameterCheck(scale, .nonNegative, "scale")]
-    ) { arguments, k in
-      arguments.double(0, k) * nextStandardExponential()
-    }
-  }
-
-  // MARK: - Gamma and beta
-
-  /// `np.random.standard_gamma(shape, size)`: `legacy_standard_gamma`; NumPy's `shape < 0`.
-  public mutating func standardGamma(shape: RandomParameter<Double>, size: [Int]? = nil)
-    throws(RandomError) -> RandomDraws<Double>
-  {
-    try RandomCall.run(
-      size: size, doubles: [shape], checks: [ParameterCheck(shape, .nonNegative, "shape")]
-    ) { arguments, k in
-      Distributions.standardGamma(&self, arguments.double(0, k))
-    }
-  }
-
-  /// `np.random.gamma(shape, scale, size)`: `scale * legacy_standard_gamma(shape)`; NumPy's
-  /// `shape < 0` / `scale < 0`.
-  public mutating func gamma(
-    shape: RandomParameter<Double>, scale: RandomParameter<Double> = 1.0, size: [Int]? = nil
-  ) throws(RandomError) -> RandomDraws<Double> {
-    try RandomCall.run(
-      size: size, doubles: [shape, scale],
-      checks: [
-        ParameterCheck(shape, .nonNegative, "shape"), ParameterCheck(scale, .nonNegative, "scale"),
-      ]
-    ) { arguments, k in
-      arguments.double(1, k) * Distributions.standardGamma(&self, arguments.double(0, k))
-    }
-  }
+  // MARK: - Beta
 
   /// `np.random.beta(a, b, size)`: `legacy_beta` (Johnk's algorithm when both are <= 1);
   /// NumPy's `a <= 0` / `b <= 0`.
@@ -78,18 +40,6 @@ extension RandomState {
   }
 
   // MARK: - Discrete
-
-  /// `np.random.poisson(lam, size)`: `random_poisson` over the Mersenne Twister; NumPy's
-  /// `lam < 0 or lam is NaN` and `lam value too large` (worded for arrays on that path).
-  public mutating func poisson(lam: RandomParameter<Double> = 1.0, size: [Int]? = nil)
-    throws(RandomError) -> RandomDraws<Int64>
-  {
-    try RandomCall.run(
-      size: size, doubles: [lam], checks: [ParameterCheck(lam, .poissonMean, "lam")]
-    ) { arguments, k in
-      Distributions.poisson(&self, arguments.double(0, k))
-    }
-  }
 
   /// `np.random.binomial(n, p, size)`: `legacy_random_binomial`, which (unlike Generator's)
   /// draws one uniform even for n = 0 or p = 0. NumPy checks `p` before `n` and iterates
