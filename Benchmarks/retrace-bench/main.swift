@@ -23,6 +23,7 @@ case "parse-stack": StackBenchmarks.run()
 case "dump-python": DumpFiles.run(rest)
 case "run-python": RunPython.run(rest)
 case "time-python": TimePython.run(rest)
+case "numpykit": NumPyKitBenchmarks.run(rest)
 default:
   FileHandle.standardError.write(Data("retrace-bench: unknown workload '\(workload)'\n".utf8))
   exit(2)

@@ -12,5 +12,8 @@ double retrace_fma_chain(const double *a, long sa, const double *b, long sb, lon
 void retrace_gemm_fma(const double *a, long ars, long acs, const double *b, long brs, double *c,
                       long n, long m, long k);
 #include "numpy_tanh.h"
+#include "openblas_haswell.h"
+#include "numpy_f32.h"
+#include "simd_sort.h"
 
 #endif

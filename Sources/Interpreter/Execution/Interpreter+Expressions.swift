@@ -898,6 +898,14 @@ extension PythonInterpreter {
       return try truth(try callFunction(function, [a, b], []))
     }
     if let elementwise = try NumPyOperators.compare(.eq, a, b) { return try truth(elementwise) }
+    // `a.dtype == np.float32`, `a.dtype == 'float32'`: a dtype equals its type and names.
+    if case .native(let x) = a, let dtype = x.dtype {
+      if case .native(let y) = b, let other = y.dtype { return dtype == other }
+      if case .str = b, let other = try? ArrayValues.dtype(b) { return dtype == other }
+    }
+    if case .native(let y) = b, let dtype = y.dtype {
+      if case .str = a, let other = try? ArrayValues.dtype(a) { return dtype == other }
+    }
     switch (a, b) {
     case (.list(let x), .list(let y)):
       guard x.items.count == y.items.count else { return false }
@@ -1057,7 +1065,9 @@ extension PythonInterpreter {
     }
     switch value {
     case .npScalar(let scalar):
-      // NumPy scalars format as the Python number they hold.
+      // NumPy scalars format as the Python number they hold (np.float32 as the Python float
+      // of its value, all 17 digits, not its str).
+      if case .float32(let x) = scalar, spec.isEmpty { return try str(.float(Double(x))) }
       if spec.isEmpty { return try str(value) }
       return try FormatSpec.format(ArrayValues.python(scalar), spec)
     case .array(let object):

@@ -168,15 +168,20 @@ enum ArrayMethods {
       }
     case "sort":
       return method(name) { call throws(PythonError) in
-        let sorted = try NumPyModule.sorted(array, axis: try call.int(0, "axis") ?? -1)
+        let sorted = try NumPyModule.sorted(
+          array, axis: try call.int(0, "axis") ?? -1,
+          stable: try NumPyModule.stableKind(call.value(1, "kind")))
         try NumPyModule.wrapError { () throws(ArrayError) in
           try StridedArray.write(sorted, into: .view(array))
         }
         return .none
       }
     case "argsort":
-      return method(name) { _ throws(PythonError) in
-        ArrayValues.wrapArray(try NumPyModule.argsort(array))
+      return method(name) { call throws(PythonError) in
+        ArrayValues.wrapArray(
+          try NumPyModule.argsort(
+            array, axis: try call.int(0, "axis") ?? -1,
+            stable: try NumPyModule.stableKind(call.value(1, "kind"))))
       }
     case "nonzero":
       return method(name) { _ in
@@ -251,7 +256,7 @@ extension NumPyModule {
         attributes: [
           "name": .str(dtype.rawValue), "itemsize": .int(Int64(dtype.itemSize)),
           "kind": .str(
-            dtype == .float64 ? "f" : dtype == .bool ? "b" : dtype.isUnsigned ? "u" : "i"),
+            dtype.isFloat ? "f" : dtype == .bool ? "b" : dtype.isUnsigned ? "u" : "i"),
         ], dtype: dtype))
   }
 }

@@ -141,9 +141,11 @@ enum ArrayValues {
       // The partner's type where the int fits it (so the float loop is the one NumPy picks
       // for that type), int64 otherwise.
       // (For arctan2 and hypot beside a small integer type NumPy's loop is float16 or float32
-      // whatever the int, which retrace refuses: the partner's type then, wrapped or not.)
+      // whatever the int: float32 takes the int as a float32; float16, which retrace refuses,
+      // the partner's type then, wrapped or not.)
       let fits = partner == .uint64 ? number >= 0 : partner.integerBounds.contains(number)
       let small = (ufunc == .arctan2 || ufunc == .hypot) && partner.itemSize < 4
+      if small && partner.itemSize == 2 { return .scalar(.float32(Float(number))) }
       if small { return .scalar(.of(number, partner)) }
       return try array(value, dtype: fits && !ufunc.isComparison ? partner : nil)
     }
@@ -293,6 +295,8 @@ enum ArrayValues {
       return StridedArray(
         shape: finalShape, integers: leaves.map { type.wrap($0.integer) }, dtype: type)
     case .bool: return StridedArray(shape: finalShape, reals: leaves.map(\.real), dtype: .bool)
+    case .float32:
+      return StridedArray(shape: finalShape, reals: leaves.map(\.real), dtype: .float32)
     default: return StridedArray(shape: finalShape, reals: leaves.map(\.real))
     }
   }
@@ -356,6 +360,7 @@ enum ArrayValues {
   static func python(_ scalar: ArrayScalar) -> Value {
     switch scalar {
     case .float64(let x): .float(x)
+    case .float32(let x): .float(Double(x))
     case .int64(let n), .integer(let n, _): .int(n)
     case .bool(let flag): .bool(flag)
     }
@@ -376,6 +381,7 @@ enum ArrayValues {
     case .str(let name):
       switch name {
       case "float64", "float", "f8", "d", "double": return .float64
+      case "float32", "f4", "f", "single": return .float32
       case "int64", "int", "i8", "long": return .int64
       case "bool", "?", "bool_": return .bool
       case "int8", "i1", "b", "byte": return .int8

@@ -562,6 +562,7 @@ extension NumPyModule {
 
   static func addPieces(_ add: (String, @escaping Body) -> Void) {
     add("select") { _, call throws(PythonError) in try select(call) }
+    addStatistics(add)
     add("einsum") { _, call throws(PythonError) in try einsum(call) }
     add("nditer") { _, call throws(PythonError) in try nditer(call) }
     add("pad") { _, call throws(PythonError) in try pad(call) }

@@ -19,7 +19,8 @@ enum NumPyModule {
         })
     }
     for (name, dtype) in [
-      ("float64", DType.float64), ("int64", .int64), ("bool_", .bool), ("bool", .bool),
+      ("float64", DType.float64), ("float32", .float32), ("single", .float32), ("int64", .int64),
+      ("bool_", .bool), ("bool", .bool),
       ("double", .float64), ("int_", .int64), ("intp", .int64), ("int8", .int8),
       ("int16", .int16), ("int32", .int32), ("uint8", .uint8), ("uint16", .uint16),
       ("uint32", .uint32), ("uint64", .uint64), ("byte", .int8), ("ubyte", .uint8),
@@ -382,11 +383,14 @@ enum NumPyModule {
       } else {
         axis = try call.int(1, "axis") ?? -1
       }
-      return ArrayValues.wrapArray(try sorted(a, axis: axis))
+      return ArrayValues.wrapArray(
+        try sorted(a, axis: axis, stable: try stableKind(call.value(2, "kind"))))
     }
     add("argsort") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
-      return ArrayValues.wrapArray(try argsort(a, axis: try call.int(1, "axis") ?? -1))
+      return ArrayValues.wrapArray(
+        try argsort(
+          a, axis: try call.int(1, "axis") ?? -1, stable: try stableKind(call.value(2, "kind"))))
     }
     add("unique") { _, call throws(PythonError) in try unique(call) }
     add("intersect1d") { _, call throws(PythonError) in
@@ -666,7 +670,9 @@ enum NumPyModule {
       return StridedArray(
         shape: shape, reals: [Double](repeating: value.isTrue ? 1 : 0, count: count), dtype: .bool)
     default:
-      return StridedArray(shape: shape, reals: [Double](repeating: value.real, count: count))
+      return StridedArray(
+        shape: shape, reals: [Double](repeating: dtype.rounded(value.real), count: count),
+        dtype: dtype)
     }
   }
 
@@ -678,7 +684,7 @@ enum NumPyModule {
       if let value = call.keywords.first(where: { $0.0 == name })?.1 { values.append(value) }
     }
     let numbers = try values.map { (value) throws(PythonError) in try ArrayValues.array(value) }
-    let allIntegers = numbers.allSatisfy { $0.dtype != .float64 }
+    let allIntegers = numbers.allSatisfy { !$0.dtype.isFloat }
     let dtype = try call.dtype(nil) ?? (allIntegers ? .int64 : .float64)
     let reals = numbers.map { $0.onlyElement?.real ?? 0 }
     let (start, stop, step): (Double, Double, Double) =
@@ -702,6 +708,15 @@ enum NumPyModule {
     let count = max(0, Int(length))
     // NumPy fills the first two values and then adds their difference (its `fill` loop).
     var out = [Double](repeating: 0, count: count)
+    if dtype == .float32 {
+      // The two values cast to float32 first, then float32's fill loop (in float32).
+      let first = Float(start)
+      let delta = Float(start + step) - first
+      for i in 0..<count {
+        out[i] = Double(i == 1 ? Float(start + step) : first + Float(i) * delta)
+      }
+      return ArrayValues.wrapArray(StridedArray(shape: [count], reals: out, dtype: .float32))
+    }
     if count > 0 { out[0] = start }
     if count > 1 {
       let next = start + step
@@ -874,10 +889,40 @@ enum NumPyModule {
     return try wrapError { () throws(ArrayError) in try result.transposed(inverse).copy() }
   }
 
-  /// Sorted values along `axis` (nil: the flattened array), NaN last, as NumPy sorts.
-  static func sorted(_ a: StridedArray, axis: Int?) throws(PythonError) -> StridedArray {
+  /// Whether a `kind=` argument asks for a stable sort ('stable', 'mergesort'); None,
+  /// 'quicksort' and 'heapsort' give NumPy's default (on this machine all the same code).
+  static func stableKind(_ kind: Value?) throws(PythonError) -> Bool {
+    guard let kind, case .str(let name) = kind.unmarked else { return false }
+    switch name.lowercased().first {
+    case "s", "m": return true
+    case "q", "h": return false
+    default:
+      throw PythonError.value(
+        "sort kind must be one of 'quick', 'heap', or 'stable' (got '\(name)')")
+    }
+  }
+
+  /// Sorted values along `axis` (nil: the flattened array), NaN last, as NumPy sorts: by
+  /// default in the order of NumPy's x86-simd-sort path (`NumPySort`, which decides the signs
+  /// of equal zeros and writes NaNs as the default quiet NaN), stably when asked.
+  static func sorted(_ a: StridedArray, axis: Int?, stable: Bool = false) throws(PythonError)
+    -> StridedArray
+  {
     let source = axis == nil || a.ndim == 0 ? a.ravel() : a
     return try alongAxis(source, axis ?? 0) { (moved, length) throws(PythonError) in
+      if !stable, moved.dtype.isFloat {
+        var values = moved.realValues()
+        var k = 0
+        while k < values.count {
+          let lane = Array(values[k..<(k + length)])
+          let result: [Double] =
+            moved.dtype == .float32
+            ? NumPySort.sort(lane.map { Float($0) }).map { Double($0) } : NumPySort.sort(lane)
+          values.replaceSubrange(k..<(k + length), with: result)
+          k += length
+        }
+        return StridedArray(shape: moved.shape, reals: values, dtype: moved.dtype)
+      }
       if moved.dtype.isInteger {
         var values = moved.integerValues()
         let unsigned = moved.dtype == .uint64
@@ -902,8 +947,14 @@ enum NumPyModule {
     }
   }
 
-  /// Indices that sort along `axis` (stable: ties keep their order).
-  static func argsort(_ a: StridedArray, axis: Int = -1) throws(PythonError) -> StridedArray {
+  /// Indices that sort along `axis`: by default NumPy's order, ties included (x86-simd-sort's
+  /// for float64, float32, int64 and int32, through `NumPySort`); `stable`: ties keep their
+  /// order (kind='stable', and what `np.unique` uses for its indices). For the other dtypes
+  /// NumPy's default is its own unstable introsort, which retrace does not model: a lane with
+  /// equal keys is refused there (without ties every sort gives the one order).
+  static func argsort(_ a: StridedArray, axis: Int = -1, stable: Bool = false) throws(PythonError)
+    -> StridedArray
+  {
     if a.ndim > 1 {
       return try alongAxis(a, axis) { (moved, length) throws(PythonError) in
         var indices: [Int64] = []
@@ -912,19 +963,69 @@ enum NumPyModule {
         }
         for row in ArrayValues.rows(rows) {
           guard case .array(let object) = row else { continue }
-          indices += try argsort(object.array).integerValues()
+          indices += try argsort(object.array, stable: stable).integerValues()
         }
         return StridedArray(shape: moved.shape, integers: indices)
       }
     }
-    let values = a.realValues()
-    let order = values.indices.sorted { i, j in
-      let x = values[i]
-      let y = values[j]
-      if x == y || (x.isNaN && y.isNaN) { return i < j }
-      return y.isNaN ? true : (x.isNaN ? false : x < y)
+    if !stable {
+      let order: [Int]?
+      switch a.dtype {
+      case .float64: order = NumPySort.argsort(a.realValues())
+      case .float32: order = NumPySort.argsort(a.realValues().map { Float($0) })
+      case .int64: order = NumPySort.argsort(a.integerValues())
+      case .int32:
+        order = NumPySort.argsort(a.integerValues().map { Int32(truncatingIfNeeded: $0) })
+      default: order = nil
+      }
+      if let order {
+        return StridedArray(shape: [order.count], integers: order.map { Int64($0) })
+      }
+    }
+    let order: [Int]
+    if a.dtype.isInteger {
+      let values = a.integerValues()
+      let unsigned = a.dtype == .uint64
+      order = values.indices.sorted { i, j in
+        let (x, y) = (values[i], values[j])
+        if x == y { return i < j }
+        return unsigned ? UInt64(bitPattern: x) < UInt64(bitPattern: y) : x < y
+      }
+      if !stable, !stableIsDefault(a.dtype, values.count),
+        zip(order, order.dropFirst()).contains(where: { values[$0] == values[$1] })
+      {
+        throw unmodelledTies(a.dtype)
+      }
+    } else {
+      let values = a.realValues()
+      order = values.indices.sorted { i, j in
+        let x = values[i]
+        let y = values[j]
+        if x == y || (x.isNaN && y.isNaN) { return i < j }
+        return y.isNaN ? true : (x.isNaN ? false : x < y)
+      }
+      if !stable, !stableIsDefault(a.dtype, values.count),
+        zip(order, order.dropFirst()).contains(where: { values[$0] == values[$1] })
+      {
+        throw unmodelledTies(a.dtype)
+      }
     }
     return StridedArray(shape: [order.count], integers: order.map { Int64($0) })
+  }
+
+  /// Whether NumPy's default argsort of a lane is stable: its own introsort (bool and the 8-
+  /// and 16-bit integers) sorts a lane of up to 17 elements by insertion, which keeps ties in
+  /// order; uint32 and uint64 go to x86-simd-sort, whose tie order retrace has only for the
+  /// signed and float types.
+  private static func stableIsDefault(_ dtype: DType, _ count: Int) -> Bool {
+    if dtype == .uint32 || dtype == .uint64 { return count <= 1 }
+    return count <= 17
+  }
+
+  private static func unmodelledTies(_ dtype: DType) -> PythonError {
+    PythonError(
+      refusal: "retrace does not model the order of equal keys in NumPy's default argsort of "
+        + "\(dtype.rawValue) beyond 17 elements; kind='stable' is modelled")
   }
 
   static func unique(_ call: CallArguments) throws(PythonError) -> Value {
@@ -954,7 +1055,7 @@ enum NumPyModule {
       // Each element's unique value, by a stable order of the flattened input (NumPy sorts
       // with mergesort when indices are asked for, so the first occurrence is the index).
       let flat = a.elements()
-      let order = try argsort(a, axis: -1).integerValues().map(Int.init)
+      let order = try argsort(a, axis: -1, stable: true).integerValues().map(Int.init)
       var first = [Int64](repeating: 0, count: values.count)
       var inverse = [Int64](repeating: 0, count: flat.count)
       var group = -1
@@ -1101,7 +1202,7 @@ enum NumPyModule {
 
   static func bincount(_ call: CallArguments) throws(PythonError) -> Value {
     let x = try call.array(0, "x")
-    guard x.ndim == 1, x.dtype != .float64 else {
+    guard x.ndim == 1, !x.dtype.isFloat else {
       throw PythonError.type(
         "Cannot cast array data from dtype('float64') to dtype('int64') according to the rule 'safe'"
       )

@@ -42,6 +42,14 @@ enum NumPyOperators {
           "unsupported operand type(s) for \(op.symbol): '\(a.typeName)' and '\(b.typeName)'")
       }
       if ufunc == .power, let fast = try fastPower(x, y) { return ArrayValues.wrap(fast) }
+      if ufunc == .power, !isArray(a), !isArray(b),
+        case .float32 = DType.promoted(x.dtype, y.dtype),
+        let base = x.onlyElement?.real, let exponent = y.onlyElement?.real
+      {
+        // NumPy's scalar `**` on float32 (scalarmath) is npy_powf, without the ufunc's
+        // shortcuts.
+        return .npScalar(.float32(Float32Math.power(Float(base), Float(exponent))))
+      }
       return ArrayValues.wrap(try StridedArray.apply(ufunc, x, y))
     } catch let error as ArrayError {
       throw ArrayValues.error(error)
@@ -50,6 +58,11 @@ enum NumPyOperators {
     } catch {
       throw PythonError(refusal: "\(error)")
     }
+  }
+
+  static func isArray(_ value: Value) -> Bool {
+    if case .array = value.unmarked { return true }
+    return false
   }
 
   /// The ufuncs with a plain loop against one double (the others take the general path).
@@ -84,7 +97,7 @@ enum NumPyOperators {
   static func fastPower(_ base: StridedArray, _ exponent: StridedArray) throws(ArrayError)
     -> StridedArray?
   {
-    guard base.ndim > 0, base.dtype == .float64, exponent.ndim == 0,
+    guard base.ndim > 0, base.dtype.isFloat, exponent.ndim == 0,
       let e = exponent.onlyElement?.real
     else { return nil }
     switch e {
@@ -158,12 +171,19 @@ enum NumPyOperators {
     case (.array, _), (_, .array), (.npScalar, _), (_, .npScalar): break
     default: return nil
     }
-    guard let x = try? ArrayValues.array(a), let y = try? ArrayValues.array(b) else {
+    guard var x = try? ArrayValues.array(a), var y = try? ArrayValues.array(b) else {
       if op == .eq { return .bool(false) }
       if op == .notEq { return .bool(true) }
       throw PythonError.type(
         "'\(symbols[op] ?? "?")' not supported between instances of '\(a.typeName)' and '\(b.typeName)'"
       )
+    }
+    // NEP 50: a Python number beside float32 is compared as a float32 (a Python int beside
+    // an integer type is compared exactly, as it is).
+    if x.dtype == .float32, ArrayValues.weakNumber(b.unmarked) != nil {
+      y = y.converted(to: .float32)
+    } else if y.dtype == .float32, ArrayValues.weakNumber(a.unmarked) != nil {
+      x = x.converted(to: .float32)
     }
     do {
       return ArrayValues.wrap(try StridedArray.apply(ufunc, x, y))
@@ -244,14 +264,14 @@ enum NumPyOperators {
       }
       return .slice(try bound(start), try bound(stop), try bound(step))
     case .array(let object):
-      if object.array.dtype == .float64 {
+      if object.array.dtype.isFloat {
         throw PythonError.index(
           "arrays used as indices must be of integer (or boolean) type")
       }
       return .array(object.array)
     case .list, .tuple, .npScalar(.bool), .bool:
       let array = try ArrayValues.array(item)
-      if array.dtype == .float64 {
+      if array.dtype.isFloat {
         throw PythonError.index(
           "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or "
             + "boolean arrays are valid indices")

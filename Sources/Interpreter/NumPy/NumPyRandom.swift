@@ -305,9 +305,9 @@ enum NumPyRandom {
     let array = try ArrayValues.array(value)
     if array.ndim == 0 {
       guard let only = array.onlyElement else { return .scalar(0) }
-      return .scalar(array.dtype == .float64 ? try truncated(only.real) : only.integer)
+      return .scalar(array.dtype.isFloat ? try truncated(only.real) : only.integer)
     }
-    guard array.dtype != .float64, array.dtype != .uint64 else {
+    guard !array.dtype.isFloat, array.dtype != .uint64 else {
       throw PythonError.type(
         "Cannot cast array data from dtype('\(array.dtype.rawValue)') to dtype('int64') "
           + "according to the rule 'safe'")
@@ -732,7 +732,11 @@ enum NumPyRandom {
     throws(PythonError)
   {
     guard let dtype = call.value(index, "dtype") else { return }
-    if try ArrayValues.dtype(dtype.unmarked) == .float64 { return }
+    let wanted = try ArrayValues.dtype(dtype.unmarked)
+    if wanted == .float64 { return }
+    if wanted == .float32 {
+      throw PythonError(refusal: "retrace does not model Generator.\(name) draws of float32")
+    }
     throw PythonError.type("Unsupported dtype \(Printer.repr(dtype)) for \(name)")
   }
 
@@ -766,11 +770,13 @@ enum NumPyRandom {
     }
     method("random") { call throws(PythonError) in
       let shape = try call.shape(0, "size")
+      try float64Only(call, 1, "random")
       let values = try draw { () throws(RandomError) in try state.generator.random(shape ?? []) }
       return floats(values, shape)
     }
     method("standard_normal") { call throws(PythonError) in
       let shape = try call.shape(0, "size")
+      try float64Only(call, 1, "standard_normal")
       let values = try draw { () throws(RandomError) in
         try state.generator.standardNormal(shape ?? [])
       }

@@ -195,6 +195,8 @@ enum Printer {
     case .npScalar(let scalar):
       switch scalar {
       case .float64(let x): return "np.float64(\(floatRepr(x)))"
+      case .float32(let x):
+        return "np.float32(\(ArrayFormatter.scalarString(Double(x), dtype: .float32)))"
       case .int64(let n): return "np.int64(\(n))"
       case .bool(let flag): return flag ? "np.True_" : "np.False_"
       case .integer(let n, let dtype): return "np.\(dtype.rawValue)(\(integerText(n, dtype)))"
@@ -223,6 +225,7 @@ enum Printer {
     case .npScalar(let scalar):
       switch scalar {
       case .float64(let x): return floatRepr(x)
+      case .float32(let x): return ArrayFormatter.scalarString(Double(x), dtype: .float32)
       case .int64(let n): return String(n)
       case .bool(let flag): return flag ? "True" : "False"
       case .integer(let n, let dtype): return integerText(n, dtype)

@@ -106,6 +106,7 @@ public enum Value: @unchecked Sendable {
     case .npScalar(let scalar):
       switch scalar {
       case .float64: "numpy.float64"
+      case .float32: "numpy.float32"
       case .int64: "numpy.int64"
       case .bool: "numpy.bool"
       case .integer(_, let dtype): "numpy.\(dtype.rawValue)"

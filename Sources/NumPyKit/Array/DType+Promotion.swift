@@ -2,9 +2,19 @@ extension DType {
   /// Whether the elements are integers (signed or unsigned; not bool).
   public var isInteger: Bool {
     switch self {
-    case .float64, .bool: false
+    case .float64, .float32, .bool: false
     default: true
     }
+  }
+
+  /// Whether the elements are floating point (float64 or float32).
+  public var isFloat: Bool { self == .float64 || self == .float32 }
+
+  /// A double rounded to this dtype's precision: to float32 for float32 (round to nearest,
+  /// ties to even, as a cast does), unchanged for every other dtype.
+  @inline(__always)
+  public func rounded(_ x: Double) -> Double {
+    self == .float32 ? Double(Float(x)) : x
   }
 
   /// Whether the elements are unsigned integers.
@@ -20,7 +30,7 @@ extension DType {
     switch self {
     case .bool, .int8, .uint8: 1
     case .int16, .uint16: 2
-    case .int32, .uint32: 4
+    case .int32, .uint32, .float32: 4
     case .float64, .int64, .uint64: 8
     }
   }
@@ -92,6 +102,12 @@ extension DType {
   public static func promoted(_ a: DType, _ b: DType) -> DType {
     if a == b { return a }
     if a == .float64 || b == .float64 { return .float64 }
+    if a == .float32 || b == .float32 {
+      // float32 holds bool and the 8- and 16-bit integers exactly; beside wider integers
+      // the result is float64.
+      let other = a == .float32 ? b : a
+      return other == .bool || other.itemSize <= 2 ? .float32 : .float64
+    }
     if a == .bool { return b }
     if b == .bool { return a }
     if a.isUnsigned == b.isUnsigned { return a.rank >= b.rank ? a : b }
@@ -112,7 +128,7 @@ extension DType {
     switch number {
     case .bool: return self
     case .int: return self == .bool ? .int64 : self
-    case .float: return .float64
+    case .float: return self == .float32 ? .float32 : .float64
     }
   }
 
@@ -122,7 +138,7 @@ extension DType {
   /// Whether NumPy's 'same_kind' casting allows storing `self` into an array of `target`.
   func canCastSameKind(to target: DType) -> Bool {
     if self == .bool || self == target { return true }
-    if target == .float64 { return true }
+    if target.isFloat { return true }
     if target == .bool { return false }
     if isInteger && target.isInteger {
       // Any integer to any integer of the same kind; signed to unsigned is not same kind.

@@ -4,6 +4,10 @@
 public enum DType: String, Sendable, Hashable, CaseIterable {
   /// numpy.float64
   case float64
+  /// numpy.float32. A `StridedArray` keeps its elements as doubles that are exactly float32
+  /// values (each result rounded to float32 once, which for `+ - * /` and `sqrt` is the
+  /// correctly rounded float32 result, as NumPy's float loops give: 53 ≥ 2·24 + 2 bits).
+  case float32
   /// numpy.bool_ (stored as 0.0 / 1.0, so that `False * -1.2` is `-0.0` as in NumPy)
   case bool
   /// numpy.int64 (in `StridedArray`, exact over its whole range; in `NDArray`, exact while

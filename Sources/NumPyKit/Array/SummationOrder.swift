@@ -1,14 +1,18 @@
 import CNumKernels
 
-/// The order in which `NDArray.dot` adds up the products of one output element.
+/// The order in which `NDArray.dot` (the seed notebook's replay) adds up the products of one
+/// output element.
 ///
 /// numpy.dot on float64 calls OpenBLAS, whose kernels use fused multiply-adds, several
-/// accumulators and shape-dependent blocking; `.openBLAS` reproduces that. The other orders
-/// are the plausible alternatives used to draw a noise band around a replayed value.
+/// accumulators and shape-dependent blocking; `.openBLAS` is the SkylakeX model of that. The
+/// interpreter's products (`StridedArray.dot`) use `BLASOrder` instead, whose default is this
+/// machine's Haswell kernels. The other orders are the plausible alternatives used to draw a
+/// noise band around a replayed value.
 public enum SummationOrder: String, Sendable, CaseIterable, Hashable {
-  /// The order of NumPy 2.4.6's bundled OpenBLAS 0.3.31 on x86-64 (Haswell / SkylakeX /
-  /// Sapphire Rapids kernels): bit for bit for contraction lengths below 16 (checked against
-  /// NumPy up to 13) and small outputs; beyond that the same model, not a promise.
+  /// The SkylakeX model (`BLASOrder.Kernels.skylakeX`) of NumPy 2.4.6's bundled OpenBLAS
+  /// 0.3.31, derived on an AVX-512 machine: bit for bit there for contraction lengths below 16
+  /// (checked against NumPy up to 13) and small outputs; beyond that the same model, not a
+  /// promise. On Haswell kernels (AVX2 only) ddot and dgemv sum differently: see `BLASOrder`.
   ///
   /// - 1-d·1-d, and 2-d·2-d (gemm): `acc = 0; acc = fma(a[i], b[i], acc)` left to right.
   /// - 2-d·1-d (dgemv_t): four FMA lanes over the first `k & ~3` products, combined as

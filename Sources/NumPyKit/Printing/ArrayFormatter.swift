@@ -117,6 +117,16 @@ public struct ArrayFormatter: Sendable {
         return Dragon4.positional(x, trim: .zero)
       }
       return Dragon4.scientific(x, trim: .dotAndZeros)
+    case .float32:
+      // NumPy's float32 scalars print positionally for 1e-4 ≤ |x| < 1e6 (float's cutoff in
+      // scalartypes.c, against double's 1e16).
+      if x.isNaN { return "nan" }
+      if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+      let magnitude = abs(x)
+      if x == 0 || (magnitude < 1e6 && magnitude >= 1e-4) {
+        return Dragon4.positional(x, trim: .zero, single: true)
+      }
+      return Dragon4.scientific(x, trim: .dotAndZeros, single: true)
     default:
       return String(Int64(x))
     }

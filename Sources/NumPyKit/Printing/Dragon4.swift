@@ -39,6 +39,11 @@ public struct Dragon4: Sendable {
   /// Whether the 128-bit fast path may answer (tests turn it off to compare with the port).
   var allowsFastPath = true
 
+  /// Whether the values are float32's (each double given is exactly a float32): the digits
+  /// are then those of the float32, whose rounding interval is float32's (NumPy's Dragon4 on
+  /// `npy_float`), from the big-integer port.
+  public var single = false
+
   /// Makes a converter with an empty scratch buffer.
   public init() {}
 
@@ -49,9 +54,10 @@ public struct Dragon4: Sendable {
   public static func positional(
     _ x: Double, precision: Int? = nil, unique: Bool = true, fractional: Bool = true,
     trim: Trim = .keep, sign: Bool = false, padLeft: Int? = nil, padRight: Int? = nil,
-    minDigits: Int? = nil
+    minDigits: Int? = nil, single: Bool = false
   ) -> String {
     var converter = Dragon4()
+    converter.single = single
     var out: [UInt8] = []
     converter.appendPositional(
       x, precision: precision ?? -1, unique: unique, fractional: fractional, trim: trim,
@@ -64,9 +70,11 @@ public struct Dragon4: Sendable {
   /// min_digits), byte for byte; `nil` means Python's `None`.
   public static func scientific(
     _ x: Double, precision: Int? = nil, unique: Bool = true, trim: Trim = .keep,
-    sign: Bool = false, padLeft: Int? = nil, expDigits: Int? = nil, minDigits: Int? = nil
+    sign: Bool = false, padLeft: Int? = nil, expDigits: Int? = nil, minDigits: Int? = nil,
+    single: Bool = false
   ) -> String {
     var converter = Dragon4()
+    converter.single = single
     var out: [UInt8] = []
     converter.appendScientific(
       x, precision: precision ?? -1, unique: unique, trim: trim, sign: sign,
@@ -208,6 +216,11 @@ public struct Dragon4: Sendable {
     _ x: Double, unique: Bool, totalLength: Bool, cutoffMax: Int, cutoffMin: Int,
     bufferSize: Int
   ) -> Int {
+    if single {
+      return generateSingleDigits(
+        Float(x), unique: unique, totalLength: totalLength, cutoffMax: cutoffMax,
+        cutoffMin: cutoffMin, bufferSize: bufferSize)
+    }
     let biased = Int(x.exponentBitPattern)
     let fraction = x.significandBitPattern
     if biased == 0 && fraction == 0 {
@@ -236,6 +249,47 @@ public struct Dragon4: Sendable {
         unique: unique, totalLength: totalLength, cutoffMax: cutoffMax, cutoffMin: cutoffMin)
     {
       return fast
+    }
+    var slow: [UInt8] = []
+    let printExponent = Dragon4.slowDigits(
+      mantissa: mantissa, exponent: exponent, mantissaBit: mantissaBit,
+      unequalMargins: unequalMargins, unique: unique, totalLength: totalLength,
+      cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize, into: &slow)
+    if slow.count > digits.count {
+      digits.append(contentsOf: repeatElement(0, count: slow.count - digits.count))
+    }
+    for i in slow.indices { digits[i] = slow[i] }
+    digitCount = slow.count
+    return printExponent
+  }
+
+  /// `generateDigits` for a float32 (NumPy's `Dragon4_PrintFloat_IEEE_binary32`): its
+  /// 24-bit mantissa and exponent, through the big-integer port.
+  private mutating func generateSingleDigits(
+    _ x: Float, unique: Bool, totalLength: Bool, cutoffMax: Int, cutoffMin: Int,
+    bufferSize: Int
+  ) -> Int {
+    let biased = Int(x.exponentBitPattern)
+    let fraction = UInt64(x.significandBitPattern)
+    if biased == 0 && fraction == 0 {
+      digits[0] = UInt8(ascii: "0")
+      digitCount = 1
+      return 0
+    }
+    let mantissa: UInt64
+    let exponent: Int
+    let mantissaBit: Int
+    let unequalMargins: Bool
+    if biased != 0 {
+      mantissa = fraction | (1 << 23)
+      exponent = biased - 150
+      mantissaBit = 23
+      unequalMargins = biased != 1 && fraction == 0
+    } else {
+      mantissa = fraction
+      exponent = 1 - 150
+      mantissaBit = 63 - fraction.leadingZeroBitCount
+      unequalMargins = false
     }
     var slow: [UInt8] = []
     let printExponent = Dragon4.slowDigits(

@@ -17,7 +17,9 @@ struct ElementFormat: Sendable {
     self.dtype = dtype
     padTrue = !isScalar
     float =
-      dtype == .float64 ? FloatingFormat(data: data, isScalar: isScalar, options: options) : nil
+      dtype.isFloat
+      ? FloatingFormat(
+        data: data, isScalar: isScalar, options: options, single: dtype == .float32) : nil
     var sign = options.effectiveSign
     var width = 0
     if dtype.isInteger {

@@ -16,9 +16,12 @@ struct FloatingFormat: Sendable {
   private var expSize = -1
   private var unique = true
   private var minDigits = -1
+  /// float32 data: its digits are float32's, and the choice of notation compares in float32.
+  private let single: Bool
 
   /// FloatingFormat(data, precision, floatmode, suppress, sign, legacy=legacy).
-  init(data: [Double], isScalar: Bool, options: PrintOptions) {
+  init(data: [Double], isScalar: Bool, options: PrintOptions, single: Bool = false) {
+    self.single = single
     legacy = options.legacyLevel
     floatMode = options.floatMode
     suppress = options.suppress
@@ -28,6 +31,7 @@ struct FloatingFormat: Sendable {
     if legacy <= 113 && !isScalar && sign == .minus { sign = .space }
     precision = floatMode == .unique ? -1 : options.precision
     var dragon = Dragon4()
+    dragon.single = single
     fillFormat(data, dragon: &dragon)
   }
 
@@ -60,7 +64,15 @@ struct FloatingFormat: Sendable {
       }
     }
     if anyNonZero {
-      if maxValue >= 1e8 || (!suppress && (minValue < 0.0001 || maxValue / minValue > 1000)) {
+      if single {
+        // NumPy compares the float32 extremes with the (weak) Python floats as float32.
+        let (top, bottom) = (Float(maxValue), Float(minValue))
+        if top >= 1e8 || (!suppress && (bottom < Float(0.0001) || top / bottom > 1000)) {
+          expFormat = true
+        }
+      } else if maxValue >= 1e8
+        || (!suppress && (minValue < 0.0001 || maxValue / minValue > 1000))
+      {
         expFormat = true
       }
     }
@@ -153,6 +165,7 @@ struct FloatingFormat: Sendable {
 
   /// FloatingFormat.__call__(x): appends the formatted element.
   func append(_ x: Double, dragon: inout Dragon4, to out: inout [UInt8]) {
+    dragon.single = single
     if !x.isFinite {
       var text: [UInt8] = []
       if x.isNaN {

@@ -95,7 +95,7 @@ extension Generator {
   public mutating func integers(
     _ low: Int128, _ high: Int128? = nil, dtype: DType, shape: [Int] = [], endpoint: Bool = false
   ) throws(RandomError) -> [Int64] {
-    guard dtype != .float64 else { throw BoundedIntegers.unsupported(dtype, "integers") }
+    guard !dtype.isFloat else { throw BoundedIntegers.unsupported(dtype, "integers") }
     let (lower, upper) = high.map { (low, $0) } ?? (0, low)
     if shape.allSatisfy({ $0 >= 0 }) && shape.reduce(1, *) == 0 { return [] }
     let (offset, range) = try BoundedIntegers.interval(

@@ -71,7 +71,7 @@ extension RandomState {
   public mutating func randint(
     _ low: Int128, _ high: Int128? = nil, dtype: DType, shape: [Int] = []
   ) throws(RandomError) -> [Int64] {
-    guard dtype != .float64 else { throw BoundedIntegers.unsupported(dtype, "randint") }
+    guard !dtype.isFloat else { throw BoundedIntegers.unsupported(dtype, "randint") }
     let (lower, upper) = high.map { (low, $0) } ?? (0, low)
     if shape.allSatisfy({ $0 >= 0 }) && shape.reduce(1, *) == 0 { return [] }
     let (offset, range) = try BoundedIntegers.interval(

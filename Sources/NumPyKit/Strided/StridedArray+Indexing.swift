@@ -310,6 +310,11 @@ extension StridedArray {
     case .float64:
       let values = source.realValues()
       for (k, position) in offsets.enumerated() { target.storage.reals[position] = values[k] }
+    case .float32:
+      let values = source.realValues()
+      for (k, position) in offsets.enumerated() {
+        target.storage.reals[position] = Double(Float(values[k]))
+      }
     default:
       let values = source.converted(to: .bool).realValues()
       for (k, position) in offsets.enumerated() { target.storage.reals[position] = values[k] }

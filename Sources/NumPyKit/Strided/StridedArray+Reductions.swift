@@ -70,13 +70,17 @@ extension StridedArray {
       }
       let meanKept = try reduce(.mean, axes: reduced, keepDims: true)
       let centred = try StridedArray.apply(
-        .subtract, dtype == .float64 ? self : converted(to: .float64), meanKept)
+        .subtract, dtype.isFloat ? self : converted(to: .float64), meanKept)
       let squares = try StridedArray.apply(.multiply, centred, centred)
       let total = try squares.reduce(.sum, axes: reduced, keepDims: keepDims)
       let divisor = Double(Swift.max(n - ddof, 0))
-      var values = total.realValues().map { $0 / divisor }
-      if case .standardDeviation = reduction { values = values.map { $0.squareRoot() } }
-      return StridedArray(shape: outputShape, reals: values)
+      // float32 divides and takes the root in float32 (each correctly rounded from float64).
+      let type: DType = dtype == .float32 ? .float32 : .float64
+      var values = total.realValues().map { type.rounded($0 / divisor) }
+      if case .standardDeviation = reduction {
+        values = values.map { type.rounded($0.squareRoot()) }
+      }
+      return StridedArray(shape: outputShape, reals: values, dtype: type)
     case .all, .any:
       let wantAll = reduction == .all
       let values = groups.map { group -> Double in
@@ -101,6 +105,16 @@ extension StridedArray {
           return isMax ? items.max()! : items.min()!
         }
         return StridedArray(shape: outputShape, integers: values, dtype: dtype)
+      }
+      if let runs = regularGroups(reduced), runs.elementStep == 1 {
+        // Each group one contiguous run.
+        let values = storage.reals.withUnsafeBufferPointer { buffer in
+          (0..<runs.outputs).map { o in
+            StridedArray.extreme(
+              buffer.baseAddress! + offset + o * runs.outputStep, runs.length, maximum: isMax)
+          }
+        }
+        return StridedArray(shape: outputShape, reals: values, dtype: dtype)
       }
       if let runs = regularGroups(reduced) {
         // The same walk over each group, without index lists.
@@ -141,19 +155,24 @@ extension StridedArray {
         }
         return StridedArray(shape: outputShape, integers: values, dtype: dtype.accumulated)
       }
+      let type = dtype
       if reduction == .prod {
         let values = groups.map { group -> Double in
           var acc = 1.0
-          for position in group { acc *= storage.reals[position] }
+          for position in group { acc = type.rounded(acc * storage.reals[position]) }
           return acc
         }
-        return StridedArray(shape: outputShape, reals: values)
+        return StridedArray(shape: outputShape, reals: values, dtype: type)
       }
-      return StridedArray(shape: outputShape, reals: pairwiseSums(reduced, casting: false))
+      return StridedArray(
+        shape: outputShape, reals: pairwiseSums(reduced, casting: false), dtype: type)
     case .mean:
-      let sums = pairwiseSums(reduced, casting: dtype != .float64)
+      // float32 sums in float32 and divides in float32; everything else in float64.
+      let type: DType = dtype == .float32 ? .float32 : .float64
+      let sums = pairwiseSums(reduced, casting: !dtype.isFloat)
       let divisor = Double(n)
-      return StridedArray(shape: outputShape, reals: sums.map { $0 / divisor })
+      return StridedArray(
+        shape: outputShape, reals: sums.map { type.rounded($0 / divisor) }, dtype: type)
     case .argmax, .argmin:
       return self
     }
@@ -208,6 +227,7 @@ extension StridedArray {
   func pairwiseSums(_ reduced: [Int], casting: Bool) -> [Double] {
     // A C-contiguous float64 array reduced over its trailing axes: each output is one pairwise
     // run over consecutive storage (NumPy's coalesced inner loop), no index lists needed.
+    if dtype == .float32 { return pairwiseSums32(reduced) }
     if !casting, !dtype.isInteger, isContiguous, !reduced.isEmpty,
       reduced == Array((ndim - reduced.count)..<ndim)
     {
@@ -286,10 +306,103 @@ extension StridedArray {
     }
   }
 
-  /// NumPy's `pairwise_sum` for float64 (numpy/_core/src/umath/loops_utils.h.src).
-  static func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
+  /// The max (or min) of `n ≥ 1` contiguous doubles as NumPy's reduction gives it: the first
+  /// NaN if there is one; else the extreme, and among elements equal to it the last (which
+  /// decides the sign of a zero result: `max([0.0, -0.0])` is `-0.0`). Four running extremes
+  /// side by side, then the rare cases settled by a second look.
+  static func extreme(_ p: UnsafePointer<Double>, _ n: Int, maximum: Bool) -> Double {
+    var lanes = (p[0], p[0], p[0], p[0])
+    var unordered = false
+    var i = 0
+    if maximum {
+      while i + 4 <= n {
+        let (a, b, c, d) = (p[i], p[i + 1], p[i + 2], p[i + 3])
+        lanes.0 = a > lanes.0 ? a : lanes.0
+        lanes.1 = b > lanes.1 ? b : lanes.1
+        lanes.2 = c > lanes.2 ? c : lanes.2
+        lanes.3 = d > lanes.3 ? d : lanes.3
+        unordered = unordered || (a.isNaN || b.isNaN) || (c.isNaN || d.isNaN)
+        i += 4
+      }
+    } else {
+      while i + 4 <= n {
+        let (a, b, c, d) = (p[i], p[i + 1], p[i + 2], p[i + 3])
+        lanes.0 = a < lanes.0 ? a : lanes.0
+        lanes.1 = b < lanes.1 ? b : lanes.1
+        lanes.2 = c < lanes.2 ? c : lanes.2
+        lanes.3 = d < lanes.3 ? d : lanes.3
+        unordered = unordered || (a.isNaN || b.isNaN) || (c.isNaN || d.isNaN)
+        i += 4
+      }
+    }
+    var result = lanes.0
+    for candidate in [lanes.1, lanes.2, lanes.3] {
+      result = (maximum ? candidate > result : candidate < result) ? candidate : result
+    }
+    while i < n {
+      let x = p[i]
+      unordered = unordered || x.isNaN
+      result = (maximum ? x > result : x < result) ? x : result
+      i += 1
+    }
+    if unordered || result.isNaN {
+      for k in 0..<n where p[k].isNaN { return p[k] }
+    }
+    if result == 0 {
+      var k = n - 1
+      while k >= 0 {
+        if p[k] == 0 { return p[k] }
+        k -= 1
+      }
+    }
+    return result
+  }
+
+  /// `pairwiseSums` of a float32 array, in float32 (NumPy's FLOAT_pairwise_sum, the same
+  /// blocking as float64's, every addition rounded to float32), returned as doubles.
+  func pairwiseSums32(_ reduced: [Int]) -> [Double] {
+    let order = memoryOrder(reduced)
+    let smallestStrideAxis = (0..<ndim).filter { shape[$0] != 1 }.min {
+      Swift.abs(strides[$0]) < Swift.abs(strides[$1])
+    }
+    var runAxes: [Int] = []
+    if let innermost = smallestStrideAxis, order.last == innermost {
+      runAxes = [innermost]
+      var k = order.count - 2
+      while k >= 0 {
+        let axis = order[k]
+        let next = runAxes[0]
+        if strides[axis] == strides[next] * shape[next] {
+          runAxes.insert(axis, at: 0)
+          k -= 1
+        } else {
+          break
+        }
+      }
+    }
+    let runLength = Swift.max(runAxes.reduce(1) { $0 * shape[$1] }, 1)
+    let reals = storage.reals
+    var scratch = [Float](repeating: 0, count: runLength)
+    return reductionGroups(reduced).map { group -> Double in
+      var acc: Float = 0
+      var start = 0
+      while start < group.count {
+        let length = Swift.min(runLength, group.count - start)
+        for k in 0..<length { scratch[k] = Float(reals[group[start + k]]) }
+        acc += scratch.withUnsafeBufferPointer {
+          StridedArray.pairwiseSum($0.baseAddress!, length)
+        }
+        start += length
+      }
+      return Double(acc)
+    }
+  }
+
+  /// NumPy's `pairwise_sum` (numpy/_core/src/umath/loops_utils.h.src), in the precision of
+  /// its elements (float64, or float32 for FLOAT_pairwise_sum).
+  static func pairwise<T: BinaryFloatingPoint>(_ a: UnsafePointer<T>, _ n: Int) -> T {
     if n < 8 {
-      var res = -0.0
+      var res: T = -0.0
       for i in 0..<n { res += a[i] }
       return res
     }
@@ -323,8 +436,14 @@ extension StridedArray {
     }
     var n2 = n / 2
     n2 -= n2 % 8
-    return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2)
+    return pairwise(a, n2) + pairwise(a + n2, n - n2)
   }
+
+  /// NumPy's float64 `pairwise_sum`.
+  static func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double { pairwise(a, n) }
+
+  /// NumPy's float32 `pairwise_sum` (FLOAT_pairwise_sum), in float32.
+  static func pairwiseSum(_ a: UnsafePointer<Float>, _ n: Int) -> Float { pairwise(a, n) }
 
   /// argmax / argmin: the first extreme (the first NaN, where there is one), as an index into
   /// the flattened array (axis None) or along one axis.
@@ -374,17 +493,18 @@ extension StridedArray {
     let along = try source.reductionAxes([axis ?? 0])[0]
     let moved = source.movingAxisLast(along)
     let length = source.shape[along]
-    if source.dtype == .float64 {
+    if source.dtype.isFloat {
+      let type = source.dtype
       var values = moved.realValues()
       var k = 0
       while k < values.count {
         for j in 1..<Swift.max(length, 1) where j < length {
-          values[k + j] =
-            product ? values[k + j - 1] * values[k + j] : values[k + j - 1] + values[k + j]
+          values[k + j] = type.rounded(
+            product ? values[k + j - 1] * values[k + j] : values[k + j - 1] + values[k + j])
         }
         k += Swift.max(length, 1)
       }
-      let result = StridedArray(shape: moved.shape, reals: values)
+      let result = StridedArray(shape: moved.shape, reals: values, dtype: type)
       return result.movingLastAxis(to: along).copy()
     }
     var values = moved.integerValues()

@@ -35,15 +35,16 @@ public enum BinaryUfunc: String, Sendable, CaseIterable {
     if isComparison { return .bool }
     let promoted = DType.promoted(a, b)
     switch self {
-    case .trueDivide: return .float64
+    case .trueDivide: return promoted == .float32 ? .float32 : .float64
     case .arctan2, .hypot:
-      // Their loops are float: the smallest float holding both inputs (float16 or float32
-      // for bools and 8- and 16-bit integers, which retrace does not model).
-      let widest = Swift.max(a == .float64 ? 8 : a.itemSize, b == .float64 ? 8 : b.itemSize)
-      if widest < 4 {
+      // Their loops are float: the smallest float holding both inputs (float16 for bools
+      // and 8-bit integers, which retrace does not model; float32 for 16-bit integers).
+      if promoted.isFloat { return promoted }
+      let widest = Swift.max(a.itemSize, b.itemSize)
+      if widest < 2 {
         throw ArrayError.smallFloatResult(rawValue, a.itemSize >= b.itemSize ? a : b)
       }
-      return .float64
+      return widest == 2 ? .float32 : .float64
     case .subtract where promoted == .bool:
       throw ArrayError(
         "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the "
@@ -51,7 +52,7 @@ public enum BinaryUfunc: String, Sendable, CaseIterable {
     case .floorDivide, .remainder, .power:
       return promoted == .bool ? .int8 : promoted
     case .bitwiseAnd, .bitwiseOr, .bitwiseXor:
-      if promoted == .float64 {
+      if promoted.isFloat {
         throw ArrayError(
           "ufunc '\(rawValue)' not supported for the input types, and the inputs could not be "
             + "safely coerced to any supported types according to the casting rule ''safe''",
@@ -89,7 +90,7 @@ public enum UnaryUfunc: String, Sendable, CaseIterable {
       if input == .bool && self == .square { return .int8 }
       return input
     case .invert:
-      if input == .float64 {
+      if input.isFloat {
         throw ArrayError(
           "ufunc 'invert' not supported for the input types, and the inputs could not be safely "
             + "coerced to any supported types according to the casting rule ''safe''",
@@ -99,10 +100,11 @@ public enum UnaryUfunc: String, Sendable, CaseIterable {
     case .reciprocal where input == .bool: return .int8
     case .reciprocal where input.isInteger: return input
     default:
-      if input != .float64 && input.itemSize < 4 {
-        throw ArrayError.smallFloatResult(rawValue, input)
-      }
-      return .float64
+      // The smallest float holding the input: float16 for bools and 8-bit integers (not
+      // modelled), float32 for float32 and the 16-bit integers, float64 above.
+      if input.isFloat { return input }
+      if input.itemSize < 2 { throw ArrayError.smallFloatResult(rawValue, input) }
+      return input.itemSize == 2 ? .float32 : .float64
     }
   }
 }
@@ -156,6 +158,8 @@ extension StridedArray {
         out[k] = r ? 1 : 0
       }
       return StridedArray(shape: shape, reals: out, dtype: .bool)
+    case .float32:
+      return try float32Result(op, a, b, shape: shape)
     default:
       if let dense = denseFloat64(op, a, b) { return dense }
       if b.count == 1 && shape == a.shape {
@@ -179,6 +183,67 @@ extension StridedArray {
     }
   }
 
+  /// A binary ufunc whose loop is float32's: `+ - * /`, maximum and minimum computed in
+  /// float64 and rounded once (the correctly rounded float32 result, as NumPy's loop gives
+  /// it), power as NumPy's FLOAT_power (`Float32Math.power`), arctan2 and hypot by libm's
+  /// float functions (`atan2f`, `hypotf`, as npy_math calls them without AVX-512),
+  /// floor_divide and remainder by npy_divmodf's steps in float32.
+  static func float32Result(_ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray, shape: [Int])
+    throws(ArrayError) -> StridedArray
+  {
+    let x = a.broadcast(to: shape).realValues()
+    let exponent = b.broadcast(to: shape)
+    let y = exponent.realValues()
+    let function: (Float, Float) -> Float
+    switch op {
+    case .add: function = { $0 + $1 }
+    case .subtract: function = { $0 - $1 }
+    case .multiply: function = { $0 * $1 }
+    case .trueDivide: function = { $0 / $1 }
+    case .maximum: function = { a, b in a > b || a.isNaN ? a : b }
+    case .minimum: function = { a, b in a < b || a.isNaN ? a : b }
+    case .power:
+      // An exponent that does not step along the inner loop (a scalar, or broadcast along
+      // the last axis) takes NumPy's shortcuts (-1, 0, 0.5, 1, 2); a stepping one is powf.
+      let broadcastExponent = shape.isEmpty || exponent.strides.last == 0
+      function =
+        broadcastExponent
+        ? { Float32Math.power($0, broadcastExponent: $1) } : { Float32Math.power($0, $1) }
+    case .arctan2: function = { Foundation.atan2f($0, $1) }
+    case .hypot: function = { Foundation.hypotf($0, $1) }
+    case .floorDivide: function = { a, b in b == 0 ? a / b : divmod32(a, b).quotient }
+    case .remainder:
+      function = { a, b in b == 0 ? Foundation.fmodf(a, b) : divmod32(a, b).remainder }
+    default: throw ArrayError("ufunc '\(op.rawValue)' has no float32 loop", kind: .unmodelled)
+    }
+    var out = [Double](repeating: 0, count: x.count)
+    for k in 0..<x.count { out[k] = Double(function(Float(x[k]), Float(y[k]))) }
+    return StridedArray(shape: shape, reals: out, dtype: .float32)
+  }
+
+  /// npy_divmodf: `divmod` of two float32 values, each step rounded to float32.
+  static func divmod32(_ a: Float, _ b: Float) -> (quotient: Float, remainder: Float) {
+    var mod = Foundation.fmodf(a, b)
+    if b == 0 { return (a / b, mod) }
+    var div = (a - mod) / b
+    if mod != 0 {
+      if (b < 0) != (mod < 0) {
+        mod += b
+        div -= 1
+      }
+    } else {
+      mod = Foundation.copysignf(0, b)
+    }
+    var floorDiv: Float
+    if div != 0 {
+      floorDiv = Foundation.floorf(div)
+      if div - floorDiv > 0.5 { floorDiv += 1 }
+    } else {
+      floorDiv = Foundation.copysignf(0, a / b)
+    }
+    return (floorDiv, mod)
+  }
+
   /// `op` between two float64 arrays of one shape that each fill their storage in C order
   /// (the common case of `a + b` in a training loop), nil for any other pair: one loop over
   /// both storages, no broadcasting or layout work.
@@ -193,7 +258,8 @@ extension StridedArray {
       dtype: .float64, shape: a.shape, strides: a.strides, offset: 0)
   }
 
-  /// `op` between a float64 (or int64-as-float) array and one double, in float64: what
+  /// `op` between a float64 (or integer- or float32-as-float64) array and one double, in
+  /// float64 (the result is float64): what
   /// `a * 0.5` or `1.0 - a` computes.
   ///
   /// The result is laid out in memory as `a` is when `a` is a dense block in another axis
@@ -566,13 +632,75 @@ extension StridedArray {
         return r ? 1 : 0
       }
       return StridedArray(shape: a.shape, reals: out, dtype: .bool)
+    case (.float32, _):
+      guard let function = float32Unary(op) else {
+        throw ArrayError(
+          "retrace does not model NumPy's float32 \(op.rawValue) loop", kind: .unmodelled)
+      }
+      let values = a.realValues().map { Double(function(Float($0))) }
+      return StridedArray(shape: a.shape, reals: values, dtype: .float32)
     default:
-      let function = realUnary(op)
       if a.dtype == .float64, !a.isContiguous, let block = a.denseBlock {
         // In the input's memory order, as NumPy's order='K' output (see `applying`).
-        return a.sameLayout(reals: a.storage.reals[block].map(function))
+        return a.sameLayout(reals: unaryLoop(op, a.storage.reals[block]))
       }
-      return StridedArray(like: a, reals: a.realValues().map(function))
+      return StridedArray(like: a, reals: unaryLoop(op, a.realValues()[...]))
+    }
+  }
+
+  /// `op` over a run of doubles: the libm functions called directly in the loop (no closure
+  /// call per element), the rest through `realUnary`.
+  static func unaryLoop(_ op: UnaryUfunc, _ values: ArraySlice<Double>) -> [Double] {
+    let count = values.count
+    return makeReals(count: count) { out in
+      values.withUnsafeBufferPointer { x in
+        switch op {
+        case .exp: for k in 0..<count { out[k] = Foundation.exp(x[k]) }
+        case .log: for k in 0..<count { out[k] = x[k] < 0 ? .nan : Foundation.log(x[k]) }
+        case .sin: for k in 0..<count { out[k] = Foundation.sin(x[k]) }
+        case .cos: for k in 0..<count { out[k] = Foundation.cos(x[k]) }
+        case .tanh: for k in 0..<count { out[k] = retrace_numpy_tanh(x[k]) }
+        case .sqrt: for k in 0..<count { out[k] = x[k].squareRoot() }
+        case .negative: for k in 0..<count { out[k] = -x[k] }
+        case .absolute: for k in 0..<count { out[k] = Swift.abs(x[k]) }
+        case .square: for k in 0..<count { out[k] = x[k] * x[k] }
+        default:
+          let function = realUnary(op)
+          for k in 0..<count { out[k] = function(x[k]) }
+        }
+      }
+    }
+  }
+
+  /// One float32 element of a unary ufunc, as NumPy's float32 loop computes it: the
+  /// operations whose float64 result rounds to the correctly rounded float32 one (or is
+  /// exact) computed so; exp, log, sin, cos and tanh by ports of NumPy's own SIMD kernels,
+  /// the others by glibc's float functions, as NumPy calls them without AVX-512
+  /// (`Float32Math`). Nil for a ufunc without a float loop.
+  static func float32Unary(_ op: UnaryUfunc) -> ((Float) -> Float)? {
+    switch op {
+    case .negative, .positive, .absolute, .sign, .square, .reciprocal, .floor, .ceil, .trunc,
+      .rint:
+      let function = realUnary(op)
+      return { Float(function(Double($0))) }
+    case .sqrt: return Float32Math.sqrt
+    case .exp: return Float32Math.exp
+    case .exp2: return Float32Math.exp2
+    case .expm1: return Float32Math.expm1
+    case .log: return Float32Math.log
+    case .log2: return Float32Math.log2
+    case .log10: return Float32Math.log10
+    case .log1p: return Float32Math.log1p
+    case .sin: return Float32Math.sin
+    case .cos: return Float32Math.cos
+    case .tan: return Float32Math.tan
+    case .arcsin: return Float32Math.arcsin
+    case .arccos: return Float32Math.arccos
+    case .arctan: return Float32Math.arctan
+    case .sinh: return Float32Math.sinh
+    case .cosh: return Float32Math.cosh
+    case .tanh: return Float32Math.tanh
+    default: return nil
     }
   }
 
@@ -616,6 +744,18 @@ extension StridedArray {
   /// `rint(a / 10**-d) * 10**-d` for d < 0, as NumPy's float loop computes it. Integers are
   /// returned as they are for d ≥ 0.
   public func rounded(decimals: Int) -> StridedArray {
+    if dtype == .float32 {
+      // In float32, as NumPy's loop multiplies by the (weak) Python float factor.
+      let factor = Float(Foundation.pow(10.0, Double(Swift.abs(decimals))))
+      let values = realValues().map { value -> Double in
+        let x = Float(value)
+        return Double(
+          decimals >= 0
+            ? (x * factor).rounded(.toNearestOrEven) / factor
+            : (x / factor).rounded(.toNearestOrEven) * factor)
+      }
+      return StridedArray(shape: shape, reals: values, dtype: .float32)
+    }
     if dtype != .float64 {
       if decimals >= 0 { return dtype == .bool ? converted(to: .int64) : copy() }
       let factor = Foundation.pow(10.0, Double(-decimals))

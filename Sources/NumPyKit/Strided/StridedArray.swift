@@ -132,6 +132,7 @@ public struct StridedArray: @unchecked Sendable {
   public static func scalar(_ value: ArrayScalar) -> StridedArray {
     switch value {
     case .float64(let x): StridedArray(shape: [], reals: [x])
+    case .float32(let x): StridedArray(shape: [], reals: [Double(x)], dtype: .float32)
     case .bool(let flag): StridedArray(shape: [], reals: [flag ? 1 : 0], dtype: .bool)
     case .int64(let n): StridedArray(shape: [], integers: [n])
     case .integer(let n, let dtype): StridedArray(shape: [], integers: [n], dtype: dtype)
@@ -241,10 +242,8 @@ public struct StridedArray: @unchecked Sendable {
         return Array(UnsafeBufferPointer(buffer))
       }
     }
-    return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-      fill(buffer)
-      initialized = count
-    }
+    // From 4 MiB on, backed by huge pages where Linux has them, as NumPy's data is.
+    return [Double](hugePageAdvisedCount: count, initializingWith: fill)
   }
 
   /// The elements in C order, as int64 (floats truncated toward zero, as `astype(int)`).
@@ -264,6 +263,7 @@ public struct StridedArray: @unchecked Sendable {
   public func element(at position: Int) -> ArrayScalar {
     switch dtype {
     case .float64: .float64(storage.reals[position])
+    case .float32: .float32(Float(storage.reals[position]))
     case .bool: .bool(storage.reals[position] != 0)
     default: .of(storage.integers[position], dtype)
     }
@@ -276,6 +276,7 @@ public struct StridedArray: @unchecked Sendable {
   public func setElement(_ value: ArrayScalar, at position: Int) {
     switch dtype {
     case .float64: storage.reals[position] = value.real
+    case .float32: storage.reals[position] = Double(Float(value.real))
     case .bool: storage.reals[position] = value.isTrue ? 1 : 0
     default: storage.integers[position] = dtype.wrap(value.integer)
     }
@@ -301,6 +302,18 @@ public struct StridedArray: @unchecked Sendable {
     if target == dtype { return copy() }
     switch target {
     case .float64: return StridedArray(shape: shape, reals: realValues())
+    case .float32:
+      // From an integer or float64, the nearest float32 (int64 beyond 2^53 through its
+      // exact value, which `Float(Int64)` rounds once, as NumPy's cast does).
+      if dtype.isInteger {
+        let type = dtype
+        let values = integerValues().map { n in
+          Double(type == .uint64 ? Float(UInt64(bitPattern: n)) : Float(n))
+        }
+        return StridedArray(shape: shape, reals: values, dtype: .float32)
+      }
+      return StridedArray(
+        shape: shape, reals: realValues().map { Double(Float($0)) }, dtype: .float32)
     case .bool:
       let flags: [Double] =
         dtype.isInteger
@@ -328,6 +341,7 @@ public struct StridedArray: @unchecked Sendable {
 /// One element, as a NumPy scalar holds it (np.float64, np.int64, np.bool_, np.uint8 …).
 public enum ArrayScalar: Sendable, Hashable {
   case float64(Double)
+  case float32(Float)
   case int64(Int64)
   case bool(Bool)
   /// An element of an integer dtype other than int64, wrapped to its width (uint64 as its
@@ -342,6 +356,7 @@ public enum ArrayScalar: Sendable, Hashable {
   public var dtype: DType {
     switch self {
     case .float64: .float64
+    case .float32: .float32
     case .int64: .int64
     case .bool: .bool
     case .integer(_, let dtype): dtype
@@ -352,6 +367,7 @@ public enum ArrayScalar: Sendable, Hashable {
   public var real: Double {
     switch self {
     case .float64(let x): x
+    case .float32(let x): Double(x)
     case .int64(let n): Double(n)
     case .bool(let flag): flag ? 1 : 0
     case .integer(let n, let dtype): dtype.real(n)
@@ -363,6 +379,7 @@ public enum ArrayScalar: Sendable, Hashable {
   public var integer: Int64 {
     switch self {
     case .float64(let x): ArrayScalar.truncatedInteger(x)
+    case .float32(let x): ArrayScalar.truncatedInteger(Double(x))
     case .int64(let n), .integer(let n, _): n
     case .bool(let flag): flag ? 1 : 0
     }
@@ -372,6 +389,7 @@ public enum ArrayScalar: Sendable, Hashable {
   public var isTrue: Bool {
     switch self {
     case .float64(let x): x != 0
+    case .float32(let x): x != 0
     case .int64(let n), .integer(let n, _): n != 0
     case .bool(let flag): flag
     }
