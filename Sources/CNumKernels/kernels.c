@@ -43,3 +43,67 @@ void retrace_gemm_fma(const double *a, long ars, long acs, const double *b, long
     for (; j < m; j++) gemm_columns(ai, acs, b, brs, row, j, k, 1);
   }
 }
+
+typedef double retrace_v4d __attribute__((vector_size(32)));
+typedef long long retrace_v4l __attribute__((vector_size(32)));
+
+// `mask ? x : y` lane by lane (C has no vector conditional).
+#define retrace_select(mask, x, y) \
+  ((retrace_v4d)(((retrace_v4l)(x) & (mask)) | ((retrace_v4l)(y) & ~(mask))))
+
+// V(a, b) of NumPy's AVX2 maximum / minimum: the canonical NaN where either lane is NaN, else
+// `a > b ? a : b` (`<` for the minimum), which keeps b where the two are equal.
+#define retrace_extreme_v(a, b, maximum)                                                   \
+  retrace_select(((a) != (a)) | ((b) != (b)), canonical,                                   \
+                 retrace_select((maximum) ? ((a) > (b)) : ((a) < (b)), (a), (b)))
+
+// np.max / np.min of p[0 ..< n] (n >= 1) as NumPy 2.4.6's contiguous reduce loop computes it
+// on AVX2: r = p[0]; when at least 4 more elements follow, four lanes start at r and take
+// blocks of 8 vectors (combined as a tree: ((v0 v1)(v2 v3))((v4 v5)(v6 v7))) and then single
+// vectors, the lanes combine as (l0 l2)(l1 l3), any NaN there giving the canonical NaN; the
+// remaining elements one by one, `!(r > x) ? x : r`, a NaN result kept; a NaN first element
+// gives the canonical NaN.
+__attribute__((target_clones("avx2", "default")))
+double retrace_extreme(const double *p, long n, int maximum) {
+  const double nan = __builtin_nan("");
+  const retrace_v4d canonical = {nan, nan, nan, nan};
+  double r = p[0];
+  const double *ip = p + 1;
+  long length = n - 1, i = 0;
+  if (length >= 4) {
+    retrace_v4d acc = {r, r, r, r};
+    for (; length - i >= 32; i += 32) {
+      retrace_v4d v[8];
+      __builtin_memcpy(v, ip + i, sizeof v);
+      retrace_v4d r01 = retrace_extreme_v(v[0], v[1], maximum);
+      retrace_v4d r23 = retrace_extreme_v(v[2], v[3], maximum);
+      retrace_v4d r45 = retrace_extreme_v(v[4], v[5], maximum);
+      retrace_v4d r67 = retrace_extreme_v(v[6], v[7], maximum);
+      retrace_v4d low = retrace_extreme_v(r01, r23, maximum);
+      retrace_v4d high = retrace_extreme_v(r45, r67, maximum);
+      retrace_v4d block = retrace_extreme_v(low, high, maximum);
+      acc = retrace_extreme_v(acc, block, maximum);
+    }
+    for (; length - i >= 4; i += 4) {
+      retrace_v4d v;
+      __builtin_memcpy(&v, ip + i, sizeof v);
+      acc = retrace_extreme_v(acc, v, maximum);
+    }
+    double lanes[4];
+    __builtin_memcpy(lanes, &acc, sizeof lanes);
+    double pair[2];
+    for (int k = 0; k < 2; k++) {
+      double a = lanes[k], b = lanes[k + 2];
+      pair[k] = (a != a || b != b) ? nan : (maximum ? (a > b ? a : b) : (a < b ? a : b));
+    }
+    double a = pair[0], b = pair[1];
+    r = (a != a || b != b) ? nan : (maximum ? (a > b ? a : b) : (a < b ? a : b));
+  }
+  for (; i < length; i++) {
+    double x = ip[i];
+    if (r != r) break;
+    if (maximum ? !(r > x) : !(r < x)) r = x;
+  }
+  if (p[0] != p[0]) return nan;
+  return r;
+}

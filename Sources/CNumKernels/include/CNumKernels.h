@@ -11,6 +11,11 @@ double retrace_fma_chain(const double *a, long sa, const double *b, long sb, lon
 /// over its row of `a` and column of `b` (the same bits).
 void retrace_gemm_fma(const double *a, long ars, long acs, const double *b, long brs, double *c,
                       long n, long m, long k);
+/// np.max (`maximum` non-zero) or np.min of p[0 ..< n] (n >= 1), bit for bit NumPy 2.4.6's
+/// contiguous float64 reduce loop on x86-64 AVX2 (its lanes, the order they combine in, which of
+/// equal zeros survives, the canonical NaN): see kernels.c.
+double retrace_extreme(const double *p, long n, int maximum);
+
 #include "numpy_tanh.h"
 #include "openblas_haswell.h"
 #include "numpy_f32.h"

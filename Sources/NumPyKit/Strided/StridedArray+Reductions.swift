@@ -1,3 +1,4 @@
+import CNumKernels
 import Foundation
 
 /// NumPy's reductions (`a.sum(axis=…)`, `np.mean`, `np.argmax` …).
@@ -106,8 +107,8 @@ extension StridedArray {
         }
         return StridedArray(shape: outputShape, integers: values, dtype: dtype)
       }
-      if let runs = regularGroups(reduced), runs.elementStep == 1 {
-        // Each group one contiguous run.
+      if dtype == .float64, let runs = regularGroups(reduced), runs.elementStep == 1 {
+        // Each group one contiguous run, through NumPy's vectorised reduce loop.
         let values = storage.reals.withUnsafeBufferPointer { buffer in
           (0..<runs.outputs).map { o in
             StridedArray.extreme(
@@ -306,56 +307,11 @@ extension StridedArray {
     }
   }
 
-  /// The max (or min) of `n ≥ 1` contiguous doubles as NumPy's reduction gives it: the first
-  /// NaN if there is one; else the extreme, and among elements equal to it the last (which
-  /// decides the sign of a zero result: `max([0.0, -0.0])` is `-0.0`). Four running extremes
-  /// side by side, then the rare cases settled by a second look.
+  /// The max (or min) of `n ≥ 1` contiguous float64 elements as NumPy's reduce loop gives
+  /// it on AVX2 (`retrace_extreme`: four lanes from the first element, which of equal zeros
+  /// survives and the canonical NaN included).
   static func extreme(_ p: UnsafePointer<Double>, _ n: Int, maximum: Bool) -> Double {
-    var lanes = (p[0], p[0], p[0], p[0])
-    var unordered = false
-    var i = 0
-    if maximum {
-      while i + 4 <= n {
-        let (a, b, c, d) = (p[i], p[i + 1], p[i + 2], p[i + 3])
-        lanes.0 = a > lanes.0 ? a : lanes.0
-        lanes.1 = b > lanes.1 ? b : lanes.1
-        lanes.2 = c > lanes.2 ? c : lanes.2
-        lanes.3 = d > lanes.3 ? d : lanes.3
-        unordered = unordered || (a.isNaN || b.isNaN) || (c.isNaN || d.isNaN)
-        i += 4
-      }
-    } else {
-      while i + 4 <= n {
-        let (a, b, c, d) = (p[i], p[i + 1], p[i + 2], p[i + 3])
-        lanes.0 = a < lanes.0 ? a : lanes.0
-        lanes.1 = b < lanes.1 ? b : lanes.1
-        lanes.2 = c < lanes.2 ? c : lanes.2
-        lanes.3 = d < lanes.3 ? d : lanes.3
-        unordered = unordered || (a.isNaN || b.isNaN) || (c.isNaN || d.isNaN)
-        i += 4
-      }
-    }
-    var result = lanes.0
-    for candidate in [lanes.1, lanes.2, lanes.3] {
-      result = (maximum ? candidate > result : candidate < result) ? candidate : result
-    }
-    while i < n {
-      let x = p[i]
-      unordered = unordered || x.isNaN
-      result = (maximum ? x > result : x < result) ? x : result
-      i += 1
-    }
-    if unordered || result.isNaN {
-      for k in 0..<n where p[k].isNaN { return p[k] }
-    }
-    if result == 0 {
-      var k = n - 1
-      while k >= 0 {
-        if p[k] == 0 { return p[k] }
-        k -= 1
-      }
-    }
-    return result
+    retrace_extreme(p, n, maximum ? 1 : 0)
   }
 
   /// `pairwiseSums` of a float32 array, in float32 (NumPy's FLOAT_pairwise_sum, the same
