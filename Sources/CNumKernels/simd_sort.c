@@ -47,6 +47,28 @@
 // first+1, mid, last-1 moved to first, unguarded partition, depth limit 2*floor(log2 n) then heap
 // sort, threshold 16, final insertion sort.
 //
+// np.partition / np.argpartition (kind 'introselect'; numpy v2.4.6 selection.cpp and
+// item_selection.c): partition_prep_kth_array adds n to each negative kth, checks the bounds and
+// sorts the kth; then, for each lane (a contiguous copy when strided, indices 0..n-1 on entry,
+// nothing done when n <= 1), each kth in turn calls `introselect_noarg` / `introselect_arg`
+// with one pivot stack per lane. Those take x86-simd-sort when nkth == 1 (X86_V3 build of
+// x86_simd_qsort.dispatch.cpp / x86_simd_argsort.dispatch.cpp) and NumPy's own introselect_
+// otherwise, whatever the data:
+//   * qselect (`xss_qselect`, hasnan = true): float NaNs swapped to the end by
+//     move_nans_to_end_of_array (bits kept, which `sort` does not do); when kth lies before them,
+//     `qselect_`: max_iters = 2 * (size_t)log2(n) (then std::sort), ranges up to the network
+//     threshold sorted by `sort_n`, else pivot = `get_pivot` (the middle of the SS_L sorted keys
+//     at left + i * ((right - left) / SS_L)), `partition_unrolled`, and only kth's side again,
+//     unless the pivot equals that side's smallest / biggest.
+//   * argselect (`xss_argselect`): a float lane with any NaN → libstdc++ std::nth_element of the
+//     indices, NaN largest (std_argselect_withnan); otherwise `argselect_`, argsort_'s recursion
+//     (same pivot, network, partition and std::sort fallback, no is_sorted shortcut) into kth's
+//     side only.
+//   * introselect_ (two or more kth): median-of-3 quickselect with NumPy's unguarded partition,
+//     median of medians of 5 once 2 * floor(log2 n) rounds are spent, dumb_select (selection
+//     sort) when kth - low < 3, the last-maximum scan for a float kth == n - 1, NaN largest
+//     (a < b || (b != b && a == a)), and store_pivot's stack of up to 50 pivots.
+//
 // Verified against this machine's NumPy 2.4.6 by Tests/NumPyKitTests/Array/SIMDSortTests.swift
 // (fixtures from Scripts/fixtures/sorting.py).
 
@@ -55,6 +77,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SS_CAT_(a, b) a##b
@@ -118,20 +141,54 @@ static long ss_floor_log2(ptrdiff_t n) {
     }                                                                                          \
     first[hole] = value;                                                                       \
   }                                                                                            \
-  static void SS_CAT(P, _heapsort)(E * first, E * last, C ctx) {                               \
-    ptrdiff_t len = last - first;                                                              \
-    if (len >= 2) {                                                                            \
-      for (ptrdiff_t parent = (len - 2) / 2;; parent--) {                                      \
-        SS_CAT(P, _adjust_heap)(first, parent, len, first[parent], ctx);                       \
-        if (parent == 0) break;                                                                \
-      }                                                                                        \
+  static void SS_CAT(P, _make_heap)(E * first, ptrdiff_t len, C ctx) {                         \
+    if (len < 2) return;                                                                       \
+    for (ptrdiff_t parent = (len - 2) / 2;; parent--) {                                        \
+      SS_CAT(P, _adjust_heap)(first, parent, len, first[parent], ctx);                         \
+      if (parent == 0) break;                                                                  \
     }                                                                                          \
+  }                                                                                            \
+  static void SS_CAT(P, _heapsort)(E * first, E * last, C ctx) {                               \
+    SS_CAT(P, _make_heap)(first, last - first, ctx);                                           \
     while (last - first > 1) {                                                                 \
       --last;                                                                                  \
       E value = *last;                                                                         \
       *last = *first;                                                                          \
       SS_CAT(P, _adjust_heap)(first, 0, last - first, value, ctx);                             \
     }                                                                                          \
+  }                                                                                            \
+  /* __unguarded_partition_pivot: median of three to first, then the unguarded partition. */   \
+  static E *SS_CAT(P, _pivot_partition)(E * first, E * last, C ctx) {                          \
+    E *a = first + 1, *b = first + (last - first) / 2, *c = last - 1, *m;                      \
+    if (LESS(ctx, *a, *b)) {                                                                   \
+      if (LESS(ctx, *b, *c))                                                                   \
+        m = b;                                                                                 \
+      else if (LESS(ctx, *a, *c))                                                              \
+        m = c;                                                                                 \
+      else                                                                                     \
+        m = a;                                                                                 \
+    } else if (LESS(ctx, *a, *c)) {                                                            \
+      m = a;                                                                                   \
+    } else if (LESS(ctx, *b, *c)) {                                                            \
+      m = c;                                                                                   \
+    } else {                                                                                   \
+      m = b;                                                                                   \
+    }                                                                                          \
+    E t = *first;                                                                              \
+    *first = *m;                                                                               \
+    *m = t;                                                                                    \
+    E *lo = first + 1, *hi = last;                                                             \
+    for (;;) {                                                                                 \
+      while (LESS(ctx, *lo, *first)) ++lo;                                                     \
+      --hi;                                                                                    \
+      while (LESS(ctx, *first, *hi)) --hi;                                                     \
+      if (!(lo < hi)) break;                                                                   \
+      t = *lo;                                                                                 \
+      *lo = *hi;                                                                               \
+      *hi = t;                                                                                 \
+      ++lo;                                                                                    \
+    }                                                                                          \
+    return lo;                                                                                 \
   }                                                                                            \
   static void SS_CAT(P, _loop)(E * first, E * last, long depth, C ctx) {                       \
     while (last - first > 16) {                                                                \
@@ -140,35 +197,7 @@ static long ss_floor_log2(ptrdiff_t n) {
         return;                                                                                \
       }                                                                                        \
       --depth;                                                                                 \
-      E *a = first + 1, *b = first + (last - first) / 2, *c = last - 1, *m;                    \
-      if (LESS(ctx, *a, *b)) {                                                                 \
-        if (LESS(ctx, *b, *c))                                                                 \
-          m = b;                                                                               \
-        else if (LESS(ctx, *a, *c))                                                            \
-          m = c;                                                                               \
-        else                                                                                   \
-          m = a;                                                                               \
-      } else if (LESS(ctx, *a, *c)) {                                                          \
-        m = a;                                                                                 \
-      } else if (LESS(ctx, *b, *c)) {                                                          \
-        m = c;                                                                                 \
-      } else {                                                                                 \
-        m = b;                                                                                 \
-      }                                                                                        \
-      E t = *first;                                                                            \
-      *first = *m;                                                                             \
-      *m = t;                                                                                  \
-      E *lo = first + 1, *hi = last;                                                           \
-      for (;;) {                                                                               \
-        while (LESS(ctx, *lo, *first)) ++lo;                                                   \
-        --hi;                                                                                  \
-        while (LESS(ctx, *first, *hi)) --hi;                                                   \
-        if (!(lo < hi)) break;                                                                 \
-        t = *lo;                                                                               \
-        *lo = *hi;                                                                             \
-        *hi = t;                                                                               \
-        ++lo;                                                                                  \
-      }                                                                                        \
+      E *lo = SS_CAT(P, _pivot_partition)(first, last, ctx);                                   \
       SS_CAT(P, _loop)(lo, last, depth, ctx);                                                  \
       last = lo;                                                                               \
     }                                                                                          \
@@ -183,6 +212,40 @@ static long ss_floor_log2(ptrdiff_t n) {
     } else {                                                                                   \
       SS_CAT(P, _insertion)(first, last, ctx);                                                 \
     }                                                                                          \
+  }
+
+// libstdc++'s std::nth_element(first, nth, last, comp) (__introselect: depth limit
+// 2 * floor(log2 n), the std::sort pivot and partition while more than 3 elements remain, then
+// __heap_select of [first, nth] and a swap of first and nth, or the final insertion sort), for
+// the P of an SS_DEFINE_STD_SORT.
+#define SS_DEFINE_STD_NTH(P, E, C, LESS)                                                       \
+  static void SS_CAT(P, _nth)(E * first, E * nth, E * last, C ctx) {                           \
+    if (first == last || nth == last) return;                                                  \
+    long depth = 2 * ss_floor_log2(last - first);                                              \
+    while (last - first > 3) {                                                                 \
+      if (depth == 0) {                                                                        \
+        ptrdiff_t len = nth + 1 - first;                                                       \
+        SS_CAT(P, _make_heap)(first, len, ctx);                                                \
+        for (E *i = nth + 1; i < last; ++i) {                                                  \
+          if (LESS(ctx, *i, *first)) {                                                         \
+            E value = *i;                                                                      \
+            *i = *first;                                                                       \
+            SS_CAT(P, _adjust_heap)(first, 0, len, value, ctx);                                \
+          }                                                                                    \
+        }                                                                                      \
+        E t = *first;                                                                          \
+        *first = *nth;                                                                         \
+        *nth = t;                                                                              \
+        return;                                                                                \
+      }                                                                                        \
+      --depth;                                                                                 \
+      E *cut = SS_CAT(P, _pivot_partition)(first, last, ctx);                                  \
+      if (cut <= nth)                                                                          \
+        first = cut;                                                                           \
+      else                                                                                     \
+        last = cut;                                                                            \
+    }                                                                                          \
+    SS_CAT(P, _insertion)(first, last, ctx);                                                   \
   }
 
 // Lane permutations of a 4-lane register: lane i takes lane perm[i].
@@ -234,6 +297,35 @@ static const unsigned char *ss_network(int vectors, int *pairs) {
 enum { SS_NORMAL, SS_SORTED, SS_ONLY2 };
 
 #define SS_VALUE_LESS(ctx, x, y) ((void)(ctx), (x) < (y))
+
+// NumPy's NPY_MAX_PIVOT_STACK and store_pivot (selection.cpp): the pivots of a lane's earlier
+// kth that a later, larger kth can start from.
+#define SS_MAX_PIVOT_STACK 50
+
+static void ss_store_pivot(ptrdiff_t pivot, ptrdiff_t kth, ptrdiff_t *pivots, ptrdiff_t *npiv) {
+  if (pivots == NULL) return;
+  if (pivot == kth && *npiv == SS_MAX_PIVOT_STACK) {
+    pivots[*npiv - 1] = pivot;
+  } else if (pivot >= kth && *npiv < SS_MAX_PIVOT_STACK) {
+    pivots[*npiv] = pivot;
+    *npiv += 1;
+  }
+}
+
+static int ss_compare_long(const void *x, const void *y) {
+  long a = *(const long *)x, b = *(const long *)y;
+  return (a > b) - (a < b);
+}
+
+// partition_prep_kth_array: each negative kth plus n, then the kth in ascending order (a copy,
+// to free; NULL when out of memory).
+static long *ss_sorted_kths(const long *kth, long nkth, long n) {
+  long *sorted = malloc((size_t)nkth * sizeof *sorted);
+  if (!sorted) return NULL;
+  for (long i = 0; i < nkth; i++) sorted[i] = kth[i] < 0 ? kth[i] + n : kth[i];
+  qsort(sorted, (size_t)nkth, sizeof *sorted, ss_compare_long);
+  return sorted;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The dtype template: SS_T the key type, SS_SUF the name suffix, SS_L / SS_U / SS_THRESH the

@@ -22,6 +22,7 @@ static inline int FN(nan_less)(const SS_T *arr, ss_idx x, ss_idx y) {
 }
 #define SS_NAN_LESS(arr, x, y) FN(nan_less)(arr, x, y)
 SS_DEFINE_STD_SORT(FN(stdnan), ss_idx, const SS_T *, SS_NAN_LESS)
+SS_DEFINE_STD_NTH(FN(stdnan), ss_idx, const SS_T *, SS_NAN_LESS)
 #undef SS_NAN_LESS
 #endif
 
@@ -200,18 +201,9 @@ static size_t FN(argpartition)(const SS_T *arr, ss_idx *arg, size_t left, size_t
   return l_store;
 }
 
-// argsort_(arr, arg, left, right (inclusive), max_iters).
-static void FN(argsort_rec)(const SS_T *arr, ss_idx *arg, size_t left, size_t right,
-                            size_t max_iters) {
-  if (max_iters == 0) {
-    SS_CAT(FN(stdarg), _sort)(arg + left, arg + right + 1, arr);
-    return;
-  }
-  if (right + 1 - left <= 256) {
-    FN(argsort_n)(arr, arg + left, (int)(right + 1 - left));
-    return;
-  }
-  // get_pivot_64bit, 4 lanes: the third smallest of four samples.
+// get_pivot_64bit, 4 lanes (every dtype's argsort vector): the third smallest of the four keys
+// at left + k * ((right - left) / 4), k = 1..4 (the ranges are longer than 256).
+static SS_T FN(arg_pivot)(const SS_T *arr, const ss_idx *arg, size_t left, size_t right) {
   size_t size = (right - left) / 4;
   SS_T s[4];
   for (int i = 0; i < 4; i++) s[i] = arr[arg[left + (size_t)(i + 1) * size]];
@@ -222,11 +214,39 @@ static void FN(argsort_rec)(const SS_T *arr, ss_idx *arg, size_t left, size_t ri
       s[j - 1] = t;
     }
   }
-  SS_T pivot = s[2];
+  return s[2];
+}
+
+// One level of argsort_ / argselect_ on [left, right]: the std::sort fallback (max_iters 0) or
+// the network (at most 256 keys) finishes the range and gives 0; otherwise the range is split
+// at *mid around the pivot, and *lower / *upper say whether [left, mid) / [mid, right] go on
+// (the pivot is not their smallest / biggest key).
+static int FN(arg_level)(const SS_T *arr, ss_idx *arg, size_t left, size_t right,
+                         size_t max_iters, size_t *mid, int *lower, int *upper) {
+  if (max_iters == 0) {
+    SS_CAT(FN(stdarg), _sort)(arg + left, arg + right + 1, arr);
+    return 0;
+  }
+  if (right + 1 - left <= 256) {
+    FN(argsort_n)(arr, arg + left, (int)(right + 1 - left));
+    return 0;
+  }
+  SS_T pivot = FN(arg_pivot)(arr, arg, left, right);
   SS_T smallest = SS_MAX, biggest = SS_MIN;
-  size_t mid = FN(argpartition)(arr, arg, left, right + 1, pivot, &smallest, &biggest);
-  if (pivot != smallest) FN(argsort_rec)(arr, arg, left, mid - 1, max_iters - 1);
-  if (pivot != biggest) FN(argsort_rec)(arr, arg, mid, right, max_iters - 1);
+  *mid = FN(argpartition)(arr, arg, left, right + 1, pivot, &smallest, &biggest);
+  *lower = pivot != smallest;
+  *upper = pivot != biggest;
+  return 1;
+}
+
+// argsort_(arr, arg, left, right (inclusive), max_iters).
+static void FN(argsort_rec)(const SS_T *arr, ss_idx *arg, size_t left, size_t right,
+                            size_t max_iters) {
+  size_t mid;
+  int lower, upper;
+  if (!FN(arg_level)(arr, arg, left, right, max_iters, &mid, &lower, &upper)) return;
+  if (lower) FN(argsort_rec)(arr, arg, left, mid - 1, max_iters - 1);
+  if (upper) FN(argsort_rec)(arr, arg, mid, right, max_iters - 1);
 }
 
 void SS_CAT(retrace_argsort_, SS_SUF)(const SS_T *a, long n, long *out) {
@@ -244,6 +264,40 @@ void SS_CAT(retrace_argsort_, SS_SUF)(const SS_T *a, long n, long *out) {
   for (long i = 1; i < n && sorted; i++) sorted = !(a[i] < a[i - 1]);
   if (sorted) return;
   FN(argsort_rec)(a, out, 0, (size_t)n - 1, 2 * (size_t)log2((double)n));
+}
+
+// argselect_(arr, arg, pos, left, right (inclusive), max_iters): argsort_ that recurses only
+// into the side holding pos.
+static void FN(argselect_rec)(const SS_T *arr, ss_idx *arg, size_t pos, size_t left,
+                              size_t right, size_t max_iters) {
+  for (;; max_iters--) {
+    size_t mid;
+    int lower, upper;
+    if (!FN(arg_level)(arr, arg, left, right, max_iters, &mid, &lower, &upper)) return;
+    if (lower && pos < mid) {
+      right = mid - 1;
+    } else if (upper && pos >= mid) {
+      left = mid;
+    } else {
+      return;
+    }
+  }
+}
+
+// xss_argselect(arr, arg, k, n, hasnan = true); arg holds 0..<n on entry.
+void SS_CAT(retrace_argpartition_, SS_SUF)(const SS_T *a, long n, long kth, long *out) {
+  for (long i = 0; i < n; i++) out[i] = i;
+  if (n <= 1) return;
+  if (kth < 0) kth += n;
+#if SS_FLOAT
+  for (long i = 0; i < n; i++) {
+    if (isnan(a[i])) {
+      SS_CAT(FN(stdnan), _nth)(out, out + kth, out + n, a);
+      return;
+    }
+  }
+#endif
+  FN(argselect_rec)(a, out, (size_t)kth, 0, (size_t)n - 1, 2 * (size_t)log2((double)n));
 }
 
 // ---- sort: SS_L value lanes ------------------------------------------------------------------
@@ -486,16 +540,23 @@ static SS_T FN(pivot_smart)(const SS_T *arr, size_t left, size_t right, int *res
   return median;
 }
 
-// qsort_<vtype, comparator>(arr, left, right (inclusive), max_iters).
-static void FN(qsort_rec)(SS_T *arr, size_t left, size_t right, size_t max_iters) {
+// The ends of qsort_ / qselect_ on [left, right]: the std::sort fallback (max_iters 0) or the
+// network (at most SS_THRESH values) sorts the range and gives 1; 0 when neither applies.
+static int FN(sort_end)(SS_T *arr, size_t left, size_t right, size_t max_iters) {
   if (max_iters == 0) {
     SS_CAT(FN(stdval), _sort)(arr + left, arr + right + 1, 0);
-    return;
+    return 1;
   }
   if (right + 1 - left <= SS_THRESH) {
     FN(sort_n)(arr + left, (int)(right + 1 - left));
-    return;
+    return 1;
   }
+  return 0;
+}
+
+// qsort_<vtype, comparator>(arr, left, right (inclusive), max_iters).
+static void FN(qsort_rec)(SS_T *arr, size_t left, size_t right, size_t max_iters) {
+  if (FN(sort_end)(arr, left, right, max_iters)) return;
   int result;
   SS_T pivot = FN(pivot_smart)(arr, left, right, &result);
   if (result == SS_SORTED) return;
@@ -521,6 +582,266 @@ void SS_CAT(retrace_sort_, SS_SUF)(SS_T *a, long n) {
 #if SS_FLOAT
   for (long i = n - 1; nans > 0; --i, --nans) a[i] = (SS_T)NAN;
 #endif
+}
+
+// ---- select: qselect_ on SS_L value lanes --------------------------------------------------
+
+// get_pivot: the SS_L keys at left + i * ((right - left) / SS_L), sorted (sort_vec); lane SS_L/2.
+static SS_T FN(select_pivot)(const SS_T *arr, size_t left, size_t right) {
+  size_t delta = (right - left) / SS_L;
+  SS_T s[SS_L];
+  for (int i = 0; i < SS_L; i++) s[i] = arr[left + (size_t)i * delta];
+  for (int i = 1; i < SS_L; i++) {
+    for (int j = i; j > 0 && s[j] < s[j - 1]; j--) {
+      SS_T t = s[j];
+      s[j] = s[j - 1];
+      s[j - 1] = t;
+    }
+  }
+  return s[SS_L / 2];
+}
+
+// qselect_(arr, pos, left, right (inclusive), max_iters).
+static void FN(qselect_rec)(SS_T *arr, size_t pos, size_t left, size_t right, size_t max_iters) {
+  for (;; max_iters--) {
+    if (FN(sort_end)(arr, left, right, max_iters)) return;
+    SS_T pivot = FN(select_pivot)(arr, left, right);
+    SS_T smallest = SS_MAX, biggest = SS_MIN;
+    size_t mid = FN(partition_unrolled)(arr, left, right + 1, pivot, &smallest, &biggest);
+    if (pivot != smallest && pos < mid) {
+      right = mid - 1;
+    } else if (pivot != biggest && pos >= mid) {
+      left = mid;
+    } else {
+      return;
+    }
+  }
+}
+
+// xss_qselect(arr, k, n, hasnan = true): NaNs swapped to the end (move_nans_to_end_of_array),
+// then qselect_ on the others when k is among them.
+void SS_CAT(retrace_partition_, SS_SUF)(SS_T *a, long n, long kth) {
+  if (n <= 1) return;
+  if (kth < 0) kth += n;
+  size_t last = (size_t)n - 1;
+#if SS_FLOAT
+  {
+    size_t jj = (size_t)n - 1, ii = 0, count = 0;
+    while (ii < jj) {
+      if (isnan(a[ii])) {
+        SS_T t = a[ii];
+        a[ii] = a[jj];
+        a[jj] = t;
+        jj--;
+        count++;
+      } else {
+        ii++;
+      }
+    }
+    if (isnan(a[ii])) count++;
+    last = (size_t)n - count - 1;  // SIZE_MAX when every element is NaN, as in x86-simd-sort
+  }
+#endif
+  if ((size_t)kth <= last) {
+    FN(qselect_rec)(a, (size_t)kth, 0, last, 2 * (size_t)log2((double)n));
+  }
+}
+
+// ---- NumPy's own introselect (selection.cpp), the path of two or more kth -------------------
+
+// Tag::less: for floats a < b || (b != b && a == a) (NaN largest), for integers a < b.
+static inline int FN(np_less)(SS_T a, SS_T b) {
+#if SS_FLOAT
+  return a < b || (b != b && a == a);
+#else
+  return a < b;
+#endif
+}
+
+// The sortee of introselect_<Tag, arg>: the values themselves (idx NULL) or the indices into v.
+typedef struct {
+  SS_T *v;
+  ss_idx *idx;
+} FN(sel);
+
+static inline SS_T FN(sel_key)(FN(sel) s, ptrdiff_t i) { return s.idx ? s.v[s.idx[i]] : s.v[i]; }
+
+static inline void FN(sel_swap)(FN(sel) s, ptrdiff_t i, ptrdiff_t j) {
+  if (s.idx) {
+    ss_idx t = s.idx[i];
+    s.idx[i] = s.idx[j];
+    s.idx[j] = t;
+  } else {
+    SS_T t = s.v[i];
+    s.v[i] = s.v[j];
+    s.v[j] = t;
+  }
+}
+
+// `v + (arg ? 0 : off), tosort + (arg ? off : 0)`.
+static inline FN(sel) FN(sel_shift)(FN(sel) s, ptrdiff_t off) {
+  if (s.idx) {
+    s.idx += off;
+  } else {
+    s.v += off;
+  }
+  return s;
+}
+
+#define KEY(i) FN(sel_key)(s, (i))
+#define LESS_AT(i, j) FN(np_less)(KEY(i), KEY(j))
+
+static void FN(np_introselect)(FN(sel) s, ptrdiff_t num, ptrdiff_t kth, ptrdiff_t *pivots,
+                               ptrdiff_t *npiv);
+
+// median3_swap_: the median of low, mid, high to low, the smallest to low + 1.
+static void FN(np_median3_swap)(FN(sel) s, ptrdiff_t low, ptrdiff_t mid, ptrdiff_t high) {
+  if (LESS_AT(high, mid)) FN(sel_swap)(s, high, mid);
+  if (LESS_AT(high, low)) FN(sel_swap)(s, high, low);
+  if (LESS_AT(low, mid)) FN(sel_swap)(s, low, mid);
+  FN(sel_swap)(s, mid, low + 1);
+}
+
+// median5_: the position (1, 2 or 3) of the median of elements 0..4, after its swaps.
+static ptrdiff_t FN(np_median5)(FN(sel) s) {
+  if (LESS_AT(1, 0)) FN(sel_swap)(s, 1, 0);
+  if (LESS_AT(4, 3)) FN(sel_swap)(s, 4, 3);
+  if (LESS_AT(3, 0)) FN(sel_swap)(s, 3, 0);
+  if (LESS_AT(4, 1)) FN(sel_swap)(s, 4, 1);
+  if (LESS_AT(2, 1)) FN(sel_swap)(s, 2, 1);
+  if (LESS_AT(3, 2)) return LESS_AT(3, 1) ? 1 : 3;
+  return 2;
+}
+
+static void FN(np_unguarded_partition)(FN(sel) s, SS_T pivot, ptrdiff_t *ll, ptrdiff_t *hh) {
+  for (;;) {
+    do {
+      (*ll)++;
+    } while (FN(np_less)(KEY(*ll), pivot));
+    do {
+      (*hh)--;
+    } while (FN(np_less)(pivot, KEY(*hh)));
+    if (*hh < *ll) break;
+    FN(sel_swap)(s, *ll, *hh);
+  }
+}
+
+static ptrdiff_t FN(np_median_of_median5)(FN(sel) s, ptrdiff_t num, ptrdiff_t *pivots,
+                                          ptrdiff_t *npiv) {
+  ptrdiff_t nmed = num / 5;
+  for (ptrdiff_t i = 0, subleft = 0; i < nmed; i++, subleft += 5) {
+    ptrdiff_t m = FN(np_median5)(FN(sel_shift)(s, subleft));
+    FN(sel_swap)(s, subleft + m, i);
+  }
+  if (nmed > 2) FN(np_introselect)(s, nmed, nmed / 2, pivots, npiv);
+  return nmed / 2;
+}
+
+// dumb_select_: selection sort of the first kth + 1 positions.
+static void FN(np_dumb_select)(FN(sel) s, ptrdiff_t num, ptrdiff_t kth) {
+  for (ptrdiff_t i = 0; i <= kth; i++) {
+    ptrdiff_t minidx = i;
+    SS_T minval = KEY(i);
+    for (ptrdiff_t k = i + 1; k < num; k++) {
+      if (FN(np_less)(KEY(k), minval)) {
+        minidx = k;
+        minval = KEY(k);
+      }
+    }
+    FN(sel_swap)(s, i, minidx);
+  }
+}
+
+// introselect_<Tag, arg>(v, tosort, num, kth, pivots, npiv), line for line.
+static void FN(np_introselect)(FN(sel) s, ptrdiff_t num, ptrdiff_t kth, ptrdiff_t *pivots,
+                               ptrdiff_t *npiv) {
+  ptrdiff_t low = 0, high = num - 1;
+  if (npiv == NULL) pivots = NULL;
+  while (pivots != NULL && *npiv > 0) {
+    if (pivots[*npiv - 1] > kth) {
+      high = pivots[*npiv - 1] - 1;
+      break;
+    } else if (pivots[*npiv - 1] == kth) {
+      return;
+    }
+    low = pivots[*npiv - 1] + 1;
+    *npiv -= 1;
+  }
+  if (kth - low < 3) {
+    FN(np_dumb_select)(FN(sel_shift)(s, low), high - low + 1, kth - low);
+    ss_store_pivot(kth, kth, pivots, npiv);
+    return;
+  }
+#if SS_FLOAT
+  if (kth == num - 1) {
+    ptrdiff_t maxidx = low;
+    SS_T maxval = KEY(low);
+    for (ptrdiff_t k = low + 1; k < num; k++) {
+      if (!FN(np_less)(KEY(k), maxval)) {
+        maxidx = k;
+        maxval = KEY(k);
+      }
+    }
+    FN(sel_swap)(s, kth, maxidx);
+    return;
+  }
+#endif
+  long depth_limit = ss_floor_log2(num) * 2;
+  for (; low + 1 < high;) {
+    ptrdiff_t ll = low + 1, hh = high;
+    if (depth_limit > 0 || hh - ll < 5) {
+      FN(np_median3_swap)(s, low, low + (high - low) / 2, high);
+    } else {
+      ptrdiff_t mid = ll + FN(np_median_of_median5)(FN(sel_shift)(s, ll), hh - ll, NULL, NULL);
+      FN(sel_swap)(s, mid, low);
+      ll--;
+      hh++;
+    }
+    depth_limit--;
+    FN(np_unguarded_partition)(s, KEY(low), &ll, &hh);
+    FN(sel_swap)(s, low, hh);
+    if (hh != kth) ss_store_pivot(hh, kth, pivots, npiv);
+    if (hh >= kth) high = hh - 1;
+    if (hh <= kth) low = ll;
+  }
+  if (high == low + 1 && LESS_AT(high, low)) FN(sel_swap)(s, high, low);
+  ss_store_pivot(kth, kth, pivots, npiv);
+}
+
+#undef KEY
+#undef LESS_AT
+
+// The lane loop of _new_sortlike / _new_argsortlike: the kth (normalised and sorted, as
+// partition_prep_kth_array leaves them) in turn, one pivot stack for the lane; one kth goes to
+// x86-simd-sort, two or more to NumPy's introselect.
+static int FN(select_kths)(SS_T *v, ss_idx *idx, long n, const long *kth, long nkth) {
+  if (n <= 1 || nkth <= 0) return 0;
+  if (nkth == 1) {
+    if (idx) {
+      SS_CAT(retrace_argpartition_, SS_SUF)(v, n, kth[0], idx);
+    } else {
+      SS_CAT(retrace_partition_, SS_SUF)(v, n, kth[0]);
+    }
+    return 0;
+  }
+  long *sorted = ss_sorted_kths(kth, nkth, n);
+  if (!sorted) return -1;
+  FN(sel) s = {v, idx};
+  ptrdiff_t pivots[SS_MAX_PIVOT_STACK];
+  ptrdiff_t npiv = 0;
+  for (long i = 0; i < nkth; i++) FN(np_introselect)(s, n, sorted[i], pivots, &npiv);
+  free(sorted);
+  return 0;
+}
+
+int SS_CAT(retrace_partition_kths_, SS_SUF)(SS_T *a, long n, const long *kth, long nkth) {
+  return FN(select_kths)(a, NULL, n, kth, nkth);
+}
+
+int SS_CAT(retrace_argpartition_kths_, SS_SUF)(const SS_T *a, long n, const long *kth, long nkth,
+                                               long *out) {
+  for (long i = 0; i < n; i++) out[i] = i;
+  return FN(select_kths)((SS_T *)a, out, n, kth, nkth);  // a is only read when out is given
 }
 
 #undef FN

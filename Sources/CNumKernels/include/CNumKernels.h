@@ -20,5 +20,6 @@ double retrace_extreme(const double *p, long n, int maximum);
 #include "openblas_haswell.h"
 #include "numpy_f32.h"
 #include "simd_sort.h"
+#include "numpy_einsum.h"
 
 #endif

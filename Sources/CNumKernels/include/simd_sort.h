@@ -38,4 +38,52 @@ void retrace_sort_f32(float *a, long n);
 /// `np.sort(a)` for int32, in place.
 void retrace_sort_i32(int32_t *a, long n);
 
+// NumPy 2.4.6's np.partition / np.argpartition (kind 'introselect', the only kind) of the same
+// lanes. With one kth (an int, or a sequence of one) NumPy calls x86-simd-sort's AVX2
+// `qselect` / `argselect` (hasnan = true); with two or more it runs its own introselect
+// (selection.cpp) once per kth, in ascending order of kth, sharing one pivot stack. See the
+// select sections of simd_sort_template.h. kth may be negative (counted from the end, as NumPy
+// adds n); it must lie in -n..<n (NumPy's ValueError "kth(=K) out of bounds (N)" is the
+// caller's). n <= 1 is left as it is (argpartition gives [0]).
+
+/// `np.argpartition(a, kth)` for float64: out[0..<n] receives the indices.
+void retrace_argpartition_f64(const double *a, long n, long kth, long *out);
+/// `np.argpartition(a, kth)` for int64.
+void retrace_argpartition_i64(const int64_t *a, long n, long kth, long *out);
+/// `np.argpartition(a, kth)` for float32.
+void retrace_argpartition_f32(const float *a, long n, long kth, long *out);
+/// `np.argpartition(a, kth)` for int32.
+void retrace_argpartition_i32(const int32_t *a, long n, long kth, long *out);
+
+/// `a.partition(kth)` (np.partition on a copy) for float64, in place. NaNs keep their bits.
+void retrace_partition_f64(double *a, long n, long kth);
+/// `a.partition(kth)` for int64, in place.
+void retrace_partition_i64(int64_t *a, long n, long kth);
+/// `a.partition(kth)` for float32, in place.
+void retrace_partition_f32(float *a, long n, long kth);
+/// `a.partition(kth)` for int32, in place.
+void retrace_partition_i32(int32_t *a, long n, long kth);
+
+/// `np.argpartition(a, kth)` with a sequence of nkth kth (any order, repeats allowed; nkth == 1
+/// is retrace_argpartition_*, nkth == 0 leaves 0..<n). Returns 0, or -1 when out of memory.
+int retrace_argpartition_kths_f64(const double *a, long n, const long *kth, long nkth, long *out);
+/// The same for int64.
+int retrace_argpartition_kths_i64(const int64_t *a, long n, const long *kth, long nkth,
+                                  long *out);
+/// The same for float32.
+int retrace_argpartition_kths_f32(const float *a, long n, const long *kth, long nkth, long *out);
+/// The same for int32.
+int retrace_argpartition_kths_i32(const int32_t *a, long n, const long *kth, long nkth,
+                                  long *out);
+
+/// `a.partition(kth)` with a sequence of kth, in place, for float64. Returns 0, or -1 when out
+/// of memory.
+int retrace_partition_kths_f64(double *a, long n, const long *kth, long nkth);
+/// The same for int64.
+int retrace_partition_kths_i64(int64_t *a, long n, const long *kth, long nkth);
+/// The same for float32.
+int retrace_partition_kths_f32(float *a, long n, const long *kth, long nkth);
+/// The same for int32.
+int retrace_partition_kths_i32(int32_t *a, long n, const long *kth, long nkth);
+
 #endif

@@ -176,6 +176,18 @@ enum ArrayMethods {
         }
         return .none
       }
+    case "argpartition":
+      return method(name) { call throws(PythonError) in
+        ArrayValues.wrapArray(try NumPyModule.partitioned(call, indices: true, array: array))
+      }
+    case "partition":
+      return method(name) { call throws(PythonError) in
+        let result = try NumPyModule.partitioned(call, indices: false, array: array)
+        try NumPyModule.wrapError { () throws(ArrayError) in
+          try StridedArray.write(result, into: .view(array))
+        }
+        return .none
+      }
     case "argsort":
       return method(name) { call throws(PythonError) in
         ArrayValues.wrapArray(

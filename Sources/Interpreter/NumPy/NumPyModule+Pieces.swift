@@ -225,121 +225,29 @@ extension NumPyModule {
         offset: x.offset))
   }
 
-  /// numpy.einsum of integer and bool arrays, with explicit or implicit output subscripts
-  /// over any number of operands (no ellipsis): each output element the wrapping sum of its
-  /// operands' products (exact, so in any order NumPy's). Float operands are refused.
+  /// numpy.einsum(subscripts, *operands) with `optimize=False` (its default): NumPy 2.4.6's
+  /// `c_einsum`, in its own summation order for float64 and float32 (see
+  /// `StridedArray.einsum`), exact for integers and bools, a view when one operand is only
+  /// relabelled. Refused: the sublist form, `optimize` (a contraction path through
+  /// np.tensordot and BLAS), `out`, `dtype`, `order` and `casting`.
   static func einsum(_ call: CallArguments) throws(PythonError) -> Value {
     guard case .str(let spec)? = call.positional.first else {
       throw PythonError(refusal: "retrace models np.einsum with a subscripts string")
     }
+    for (name, value) in call.keywords {
+      if name == "optimize", case .bool(false) = value { continue }
+      if name != "optimize", case .none = value { continue }
+      throw PythonError(
+        refusal: name == "optimize"
+          ? "retrace models np.einsum with optimize=False (its default; an optimized path "
+            + "contracts through np.tensordot and BLAS)"
+          : "retrace models np.einsum without '\(name)='")
+    }
     let operands = try call.positional.dropFirst().map {
       (value) throws(PythonError) in try ArrayValues.array(value)
     }
-    let text = spec.replacingOccurrences(of: " ", with: "")
-    if text.contains(".") { throw PythonError(refusal: "retrace does not model np.einsum's '...'") }
-    let sides = text.components(separatedBy: "->")
-    let inputs = sides[0].components(separatedBy: ",").map { Array($0) }
-    guard inputs.count == operands.count else {
-      throw PythonError.value(
-        "more operands provided to einstein sum function than specified in the subscripts string")
-    }
-    var extents: [Character: Int] = [:]
-    for (labels, operand) in zip(inputs, operands) {
-      guard labels.count == operand.ndim else {
-        throw PythonError.value(
-          "operand has more dimensions than subscripts given in einstein sum, but no '...' ellipsis provided to broadcast the extra dimensions."
-        )
-      }
-      for (label, extent) in zip(labels, operand.shape) {
-        if let known = extents[label], known != extent, known != 1, extent != 1 {
-          throw PythonError.value(
-            "operands could not be broadcast together with remapped shapes [original->remapped]")
-        }
-        extents[label] = max(extents[label] ?? extent, extent)
-      }
-    }
-    let output: [Character]
-    if sides.count > 1 {
-      output = Array(sides[1])
-    } else {
-      // Implicit mode: the labels that appear once, in alphabetical order.
-      let all = inputs.flatMap { $0 }
-      output = Set(all).filter { label in all.filter { $0 == label }.count == 1 }.sorted()
-    }
-    for (k, label) in output.enumerated() {
-      guard extents[label] != nil else {
-        throw PythonError.value(
-          "einstein sum subscripts string included output subscript '\(label)' which never "
-            + "appeared in an input")
-      }
-      guard !output[..<k].contains(label) else {
-        throw PythonError.value(
-          "einstein sum subscripts string includes output subscript '\(label)' multiple times")
-      }
-    }
-    let summed = extents.keys.filter { !output.contains($0) }.sorted()
-    let dtype = operands.dropFirst().reduce(operands.first?.dtype ?? .float64) {
-      DType.promoted($0, $1.dtype)
-    }
-    guard dtype.isInteger || dtype == .bool else {
-      // NumPy's float einsum sums through its own vectorised loops (fused multiply-adds over
-      // lanes, then a horizontal add), whose order retrace does not model yet; integer sums
-      // are exact in any order.
-      throw PythonError(
-        refusal: "retrace does not model np.einsum of float arrays yet (its summation order)")
-    }
-    let outShape = output.map { extents[$0] ?? 1 }
-    let sumShape = summed.map { extents[$0] ?? 1 }
-    let outCount = outShape.reduce(1, *)
-    let sumCount = sumShape.reduce(1, *)
-    try ArrayValues.checkBudget([outCount, sumCount])
-    func unravel(_ k: Int, _ shape: [Int]) -> [Int] {
-      var rest = k
-      var index = [Int](repeating: 0, count: shape.count)
-      for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] > 0 {
-        index[axis] = rest % shape[axis]
-        rest /= shape[axis]
-      }
-      return index
-    }
-    var values: [Double] = []
-    var integers: [Int64] = []
-    for o in 0..<outCount {
-      let outIndex = unravel(o, outShape)
-      var position: [Character: Int] = [:]
-      for (label, i) in zip(output, outIndex) { position[label] = i }
-      var accReal = 0.0
-      var accInt: Int64 = 0
-      for r in 0..<sumCount {
-        for (label, i) in zip(summed, unravel(r, sumShape)) { position[label] = i }
-        var productReal = 1.0
-        var productInt: Int64 = 1
-        for (n, labels) in inputs.enumerated() {
-          var offset = operands[n].offset
-          for (axis, label) in labels.enumerated() where operands[n].shape[axis] > 1 {
-            offset += (position[label] ?? 0) * operands[n].strides[axis]
-          }
-          let element = operands[n].element(at: offset)
-          if dtype.isInteger {
-            productInt = n == 0 ? element.integer : productInt &* element.integer
-          } else {
-            productReal = n == 0 ? element.real : productReal * element.real
-          }
-        }
-        if dtype.isInteger {
-          accInt = accInt &+ productInt
-        } else {
-          accReal = productReal != 0 || accReal != 0 ? 1 : 0  // bool: any of the ands
-        }
-      }
-      values.append(accReal)
-      integers.append(dtype.wrap(accInt))
-    }
-    if dtype.isInteger {
-      return ArrayValues.wrap(StridedArray(shape: outShape, integers: integers, dtype: dtype))
-    }
     return ArrayValues.wrap(
-      StridedArray(shape: outShape, reals: values, dtype: dtype == .bool ? .bool : .float64))
+      try wrapError { () throws(ArrayError) in try StridedArray.einsum(spec, Array(operands)) })
   }
 
   /// `np.array([...])` of Python strs: a str array (a copy of a str array's positions).

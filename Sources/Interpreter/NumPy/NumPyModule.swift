@@ -392,6 +392,13 @@ enum NumPyModule {
         try argsort(
           a, axis: try call.int(1, "axis") ?? -1, stable: try stableKind(call.value(2, "kind"))))
     }
+    add("partition") { _, call throws(PythonError) in
+      ArrayValues.wrapArray(try partitioned(call, indices: false))
+    }
+    add("argpartition") { _, call throws(PythonError) in
+      ArrayValues.wrapArray(try partitioned(call, indices: true))
+    }
+    add("lexsort") { _, call throws(PythonError) in try lexsort(call) }
     add("unique") { _, call throws(PythonError) in try unique(call) }
     add("intersect1d") { _, call throws(PythonError) in
       let a = try sorted(try call.array(0, "ar1").ravel(), axis: nil).elements()
@@ -887,6 +894,164 @@ enum NumPyModule {
     var inverse = [Int](repeating: 0, count: order.count)
     for (position, axis) in order.enumerated() { inverse[axis] = position }
     return try wrapError { () throws(ArrayError) in try result.transposed(inverse).copy() }
+  }
+
+  /// numpy.lexsort(keys) of 1-d keys (numbers or str arrays): the indices that sort by the
+  /// last key, ties by the one before, and so on — NumPy's stable indirect sort by each key
+  /// in turn from the first, so the order is the one stable order. Str keys compare by code
+  /// point, as NumPy's unicode comparison does.
+  static func lexsort(_ call: CallArguments) throws(PythonError) -> Value {
+    let keys: [Value]
+    switch try call.required(0, "keys").unmarked {
+    case .tuple(let items): keys = items
+    case .list(let list): keys = list.items
+    case .array(let object) where object.strings == nil && object.array.ndim == 2:
+      keys = ArrayValues.rows(object.array)
+    case let other: keys = [other]
+    }
+    if call.value(1, "axis") != nil {
+      throw PythonError(refusal: "retrace models np.lexsort of 1-d keys, without axis")
+    }
+    enum Key {
+      case numbers([Double])
+      case integers([Int64])
+      case texts([[UInt32]])
+    }
+    var columns: [Key] = []
+    var count: Int?
+    for key in keys {
+      let column: Key
+      let length: Int
+      if let (positions, table) = try ArrayValues.strings(key) {
+        guard positions.ndim == 1 else {
+          throw PythonError(refusal: "retrace models np.lexsort of 1-d keys only")
+        }
+        let texts = table.texts(of: positions).map { $0.unicodeScalars.map(\.value) }
+        column = .texts(texts)
+        length = texts.count
+      } else {
+        let array = try ArrayValues.array(key)
+        guard array.ndim == 1 else {
+          throw PythonError(refusal: "retrace models np.lexsort of 1-d keys only")
+        }
+        if array.dtype.isInteger && array.dtype != .uint64 {
+          column = .integers(array.integerValues())
+        } else {
+          column = .numbers(array.realValues())
+        }
+        length = array.count
+      }
+      if let count, count != length {
+        throw PythonError.value("all keys need to be the same shape")
+      }
+      count = length
+      columns.append(column)
+    }
+    var order = Array(0..<(count ?? 0))
+    for column in columns {
+      // A stable merge sort by this key (Swift's sort is not documented as stable).
+      func less(_ i: Int, _ j: Int) -> Bool {
+        switch column {
+        case .numbers(let x):
+          let (p, q) = (x[i], x[j])
+          if p.isNaN { return false }
+          return q.isNaN || p < q
+        case .integers(let x): return x[i] < x[j]
+        case .texts(let x): return x[i].lexicographicallyPrecedes(x[j])
+        }
+      }
+      order = order.enumerated().sorted { first, second in
+        if less(first.element, second.element) { return true }
+        if less(second.element, first.element) { return false }
+        return first.offset < second.offset
+      }.map(\.element)
+    }
+    return ArrayValues.wrapArray(
+      StridedArray(shape: [order.count], integers: order.map { Int64($0) }))
+  }
+
+  /// numpy.partition / numpy.argpartition(a, kth, axis=-1): each lane along `axis` (None:
+  /// the flattened array) as NumPy's introselect leaves it (`NumPySort`: x86-simd-sort's
+  /// qselect / argselect for one kth, NumPy's own introselect for several), for float64,
+  /// float32, int64 and int32; other dtypes are refused.
+  static func partitioned(_ call: CallArguments, indices: Bool, array given: StridedArray? = nil)
+    throws(PythonError) -> StridedArray
+  {
+    let offset = given == nil ? 0 : -1
+    let a: StridedArray
+    if let given { a = given } else { a = try call.array(0, "a") }
+    let kthValue = try call.required(1 + offset, "kth")
+    var kth: [Int] = []
+    if let k = Operators.integer(kthValue) {
+      kth = [Int(k)]
+    } else {
+      let items = try ArrayValues.array(kthValue)
+      guard items.dtype.isInteger || items.count == 0 && items.dtype == .int64 else {
+        throw PythonError.type("Partition index must be integer")
+      }
+      kth = items.integerValues().map { Int($0) }
+    }
+    let axis: Int?
+    if let value = call.value(2 + offset, "axis", noneIsAbsent: false), case .none = value {
+      axis = nil
+    } else {
+      axis = try call.int(2 + offset, "axis") ?? -1
+    }
+    let source = axis == nil || a.ndim == 0 ? a.ravel() : a
+    if source.count == 0 { return indices ? source.converted(to: .int64) : source.copy() }
+    let dtype = source.dtype
+    guard [.float64, .float32, .int64, .int32].contains(dtype) else {
+      throw PythonError(
+        refusal: "retrace models np.partition and np.argpartition of float64, float32, int64 "
+          + "and int32 arrays, not \(dtype.rawValue)")
+    }
+    return try alongAxis(source, axis ?? 0) { (moved, length) throws(PythonError) in
+      var out: [Int64] = []
+      var reals: [Double] = []
+      var ints: [Int64] = []
+      let values = dtype.isFloat ? [] : moved.integerValues()
+      let doubles = dtype.isFloat ? moved.realValues() : []
+      var k = 0
+      while k < moved.count {
+        let lane = k..<(k + length)
+        try wrapError { () throws(ArrayError) in
+          switch dtype {
+          case .float64:
+            let x = Array(doubles[lane])
+            if indices {
+              out += try NumPySort.argpartition(x, kth: kth).map { Int64($0) }
+            } else {
+              reals += try NumPySort.partition(x, kth: kth)
+            }
+          case .float32:
+            let x = doubles[lane].map { Float($0) }
+            if indices {
+              out += try NumPySort.argpartition(x, kth: kth).map { Int64($0) }
+            } else {
+              reals += try NumPySort.partition(x, kth: kth).map { Double($0) }
+            }
+          case .int32:
+            let x = values[lane].map { Int32(truncatingIfNeeded: $0) }
+            if indices {
+              out += try NumPySort.argpartition(x, kth: kth).map { Int64($0) }
+            } else {
+              ints += try NumPySort.partition(x, kth: kth).map { Int64($0) }
+            }
+          default:
+            let x = Array(values[lane])
+            if indices {
+              out += try NumPySort.argpartition(x, kth: kth).map { Int64($0) }
+            } else {
+              ints += try NumPySort.partition(x, kth: kth)
+            }
+          }
+        }
+        k += length
+      }
+      if indices { return StridedArray(shape: moved.shape, integers: out) }
+      if dtype.isFloat { return StridedArray(shape: moved.shape, reals: reals, dtype: dtype) }
+      return StridedArray(shape: moved.shape, integers: ints, dtype: dtype)
+    }
   }
 
   /// Whether a `kind=` argument asks for a stable sort ('stable', 'mergesort'); None,
