@@ -250,6 +250,17 @@ public struct Dragon4: Sendable {
     {
       return fast
     }
+    return bigIntegerDigits(
+      mantissa: mantissa, exponent: exponent, mantissaBit: mantissaBit,
+      unequalMargins: unequalMargins, unique: unique, totalLength: totalLength,
+      cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize)
+  }
+
+  /// Fills `digits` from the big-integer port (`slowDigits`) and returns the exponent.
+  private mutating func bigIntegerDigits(
+    mantissa: UInt64, exponent: Int, mantissaBit: Int, unequalMargins: Bool, unique: Bool,
+    totalLength: Bool, cutoffMax: Int, cutoffMin: Int, bufferSize: Int
+  ) -> Int {
     var slow: [UInt8] = []
     let printExponent = Dragon4.slowDigits(
       mantissa: mantissa, exponent: exponent, mantissaBit: mantissaBit,
@@ -291,17 +302,10 @@ public struct Dragon4: Sendable {
       mantissaBit = 63 - fraction.leadingZeroBitCount
       unequalMargins = false
     }
-    var slow: [UInt8] = []
-    let printExponent = Dragon4.slowDigits(
+    return bigIntegerDigits(
       mantissa: mantissa, exponent: exponent, mantissaBit: mantissaBit,
       unequalMargins: unequalMargins, unique: unique, totalLength: totalLength,
-      cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize, into: &slow)
-    if slow.count > digits.count {
-      digits.append(contentsOf: repeatElement(0, count: slow.count - digits.count))
-    }
-    for i in slow.indices { digits[i] = slow[i] }
-    digitCount = slow.count
-    return printExponent
+      cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize)
   }
 
   /// 10^n for 0 ≤ n ≤ 19 (the powers of ten that fit in 64 bits).

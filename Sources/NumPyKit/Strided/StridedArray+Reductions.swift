@@ -255,27 +255,7 @@ extension StridedArray {
         return sums
       }
     }
-    let order = memoryOrder(reduced)
-    let smallestStrideAxis = (0..<ndim).filter { shape[$0] != 1 }.min {
-      Swift.abs(strides[$0]) < Swift.abs(strides[$1])
-    }
-    // The trailing reduced axes that merge into one run (the innermost axis in memory).
-    var runAxes: [Int] = []
-    if let innermost = smallestStrideAxis, order.last == innermost {
-      runAxes = [innermost]
-      var k = order.count - 2
-      while k >= 0 {
-        let axis = order[k]
-        let next = runAxes[0]
-        if strides[axis] == strides[next] * shape[next] {
-          runAxes.insert(axis, at: 0)
-          k -= 1
-        } else {
-          break
-        }
-      }
-    }
-    let runLength = runAxes.reduce(1) { $0 * shape[$1] }
+    let runLength = innermostRunLength(reduced)
     let groups = reductionGroups(reduced)
     let reals = storage.reals
     let integers = storage.integers
@@ -314,29 +294,30 @@ extension StridedArray {
     retrace_extreme(p, n, maximum ? 1 : 0)
   }
 
-  /// `pairwiseSums` of a float32 array, in float32 (NumPy's FLOAT_pairwise_sum, the same
-  /// blocking as float64's, every addition rounded to float32), returned as doubles.
-  func pairwiseSums32(_ reduced: [Int]) -> [Double] {
+  /// The number of elements NumPy sums as one pairwise run: the reduced axes that merge with
+  /// the innermost axis in memory into one evenly strided run (1 when that axis is kept).
+  func innermostRunLength(_ reduced: [Int]) -> Int {
     let order = memoryOrder(reduced)
     let smallestStrideAxis = (0..<ndim).filter { shape[$0] != 1 }.min {
       Swift.abs(strides[$0]) < Swift.abs(strides[$1])
     }
-    var runAxes: [Int] = []
-    if let innermost = smallestStrideAxis, order.last == innermost {
-      runAxes = [innermost]
-      var k = order.count - 2
-      while k >= 0 {
-        let axis = order[k]
-        let next = runAxes[0]
-        if strides[axis] == strides[next] * shape[next] {
-          runAxes.insert(axis, at: 0)
-          k -= 1
-        } else {
-          break
-        }
-      }
+    guard let innermost = smallestStrideAxis, order.last == innermost else { return 1 }
+    var runAxes = [innermost]
+    var k = order.count - 2
+    while k >= 0 {
+      let axis = order[k]
+      let next = runAxes[0]
+      guard strides[axis] == strides[next] * shape[next] else { break }
+      runAxes.insert(axis, at: 0)
+      k -= 1
     }
-    let runLength = Swift.max(runAxes.reduce(1) { $0 * shape[$1] }, 1)
+    return runAxes.reduce(1) { $0 * shape[$1] }
+  }
+
+  /// `pairwiseSums` of a float32 array, in float32 (NumPy's FLOAT_pairwise_sum, the same
+  /// blocking as float64's, every addition rounded to float32), returned as doubles.
+  func pairwiseSums32(_ reduced: [Int]) -> [Double] {
+    let runLength = Swift.max(innermostRunLength(reduced), 1)
     let reals = storage.reals
     var scratch = [Float](repeating: 0, count: runLength)
     return reductionGroups(reduced).map { group -> Double in

@@ -211,37 +211,14 @@ extension StridedArray {
         ? { Float32Math.power($0, broadcastExponent: $1) } : { Float32Math.power($0, $1) }
     case .arctan2: function = { Foundation.atan2f($0, $1) }
     case .hypot: function = { Foundation.hypotf($0, $1) }
-    case .floorDivide: function = { a, b in b == 0 ? a / b : divmod32(a, b).quotient }
+    case .floorDivide: function = { a, b in b == 0 ? a / b : divmod(a, b).quotient }
     case .remainder:
-      function = { a, b in b == 0 ? Foundation.fmodf(a, b) : divmod32(a, b).remainder }
+      function = { a, b in b == 0 ? Foundation.fmodf(a, b) : divmod(a, b).remainder }
     default: throw ArrayError("ufunc '\(op.rawValue)' has no float32 loop", kind: .unmodelled)
     }
     var out = [Double](repeating: 0, count: x.count)
     for k in 0..<x.count { out[k] = Double(function(Float(x[k]), Float(y[k]))) }
     return StridedArray(shape: shape, reals: out, dtype: .float32)
-  }
-
-  /// npy_divmodf: `divmod` of two float32 values, each step rounded to float32.
-  static func divmod32(_ a: Float, _ b: Float) -> (quotient: Float, remainder: Float) {
-    var mod = Foundation.fmodf(a, b)
-    if b == 0 { return (a / b, mod) }
-    var div = (a - mod) / b
-    if mod != 0 {
-      if (b < 0) != (mod < 0) {
-        mod += b
-        div -= 1
-      }
-    } else {
-      mod = Foundation.copysignf(0, b)
-    }
-    var floorDiv: Float
-    if div != 0 {
-      floorDiv = Foundation.floorf(div)
-      if div - floorDiv > 0.5 { floorDiv += 1 }
-    } else {
-      floorDiv = Foundation.copysignf(0, a / b)
-    }
-    return (floorDiv, mod)
   }
 
   /// `op` between two float64 arrays of one shape that each fill their storage in C order
@@ -498,25 +475,26 @@ extension StridedArray {
     }
   }
 
-  /// npy_divmod: the floor quotient and remainder of two doubles (CPython's float divmod).
-  public static func divmod(_ a: Double, _ b: Double) -> (quotient: Double, remainder: Double) {
-    var mod = Foundation.fmod(a, b)
+  /// npy_divmod / npy_divmodf: the floor quotient and remainder (CPython's float divmod),
+  /// each step in the operands' precision (`truncatingRemainder` is C's exact `fmod`).
+  public static func divmod<T: BinaryFloatingPoint>(_ a: T, _ b: T) -> (quotient: T, remainder: T) {
+    var mod = a.truncatingRemainder(dividingBy: b)
     if b == 0 { return (a / b, mod) }
     var div = (a - mod) / b
     if mod != 0 {
       if (b < 0) != (mod < 0) {
         mod += b
-        div -= 1.0
+        div -= 1
       }
     } else {
-      mod = Foundation.copysign(0, b)
+      mod = T(signOf: b, magnitudeOf: 0)
     }
-    var floorDiv: Double
+    var floorDiv: T
     if div != 0 {
-      floorDiv = Foundation.floor(div)
-      if div - floorDiv > 0.5 { floorDiv += 1.0 }
+      floorDiv = div.rounded(.down)
+      if div - floorDiv > 0.5 { floorDiv += 1 }
     } else {
-      floorDiv = Foundation.copysign(0, a / b)
+      floorDiv = T(signOf: a / b, magnitudeOf: 0)
     }
     return (floorDiv, mod)
   }
@@ -683,24 +661,7 @@ extension StridedArray {
       .rint:
       let function = realUnary(op)
       return { Float(function(Double($0))) }
-    case .sqrt: return Float32Math.sqrt
-    case .exp: return Float32Math.exp
-    case .exp2: return Float32Math.exp2
-    case .expm1: return Float32Math.expm1
-    case .log: return Float32Math.log
-    case .log2: return Float32Math.log2
-    case .log10: return Float32Math.log10
-    case .log1p: return Float32Math.log1p
-    case .sin: return Float32Math.sin
-    case .cos: return Float32Math.cos
-    case .tan: return Float32Math.tan
-    case .arcsin: return Float32Math.arcsin
-    case .arccos: return Float32Math.arccos
-    case .arctan: return Float32Math.arctan
-    case .sinh: return Float32Math.sinh
-    case .cosh: return Float32Math.cosh
-    case .tanh: return Float32Math.tanh
-    default: return nil
+    case let op: return Float32Function(rawValue: op.rawValue)?.function
     }
   }
 
