@@ -25,7 +25,13 @@
 #include "openblas_haswell.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 // The run-time parameters of the Haswell table of that build (gotoblas_HASWELL): dgemm's P,
 // Q and R blocking, its M unroll, the thread partition's switch ratio and preferred size.
@@ -484,17 +490,201 @@ static inline __attribute__((always_inline)) double four_lanes(const double *ai,
   return lo + hi;
 }
 
+#if defined(__x86_64__)
+// Up to six rows (`nr`; their A rows from product p0 and their C rows from column j given)
+// by 4 * nv columns (nv = 1 or 2) over `len` products, B's rows `bp` (from product p0 and
+// column j) `brs` apart: per element the same FMA chain from 0 as `chain_columns`, added to
+// C, with the sums in registers (6 x 8 takes 12 of the 16 ymm registers; each element's
+// chain is unchanged, only which elements run side by side is).
+__attribute__((target("avx2,fma"))) static inline __attribute__((always_inline)) void
+tile_avx2(const double *const *ar, long acs, const double *bp, long brs, double *const *cr,
+          long len, const int nr, const int nv) {
+  __m256d acc[6][2];
+  for (int r = 0; r < nr; r++)
+    for (int v = 0; v < nv; v++) acc[r][v] = _mm256_setzero_pd();
+  for (long p = 0; p < len; p++) {
+    __m256d bv[2];
+    for (int v = 0; v < nv; v++) bv[v] = _mm256_loadu_pd(bp + p * brs + 4 * v);
+    for (int r = 0; r < nr; r++) {
+      __m256d x = _mm256_broadcast_sd(ar[r] + p * acs);
+      for (int v = 0; v < nv; v++) acc[r][v] = _mm256_fmadd_pd(x, bv[v], acc[r][v]);
+    }
+  }
+  for (int r = 0; r < nr; r++)
+    for (int v = 0; v < nv; v++) {
+      double *out = cr[r] + 4 * v;
+      _mm256_storeu_pd(out, _mm256_add_pd(_mm256_loadu_pd(out), acc[r][v]));
+    }
+}
+
+// One contraction block of a group of up to six unmarked rows (A rows from p0, C rows from
+// column 0) over every column below cols & -4: tiles of 8 columns, then one of 4.
+__attribute__((target("avx2,fma"))) static void group_avx2(const double *const *ar, long acs,
+                                                           const double *b, long brs,
+                                                           double *const *c_rows,
+                                                           long vector_cols, long len, int nr) {
+  for (long j = 0; j < vector_cols;) {
+    double *cr[6];
+    for (int r = 0; r < nr; r++) cr[r] = c_rows[r] + j;
+    int nv = vector_cols - j >= 8 ? 2 : 1;
+#define RETRACE_TILE(NR)                                        \
+  if (nv == 2) tile_avx2(ar, acs, b + j, brs, cr, len, NR, 2);  \
+  else tile_avx2(ar, acs, b + j, brs, cr, len, NR, 1);
+    switch (nr) {
+      case 6: RETRACE_TILE(6) break;
+      case 5: RETRACE_TILE(5) break;
+      case 4: RETRACE_TILE(4) break;
+      case 3: RETRACE_TILE(3) break;
+      case 2: RETRACE_TILE(2) break;
+      default: RETRACE_TILE(1) break;
+    }
+#undef RETRACE_TILE
+    j += 4 * nv;
+  }
+}
+#endif
+
+// One thread's share of a dgemm: rows r0 ..< r1 of C.
+typedef struct {
+  long rows, cols, k, ars, acs, brs, r0, r1;
+  const double *a, *b;
+  double *c;
+  const unsigned char *odd;
+  int only_last, halving_up, avx2;
+} gemm_job;
+
+// The elements of one row the way the marked rows compute them: the 4x1 kernel's four
+// accumulators in the columns below cols & -4, one chain each in the rest.
+__attribute__((target_clones("fma", "default"))) static void marked_row(
+    const gemm_job *g, const double *ai, double *row, long p0, long p1) {
+  long lanes = g->cols & -4L, j = 0;
+  for (; j < lanes; j++) row[j] = row[j] + four_lanes(ai, g->acs, g->b, g->brs, j, p0, p1);
+  for (; j < g->cols; j++) chain_columns(ai, g->acs, g->b, g->brs, row, j, p0, p1, 1);
+}
+
+// The unmarked rows one by one, one chain per element (CPUs without AVX2).
+__attribute__((target_clones("fma", "default"))) static void plain_row(
+    const gemm_job *g, const double *ai, double *row, long p0, long p1) {
+  long cols = g->cols, j = 0;
+  for (; j + 16 <= cols; j += 16) chain_columns(ai, g->acs, g->b, g->brs, row, j, p0, p1, 16);
+  for (; j + 4 <= cols; j += 4) chain_columns(ai, g->acs, g->b, g->brs, row, j, p0, p1, 4);
+  for (; j < cols; j++) chain_columns(ai, g->acs, g->b, g->brs, row, j, p0, p1, 1);
+}
+
+static int row_is_marked(const gemm_job *g, long i) {
+  return g->only_last ? (g->rows & 1) && i == g->rows - 1 : g->odd != NULL && g->odd[i];
+}
+
+// How many of `left` rows the next register group takes: six, unless that would leave one
+// to three (a group that small runs at the latency of its few chains), then four.
+static int group_size(long left) {
+  if (left >= 6 && (left - 6 == 0 || left - 6 >= 4)) return 6;
+  if (left >= 4) return 4;
+  return (int)left;
+}
+
+static void *gemm_rows(void *argument) {
+  const gemm_job *g = argument;
+  for (long i = g->r0; i < g->r1; i++)
+    for (long j = 0; j < g->cols; j++) g->c[i * g->cols + j] = 0.0;
+  long unmarked = 0;
+  for (long i = g->r0; i < g->r1; i++) unmarked += !row_is_marked(g, i);
+  for (long p0 = 0; p0 < g->k;) {
+    long p1 = p0 + next_block(g->k - p0, g->halving_up);
+    for (long i = g->r0; i < g->r1; i++) {
+      if (row_is_marked(g, i)) marked_row(g, g->a + i * g->ars, g->c + i * g->cols, p0, p1);
+    }
+#if defined(__x86_64__)
+    if (g->avx2) {
+      long len = p1 - p0, vector_cols = g->cols & -4L, left = unmarked;
+      const double *ar[6];
+      double *cr[6];
+      int nr = 0, size = group_size(left);
+      for (long i = g->r0; i < g->r1; i++) {
+        if (row_is_marked(g, i)) continue;
+        ar[nr] = g->a + i * g->ars + p0 * g->acs;
+        cr[nr] = g->c + i * g->cols;
+        if (++nr == size) {
+          group_avx2(ar, g->acs, g->b + p0 * g->brs, g->brs, cr, vector_cols, len, nr);
+          left -= nr;
+          nr = 0;
+          size = group_size(left);
+        }
+      }
+      // The last cols % 4 columns: one chain each.
+      for (long i = g->r0; i < g->r1; i++) {
+        if (row_is_marked(g, i)) continue;
+        for (long j = vector_cols; j < g->cols; j++)
+          chain_columns(g->a + i * g->ars, g->acs, g->b, g->brs, g->c + i * g->cols, j, p0, p1,
+                        1);
+      }
+      p0 = p1;
+      continue;
+    }
+#endif
+    for (long i = g->r0; i < g->r1; i++) {
+      if (!row_is_marked(g, i)) plain_row(g, g->a + i * g->ars, g->c + i * g->cols, p0, p1);
+    }
+    p0 = p1;
+  }
+  return NULL;
+}
+
+// MARK: - The second thread
+
+// One helper thread, started on first use and then waiting for work, takes the second half
+// of the rows of a large product (starting a thread per call costs 30-40 us here, an eighth
+// of the warm-up net's 64x1000 by 1000x100). `helper_owner` makes one caller at a time its
+// user; a caller that finds it taken computes every row itself.
+static pthread_mutex_t helper_owner = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t helper_done = PTHREAD_COND_INITIALIZER;
+static gemm_job *helper_job;
+static int helper_finished;
+static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
+static int helper_running;
+
+static void *helper_main(void *unused) {
+  (void)unused;
+  pthread_mutex_lock(&helper_lock);
+  for (;;) {
+    while (helper_job == NULL) pthread_cond_wait(&helper_wake, &helper_lock);
+    gemm_job *job = helper_job;
+    pthread_mutex_unlock(&helper_lock);
+    gemm_rows(job);
+    pthread_mutex_lock(&helper_lock);
+    helper_job = NULL;
+    helper_finished = 1;
+    pthread_cond_signal(&helper_done);
+  }
+  return NULL;
+}
+
+static void helper_start(void) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  pthread_t thread;
+  pthread_attr_t attributes;
+  if (cores < 2 || pthread_attr_init(&attributes) != 0) return;
+  pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+  helper_running = pthread_create(&thread, &attributes, helper_main, NULL) == 0;
+  pthread_attr_destroy(&attributes);
+}
+
 // Every element is 0 plus, block by block of the contraction, that block's value: one FMA
 // chain (dgemm_kernel_4x8_haswell), except the elements of the marked rows in the columns
 // below cols & -4 (the kernel's 4-row M blocks; the last cols % 4 are its 2x1 and 1x1
 // chains), which take the 4x1 kernel's four accumulators. dsyrk (level3_syrk.c,
 // syrk_kernel.c) gives one chain per block everywhere, with the ceil(r / 2) halving.
-__attribute__((target_clones("fma", "default")))
+//
+// How it runs here does not change any of that: each element's chain is the same whichever
+// elements are computed beside it (six rows by eight columns in AVX2 registers) and on
+// whichever thread. From 2^20 multiply-adds on, the rows are split between the calling
+// thread and the helper when the machine has two cores.
 void retrace_haswell_dgemm(long rows, long cols, long k, const double *a, long ars, long acs,
                            const double *b, long brs, double *c, int threads, int syrk) {
   long tm = 1, tn = 1;
   int threaded = syrk ? 0 : gemm_grid(rows, cols, k, threads, &tm, &tn);
-  int halving_up = syrk || threaded;
   // One thread and at most R rows: only the last row can be odd (no table needed).
   int only_last = !syrk && !threaded && rows <= GEMM_R;
   unsigned char *odd = NULL;
@@ -503,23 +693,33 @@ void retrace_haswell_dgemm(long rows, long cols, long k, const double *a, long a
     if (odd == NULL) abort();
     mark_odd_rows(odd, rows, threaded, tm, tn);
   }
-  long lanes = cols & -4L;
-  for (long i = 0; i < rows; i++) {
-    const double *ai = a + i * ars;
-    double *row = c + i * cols;
-    for (long j = 0; j < cols; j++) row[j] = 0.0;
-    int four = only_last ? (rows & 1) && i == rows - 1 : odd != NULL && odd[i];
-    for (long p0 = 0; p0 < k;) {
-      long p1 = p0 + next_block(k - p0, halving_up);
-      long j = 0;
-      if (four) {
-        for (; j < lanes; j++) row[j] = row[j] + four_lanes(ai, acs, b, brs, j, p0, p1);
-      }
-      for (; j + 16 <= cols; j += 16) chain_columns(ai, acs, b, brs, row, j, p0, p1, 16);
-      for (; j + 4 <= cols; j += 4) chain_columns(ai, acs, b, brs, row, j, p0, p1, 4);
-      for (; j < cols; j++) chain_columns(ai, acs, b, brs, row, j, p0, p1, 1);
-      p0 = p1;
-    }
+  gemm_job job = {rows, cols, k, ars, acs, brs, 0, rows, a, b, c, odd, only_last,
+                  syrk || threaded, 0};
+#if defined(__x86_64__)
+  job.avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  int split = rows >= 8 && (double)rows * (double)cols * (double)k >= 1048576.0;
+  if (split) {
+    pthread_once(&helper_once, helper_start);
+    split = helper_running && pthread_mutex_trylock(&helper_owner) == 0;
+  }
+  gemm_job second = job;
+  if (split) {
+    long half = rows / 2;
+    job.r1 = half;
+    second.r0 = half;
+    pthread_mutex_lock(&helper_lock);
+    helper_finished = 0;
+    helper_job = &second;
+    pthread_cond_signal(&helper_wake);
+    pthread_mutex_unlock(&helper_lock);
+  }
+  gemm_rows(&job);
+  if (split) {
+    pthread_mutex_lock(&helper_lock);
+    while (!helper_finished) pthread_cond_wait(&helper_done, &helper_lock);
+    pthread_mutex_unlock(&helper_lock);
+    pthread_mutex_unlock(&helper_owner);
   }
   free(odd);
 }

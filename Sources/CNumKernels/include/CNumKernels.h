@@ -21,5 +21,6 @@ double retrace_extreme(const double *p, long n, int maximum);
 #include "numpy_f32.h"
 #include "simd_sort.h"
 #include "numpy_einsum.h"
+#include "glibc_exp.h"
 
 #endif
