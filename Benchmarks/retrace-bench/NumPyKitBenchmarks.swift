@@ -1,7 +1,7 @@
 import Foundation
 import NumPyKit
 
-/// `retrace-bench numpykit [N]`: NumPyKit's elementwise operations, reductions, `exp` and the
+/// `retrace-bench numpykit [N [OPERATION]]`: NumPyKit's elementwise operations, reductions, `exp` and the
 /// warm-up net's `matmul`, called in process on arrays of N elements (default 10^6; the
 /// matmul is always 64×1000 by 1000×100). The inputs are `default_rng(0)`'s and
 /// `default_rng(1)`'s standard normals, which NumPy draws identically, so
@@ -17,13 +17,14 @@ enum NumPyKitBenchmarks {
   static func run(_ arguments: [String]) {
     let count = arguments.first.flatMap { Int($0) } ?? 1_000_000
     do {
-      try measure(count)
+      try measure(count, only: arguments.count > 1 ? arguments[1] : nil)
     } catch {
       fatalError("\(error)")
     }
   }
 
-  static func measure(_ count: Int) throws {
+  /// `only`: one operation's name (as in `operations`), or nil for all of them.
+  static func measure(_ count: Int, only: String? = nil) throws {
     var first = try Generator(seed: 0)
     var second = try Generator(seed: 1)
     let a = StridedArray(shape: [count], reals: try first.standardNormal([count]))
@@ -34,7 +35,8 @@ enum NumPyKitBenchmarks {
     let w = StridedArray(shape: [1000, 100], reals: try third.standardNormal([1000, 100]))
     let zero = StridedArray.scalar(.float64(0))
     // The matmul's size is fixed: measured once, in the run of the larger arrays.
-    for name in operations where name != "x @ w" || count >= 10_000 {
+    for name in operations
+    where (name != "x @ w" || count >= 10_000) && (only == nil || only == name) {
       let body: () throws -> StridedArray
       switch name {
       case "a + b": body = { try StridedArray.apply(.add, a, b) }

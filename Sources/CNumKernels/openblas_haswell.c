@@ -26,6 +26,8 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -632,31 +634,44 @@ static void *gemm_rows(void *argument) {
 
 // MARK: - The second thread
 
-// One helper thread, started on first use and then waiting for work, takes the second half
-// of the rows of a large product (starting a thread per call costs 30-40 us here, an eighth
-// of the warm-up net's 64x1000 by 1000x100). `helper_owner` makes one caller at a time its
-// user; a caller that finds it taken computes every row itself.
+// One helper thread, started on first use, takes the second half of the rows of a large
+// product (starting a thread per call costs 30-40 us here, an eighth of the warm-up net's
+// 64x1000 by 1000x100). Like OpenBLAS's own threads it spins for a while after its work
+// (a training loop's next product is microseconds away) before it sleeps on a condition
+// variable; the caller spins for the helper's half the same way. `helper_owner` makes one
+// caller at a time its user; a caller that finds it taken computes every row itself.
+enum { HELPER_SPINS = 1 << 17, CALLER_SPINS = 1 << 12 };
 static pthread_mutex_t helper_owner = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t helper_done = PTHREAD_COND_INITIALIZER;
-static gemm_job *helper_job;
-static int helper_finished;
+static _Atomic(gemm_job *) helper_job;
+static atomic_int helper_finished;
 static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
 static int helper_running;
 
+static inline void spin_pause(void) {
+#if defined(__x86_64__)
+  _mm_pause();
+#endif
+}
+
 static void *helper_main(void *unused) {
   (void)unused;
-  pthread_mutex_lock(&helper_lock);
   for (;;) {
-    while (helper_job == NULL) pthread_cond_wait(&helper_wake, &helper_lock);
-    gemm_job *job = helper_job;
-    pthread_mutex_unlock(&helper_lock);
+    gemm_job *job = NULL;
+    for (long spin = 0; spin < HELPER_SPINS; spin++) {
+      if ((job = atomic_load_explicit(&helper_job, memory_order_acquire)) != NULL) break;
+      spin_pause();
+    }
+    if (job == NULL) {
+      pthread_mutex_lock(&helper_lock);
+      while ((job = atomic_load_explicit(&helper_job, memory_order_acquire)) == NULL)
+        pthread_cond_wait(&helper_wake, &helper_lock);
+      pthread_mutex_unlock(&helper_lock);
+    }
+    atomic_store_explicit(&helper_job, NULL, memory_order_relaxed);
     gemm_rows(job);
-    pthread_mutex_lock(&helper_lock);
-    helper_job = NULL;
-    helper_finished = 1;
-    pthread_cond_signal(&helper_done);
+    atomic_store_explicit(&helper_finished, 1, memory_order_release);
   }
   return NULL;
 }
@@ -669,6 +684,23 @@ static void helper_start(void) {
   pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
   helper_running = pthread_create(&thread, &attributes, helper_main, NULL) == 0;
   pthread_attr_destroy(&attributes);
+}
+
+// Hands `job` to the helper (which must be owned).
+static void helper_give(gemm_job *job) {
+  atomic_store_explicit(&helper_finished, 0, memory_order_relaxed);
+  pthread_mutex_lock(&helper_lock);
+  atomic_store_explicit(&helper_job, job, memory_order_release);
+  pthread_cond_signal(&helper_wake);
+  pthread_mutex_unlock(&helper_lock);
+}
+
+// Waits for the helper's job: spinning, then yielding the core.
+static void helper_wait(void) {
+  for (long spin = 0; !atomic_load_explicit(&helper_finished, memory_order_acquire); spin++) {
+    if (spin < CALLER_SPINS) spin_pause();
+    else sched_yield();
+  }
 }
 
 // Every element is 0 plus, block by block of the contraction, that block's value: one FMA
@@ -708,17 +740,11 @@ void retrace_haswell_dgemm(long rows, long cols, long k, const double *a, long a
     long half = rows / 2;
     job.r1 = half;
     second.r0 = half;
-    pthread_mutex_lock(&helper_lock);
-    helper_finished = 0;
-    helper_job = &second;
-    pthread_cond_signal(&helper_wake);
-    pthread_mutex_unlock(&helper_lock);
+    helper_give(&second);
   }
   gemm_rows(&job);
   if (split) {
-    pthread_mutex_lock(&helper_lock);
-    while (!helper_finished) pthread_cond_wait(&helper_done, &helper_lock);
-    pthread_mutex_unlock(&helper_lock);
+    helper_wait();
     pthread_mutex_unlock(&helper_owner);
   }
   free(odd);
