@@ -73,6 +73,16 @@ public enum Shape {
 
   /// C-order (row-major) element strides of a shape.
   static func strides(_ shape: [Int]) -> [Int] {
+    // Array literals for the usual ranks: the standard library's general array allocation
+    // looks up its storage class's generic metadata at run time (hundreds of instructions);
+    // a literal's is cached.
+    switch shape.count {
+    case 0: return []
+    case 1: return [1]
+    case 2: return [shape[1], 1]
+    case 3: return [shape[1] * shape[2], shape[2], 1]
+    default: break
+    }
     var strides = [Int](repeating: 1, count: shape.count)
     var step = 1
     var axis = shape.count - 1

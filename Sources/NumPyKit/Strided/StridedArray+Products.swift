@@ -155,6 +155,16 @@ extension StridedArray {
     }
     let matchAxis = b.ndim >= 2 ? b.ndim - 2 : 0
     try checkAligned(a, b, axis: matchAxis, matmul: matmul)
+    // matmul of two float64 matrices (a training loop's every product): one pair, without
+    // the stack's bookkeeping arrays.
+    if matmul, a.ndim == 2, b.ndim == 2, a.dtype == .float64, b.dtype == .float64 {
+      let (rows, cols) = (a.shape[0], b.shape[1])
+      if rows != 0 && cols != 0 {
+        let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
+        if overflow || count > Shape.elementBudget { throw .overBudget([rows, cols]) }
+      }
+      return StridedArray(shape: [rows, cols], reals: matmulPair(a, b, blas: blas))
+    }
     let outer = Array(a.shape.dropLast())
     let rest = b.ndim >= 2 ? Array(b.shape[..<matchAxis]) + [b.shape[b.ndim - 1]] : []
     try Shape.checkBudget(outer + rest)

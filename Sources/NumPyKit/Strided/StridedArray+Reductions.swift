@@ -28,7 +28,23 @@ public enum Reduction: Sendable, Equatable {
 extension StridedArray {
   /// Normalised reduction axes (NumPy's AxisError for an axis out of range).
   public func reductionAxes(_ axes: [Int]?) throws(ArrayError) -> [Int] {
-    guard let axes else { return Array(0..<ndim) }
+    // The usual cases as array literals (see `Shape.strides`).
+    guard let axes else {
+      switch ndim {
+      case 0: return []
+      case 1: return [0]
+      case 2: return [0, 1]
+      default: return Array(0..<ndim)
+      }
+    }
+    if axes.count == 1 {
+      let adjusted = axes[0] < 0 ? axes[0] + ndim : axes[0]
+      guard adjusted >= 0 && adjusted < Swift.max(ndim, 0) else {
+        throw ArrayError(
+          "axis \(axes[0]) is out of bounds for array of dimension \(ndim)", kind: .axisError)
+      }
+      return [adjusted]
+    }
     var result: [Int] = []
     for axis in axes {
       let adjusted = axis < 0 ? axis + ndim : axis
@@ -42,6 +58,25 @@ extension StridedArray {
     return result.sorted()
   }
 
+  /// The shape a reduction over `reduced` (sorted) leaves: the reduced extents 1 with
+  /// `keepDims`, gone without. Matrices and vectors through array literals (see
+  /// `Shape.strides`).
+  static func reducedShape(_ shape: [Int], _ reduced: [Int], keepDims: Bool) -> [Int] {
+    if shape.count <= 2 {
+      switch (shape.count, reduced.count, keepDims) {
+      case (_, 0, _): return shape
+      case (let n, let r, false) where r == n: return []
+      case (let n, let r, true) where r == n: return n == 1 ? [1] : [1, 1]
+      case (2, 1, false): return [shape[1 - reduced[0]]]
+      case (2, 1, true): return reduced[0] == 0 ? [1, shape[1]] : [shape[0], 1]
+      default: break
+      }
+    }
+    return keepDims
+      ? shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
+      : shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element)
+  }
+
   /// `a.<reduction>(axis=axes, keepdims=…)`; a full reduction gives a 0-d array.
   public func reduce(_ reduction: Reduction, axes: [Int]?, keepDims: Bool = false)
     throws(ArrayError) -> StridedArray
@@ -49,10 +84,7 @@ extension StridedArray {
     if case .argmax = reduction { return try argReduce(maximum: true, axes: axes) }
     if case .argmin = reduction { return try argReduce(maximum: false, axes: axes) }
     let reduced = try reductionAxes(axes)
-    let outputShape =
-      keepDims
-      ? shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
-      : shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element)
+    let outputShape = Self.reducedShape(shape, reduced, keepDims: keepDims)
     // The index lists, built only by the reductions that walk them.
     var groups: [[Int]] { reductionGroups(reduced) }
     let n = reduced.reduce(1) { $0 * shape[$1] }
@@ -197,16 +229,23 @@ extension StridedArray {
   /// For a C-contiguous float64 or bool array reduced over its trailing or its leading axes:
   /// output `o`'s group (as `reductionGroups` orders it) is the `length` elements at
   /// `offset + o * outputStep + r * elementStep`, r = 0, 1, ... Nil otherwise, or when empty.
+  /// Whether `reduced` is exactly the axes `first ..< first + reduced.count` in order (no
+  /// array made for the comparison).
+  static func isAxisRun(_ reduced: [Int], from first: Int) -> Bool {
+    for (k, axis) in reduced.enumerated() where axis != first + k { return false }
+    return true
+  }
+
   func regularGroups(_ reduced: [Int]) -> (
     outputs: Int, length: Int, outputStep: Int, elementStep: Int
   )? {
     guard !dtype.isInteger, isContiguous, !reduced.isEmpty, count > 0 else { return nil }
     let length = reduced.reduce(1) { $0 * shape[$1] }
     let outputs = count / length
-    if reduced == Array((ndim - reduced.count)..<ndim) {
+    if Self.isAxisRun(reduced, from: ndim - reduced.count) {
       return (outputs, length, length, 1)
     }
-    if reduced == Array(0..<reduced.count) {
+    if Self.isAxisRun(reduced, from: 0) {
       return (outputs, length, 1, outputs)
     }
     return nil
@@ -229,8 +268,17 @@ extension StridedArray {
     // A C-contiguous float64 array reduced over its trailing axes: each output is one pairwise
     // run over consecutive storage (NumPy's coalesced inner loop), no index lists needed.
     if dtype == .float32 { return pairwiseSums32(reduced) }
+    // So is one whose kept axes all have extent 1 (a (4, 1) array summed over axis 0): one
+    // output, its elements one run (NumPy's iterator drops the extent-1 axes).
+    if !casting, !dtype.isInteger, isContiguous, !reduced.isEmpty, count > 0,
+      shape.indices.allSatisfy({ reduced.contains($0) || shape[$0] == 1 })
+    {
+      return storage.reals.withUnsafeBufferPointer { buffer in
+        [0.0 + StridedArray.pairwiseSum(buffer.baseAddress! + offset, count)]
+      }
+    }
     if !casting, !dtype.isInteger, isContiguous, !reduced.isEmpty,
-      reduced == Array((ndim - reduced.count)..<ndim)
+      Self.isAxisRun(reduced, from: ndim - reduced.count)
     {
       let runLength = reduced.reduce(1) { $0 * shape[$1] }
       let outputs =

@@ -59,6 +59,13 @@ extension StridedArray {
     } else {
       // `.T`: the axes reversed (a 0-d or 1-d array's own shape and strides, shared).
       if ndim < 2 { return self }
+      // A matrix's through array literals (whose storage metadata is cached; see
+      // `Shape.strides`).
+      if ndim == 2 {
+        return StridedArray(
+          storage: storage, dtype: dtype, shape: [shape[1], shape[0]],
+          strides: [strides[1], strides[0]], offset: offset)
+      }
       // Arrays made from reversed collections (not `map`, which grows its result through
       // the standard library's unspecialized buffer code).
       return StridedArray(
