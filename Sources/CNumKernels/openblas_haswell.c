@@ -577,6 +577,17 @@ static int row_is_marked(const gemm_job *g, long i) {
   return g->only_last ? (g->rows & 1) && i == g->rows - 1 : g->odd != NULL && g->odd[i];
 }
 
+// The columns from `first` on of every unmarked row, one chain each (with the FMA
+// instruction inline where the CPU has it, not a call to libm's fma per product).
+__attribute__((target_clones("fma", "default"))) static void tail_columns(
+    const gemm_job *g, long first, long p0, long p1) {
+  for (long i = g->r0; i < g->r1; i++) {
+    if (row_is_marked(g, i)) continue;
+    for (long j = first; j < g->cols; j++)
+      chain_columns(g->a + i * g->ars, g->acs, g->b, g->brs, g->c + i * g->cols, j, p0, p1, 1);
+  }
+}
+
 // How many of `left` rows the next register group takes: six, unless that would leave one
 // to three (a group that small runs at the latency of its few chains), then four.
 static int group_size(long left) {
@@ -614,12 +625,7 @@ static void *gemm_rows(void *argument) {
         }
       }
       // The last cols % 4 columns: one chain each.
-      for (long i = g->r0; i < g->r1; i++) {
-        if (row_is_marked(g, i)) continue;
-        for (long j = vector_cols; j < g->cols; j++)
-          chain_columns(g->a + i * g->ars, g->acs, g->b, g->brs, g->c + i * g->cols, j, p0, p1,
-                        1);
-      }
+      if (vector_cols < g->cols) tail_columns(g, vector_cols, p0, p1);
       p0 = p1;
       continue;
     }

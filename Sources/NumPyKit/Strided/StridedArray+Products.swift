@@ -190,7 +190,11 @@ extension StridedArray {
   ) -> StridedArray {
     let a = a0.hasBadBLASStrides ? a0.copy() : a0
     let b = b0.hasBadBLASStrides ? b0.copy() : b0
-    let shape = Array(a.shape.dropLast()) + Array(b.shape.dropFirst())
+    // Two matrices (a training loop's `x.dot(w)`): the shape as a literal (see
+    // `Shape.strides`).
+    let shape =
+      a.ndim == 2 && b.ndim == 2
+      ? [a.shape[0], b.shape[1]] : Array(a.shape.dropLast()) + Array(b.shape.dropFirst())
     let count = shape.reduce(1, *)
     let k = a.shape[a.ndim - 1]
     if count == 0 || k == 0 {
@@ -386,18 +390,18 @@ extension StridedArray {
     _ a: StridedArray, _ b: StridedArray, count: Int,
     _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
   ) -> [Double] {
-    var out = [Double](repeating: 0, count: count)
+    // Every body writes all `count` outputs (the BLAS calls start from zero themselves).
     a.storage.reals.withUnsafeBufferPointer { x in
       b.storage.reals.withUnsafeBufferPointer { y in
-        out.withUnsafeMutableBufferPointer { o in
+        makeReals(count: count) { o in
           guard let xb = x.baseAddress, let yb = y.baseAddress, let ob = o.baseAddress else {
+            o.initialize(repeating: 0)
             return
           }
           body(xb + a.offset, yb + b.offset, ob)
         }
       }
     }
-    return out
   }
 }
 

@@ -415,8 +415,8 @@ extension StridedArray {
   static func comparisonValues(
     _ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray, shape: [Int], count: Int
   ) throws(ArrayError) -> [Double] {
-    var out = [Double](repeating: 0, count: count)
     if a.dtype.isInteger && b.dtype.isInteger {
+      var out = [Double](repeating: 0, count: count)
       let x = a.broadcast(to: shape).integerValues()
       let y = b.broadcast(to: shape).integerValues()
       if a.dtype == .uint64 || b.dtype == .uint64,
@@ -434,10 +434,24 @@ extension StridedArray {
       for k in 0..<count { out[k] = compare(op, x[k], y[k]) ? 1 : 0 }
       return out
     }
+    // An array against one value (`h < 0`): the value read once, not broadcast into a list.
+    if a.count == 1 || b.count == 1 {
+      let scalarRight = b.count == 1
+      let value = scalarRight ? b.firstReal : a.firstReal
+      let other = (scalarRight ? a : b).broadcast(to: shape).realValues()
+      return makeReals(count: count) { out in
+        if scalarRight {
+          for k in 0..<count { out[k] = compare(op, other[k], value) ? 1 : 0 }
+        } else {
+          for k in 0..<count { out[k] = compare(op, value, other[k]) ? 1 : 0 }
+        }
+      }
+    }
     let x = a.broadcast(to: shape).realValues()
     let y = b.broadcast(to: shape).realValues()
-    for k in 0..<count { out[k] = compare(op, x[k], y[k]) ? 1 : 0 }
-    return out
+    return makeReals(count: count) { out in
+      for k in 0..<count { out[k] = compare(op, x[k], y[k]) ? 1 : 0 }
+    }
   }
 
   @inline(__always)
