@@ -24,12 +24,26 @@ enum NumPyOperators {
   static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(PythonError) -> Value {
     // A float64 array with a Python float or int (`lr * g`, `1.0 - s`, `x / 2`): NEP 50
     // makes the Python number weak, so the result is float64 and the number one double.
+    // So is an np.float64 with a float64 array (`w * x`: a strong float64, the same result
+    // dtype), and np.float64 arithmetic with np.float64 or a Python number (`lr * dw`,
+    // `b -= lr * db`): NumPy's scalar math is the one IEEE operation. (A division by zero
+    // takes the general path.)
     if let fast = scalarUfunc(op) {
-      if case .array(let object) = a, object.array.dtype == .float64, let y = pythonReal(b) {
+      if case .array(let object) = a, object.array.dtype == .float64, let y = float64Operand(b) {
         return ArrayValues.wrap(StridedArray.applying(fast, object.array, y, scalarFirst: false))
       }
-      if case .array(let object) = b, object.array.dtype == .float64, let x = pythonReal(a) {
+      if case .array(let object) = b, object.array.dtype == .float64, let x = float64Operand(a) {
         return ArrayValues.wrap(StridedArray.applying(fast, object.array, x, scalarFirst: true))
+      }
+      if case .npScalar(.float64(let x)) = a, let y = float64Operand(b),
+        fast != .trueDivide || y != 0
+      {
+        return .npScalar(.float64(scalarOperation(fast, x, y)))
+      }
+      if case .npScalar(.float64(let y)) = b, let x = pythonReal(a),
+        fast != .trueDivide || y != 0
+      {
+        return .npScalar(.float64(scalarOperation(fast, x, y)))
       }
     }
     try checkOperand(a, op, a, b)
@@ -73,6 +87,23 @@ enum NumPyOperators {
     case .mult: .multiply
     case .div: .trueDivide
     default: nil
+    }
+  }
+
+  /// A Python number or an np.float64, as the double a float64 operation takes.
+  static func float64Operand(_ value: Value) -> Double? {
+    if case .npScalar(.float64(let x)) = value { return x }
+    return pythonReal(value)
+  }
+
+  /// `x op y` for the four operators of `scalarUfunc`, one rounding.
+  @inline(__always)
+  static func scalarOperation(_ op: BinaryUfunc, _ x: Double, _ y: Double) -> Double {
+    switch op {
+    case .add: x + y
+    case .subtract: x - y
+    case .multiply: x * y
+    default: x / y
     }
   }
 
