@@ -155,14 +155,15 @@ extension StridedArray {
     }
     let matchAxis = b.ndim >= 2 ? b.ndim - 2 : 0
     try checkAligned(a, b, axis: matchAxis, matmul: matmul)
-    // matmul of two float64 matrices (a training loop's every product): one pair, without
-    // the stack's bookkeeping arrays.
-    if matmul, a.ndim == 2, b.ndim == 2, a.dtype == .float64, b.dtype == .float64 {
+    // Two float64 matrices (a training loop's every product): matmul as one pair, np.dot
+    // straight to cblas_matrixproduct, without the stack's bookkeeping arrays.
+    if a.ndim == 2, b.ndim == 2, a.dtype == .float64, b.dtype == .float64 {
       let (rows, cols) = (a.shape[0], b.shape[1])
       if rows != 0 && cols != 0 {
         let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
         if overflow || count > Shape.elementBudget { throw .overBudget([rows, cols]) }
       }
+      if !matmul { return cblasMatrixProduct(a, b, blas: blas) }
       return StridedArray(shape: [rows, cols], reals: matmulPair(a, b, blas: blas))
     }
     let outer = Array(a.shape.dropLast())
@@ -188,6 +189,31 @@ extension StridedArray {
   private static func cblasMatrixProduct(
     _ a0: StridedArray, _ b0: StridedArray, blas: BLASOrder
   ) -> StridedArray {
+    // Two matrices that BLAS reads in place (`x.dot(w)`, `h.T.dot(g)`): the dgemm below
+    // without the operand copies and closures around it (the same call, the same bits).
+    if a0.ndim == 2, b0.ndim == 2, a0.shape[0] > 1, a0.shape[1] > 1, b0.shape[0] > 1,
+      b0.shape[1] > 1, a0.strides[0] > 0, a0.strides[1] > 0, b0.strides[0] > 0,
+      b0.strides[1] == 1, a0.isContiguous || a0.isFortranContiguous, b0.isContiguous
+    {
+      let (rows, k, cols) = (a0.shape[0], a0.shape[1], b0.shape[1])
+      let symmetric =
+        a0.storage === b0.storage && a0.offset == b0.offset && rows == cols
+        && a0.strides[0] == b0.strides[1] && a0.strides[1] == b0.strides[0]
+        && a0.isFortranContiguous != b0.isFortranContiguous
+      let (ars, acs, brs) = (a0.strides[0], a0.strides[1], b0.strides[0])
+      let (aOffset, bOffset) = (a0.offset, b0.offset)
+      let values = a0.storage.reals.withUnsafeBufferPointer { x in
+        b0.storage.reals.withUnsafeBufferPointer { y in
+          makeReals(count: rows * cols) { out in
+            blas.dgemm(
+              rows: rows, cols: cols, k: k, x.baseAddress! + aOffset, rowStride: ars,
+              columnStride: acs, y.baseAddress! + bOffset, rowStride: brs,
+              into: out.baseAddress!, symmetric: symmetric)
+          }
+        }
+      }
+      return StridedArray(shape: [rows, cols], reals: values)
+    }
     let a = a0.hasBadBLASStrides ? a0.copy() : a0
     let b = b0.hasBadBLASStrides ? b0.copy() : b0
     // Two matrices (a training loop's `x.dot(w)`): the shape as a literal (see
