@@ -136,8 +136,11 @@ extension StridedArray {
   static func matrixProduct(_ a: StridedArray, _ b: StridedArray) -> StridedArray {
     let (n, k, m) = (a.shape[0], a.shape[1], b.shape[1])
     let right = b.strides[1] == 1 ? b : StridedArray(shape: b.shape, reals: b.realValues())
+    // The strides read before the closure, which then captures integers only (capturing the
+    // arrays would copy their shape and strides arrays into its context).
+    let (ars, acs, brs) = (a.strides[0], a.strides[1], right.strides[0])
     let out = computeReals(a, right, count: n * m) { x, y, c in
-      retrace_gemm_fma(x, a.strides[0], a.strides[1], y, right.strides[0], c, n, m, k)
+      retrace_gemm_fma(x, ars, acs, y, brs, c, n, m, k)
     }
     return StridedArray(shape: [n, m], reals: out)
   }
@@ -238,21 +241,21 @@ extension StridedArray {
     }
     if right == .column && left != .matrix {
       let incx = a.ndim == 1 ? a.strides[0] : a.strides[1]
+      let incy = b.strides[0]
       let value = computeReals(a, b, count: 1) { x, y, out in
-        out[0] = blas.ddot(k, x, incx, y, b.strides[0])
+        out[0] = blas.ddot(k, x, incx, y, incy)
       }
       return StridedArray(shape: shape, reals: value)
     }
     if left == .matrix && right != .matrix {
       let matrix = a.isContiguous || a.isFortranContiguous ? a : a.copy()
       let rows = matrix.shape[0]
+      let (cOrder, incx) = (matrix.isContiguous, b.strides[0])
       let values = computeReals(matrix, b, count: rows) { x, v, out in
-        if matrix.isContiguous {
-          blas.dgemv(
-            transposed: true, m: k, n: rows, x, lda: k, v, incx: b.strides[0], into: out)
+        if cOrder {
+          blas.dgemv(transposed: true, m: k, n: rows, x, lda: k, v, incx: incx, into: out)
         } else {
-          blas.dgemv(
-            transposed: false, m: rows, n: k, x, lda: rows, v, incx: b.strides[0], into: out)
+          blas.dgemv(transposed: false, m: rows, n: k, x, lda: rows, v, incx: incx, into: out)
         }
       }
       return StridedArray(shape: shape, reals: values)
@@ -261,8 +264,9 @@ extension StridedArray {
       let matrix = b.isContiguous || b.isFortranContiguous ? b : b.copy()
       let cols = matrix.shape[1]
       let incx = a.ndim == 1 ? a.strides[0] : a.strides[1]
+      let cOrder = matrix.isContiguous
       let values = computeReals(a, matrix, count: cols) { v, y, out in
-        if matrix.isContiguous {
+        if cOrder {
           blas.dgemv(transposed: false, m: cols, n: k, y, lda: cols, v, incx: incx, into: out)
         } else {
           blas.dgemv(transposed: true, m: k, n: cols, y, lda: k, v, incx: incx, into: out)
@@ -404,10 +408,11 @@ extension StridedArray {
   {
     let (rows, k, cols) = (a.shape[0], a.shape[1], b.shape[1])
     let right = b.strides[1] == 1 ? b : b.copy()
+    let (ars, acs, brs) = (a.strides[0], a.strides[1], right.strides[0])
     return computeReals(a, right, count: rows * cols) { x, y, c in
       blas.dgemm(
-        rows: rows, cols: cols, k: k, x, rowStride: a.strides[0], columnStride: a.strides[1], y,
-        rowStride: right.strides[0], into: c, symmetric: symmetric)
+        rows: rows, cols: cols, k: k, x, rowStride: ars, columnStride: acs, y, rowStride: brs,
+        into: c, symmetric: symmetric)
     }
   }
 
