@@ -26,6 +26,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "float_bits.h"
+
 #include "glibc_exp_table.h"
 
 #if defined(__x86_64__)
@@ -39,18 +41,6 @@
 #elif defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
 #endif
-
-static inline uint64_t bits_of(double x) {
-  uint64_t u;
-  memcpy(&u, &x, sizeof u);
-  return u;
-}
-
-static inline double double_of(uint64_t u) {
-  double x;
-  memcpy(&x, &u, sizeof x);
-  return x;
-}
 
 // libm's __exp_data: N/ln2, -ln2/N in two parts, the polynomial's C2 ... C5, the shift.
 #define INV_LN2_N 0x40671547652b82feULL

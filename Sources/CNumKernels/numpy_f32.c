@@ -285,30 +285,26 @@ static inline float sincos_kernel(float x, int cosine) {
     return v;
 }
 
-RETRACE_F32_CLONES
-float retrace_f32_sin(float x) {
+// sin or cos: NaN in, the quiet NaN out; beyond `limit` (where the kernel's reduction stops
+// being exact) glibc's float function; the kernel otherwise.
+static inline __attribute__((always_inline)) float sincos_entry(float x, float limit,
+                                                                int cosine) {
     if (x != x) {
         return float_of(F32_QNAN);
     }
-    if (!(fabsf(x) <= 0x1.cabbfep+16f /* 117435.992f */)) {
-        const float y = sinf(x);
+    if (!(fabsf(x) <= limit)) {
+        const float y = cosine ? cosf(x) : sinf(x);
         // glibc gives x86's default NaN for +-inf on x86-64; say so on other CPUs too.
         return y != y ? float_of(F32_X86_DEFAULT_NAN) : y;
     }
-    return sincos_kernel(x, 0);
+    return sincos_kernel(x, cosine);
 }
 
 RETRACE_F32_CLONES
-float retrace_f32_cos(float x) {
-    if (x != x) {
-        return float_of(F32_QNAN);
-    }
-    if (!(fabsf(x) <= 0x1.173410p+16f /* 71476.0625f */)) {
-        const float y = cosf(x);
-        return y != y ? float_of(F32_X86_DEFAULT_NAN) : y;
-    }
-    return sincos_kernel(x, 1);
-}
+float retrace_f32_sin(float x) { return sincos_entry(x, 0x1.cabbfep+16f /* 117435.992f */, 0); }
+
+RETRACE_F32_CLONES
+float retrace_f32_cos(float x) { return sincos_entry(x, 0x1.173410p+16f /* 71476.0625f */, 1); }
 
 // MARK: - tanh (loops_hyperbolic, Highway with native FMA; SVML's tanh_s_la algorithm)
 //

@@ -32,6 +32,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "float_bits.h"
+
 // One row per interval: { b, c0, c1, ..., c16 } (18 values).
 static const double tanh_table[16][18] = {
     /*  0 */ {0.0, 0.0,
@@ -115,18 +117,6 @@ static const double tanh_table[16][18] = {
             0.0, 0.0, 0.0, 0.0,
             0.0, 0.0, 0.0, 0.0},
 };
-
-static inline uint64_t bits_of(double v) {
-    uint64_t u;
-    memcpy(&u, &v, sizeof u);
-    return u;
-}
-
-static inline double double_of(uint64_t u) {
-    double v;
-    memcpy(&v, &u, sizeof v);
-    return v;
-}
 
 // Two versions, chosen once at load time by the CPU (as in kernels.c): one with the FMA
 // instruction inline, one calling libm's fma(). Both round each step exactly once, so both

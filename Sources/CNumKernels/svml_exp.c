@@ -53,6 +53,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "float_bits.h"
+
 // Every fused multiply-add here is written as fma(); all other products and sums are rounded
 // one at a time, so the compiler must not contract a * b + c into a fused instruction.
 #if defined(__clang__)
@@ -60,18 +62,6 @@
 #elif defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
 #endif
-
-static inline uint64_t bits_of(double x) {
-  uint64_t u;
-  memcpy(&u, &x, sizeof u);
-  return u;
-}
-
-static inline double double_of(uint64_t u) {
-  double x;
-  memcpy(&x, &u, sizeof x);
-  return x;
-}
 
 // 2^(e - 1023) for a biased exponent e in 1 ... 2046 (a normal power of two).
 static inline double power_of_two(int biased_exponent) {

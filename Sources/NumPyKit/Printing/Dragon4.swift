@@ -228,21 +228,8 @@ public struct Dragon4: Sendable {
       digitCount = 1
       return 0
     }
-    let mantissa: UInt64
-    let exponent: Int
-    let mantissaBit: Int
-    let unequalMargins: Bool
-    if biased != 0 {
-      mantissa = fraction | (1 << 52)
-      exponent = biased - 1075
-      mantissaBit = 52
-      unequalMargins = biased != 1 && fraction == 0
-    } else {
-      mantissa = fraction
-      exponent = 1 - 1075
-      mantissaBit = 63 - fraction.leadingZeroBitCount
-      unequalMargins = false
-    }
+    let (mantissa, exponent, mantissaBit, unequalMargins) = Self.decomposed(
+      biased: biased, fraction: fraction, fractionBits: 52, bias: 1075)
     if biased != 0, allowsFastPath,
       let fast = fastDigits(
         mantissa: mantissa, exponent: exponent, unequalMargins: unequalMargins,
@@ -254,6 +241,22 @@ public struct Dragon4: Sendable {
       mantissa: mantissa, exponent: exponent, mantissaBit: mantissaBit,
       unequalMargins: unequalMargins, unique: unique, totalLength: totalLength,
       cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize)
+  }
+
+  /// A nonzero binary float as Dragon4 takes it, from its biased exponent and fraction bits:
+  /// the mantissa (with a normal number's implicit bit), the binary exponent, the mantissa's
+  /// highest set bit, and whether the margins are unequal (a normal power of two above the
+  /// smallest). float64: 52 fraction bits, bias 1075; float32: 23 and 150.
+  private static func decomposed(biased: Int, fraction: UInt64, fractionBits: Int, bias: Int)
+    -> (mantissa: UInt64, exponent: Int, mantissaBit: Int, unequalMargins: Bool)
+  {
+    if biased != 0 {
+      return (
+        fraction | (1 << UInt64(fractionBits)), biased - bias, fractionBits,
+        biased != 1 && fraction == 0
+      )
+    }
+    return (fraction, 1 - bias, 63 - fraction.leadingZeroBitCount, false)
   }
 
   /// Fills `digits` from the big-integer port (`slowDigits`) and returns the exponent.
@@ -287,21 +290,8 @@ public struct Dragon4: Sendable {
       digitCount = 1
       return 0
     }
-    let mantissa: UInt64
-    let exponent: Int
-    let mantissaBit: Int
-    let unequalMargins: Bool
-    if biased != 0 {
-      mantissa = fraction | (1 << 23)
-      exponent = biased - 150
-      mantissaBit = 23
-      unequalMargins = biased != 1 && fraction == 0
-    } else {
-      mantissa = fraction
-      exponent = 1 - 150
-      mantissaBit = 63 - fraction.leadingZeroBitCount
-      unequalMargins = false
-    }
+    let (mantissa, exponent, mantissaBit, unequalMargins) = Self.decomposed(
+      biased: biased, fraction: fraction, fractionBits: 23, bias: 150)
     return bigIntegerDigits(
       mantissa: mantissa, exponent: exponent, mantissaBit: mantissaBit,
       unequalMargins: unequalMargins, unique: unique, totalLength: totalLength,

@@ -162,10 +162,7 @@ extension StridedArray {
     // straight to cblas_matrixproduct, without the stack's bookkeeping arrays.
     if a.ndim == 2, b.ndim == 2, a.dtype == .float64, b.dtype == .float64 {
       let (rows, cols) = (a.shape[0], b.shape[1])
-      if rows != 0 && cols != 0 {
-        let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
-        if overflow || count > Shape.elementBudget { throw .overBudget([rows, cols]) }
-      }
+      try Shape.checkBudget([rows, cols])
       if !matmul { return cblasMatrixProduct(a, b, blas: blas) }
       return StridedArray(shape: [rows, cols], reals: matmulPair(a, b, blas: blas))
     }
@@ -199,10 +196,7 @@ extension StridedArray {
       b0.strides[1] == 1, a0.isContiguous || a0.isFortranContiguous, b0.isContiguous
     {
       let (rows, k, cols) = (a0.shape[0], a0.shape[1], b0.shape[1])
-      let symmetric =
-        a0.storage === b0.storage && a0.offset == b0.offset && rows == cols
-        && a0.strides[0] == b0.strides[1] && a0.strides[1] == b0.strides[0]
-        && a0.isFortranContiguous != b0.isFortranContiguous
+      let symmetric = isTransposePair(a0, b0)
       let (ars, acs, brs) = (a0.strides[0], a0.strides[1], b0.strides[0])
       let (aOffset, bOffset) = (a0.offset, b0.offset)
       let values = a0.storage.reals.withUnsafeBufferPointer { x in
@@ -276,11 +270,16 @@ extension StridedArray {
     }
     let x = a.isContiguous || a.isFortranContiguous ? a : a.copy()
     let y = b.isContiguous || b.isFortranContiguous ? b : b.copy()
-    let symmetric =
-      x.storage === y.storage && x.offset == y.offset && x.shape[0] == y.shape[1]
+    return StridedArray(
+      shape: shape, reals: gemm(x, y, symmetric: isTransposePair(x, y), blas: blas))
+  }
+
+  /// Whether two matrices are one array and its transpose, laid out so that cblas_dgemm's
+  /// caller takes dsyrk (`a @ a.T`, `a.T.dot(a)`).
+  private static func isTransposePair(_ x: StridedArray, _ y: StridedArray) -> Bool {
+    x.storage === y.storage && x.offset == y.offset && x.shape[0] == y.shape[1]
       && x.shape[1] == y.shape[0] && x.strides[0] == y.strides[1] && x.strides[1] == y.strides[0]
       && x.isFortranContiguous != y.isFortranContiguous
-    return StridedArray(shape: shape, reals: gemm(x, y, symmetric: symmetric, blas: blas))
   }
 
   /// numpy.dot with an operand of more than 2 dimensions (PyArray_MatrixProduct2): each

@@ -37,21 +37,10 @@ extension StridedArray {
       default: return Array(0..<ndim)
       }
     }
-    if axes.count == 1 {
-      let adjusted = axes[0] < 0 ? axes[0] + ndim : axes[0]
-      guard adjusted >= 0 && adjusted < Swift.max(ndim, 0) else {
-        throw ArrayError(
-          "axis \(axes[0]) is out of bounds for array of dimension \(ndim)", kind: .axisError)
-      }
-      return [adjusted]
-    }
+    if axes.count == 1 { return [try normalizedAxis(axes[0])] }
     var result: [Int] = []
     for axis in axes {
-      let adjusted = axis < 0 ? axis + ndim : axis
-      guard adjusted >= 0 && adjusted < Swift.max(ndim, 0) else {
-        throw ArrayError(
-          "axis \(axis) is out of bounds for array of dimension \(ndim)", kind: .axisError)
-      }
+      let adjusted = try normalizedAxis(axis)
       if result.contains(adjusted) { throw ArrayError("duplicate value in 'axis'") }
       result.append(adjusted)
     }
@@ -75,6 +64,16 @@ extension StridedArray {
     return keepDims
       ? shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
       : shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element)
+  }
+
+  /// `axis` counted from 0 (a negative one from the end), or NumPy's AxisError.
+  func normalizedAxis(_ axis: Int) throws(ArrayError) -> Int {
+    let adjusted = axis < 0 ? axis + ndim : axis
+    guard adjusted >= 0 && adjusted < ndim else {
+      throw ArrayError(
+        "axis \(axis) is out of bounds for array of dimension \(ndim)", kind: .axisError)
+    }
+    return adjusted
   }
 
   /// `a.<reduction>(axis=axes, keepdims=…)`; a full reduction gives a 0-d array.

@@ -87,14 +87,7 @@ extension StridedArray {
 
   func reductionAxesAllowingRepeats(_ axes: [Int]) throws(ArrayError) -> [Int] {
     var result: [Int] = []
-    for axis in axes {
-      let adjusted = axis < 0 ? axis + ndim : axis
-      guard adjusted >= 0 && adjusted < ndim else {
-        throw ArrayError(
-          "axis \(axis) is out of bounds for array of dimension \(ndim)", kind: .axisError)
-      }
-      result.append(adjusted)
-    }
+    for axis in axes { result.append(try normalizedAxis(axis)) }
     return result
   }
 

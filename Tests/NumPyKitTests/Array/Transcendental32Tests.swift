@@ -9,10 +9,7 @@ import Testing
 /// docstring).
 @Suite("Float32 transcendental functions, bit for bit against this machine's NumPy")
 struct Transcendental32Tests {
-  struct Domain: Sendable {
-    let low, high, lowExp, highExp: Double
-    let negatives: Bool
-  }
+  typealias Domain = TranscendentalDomain
 
   nonisolated(unsafe) static let manifest: [String: Any] = {
     guard let data = try? FixturePath.data("numpy/transcendentals32/manifest.json"),
@@ -28,14 +25,7 @@ struct Transcendental32Tests {
   static var count: Int { manifest["count"] as? Int ?? 0 }
   static var seed: UInt64 { UInt64(manifest["seed"] as? Int ?? 0) }
 
-  static func domain(_ entry: Any?) -> Domain? {
-    guard let entry = entry as? [String: Any],
-      let low = entry["low"] as? Double, let high = entry["high"] as? Double,
-      let lowExp = entry["lowExp"] as? Double, let highExp = entry["highExp"] as? Double,
-      let negatives = entry["negatives"] as? Bool
-    else { return nil }
-    return Domain(low: low, high: high, lowExp: lowExp, highExp: highExp, negatives: negatives)
-  }
+  static func domain(_ entry: Any?) -> Domain? { Domain(entry) }
 
   static func bitList(_ key: String) -> [UInt32] {
     (manifest[key] as? [String] ?? []).map { UInt32($0, radix: 16) ?? 0 }
@@ -48,11 +38,7 @@ struct Transcendental32Tests {
     var state = seed
     var values = [Float](repeating: 0, count: count)
     for k in 0..<count {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      let draw = z ^ (z >> 31)
+      let draw = splitMix64(&state)
       let t = Double(draw >> 11) / 9_007_199_254_740_992.0
       if k < uniformEnd {
         values[k] = Float(domain.low + t * (domain.high - domain.low))

@@ -8,10 +8,7 @@ import Testing
 /// remade here with the fixture's generator (splitmix64, see the script's docstring).
 @Suite("Transcendental ufuncs, bit for bit against this machine's NumPy")
 struct TranscendentalTests {
-  struct Domain: Sendable {
-    let low, high, lowExp, highExp: Double
-    let negatives: Bool
-  }
+  typealias Domain = TranscendentalDomain
 
   nonisolated(unsafe) static let manifest: [String: Any] = {
     guard let data = try? FixturePath.data("numpy/transcendentals/manifest.json"),
@@ -25,13 +22,7 @@ struct TranscendentalTests {
   }()
 
   static func domain(_ name: String) -> Domain? {
-    guard let functions = manifest["functions"] as? [String: Any],
-      let entry = functions[name] as? [String: Any],
-      let low = entry["low"] as? Double, let high = entry["high"] as? Double,
-      let lowExp = entry["lowExp"] as? Double, let highExp = entry["highExp"] as? Double,
-      let negatives = entry["negatives"] as? Bool
-    else { return nil }
-    return Domain(low: low, high: high, lowExp: lowExp, highExp: highExp, negatives: negatives)
+    Domain((manifest["functions"] as? [String: Any])?[name])
   }
 
   /// The fixture's inputs for a function, made as the script makes them.
@@ -41,11 +32,7 @@ struct TranscendentalTests {
     var values = [Double](repeating: 0, count: count)
     let half = count / 2
     for k in 0..<count {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      let draw = z ^ (z >> 31)
+      let draw = splitMix64(&state)
       let t = Double(draw >> 11) / 9_007_199_254_740_992.0
       if k < half {
         values[k] = domain.low + t * (domain.high - domain.low)
