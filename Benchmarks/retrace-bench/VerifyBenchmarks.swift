@@ -47,9 +47,8 @@ enum VerifyBenchmarks {
         var failure: Error? = nil
         let seconds = bestSeconds(repeats: 3) {
           do {
-            let trace = try TraceReader.read(NotebookReader.read(path: path))
-            let experiment = try ExperimentReader.read(trace)
-            values = try Verifier.verify(trace, experiment: experiment).checked
+            let plan = try ReplayPlan.make(NotebookReader.read(path: path))
+            values = try NotebookVerifier.verify(plan).checked
           } catch {
             failure = error
           }

@@ -12,6 +12,30 @@ enum NotebookInput {
     }
   }
 
+  /// What `verify` and `replay` run: the notebook's cells (a log's with `code`, a script or a
+  /// notebook, or the built-in seed's).
+  static func plan(_ path: String?, code: String?) throws -> ReplayPlan {
+    let notebook = try notebook(path)
+    do {
+      guard let code else { return try ReplayPlan.make(notebook) }
+      guard notebook.form == .log else {
+        throw RetraceError(
+          file: notebook.name,
+          "is a \(notebook.form == .ipynb ? "notebook" : "text export") with its own code: "
+            + "--code is for a bare stdout log")
+      }
+      let cells: [ParsedCell]
+      if code.hasSuffix(".py") {
+        cells = [try NotebookCode.readScript(NotebookReader.readText(path: code), name: code)]
+      } else {
+        cells = try NotebookCode.read(try NotebookReader.read(path: code))
+      }
+      return try ReplayPlan.make(notebook, code: cells, codeFile: code)
+    } catch let error as RetraceError {
+      throw UsageError(error.description)
+    }
+  }
+
   static func trace(_ path: String?) throws -> Trace {
     let notebook = try notebook(path)
     do {
@@ -35,9 +59,9 @@ enum NotebookInput {
   {
     let trace = try trace(path)
     let experiment = try experiment(trace)
-    let verification: Verification
+    let verification: SeedVerification
     do {
-      verification = try Verifier.verify(trace, experiment: experiment, model: model)
+      verification = try SeedVerifier.verify(trace, experiment: experiment, model: model)
     } catch {
       throw UsageError("\(trace.notebook): \(error.description)")
     }

@@ -16,7 +16,7 @@ enum StreamingInput {
   }
 
   /// Verifies the log at `path` as it streams.
-  static func verify(_ path: String, model: ReplayEngine.Model) throws -> Verification {
+  static func verify(_ path: String, model: ReplayEngine.Model) throws -> SeedVerification {
     do {
       return try StreamingVerifier.verify(path: path, model: model)
     } catch let error as RetraceError {

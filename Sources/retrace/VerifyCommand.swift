@@ -14,8 +14,15 @@ struct VerifyCommand: ParsableCommand {
       1 at least one mismatch, 2 unusable input or usage.
       """)
 
-  @Argument(help: "A text export, a .ipynb, or a bare stdout log (read with the seed's code).")
+  @Argument(help: "A text export, a .ipynb, or a bare stdout log (with --code, or the seed's code).")
   var notebook: String?
+
+  @Option(
+    help: """
+      For a bare log: the code that printed it (a .py script, or a notebook whose code \
+      cells are used). Without it a log is read with the built-in seed notebook's code.
+      """)
+  var code: String?
 
   @Option(help: "text, json, junit or markdown.")
   var format: VerificationReport.Format = .text
@@ -23,34 +30,33 @@ struct VerifyCommand: ParsableCommand {
   @Option(name: [.short, .customLong("output")], help: "Write the report to FILE (atomically).")
   var output: String?
 
-  @Flag(help: "Verify against the true W1 gradient np.outer(B1_grad, X) instead of the code's.")
+  @Flag(help: "Verify against the true W1 gradient np.outer(B1_grad, X) (the seed's code only).")
   var corrected = false
 
   @Option(help: "Search np.random.seed values from 0 up to (not including) this one.")
   var seedSearch: UInt64 = Explainer.defaultSeedSearchLimit
 
-  @Flag(
-    help: """
-      Read a bare log incrementally in flat memory (automatic for logs over 64 MB): counts \
-      over every value, the first 1,000 mismatches listed, no findings.
-      """)
+  @Flag(help: "Accepted for compatibility: every form is verified as it streams.")
   var stream = false
 
   func run() throws {
-    if StreamingInput.shouldStream(notebook, forced: stream), let notebook {
-      let verification = try StreamingInput.verify(
-        notebook, model: corrected ? .corrected : .asWritten)
-      let text = VerificationReport.render(verification, as: format)
-      try write(text)
-      if !verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
+    if corrected {
+      let explanation = try NotebookInput.explanation(
+        notebook, seedSearch: seedSearch, model: .corrected)
+      let colour = output == nil && format == .text && Terminal.colourOnStandardOutput
+      try write(SeedVerificationReport.render(explanation, as: format, colour: colour))
+      if !explanation.verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
       return
     }
-    let explanation = try NotebookInput.explanation(
-      notebook, seedSearch: seedSearch, model: corrected ? .corrected : .asWritten)
-    let colour = output == nil && format == .text && Terminal.colourOnStandardOutput
-    let text = VerificationReport.render(explanation, as: format, colour: colour)
-    try write(text)
-    if !explanation.verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
+    let plan = try NotebookInput.plan(notebook, code: code)
+    let verification: Verification
+    do {
+      verification = try NotebookVerifier.verify(plan)
+    } catch {
+      throw UsageError(error.description)
+    }
+    try write(VerificationReport.render(verification, as: format))
+    if !verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
   }
 
   /// The report to `--output` (atomically, never over the notebook) or to stdout.
@@ -60,7 +66,8 @@ struct VerifyCommand: ParsableCommand {
       return
     }
     do {
-      try AtomicFile.write(Data(text.utf8), to: output, inputs: notebook.map { [$0] } ?? [])
+      try AtomicFile.write(
+        Data(text.utf8), to: output, inputs: [notebook, code].compactMap { $0 })
     } catch {
       throw UsageError(error.description)
     }

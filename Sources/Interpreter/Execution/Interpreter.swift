@@ -32,6 +32,17 @@ public final class PythonInterpreter {
   let globals: Scope
   var builtins: [String: Value] = [:]
   @exclusivity(unchecked) var steps = 0
+  /// The step count past which `step` looks closer: the step budget, or 0 once a stop is
+  /// requested (one comparison on the hot path serves both).
+  @exclusivity(unchecked) var stepLimit: Int
+  /// Whether `requestStop()` was called.
+  public private(set) var stopRequested = false
+  /// The BLAS whose summation order float64 products take (this machine's by default; the
+  /// noise band replays under others).
+  public var blas = BLASOrder.haswell
+  /// Whether `output` keeps what the program prints (a replay whose prints an observer
+  /// consumes one by one turns this off, so a long run holds no more than one print).
+  public var keepsOutput = true
   @exclusivity(unchecked) var callDepth = 0
   /// The modules imported so far (one `random` state per interpreter, as one per process).
   var modules: [String: Value] = [:]
@@ -59,9 +70,18 @@ public final class PythonInterpreter {
   /// A fresh interpreter: empty globals, the built-ins.
   public init(limits: InterpreterLimits = InterpreterLimits()) {
     self.limits = limits
+    self.stepLimit = limits.maximumSteps
     self.globals = Scope(parent: nil, layout: .module)
     self.builtins = Builtins.table()
     globals.values["__name__"] = .str("__main__")
+  }
+
+  /// Asks the running program to stop at its next statement or loop iteration (an observer
+  /// calls this when it needs no more output): the run ends with a `PythonError` whose
+  /// `isStop` is set, which no `try`/`except` in the program catches.
+  public func requestStop() {
+    stopRequested = true
+    stepLimit = 0
   }
 
   /// Parses and runs `source` (one cell).
@@ -79,7 +99,9 @@ public final class PythonInterpreter {
   /// value is not printed but returned as its repr (Jupyter's `Out[N]:`), nil for `None`.
   public func run(_ module: Module, echoingLast: Bool) throws(PythonError) -> String? {
     let result = LargeRun.run { [self] () -> Result<String?, PythonError> in
-      MemoryLedger.$current.withValue(ledger) { runCounted(module, echoingLast: echoingLast) }
+      MemoryLedger.$current.withValue(ledger) {
+        BLASOrder.$current.withValue(blas) { runCounted(module, echoingLast: echoingLast) }
+      }
     }
     return try result.get()
   }
@@ -129,7 +151,8 @@ public final class PythonInterpreter {
 
   func step(_ location: SourceLocation) throws(PythonError) {
     steps += 1
-    if steps > limits.maximumSteps {
+    if steps > stepLimit {
+      if stopRequested { throw PythonError.stop(at: location) }
       throw PythonError(
         refusal: "the program ran more than \(limits.maximumSteps) steps (a step budget; "
           + "an endless loop?)", at: location)

@@ -19,6 +19,19 @@ public struct PrintPiece: Sendable {
   public var unverifiable: String?
   /// NumPy's print options in force when it was printed.
   public var options: PrintOptions
+
+  /// Makes a piece.
+  public init(
+    kind: Kind, text: String, value: Value?, range: SourceRange?, unverifiable: String?,
+    options: PrintOptions
+  ) {
+    self.kind = kind
+    self.text = text
+    self.value = value
+    self.range = range
+    self.unverifiable = unverifiable
+    self.options = options
+  }
 }
 
 /// One `print` call (or a cell's echoed last expression): its pieces, in order.
@@ -33,7 +46,7 @@ public struct PrintEvent: Sendable {
   public var text: String { pieces.map(\.text).joined() }
 }
 
-/// What the layers above (Trace, Verification, Explanation) watch while code runs. Every
+/// What the layers above (Trace, SeedVerification, Explanation) watch while code runs. Every
 /// method has an empty default; an interpreter without an observer pays one nil check per
 /// hook.
 public protocol InterpreterObserver: AnyObject {
@@ -133,7 +146,7 @@ extension PythonInterpreter {
     }
     literal(end)
     let event = PrintEvent(pieces: pieces, range: range)
-    output += event.text
+    if keepsOutput { output += event.text }
     observer.interpreter(self, printed: event)
   }
 }

@@ -17,6 +17,16 @@ public struct PythonError: Error, @unchecked Sendable, CustomStringConvertible {
     self.location = location
   }
 
+  /// Whether this is the end of a run that an observer asked to stop
+  /// (`PythonInterpreter.requestStop()`), not an error of the program.
+  public var isStop = false
+
+  static func stop(at location: SourceLocation) -> PythonError {
+    var error = PythonError(refusal: "the replay was stopped", at: location)
+    error.isStop = true
+    return error
+  }
+
   /// `TypeError: message`, `ValueError: ...`, CPython's last traceback line.
   public var description: String {
     if let refusal { return refusal }

@@ -67,6 +67,22 @@ public struct BLASOrder: Sendable, Hashable, CustomStringConvertible {
     /// machine, `SummationOrder.openBLAS` (bit for bit for contractions below 16, checked up
     /// to 13; gemm one FMA chain per element over the whole contraction).
     case skylakeX
+    /// Not a kernel NumPy runs here: each element's products summed in one of the simple
+    /// orders of `SummationOrder` (sequential, reversed, pairwise, one FMA chain), the
+    /// alternatives that draw the noise band around a replayed value (another BLAS, NumPy's
+    /// non-BLAS loops, reference BLAS).
+    case sequential, reversed, pairwise, fusedMultiplyAdd
+
+    /// The simple order these kernels stand for, nil for a modelled BLAS.
+    public var simpleOrder: SummationOrder? {
+      switch self {
+      case .haswell, .skylakeX: nil
+      case .sequential: .sequential
+      case .reversed: .reversed
+      case .pairwise: .pairwise
+      case .fusedMultiplyAdd: .fusedMultiplyAdd
+      }
+    }
   }
 
   /// Which kernels.
@@ -86,6 +102,16 @@ public struct BLASOrder: Sendable, Hashable, CustomStringConvertible {
   public static let skylakeX = BLASOrder(kernels: .skylakeX, threads: 1)
 
   public var description: String { "\(kernels.rawValue), \(threads) thread(s)" }
+
+  /// The BLAS that products use where a call does not name one: `.haswell` unless a replay
+  /// runs under another (`BLASOrder.$current.withValue(...)`, as the noise band does).
+  @TaskLocal public static var current = BLASOrder.haswell
+
+  /// The simple-order stand-ins for other BLASes (see `Kernels.sequential`).
+  public static let noiseOrders: [BLASOrder] = [
+    .init(kernels: .sequential, threads: 1), .init(kernels: .reversed, threads: 1),
+    .init(kernels: .pairwise, threads: 1), .init(kernels: .fusedMultiplyAdd, threads: 1),
+  ]
 }
 
 // MARK: - The routines, over raw memory

@@ -39,7 +39,7 @@ extension StridedArray {
   ///   error for matmul of stacks on both sides (the interpreter loops over those itself) and
   ///   for non-float64 products of more than 2 dimensions other than a stack times a matrix.
   public static func dot(
-    _ a: StridedArray, _ b: StridedArray, matmul: Bool = false, blas: BLASOrder = .haswell
+    _ a: StridedArray, _ b: StridedArray, matmul: Bool = false, blas: BLASOrder = .current
   ) throws(ArrayError) -> StridedArray {
     if matmul && (a.ndim == 0 || b.ndim == 0) {
       throw ArrayError(
@@ -72,6 +72,11 @@ extension StridedArray {
     let k = a.shape[a.ndim - 1]
     try checkAligned(a, b, axis: 0, matmul: matmul)
     try Shape.checkBudget([a.ndim == 2 ? a.shape[0] : 1, b.ndim == 2 ? b.shape[1] : 1])
+    if dtype == .float64, let order = blas.kernels.simpleOrder {
+      let x = a.dtype == .float64 ? a : a.converted(to: .float64)
+      let y = b.dtype == .float64 ? b : b.converted(to: .float64)
+      return StridedArray(try NDArray.dot(x.ndarray(), y.ndarray(), order: order))
+    }
     if a.dtype == .float64, b.dtype == .float64, a.ndim == 2, b.ndim == 2, a.shape[0] > 1,
       b.shape[1] > 1, k > 0
     {

@@ -5,7 +5,7 @@ import NumPyKit
 /// what it claims.
 public struct Explanation: Sendable {
   /// The verification explained.
-  public var verification: Verification
+  public var verification: SeedVerification
   /// The findings, most important first.
   public var findings: [Finding]
   /// The gradient audit (nil when the code could not be replayed).
@@ -51,7 +51,7 @@ public enum Explainer {
   ///   - seedSearchLimit: seeds 0 ..< this are tried when the initial weights differ.
   ///   - progress: the seed search's progress, 0…1 (called from worker threads).
   public static func explain(
-    _ verification: Verification, experiment: Experiment,
+    _ verification: SeedVerification, experiment: Experiment,
     seedSearchLimit: UInt64 = defaultSeedSearchLimit,
     progress: (@Sendable (Double) -> Void)? = nil
   ) -> Explanation {
@@ -108,7 +108,7 @@ public enum Explainer {
       verification: verification, findings: findings, audit: audit, attribution: attribution)
   }
 
-  static func mismatchedValues(_ v: Verification) -> [Explanation.ValueReference] {
+  static func mismatchedValues(_ v: SeedVerification) -> [Explanation.ValueReference] {
     var result: [Explanation.ValueReference] = []
     for (index, check) in v.records.enumerated() {
       for value in check.values where value.verdict == .mismatch {
@@ -118,7 +118,7 @@ public enum Explainer {
     return result
   }
 
-  static func describe(_ v: Verification, _ reference: Explanation.ValueReference) -> String {
+  static func describe(_ v: SeedVerification, _ reference: Explanation.ValueReference) -> String {
     let check = v.records[reference.record]
     let record = check.record
     let value = check.values[reference.ordinal]
@@ -126,13 +126,13 @@ public enum Explainer {
     let index =
       value.index.isEmpty ? "" : "[" + value.index.map(String.init).joined(separator: ",") + "]"
     return "\(record.label)\(index) (print \(record.print), \(epoch)) at "
-      + VerificationReport.place(v, record, value.position) + ": printed \(value.printed), "
+      + SeedVerificationReport.place(v, record, value.position) + ": printed \(value.printed), "
       + "replayed \(value.replayed ?? "-")"
   }
 
   // MARK: - truncated-log
 
-  static func truncation(_ v: Verification) -> Finding? {
+  static func truncation(_ v: SeedVerification) -> Finding? {
     guard v.trace.isTruncated, let at = v.trace.truncatedAt else { return nil }
     let shown = v.records.count
     let complete = v.records.filter { !$0.record.isPartial }.count
@@ -171,7 +171,7 @@ public enum Explainer {
   // MARK: - seed-mismatch
 
   static func seedMismatch(
-    _ v: Verification, experiment: Experiment, limit: UInt64,
+    _ v: SeedVerification, experiment: Experiment, limit: UInt64,
     progress: (@Sendable (Double) -> Void)?
   ) -> Finding? {
     var draws: [(name: String, shape: [Int])] = []
@@ -216,7 +216,7 @@ public enum Explainer {
         if case .seed = step { return .seed(seed) }
         return step
       }
-      if let other = try? Verifier.verify(v.trace, experiment: variant, model: v.model),
+      if let other = try? SeedVerifier.verify(v.trace, experiment: variant, model: v.model),
         other.isReproduced
       {
         reproducedWith = seed
@@ -256,13 +256,13 @@ public enum Explainer {
 
   // MARK: - trace-from-corrected-code
 
-  static func otherModel(_ v: Verification, experiment: Experiment) -> Finding? {
+  static func otherModel(_ v: SeedVerification, experiment: Experiment) -> Finding? {
     let other: ReplayEngine.Model
     switch (v.model, experiment.w1Gradient) {
     case (.asWritten, .asWritten): other = .corrected
     default: return nil
     }
-    guard let alternative = try? Verifier.verify(v.trace, experiment: experiment, model: other),
+    guard let alternative = try? SeedVerifier.verify(v.trace, experiment: experiment, model: other),
       alternative.isReproduced
     else { return nil }
     let line = experiment.w1GradientLine
@@ -320,21 +320,21 @@ public enum Explainer {
     return result
   }
 
-  static func tokens(_ check: RecordCheck, _ replay: Replay, options: PrintOptions) -> [String]? {
+  static func tokens(_ check: SeedRecordCheck, _ replay: Replay, options: PrintOptions) -> [String]? {
     guard let value = replayedArray(check, replay) else { return nil }
     let text = ArrayFormatter(options: options).string(value)
     return try? ArrayLiteralParser(maximumCount: Int.max).parse(text).texts
   }
 
   /// The replayed array a record was compared with (the verifier kept its place).
-  static func replayedArray(_ check: RecordCheck, _ replay: Replay) -> NDArray? {
+  static func replayedArray(_ check: SeedRecordCheck, _ replay: Replay) -> NDArray? {
     guard let index = check.replayedIndex, index < replay.values.count,
       case .array(let array) = replay.values[index].value
     else { return nil }
     return array
   }
 
-  static func printOptions(_ v: Verification, experiment: Experiment) -> Finding? {
+  static func printOptions(_ v: SeedVerification, experiment: Experiment) -> Finding? {
     let differing = v.records.filter { check in
       check.problem == nil && check.values.contains { $0.verdict != .exact }
     }
@@ -413,7 +413,7 @@ public enum Explainer {
 
   /// Splits mismatches into isolated ones (the values computed after them match) and the
   /// divergent rest.
-  static func splitIsolated(_ v: Verification, _ mismatches: [Explanation.ValueReference])
+  static func splitIsolated(_ v: SeedVerification, _ mismatches: [Explanation.ValueReference])
     -> ([Explanation.ValueReference], [Explanation.ValueReference])
   {
     let window = max(1, recordsPerEpoch(v))
@@ -437,13 +437,13 @@ public enum Explainer {
     return (isolated, divergent)
   }
 
-  static func recordsPerEpoch(_ v: Verification) -> Int {
+  static func recordsPerEpoch(_ v: SeedVerification) -> Int {
     let epochs = v.records.compactMap(\.record.epoch)
     guard let first = epochs.first else { return v.records.count }
     return epochs.filter { $0 == first }.count
   }
 
-  static func isolatedFinding(_ v: Verification, _ values: [Explanation.ValueReference]) -> Finding
+  static func isolatedFinding(_ v: SeedVerification, _ values: [Explanation.ValueReference]) -> Finding
   {
     let lines = values.map { describe(v, $0) }
     let first = values[0]
@@ -452,7 +452,7 @@ public enum Explainer {
     let summary =
       values.count == 1
       ? "One printed value differs while everything computed from it matches: "
-        + "\(check.record.label) at \(VerificationReport.place(v, check.record, value.position)) "
+        + "\(check.record.label) at \(SeedVerificationReport.place(v, check.record, value.position)) "
         + "reads \(value.printed) where the code gives \(value.replayed ?? "-") — an edited or "
         + "corrupted log, not a different computation."
       : "\(values.count) printed values differ while the values computed from them match: an "
@@ -473,7 +473,7 @@ public enum Explainer {
   }
 
   /// One printed value as evidence: where it is, what was printed, what the code gives.
-  static func valueEvidence(_ v: Verification, _ reference: Explanation.ValueReference)
+  static func valueEvidence(_ v: SeedVerification, _ reference: Explanation.ValueReference)
     -> Evidence
   {
     let check = v.records[reference.record]
@@ -488,7 +488,7 @@ public enum Explainer {
     ])
   }
 
-  static func divergenceFinding(_ v: Verification, _ values: [Explanation.ValueReference])
+  static func divergenceFinding(_ v: SeedVerification, _ values: [Explanation.ValueReference])
     -> Finding
   {
     let first = values[0]
@@ -499,7 +499,7 @@ public enum Explainer {
     return Finding(
       kind: .divergence,
       summary:
-        "From \(check.record.label) at \(VerificationReport.place(v, check.record, value.position)) "
+        "From \(check.record.label) at \(SeedVerificationReport.place(v, check.record, value.position)) "
         + "on, the output departs from the code: \(later) later values differ, following from it.",
       details: [
         "First difference: " + describe(v, first) + ".",
@@ -513,8 +513,8 @@ public enum Explainer {
 
   // MARK: - summation-noise
 
-  static func noise(_ v: Verification) -> Finding? {
-    var rows: [(RecordCheck, ValueCheck)] = []
+  static func noise(_ v: SeedVerification) -> Finding? {
+    var rows: [(SeedRecordCheck, ValueCheck)] = []
     for check in v.records {
       for value in check.values where value.verdict == .withinNoise { rows.append((check, value)) }
     }
@@ -543,7 +543,7 @@ public enum Explainer {
       evidence: [
         ("values", .integer(rows.count)), ("labels", .list(labels.map { .text($0) })),
         ("widest_band", .number(widest)),
-        ("orders", .list(Verifier.noiseOrders.map { .text($0.rawValue) })),
+        ("orders", .list(SeedVerifier.noiseOrders.map { .text($0.rawValue) })),
       ])
   }
 }

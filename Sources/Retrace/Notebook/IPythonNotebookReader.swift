@@ -61,24 +61,38 @@ enum IPythonNotebookReader {
       let count = cell["execution_count"] as? Int
       let label = count.map { "In [\($0)]" } ?? "cell \(index + 1)"
       var output = ""
+      var error: Notebook.SavedError?
+      var unchecked: [String] = []
       for case let entry as [String: Any] in (cell["outputs"] as? [Any]) ?? [] {
         switch entry["output_type"] as? String {
         case "stream":
           if (entry["name"] as? String) == "stdout" {
             output += try joined(entry["text"], name: name, what: "\(label) output")
+          } else {
+            unchecked.append((entry["name"] as? String) ?? "stream")
           }
         case "execute_result":
           if let data = entry["data"] as? [String: Any], let plain = data["text/plain"] {
             output += try joined(plain, name: name, what: "\(label) result") + "\n"
+            let rich = data.keys.filter { $0 != "text/plain" }.sorted()
+            if !rich.isEmpty { unchecked.append("execute_result (\(rich.joined(separator: ", ")))") }
           }
-        default: break
+        case "error":
+          error = Notebook.SavedError(
+            type: (entry["ename"] as? String) ?? "", message: (entry["evalue"] as? String) ?? "")
+        case let kind?:
+          let data = (entry["data"] as? [String: Any])?.keys.sorted() ?? []
+          unchecked.append(data.isEmpty ? kind : "\(kind) (\(data.joined(separator: ", ")))")
+        case nil: break
         }
       }
-      cells.append(
-        .init(
-          label: label, source: .init(text: source, start: .start),
-          output: .init(text: output, start: .start), outputIsCellRelative: true,
-          position: index + 1))
+      var parsed = Notebook.Cell(
+        label: label, source: .init(text: source, start: .start),
+        output: .init(text: output, start: .start), outputIsCellRelative: true,
+        position: index + 1)
+      parsed.error = error
+      parsed.unchecked = unchecked
+      cells.append(parsed)
     }
     return Notebook(name: name, form: .ipynb, cells: cells, log: nil)
   }

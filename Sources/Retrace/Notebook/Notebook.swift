@@ -42,6 +42,25 @@ public struct Notebook: Sendable {
     /// The cell's 1-based place in the file among all its cells (markdown too, in an
     /// `.ipynb`), as a user counts them; 0 when not known.
     public var position: Int = 0
+    /// The exception an `.ipynb` cell's `error` output records (a text export keeps its
+    /// traceback in the output text).
+    public var error: SavedError? = nil
+    /// The outputs retrace does not check, as a user would name them (`stderr`,
+    /// `display_data (image/png)`), in order.
+    public var unchecked: [String] = []
+  }
+
+  /// An exception saved with a cell: its type and message (`ValueError`, `operands could not
+  /// be broadcast together with shapes (4,4) (3,) `).
+  public struct SavedError: Sendable, Equatable {
+    public var type: String
+    public var message: String
+    public init(type: String, message: String) {
+      self.type = type
+      self.message = message
+    }
+    /// `Type: message`, as a traceback's last line shows it.
+    public var description: String { message.isEmpty ? type : "\(type): \(message)" }
   }
 
   /// The name used in messages (the path as given, or `<built-in seed notebook>`).

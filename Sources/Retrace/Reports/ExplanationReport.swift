@@ -54,7 +54,7 @@ public enum ExplanationReport {
   /// The text report.
   public static func text(_ e: Explanation, colour: Bool = false) -> String {
     let v = e.verification
-    var out = VerificationReport.text(v, attribution: e)
+    var out = SeedVerificationReport.text(v, attribution: e)
     if colour {
       let word =
         v.isReproduced ? paint("reproduced", "1;32", true) : paint("mismatch", "1;31", true)
@@ -88,12 +88,12 @@ public enum ExplanationReport {
 
   /// The JSON report: the verification's document with its findings.
   public static func json(_ e: Explanation) -> String {
-    VerificationReport.json(e.verification, findings: e)
+    SeedVerificationReport.json(e.verification, findings: e)
   }
 
   /// Markdown for a CI job summary.
   public static func markdown(_ e: Explanation) -> String {
-    var out = VerificationReport.markdown(e.verification)
+    var out = SeedVerificationReport.markdown(e.verification)
     out += "\n### Findings\n\n"
     if e.findings.isEmpty { out += "None.\n" }
     for finding in e.findings {

@@ -68,7 +68,7 @@ public enum HTMLReport {
           + "<td><code>\(escape(record.label))\(value.index.isEmpty ? "" : "[" + value.index.map(String.init).joined(separator: ",") + "]")</code></td>"
           + "<td>\(escape(value.printed))</td><td>\(escape(value.replayed ?? "–"))</td>"
           + "<td>\(value.lastDigitUnits.map { String(format: "%.2f", $0) } ?? "–")</td>"
-          + "<td>\(escape(VerificationReport.place(v, record, value.position)))</td></tr>\n"
+          + "<td>\(escape(SeedVerificationReport.place(v, record, value.position)))</td></tr>\n"
       }
       body += "</table>\n"
     }
@@ -101,7 +101,7 @@ public enum HTMLReport {
   }
 
   /// HTML text escaping (the XML escaping of the JUnit report serves HTML too).
-  static func escape(_ text: String) -> String { VerificationReport.xml(text) }
+  static func escape(_ text: String) -> String { SeedVerificationReport.xml(text) }
 
   /// A heat map of a 2-D array: blue for negative, red for positive, white for zero, each cell
   /// labelled with its value.

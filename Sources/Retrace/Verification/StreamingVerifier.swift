@@ -1,7 +1,7 @@
 import NumPyKit
 
 /// How many values got each verdict, over every record of a verification.
-public struct VerdictCounts: Sendable, Equatable {
+public struct SeedVerdictCounts: Sendable, Equatable {
   /// The number of printed values checked.
   public var checked = 0
   /// Values by verdict.
@@ -12,7 +12,7 @@ public struct VerdictCounts: Sendable, Equatable {
   public var recordsLeftOut = 0
 
   /// Adds one checked record.
-  mutating func add(_ check: RecordCheck) {
+  mutating func add(_ check: SeedRecordCheck) {
     checked += check.values.count
     for value in check.values { byVerdict[value.verdict, default: 0] += 1 }
     if check.problem != nil { problems += 1 }
@@ -24,7 +24,7 @@ public struct VerdictCounts: Sendable, Equatable {
 /// the counts and the first `mismatchLimit` mismatched values' records. Memory stays flat in
 /// the length of the log.
 ///
-/// The verdicts are those of `Verifier.verify` on the whole trace (the same `Verifier.check` on
+/// The verdicts are those of `SeedVerifier.verify` on the whole trace (the same `SeedVerifier.check` on
 /// the same replayed values): same counts, same mismatches, in the same order.
 public enum StreamingVerifier {
   /// The number of mismatched values whose records are kept for the report.
@@ -36,20 +36,20 @@ public enum StreamingVerifier {
   public static func verify(
     path: String, name: String? = nil, model: ReplayEngine.Model = .asWritten,
     chunkSize: Int = LogStream.defaultChunkSize
-  ) throws -> Verification {
+  ) throws -> SeedVerification {
     var stream = try LogStream(path: path, name: name, chunkSize: chunkSize)
     let experiment = try ExperimentReader.read(stream.trace)
     var main = LockstepReplay(experiment: experiment, model: model, order: .openBLAS)
     // The noise-band replays run only when a value is not printed exactly as replayed, catching
     // up epoch by epoch then: a log that reproduces never pays for them.
-    var noise = Verifier.noiseOrders.map {
+    var noise = SeedVerifier.noiseOrders.map {
       LockstepReplay(experiment: experiment, model: model, order: $0)
     }
     var band: [[ReplayedValue]]? = nil
-    var counts = VerdictCounts()
-    var kept: [RecordCheck] = []
+    var counts = SeedVerdictCounts()
+    var kept: [SeedRecordCheck] = []
     var keptMismatches = 0
-    // The replayed values of the epoch being checked, keyed as `Verifier` keys them.
+    // The replayed values of the epoch being checked, keyed as `SeedVerifier` keys them.
     var currentEpoch: Int?? = .none
     var values: [ReplayedValue] = []
     // While the records come in the order of the values (the usual case), the `cursor`-th
@@ -57,8 +57,8 @@ public enum StreamingVerifier {
     // occurrence and key. From the first record out of that order on, the keys decide.
     var cursor = 0
     var tokens = TokenCache()
-    var byKey: [Verifier.Key: Int]? = nil
-    var occurrences: [Verifier.Key: Int] = [:]
+    var byKey: [SeedVerifier.Key: Int]? = nil
+    var occurrences: [SeedVerifier.Key: Int] = [:]
     while let records = try stream.next() {
       for record in records {
         if currentEpoch != .some(record.epoch) {
@@ -76,15 +76,15 @@ public enum StreamingVerifier {
           cursor += 1
         } else {
           if byKey == nil {
-            byKey = Verifier.keys(of: values)
+            byKey = SeedVerifier.keys(of: values)
             occurrences = [:]
             for value in values[..<cursor] {
-              let base = Verifier.Key(
+              let base = SeedVerifier.Key(
                 print: value.print, epoch: value.epoch, label: value.label, occurrence: 0)
               occurrences[base, default: 0] += 1
             }
           }
-          let base = Verifier.Key(
+          let base = SeedVerifier.Key(
             print: record.print, epoch: record.epoch, label: record.label, occurrence: 0)
           var key = base
           key.occurrence = occurrences[base, default: 0]
@@ -95,13 +95,13 @@ public enum StreamingVerifier {
         if let index,
           isPrintedExactly(record.literal, as: tokens.of(values[index], at: index, form: form))
         {
-          // Every value `.exact`, as `Verifier.check` finds (without building the checks).
+          // Every value `.exact`, as `SeedVerifier.check` finds (without building the checks).
           counts.checked += record.literal.count
           counts.byVerdict[.exact, default: 0] += record.literal.count
           continue
         }
         if index != nil && band == nil { band = bandValues(record.epoch, &noise) }
-        let check = Verifier.check(
+        let check = SeedVerifier.check(
           record, replayed: index.map { values[$0] },
           band: index.map { i in (band ?? []).compactMap { i < $0.count ? $0[i] : nil } } ?? [])
         counts.add(check)
@@ -126,7 +126,7 @@ public enum StreamingVerifier {
         "streamed: \(counts.recordsLeftOut) more records with mismatches are not listed "
           + "(the first \(kept.count) are)")
     }
-    var verification = Verification(
+    var verification = SeedVerification(
       notebook: trace.notebook, form: trace.form, model: model, records: kept, trace: trace,
       replay: Replay(values: [], output: "", losses: [], final: main.state.arrays))
     verification.streamedCounts = counts
@@ -134,7 +134,7 @@ public enum StreamingVerifier {
   }
 
   /// The values the noise-order replays print in `epoch` (`nil`: before the loop). A replay
-  /// that raises is dropped from the band, as `Verifier` drops it.
+  /// that raises is dropped from the band, as `SeedVerifier` drops it.
   static func bandValues(_ epoch: Int?, _ replays: inout [LockstepReplay]) -> [[ReplayedValue]] {
     var result: [[ReplayedValue]] = []
     var failed: [Int] = []
@@ -150,7 +150,7 @@ public enum StreamingVerifier {
   }
 
   /// Whether NumPy prints `replayed` with exactly `literal`'s tokens and shape, which is when
-  /// `Verifier.check` finds every value `.exact` and the record without a problem.
+  /// `SeedVerifier.check` finds every value `.exact` and the record without a problem.
   static func isPrintedExactly(_ literal: ArrayLiteral, as replayed: ReplayedValue) -> Bool {
     isPrintedExactly(literal, as: ReplayedTokens(replayed, form: literal.form))
   }
@@ -213,7 +213,7 @@ struct TokenCache {
   }
 }
 
-extension Verifier {
+extension SeedVerifier {
   /// The index of each value in `values`, by (print, epoch, label, occurrence).
   static func keys(of values: [ReplayedValue]) -> [Key: Int] {
     var byKey: [Key: Int] = [:]

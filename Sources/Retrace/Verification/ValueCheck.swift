@@ -13,6 +13,9 @@ public enum ValueVerdict: String, Sendable, Codable, CaseIterable {
   case withinNoise = "within-noise"
   /// None of the above.
   case mismatch
+  /// A value that cannot be reproduced by nature (the clock, an unseeded random generator,
+  /// `id()`): shown, never compared, and never a reason to fail.
+  case unverifiable
 }
 
 /// One printed value checked against the replay.

@@ -10,7 +10,7 @@ import Testing
 
 func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> Explanation {
   let (trace, experiment) = try experiment(path)
-  let verification = try Verifier.verify(trace, experiment: experiment, model: model)
+  let verification = try SeedVerifier.verify(trace, experiment: experiment, model: model)
   return Explainer.explain(verification, experiment: experiment)
 }
 
@@ -112,7 +112,7 @@ func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> E
     let text = String(code[..<cut.lowerBound]) + "\n" + long[..<end]
     let trace = try TraceReader.read(NotebookReader.read(data: Data(text.utf8), name: "lr.txt"))
     let experiment = try ExperimentReader.read(trace)
-    let verification = try Verifier.verify(trace, experiment: experiment)
+    let verification = try SeedVerifier.verify(trace, experiment: experiment)
     let explanation = Explainer.explain(verification, experiment: experiment)
     #expect(explanation.findings.map(\.kind) == [.gradientBug, .divergence])
     let first = try #require(explanation.findings.last?.summary)
@@ -135,7 +135,7 @@ func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> E
   func builtInSeed() throws -> Explanation {
     let trace = try TraceReader.read(NotebookReader.builtInSeed())
     let experiment = try ExperimentReader.read(trace)
-    let verification = try Verifier.verify(trace, experiment: experiment)
+    let verification = try SeedVerifier.verify(trace, experiment: experiment)
     return Explainer.explain(verification, experiment: experiment)
   }
 
@@ -198,7 +198,7 @@ func explain(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> E
       with: "[[ 0.49671415 -0.1382643   0.64768854]\n [ 1.52302987")
     let trace = try TraceReader.read(NotebookReader.read(data: Data(text.utf8), name: "w1.txt"))
     let experiment = try ExperimentReader.read(trace)
-    let verification = try Verifier.verify(trace, experiment: experiment)
+    let verification = try SeedVerifier.verify(trace, experiment: experiment)
     let explanation = Explainer.explain(verification, experiment: experiment)
     #expect(explanation.findings.map(\.kind) == [.gradientBug, .isolatedValue])
   }

@@ -123,9 +123,9 @@ private func wholeTrace(_ bytes: [UInt8], name: String) throws -> Trace {
     let notebook = try NotebookReader.read(path: path)
     let trace = try TraceReader.read(notebook)
     let experiment = try ExperimentReader.read(trace)
-    let whole: Verification
+    let whole: SeedVerification
     do {
-      whole = try Verifier.verify(trace, experiment: experiment)
+      whole = try SeedVerifier.verify(trace, experiment: experiment)
     } catch {
       // The code raises: streaming raises the same.
       #expect(throws: ReplayEngine.Failure.self) {
@@ -139,7 +139,7 @@ private func wholeTrace(_ bytes: [UInt8], name: String) throws -> Trace {
       #expect(streamed.count(verdict) == whole.count(verdict), "\(verdict)")
     }
     #expect(streamed.isReproduced == whole.isReproduced)
-    func mismatches(_ v: Verification) -> [String] {
+    func mismatches(_ v: SeedVerification) -> [String] {
       v.records.flatMap { check in
         let problem = check.problem.map { ["\(check.record.print) \($0)"] } ?? []
         return problem

@@ -5,7 +5,7 @@ import Testing
 @testable import Retrace
 
 /// `ReplayedTokens` (tokens without printing) against printing the value and reading it back,
-/// which is what `Verifier.check` did before: same tokens, same shape, same indices.
+/// which is what `SeedVerifier.check` did before: same tokens, same shape, same indices.
 @Suite struct ReplayedTokensTests {
   static let arrays: [NDArray] = {
     var arrays: [NDArray] = [

@@ -15,9 +15,9 @@ struct Edit: Decodable {
   var index: [Int]
 }
 
-func verify(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> Verification {
+func verify(_ path: String, model: ReplayEngine.Model = .asWritten) throws -> SeedVerification {
   let (trace, experiment) = try experiment(path)
-  return try Verifier.verify(trace, experiment: experiment, model: model)
+  return try SeedVerifier.verify(trace, experiment: experiment, model: model)
 }
 
 @Suite struct VerifierTests {

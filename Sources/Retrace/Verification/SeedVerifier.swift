@@ -1,7 +1,7 @@
 import NumPyKit
 
 /// Compares every printed value of a trace with the replay of the notebook's code.
-public enum Verifier {
+public enum SeedVerifier {
   /// The summation orders whose spread makes the noise band.
   public static let noiseOrders: [SummationOrder] = [
     .sequential, .reversed, .pairwise, .fusedMultiplyAdd,
@@ -13,7 +13,7 @@ public enum Verifier {
   /// more (a bare log read with the seed's code may come from a longer run).
   public static func verify(
     _ trace: Trace, experiment: Experiment, model: ReplayEngine.Model = .asWritten
-  ) throws(ReplayEngine.Failure) -> Verification {
+  ) throws(ReplayEngine.Failure) -> SeedVerification {
     let shownEpochs = (trace.records.compactMap(\.epoch).max() ?? -1) + 1
     var epochs: Int? = nil
     if trace.form == .log, shownEpochs > (experiment.epochs ?? 0) { epochs = shownEpochs }
@@ -28,7 +28,7 @@ public enum Verifier {
       byKey[Key.next(value.print, value.epoch, value.label, &seen)] = index
     }
     var occurrences: [Key: Int] = [:]
-    var checks: [RecordCheck] = []
+    var checks: [SeedRecordCheck] = []
     for record in trace.records {
       let index = byKey[Key.next(record.print, record.epoch, record.label, &occurrences)]
       var recordCheck = check(record, replayed: index.map { replay.values[$0] }, band: [])
@@ -62,7 +62,7 @@ public enum Verifier {
         checks[i] = recordCheck
       }
     }
-    return Verification(
+    return SeedVerification(
       notebook: trace.notebook, form: trace.form, model: model, records: checks, trace: trace,
       replay: replay)
   }
@@ -85,10 +85,10 @@ public enum Verifier {
   }
 
   static func check(_ record: TraceRecord, replayed: ReplayedValue?, band: [ReplayedValue])
-    -> RecordCheck
+    -> SeedRecordCheck
   {
     let literal = record.literal
-    func unchecked(_ problem: String, shape: [Int]?) -> RecordCheck {
+    func unchecked(_ problem: String, shape: [Int]?) -> SeedRecordCheck {
       let values = literal.values.indices.map { ordinal in
         ValueCheck(
           ordinal: ordinal, index: literal.index(ofToken: ordinal),
@@ -97,7 +97,7 @@ public enum Verifier {
           verdict: .mismatch, absoluteDifference: nil, lastDigitUnits: nil, noiseBand: nil,
           position: literal.position(ofToken: ordinal))
       }
-      return RecordCheck(record: record, replayedShape: shape, problem: problem, values: values)
+      return SeedRecordCheck(record: record, replayedShape: shape, problem: problem, values: values)
     }
     guard let replayed else {
       return unchecked("the code prints nothing here: it was not replayed", shape: nil)
@@ -168,6 +168,6 @@ public enum Verifier {
       }
       values.append(check)
     }
-    return RecordCheck(record: record, replayedShape: array.shape, problem: nil, values: values)
+    return SeedRecordCheck(record: record, replayedShape: array.shape, problem: nil, values: values)
   }
 }

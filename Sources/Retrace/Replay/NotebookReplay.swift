@@ -1,0 +1,245 @@
+import Interpreter
+import NumPyKit
+import PythonSyntax
+
+/// What a replay runs: a notebook's code cells in the order they ran, each with the output
+/// saved with it.
+///
+/// A text export's and an `.ipynb`'s cells carry their own saved output; a bare log is one
+/// output that the cells of its code (a script, or the built-in seed notebook's cells) print
+/// into one after another, so its cells share `log`.
+public struct ReplayPlan: Sendable {
+  /// One code cell.
+  public struct Cell: Sendable {
+    /// The cell's code, parsed.
+    public var parsed: ParsedCell
+    /// The cell's saved output (stdout and `execute_result` text, a text export's tracebacks),
+    /// nil for a log's cells.
+    public var output: Notebook.Segment?
+    /// Whether `output`'s positions count within the cell's output (`.ipynb`).
+    public var outputIsCellRelative: Bool
+    /// The exception an `.ipynb` saved for the cell.
+    public var error: Notebook.SavedError?
+    /// The outputs not checked (stderr, images, HTML).
+    public var unchecked: [String]
+    /// The cell's place among the code cells in file order (0-based).
+    public var fileIndex: Int
+  }
+
+  /// The notebook's name, as in messages.
+  public var name: String
+  /// The form its output was read from.
+  public var form: Notebook.Form
+  /// The cells in the order they are replayed.
+  public var cells: [Cell]
+  /// The whole saved output of a bare log.
+  public var log: Notebook.Segment?
+  /// The file the code came from, when it is not the notebook (a log's `--code` script, or
+  /// the built-in seed).
+  public var codeFile: String?
+
+  /// Whether the cells are replayed in an order other than their order in the file.
+  public var isOutOfFileOrder: Bool {
+    cells.map(\.fileIndex) != cells.map(\.fileIndex).sorted()
+  }
+
+  /// The same cells in file order.
+  public var inFileOrder: ReplayPlan {
+    var plan = self
+    plan.cells.sort { $0.fileIndex < $1.fileIndex }
+    return plan
+  }
+
+  /// The plan for `notebook`: its cells by execution count (cells without one after them, in
+  /// file order); for a bare log, `code` (a script's or a notebook's cells), or the built-in
+  /// seed notebook's cells when `code` is nil.
+  public static func make(
+    _ notebook: Notebook, code: [ParsedCell]? = nil, codeFile: String? = nil,
+    inFileOrder: Bool = false
+  ) throws(RetraceError) -> ReplayPlan {
+    if notebook.form == .log {
+      let cells: [ParsedCell]
+      if let code {
+        cells = code
+      } else {
+        cells = try NotebookCode.read(NotebookReader.builtInSeed())
+      }
+      let ordered = inFileOrder ? cells : InterpreterReplay.order(cells)
+      let plan = ordered.map { parsed in
+        Cell(
+          parsed: parsed, output: nil, outputIsCellRelative: false, error: nil, unchecked: [],
+          fileIndex: cells.firstIndex { $0.label == parsed.label && $0.position == parsed.position }
+            ?? 0)
+      }
+      return ReplayPlan(
+        name: notebook.name, form: .log, cells: plan, log: notebook.log ?? .init(text: "", start: .start),
+        codeFile: codeFile ?? (code == nil ? NotebookReader.builtInName : nil))
+    }
+    let parsed = try NotebookCode.read(notebook)
+    var cells: [Cell] = []
+    for (index, (cell, code)) in zip(notebook.cells, parsed).enumerated() {
+      var output = cell.output
+      if notebook.form == .textExport {
+        output = textExportOutput(cell.source, outputLine: code.outputLine)
+      }
+      cells.append(
+        Cell(
+          parsed: code, output: output, outputIsCellRelative: cell.outputIsCellRelative,
+          error: cell.error, unchecked: cell.unchecked, fileIndex: index))
+    }
+    if !inFileOrder {
+      let order = InterpreterReplay.order(parsed)
+      var used = Set<Int>()
+      cells = order.map { parsedCell in
+        let index = cells.indices.first {
+          !used.contains($0) && cells[$0].parsed.label == parsedCell.label
+            && cells[$0].parsed.position == parsedCell.position
+        }!
+        used.insert(index)
+        return cells[index]
+      }
+    }
+    return ReplayPlan(
+      name: notebook.name, form: notebook.form, cells: cells, log: nil, codeFile: codeFile)
+  }
+
+  /// A text-export cell's output: the cell's text from line `outputLine` (1-based) on.
+  static func textExportOutput(_ source: Notebook.Segment, outputLine: Int?)
+    -> Notebook.Segment?
+  {
+    guard let outputLine else { return nil }
+    var line = 1
+    var offset = 0
+    let bytes = Array(source.text.utf8)
+    while line < outputLine, offset < bytes.count {
+      if bytes[offset] == 0x0A { line += 1 }
+      offset += 1
+    }
+    guard line == outputLine else { return nil }
+    let text = String(decoding: bytes[offset...], as: UTF8.self)
+    let start = TextPosition(
+      offset: source.start.offset + offset, line: source.start.line + outputLine - 1, column: 1)
+    return Notebook.Segment(text: text, start: start)
+  }
+}
+
+/// One thing a replayed cell did that the saved output shows.
+public enum ReplayEvent {
+  /// A `print` (or an echoed last expression, `event.isResult`), split into pieces.
+  case printed(PrintEvent)
+  /// An exception the cell did not catch: the cell ends here, and the next cell runs.
+  case raised(PythonError)
+}
+
+/// Runs a replay plan through the interpreter, handing each event to a consumer as it happens;
+/// the consumer says whether it needs more, and when it does not the replay stops at once (a
+/// truncated output stops the run where the output stops).
+///
+/// The replay is driven by the interpreter (its prints call the consumer), not pulled from a
+/// suspended interpreter: the effect is the same, one event alive at a time and nothing run
+/// past the consumer's need, without running the recursive evaluator on a second thread.
+public final class NotebookReplay {
+  /// What the consumer says after each event.
+  public enum Demand {
+    /// Go on.
+    case more
+    /// Stop the rest of this cell (its alignment has departed) but run the next cells.
+    case skipCell
+    /// Stop the replay.
+    case stop
+  }
+
+  public let plan: ReplayPlan
+  public var limits: InterpreterLimits
+  /// The BLAS whose summation order products take (the noise band replays under others).
+  public var blas: BLASOrder
+
+  public init(
+    _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(),
+    blas: BLASOrder = .haswell
+  ) {
+    self.plan = plan
+    self.limits = limits
+    self.blas = blas
+  }
+
+  /// Runs the cells. `cellStarted` is called with each cell's index in the plan before it runs
+  /// and `cellEnded` after, `consume` with each event.
+  ///
+  /// - Returns: whether the replay ran to the end (false: a consumer stopped it).
+  /// - Throws: `RetraceError` for a refusal (a module or construct retrace does not run, a
+  ///   budget), naming the cell and line; a bare log's code also stops at its first uncaught
+  ///   exception, as a script does.
+  @discardableResult
+  public func run(
+    cellStarted: (Int) -> Demand = { _ in .more },
+    consume: @escaping (Int, ReplayEvent) throws(RetraceError) -> Demand,
+    cellEnded: (Int) -> Demand = { _ in .more }
+  ) throws(RetraceError) -> Bool {
+    let interpreter = PythonInterpreter(limits: limits)
+    interpreter.keepsOutput = false
+    interpreter.blas = blas
+    let forwarder = Forwarder()
+    interpreter.observer = forwarder
+    let isScript = plan.form == .log
+    var failure: RetraceError?
+    let finished = { () -> Bool in
+      for (index, cell) in plan.cells.enumerated() {
+        if cellStarted(index) == .stop { return false }
+        var skipping = false
+        forwarder.handle = { [unowned interpreter] event in
+          guard !skipping else { return }
+          do throws(RetraceError) {
+            switch try consume(index, .printed(event)) {
+            case .more: break
+            case .skipCell:
+              skipping = true
+            case .stop:
+              interpreter.requestStop()
+            }
+          } catch {
+            failure = error
+            interpreter.requestStop()
+          }
+        }
+        do throws(PythonError) {
+          _ = try interpreter.run(cell.parsed.module, echoingLast: !isScript)
+        } catch {
+          if failure != nil || error.isStop { return false }
+          if error.typeName == nil {
+            let place = error.location.map { ", line \($0.line)" } ?? ""
+            failure = RetraceError(
+              file: plan.codeFile ?? plan.name,
+              "\(NotebookCode.origin(label: cell.parsed.label, position: cell.parsed.position))"
+                + "\(place): \(error.message)")
+            return false
+          }
+          if !skipping {
+            do throws(RetraceError) {
+              if try consume(index, .raised(error)) == .stop { return false }
+            } catch {
+              failure = error
+              return false
+            }
+          }
+          if isScript {
+            // A script ends at its first uncaught exception.
+            _ = cellEnded(index)
+            return true
+          }
+        }
+        if failure != nil || cellEnded(index) == .stop { return false }
+      }
+      return true
+    }()
+    if let failure { throw failure }
+    return finished
+  }
+
+  private final class Forwarder: InterpreterObserver {
+    var handle: (PrintEvent) -> Void = { _ in }
+    func interpreter(_ interpreter: PythonInterpreter, printed event: PrintEvent) {
+      handle(event)
+    }
+  }
+}

@@ -1,0 +1,874 @@
+import Interpreter
+import NumPyKit
+import PCRE2
+import PythonSyntax
+
+/// Verifies a notebook: replays its cells through the interpreter and matches each replayed
+/// print, as it happens, against the cell's saved output.
+///
+/// Literal text is compared byte for byte; value pieces are found with one anchored PCRE2
+/// pattern per print built from what the replay printed (`PrintMatcher`) and read back into
+/// values, each then compared with the replayed value (exact, within the rounding of its
+/// printed digits, within the noise band of other summation orders, or a mismatch). Values
+/// the interpreter marks unverifiable (the clock, an unseeded generator, `id()`) are read and
+/// listed but never fail. Where the saved text is not what the code prints, a `Departure` is
+/// recorded and the cell's alignment ends. A saved output that stops inside the code's prints
+/// stops the replay there.
+public enum NotebookVerifier {
+  /// Verifies `plan`.
+  ///
+  /// - Throws: `RetraceError` (exit code 2) for a refusal of the replay, an unreadable value
+  ///   in the saved output, or a notebook that prints nothing.
+  public static func verify(_ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits())
+    throws(RetraceError) -> Verification
+  {
+    var verification = try run(plan, limits: limits, band: true)
+    if plan.isOutOfFileOrder, plan.form != .log {
+      let order = plan.cells.map(\.parsed.label).joined(separator: ", ")
+      verification.notes.append(
+        "the cells ran in the order \(order) (by execution count) and were replayed in that order")
+      if let other = try? run(plan.inFileOrder, limits: limits, band: false), !other.isReproduced {
+        verification.notes.append(
+          "replayed in file order instead, the code does not reproduce the saved output: the "
+            + "notebook was run out of order")
+      }
+    }
+    return verification
+  }
+
+  /// One replay of `plan`, matched as it runs; with `band`, the values not printed exactly are
+  /// checked again against the other summation orders.
+  static func run(_ plan: ReplayPlan, limits: InterpreterLimits, band: Bool)
+    throws(RetraceError) -> Verification
+  {
+    let run = Run(plan: plan)
+    try NotebookReplay(plan, limits: limits).run(
+      cellStarted: { index in run.startCell(index) },
+      consume: { (index, event) throws(RetraceError) in try run.consume(index, event) },
+      cellEnded: { index in run.endCell(index) })
+    try run.finish()
+    if band && !run.inexact.isEmpty { run.applyNoiseBand(limits: limits) }
+    return run.verification
+  }
+}
+
+extension NotebookVerifier {
+  /// A value token kept for the noise band: where its record and value are, and which piece of
+  /// which print produced it.
+  struct Pending {
+    var record: Int
+    var value: Int
+    var event: Int
+    var piece: Int
+    var ordinal: Int
+  }
+
+  /// The state of one verification while the replay runs.
+  final class Run {
+    let plan: ReplayPlan
+    var verification: Verification
+    var matcher = PrintMatcher()
+    /// The saved text being matched and how far it has been read.
+    var saved: SavedText?
+    /// Whether the current cell's alignment has ended (a departure) or its output was cut.
+    var departed = false
+    /// Print statements by place, numbered in the order they first ran, and how often each ran.
+    var printNumbers: [PrintKey: Int] = [:]
+    var occurrences: [PrintKey: Int] = [:]
+    /// Events replayed so far (the key of a value in the band replays).
+    var events = 0
+    var inexact: [Pending] = []
+    var sawEvent = false
+    var sawSavedText = false
+    /// For each cell (by plan index), whether a later cell has saved output.
+    let laterOutput: [Bool]
+
+    struct PrintKey: Hashable {
+      var cell: Int
+      var line: Int
+      var column: Int
+    }
+
+    init(plan: ReplayPlan) {
+      self.plan = plan
+      verification = Verification(
+        notebook: plan.name, form: plan.form, codeFile: plan.codeFile, records: [],
+        departures: [], truncation: nil, notChecked: [], notes: [], counts: VerdictCounts(),
+        recordsNotKept: 0)
+      var later = [Bool](repeating: false, count: plan.cells.count)
+      var seen = false
+      for index in plan.cells.indices.reversed() {
+        later[index] = seen
+        let cell = plan.cells[index]
+        if let output = cell.output, !output.text.allSatisfy(\.isWhitespace) { seen = true }
+        if cell.error != nil { seen = true }
+      }
+      laterOutput = later
+      if plan.form == .log, let log = plan.log {
+        saved = SavedText(log, cell: "log", isCellRelative: false)
+        sawSavedText = !log.text.allSatisfy(\.isWhitespace)
+      }
+      for cell in plan.cells {
+        for item in cell.unchecked {
+          verification.notChecked.append("\(cell.parsed.label): \(item)")
+        }
+      }
+    }
+
+    var isLog: Bool { plan.form == .log }
+
+    func startCell(_ index: Int) -> NotebookReplay.Demand {
+      guard !isLog else { return departed ? .stop : .more }
+      departed = false
+      let cell = plan.cells[index]
+      if let output = cell.output {
+        saved = SavedText(output, cell: cell.parsed.label, isCellRelative: cell.outputIsCellRelative)
+        if !output.text.allSatisfy(\.isWhitespace) { sawSavedText = true }
+      } else {
+        saved = SavedText(
+          .init(text: "", start: cell.parsed.start), cell: cell.parsed.label, isCellRelative: false)
+      }
+      return .more
+    }
+
+    func endCell(_ index: Int) -> NotebookReplay.Demand {
+      if verification.truncation != nil { return laterOutput[index] ? .more : .stop }
+      guard !isLog, !departed, var text = saved else { return .more }
+      let cell = plan.cells[index]
+      if let error = cell.error {
+        departure(
+          .exception, at: text.cursor, in: &text, code: nil, expected: "(no exception)",
+          found: error.description,
+          message: "the saved output shows \(error.type) but the replay of this cell raises none")
+        saved = text
+        return .more
+      }
+      let rest = text.remaining
+      if !rest.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
+        let skip = rest.prefix(while: { $0 == 0x20 || $0 == 0x0A }).count
+        departure(
+          .extraOutput, at: text.cursor + skip, in: &text, code: nil, expected: "(nothing more)",
+          found: text.line(from: text.cursor + skip),
+          message: "the saved output goes on, but the code prints nothing more in this cell")
+      }
+      saved = text
+      return .more
+    }
+
+    func finish() throws(RetraceError) {
+      if isLog, !departed, verification.truncation == nil, var text = saved {
+        let rest = text.remaining
+        if !rest.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
+          departure(
+            .extraOutput, at: text.cursor, in: &text, code: nil, expected: "(nothing more)",
+            found: text.line(from: text.cursor),
+            message: "the log goes on, but the code prints nothing more")
+        }
+        saved = text
+      }
+      if !sawEvent && !sawSavedText && verification.departures.isEmpty {
+        throw RetraceError(
+          file: plan.name,
+          "nothing to verify: the code prints nothing (no print(...) to stdout in any cell)")
+      }
+    }
+
+    // MARK: - Events
+
+    func consume(_ index: Int, _ event: ReplayEvent) throws(RetraceError)
+      -> NotebookReplay.Demand
+    {
+      guard !departed, var text = saved else { return isLog ? .stop : .skipCell }
+      defer { saved = text }
+      let cell = plan.cells[index]
+      switch event {
+      case .raised(let error):
+        sawEvent = true
+        return exception(error, cell: cell, text: &text)
+      case .printed(let printed):
+        sawEvent = true
+        events += 1
+        return try match(printed, cellIndex: index, cell: cell, text: &text)
+      }
+    }
+
+    /// An exception the replay raised, against the saved output's.
+    func exception(_ error: PythonError, cell: ReplayPlan.Cell, text: inout SavedText)
+      -> NotebookReplay.Demand
+    {
+      let line = error.location?.line
+      let column = error.location.map { $0.column + 1 }
+      let replayed = error.description
+      if isLog {
+        verification.notes.append(
+          "the code raises \(replayed) (\(cell.parsed.label)\(line.map { ", line \($0)" } ?? "")), "
+            + "where a script stops: a log holds no traceback (it goes to stderr)")
+        return .stop
+      }
+      if let saved = cell.error {
+        let rest = text.remaining
+        if !rest.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) {
+          departure(
+            .extraOutput, at: text.cursor, in: &text, code: (line, column),
+            expected: "(the traceback of \(replayed))", found: text.line(from: text.cursor),
+            message: "the saved output goes on where the code raises \(replayed)")
+          return .skipCell
+        }
+        if saved.description != replayed {
+          departure(
+            .exception, at: text.cursor, in: &text, code: (line, column), expected: replayed,
+            found: saved.description,
+            message: "the cell raises \(replayed) but the saved output shows \(saved.description)")
+        }
+        text.cursor = text.bytes.count
+        departed = true
+        return .skipCell
+      }
+      // A text export: the traceback is in the output text.
+      let marker = Array("Traceback (most recent call last):".utf8)
+      let start = text.cursor + text.remaining.prefix(while: { $0 == 0x0A }).count
+      if text.bytes[start...].starts(with: marker) {
+        // The traceback runs to its first unindented line after the header: `Type: message`.
+        var lineStart = start
+        var shown: String?
+        var end = text.bytes.count
+        while lineStart < text.bytes.count {
+          var lineEnd = lineStart
+          while lineEnd < text.bytes.count && text.bytes[lineEnd] != 0x0A { lineEnd += 1 }
+          if lineStart > start, text.bytes[lineStart] != 0x20 {
+            shown = String(decoding: text.bytes[lineStart..<lineEnd], as: UTF8.self)
+            end = min(text.bytes.count, lineEnd + 1)
+            break
+          }
+          lineStart = lineEnd + 1
+        }
+        if let shown, shown == replayed {
+          text.cursor = end
+          departed = false
+          return .skipCell
+        }
+        departure(
+          .exception, at: start, in: &text, code: (line, column), expected: replayed,
+          found: shown ?? "a traceback without an exception line",
+          message: "the cell raises \(replayed) but the saved traceback shows \(shown ?? "no exception")")
+        return .skipCell
+      }
+      departure(
+        .exception, at: text.cursor, in: &text, code: (line, column), expected: replayed,
+        found: text.line(from: text.cursor),
+        message: "the code raises \(replayed) here, but the saved output shows no traceback")
+      return .skipCell
+    }
+
+    /// The pieces of `event` as the saved output shows them (a text export prefixes an echoed
+    /// result with `Out[N]: `; both forms end it with a newline).
+    func pieces(of event: PrintEvent, cell: ReplayPlan.Cell) -> [PrintPiece] {
+      guard event.isResult else { return event.pieces }
+      var pieces = event.pieces
+      func literal(_ text: String) -> PrintPiece {
+        PrintPiece(
+          kind: .literal, text: text, value: nil, range: nil, unverifiable: nil,
+          options: pieces.first?.options ?? PrintOptions())
+      }
+      if plan.form == .textExport {
+        let label = cell.parsed.label.replacingOccurrences(of: "In [", with: "Out[")
+        let multiline = event.text.contains("\n")
+        pieces.insert(literal(multiline ? "\(label):\n" : "\(label): "), at: 0)
+      }
+      pieces.append(literal("\n"))
+      return pieces
+    }
+
+    func match(
+      _ event: PrintEvent, cellIndex: Int, cell: ReplayPlan.Cell, text: inout SavedText
+    ) throws(RetraceError) -> NotebookReplay.Demand {
+      let pieces = pieces(of: event, cell: cell)
+      let replayed = pieces.map { PrintMatcher.replayed($0, repr: event.isResult) }
+      let shapes = replayed.map(\.shape)
+      let whole = pieces.map(\.text).joined()
+      let start = text.cursor
+      // Where the print is in the code.
+      let key = PrintKey(
+        cell: cellIndex, line: event.range?.start.line ?? 0,
+        column: event.range?.start.column ?? 0)
+      let number = printNumbers[key] ?? (printNumbers.count + 1)
+      printNumbers[key] = number
+      let occurrence = occurrences[key, default: 0]
+      occurrences[key] = occurrence + 1
+      let context = RecordContext(
+        cell: cell, event: event, number: number, occurrence: occurrence, eventNumber: events)
+
+      if text.remaining.isEmpty && !whole.isEmpty {
+        return endOfOutput(cellIndex: cellIndex, cell: cell, text: &text, event: event)
+      }
+      // The saved text holds exactly what the replay printed: every value exact.
+      if text.bytes[start...].starts(with: whole.utf8) {
+        var offset = start
+        for (k, piece) in pieces.enumerated() {
+          let length = piece.text.utf8.count
+          if piece.kind == .value, case .literal = replayed[k].shape {
+          } else if piece.kind == .value {
+            try read(
+              replayed[k], piece: piece, k: k, savedRange: offset..<(offset + length),
+              partial: false, text: &text, context: context)
+          }
+          offset += length
+        }
+        text.cursor = offset
+        return .more
+      }
+      let compiled: PrintMatcher.Compiled
+      do {
+        compiled = try matcher.compiled(shapes)
+      } catch {
+        throw RetraceError(
+          file: plan.name,
+          "\(cell.parsed.label), line \(key.line): the print cannot be matched: \(error)")
+      }
+      let outcome: Pattern.Outcome
+      do {
+        outcome = try text.bytes.withUnsafeBufferPointer { (buffer) throws(PCRE2Error) in
+          try compiled.pattern.match(
+            in: buffer, from: start, anchored: true, partial: true, checkedUTF8: true,
+            using: &matcher.data)
+        }
+      } catch {
+        throw RetraceError(
+          file: plan.name, at: text.position(at: start),
+          "the saved output cannot be matched against the print at \(cell.parsed.label), line "
+            + "\(key.line): \(error)")
+      }
+      var result = outcome
+      if case .partial = outcome,
+        case .match(let found)? = try? text.bytes.withUnsafeBufferPointer({ buffer in
+          try compiled.pattern.match(
+            in: buffer, from: start, anchored: true, checkedUTF8: true, using: &matcher.data)
+        }), found.range.upperBound == text.bytes.count
+      {
+        // A complete match that reaches the end of the output (a print with `end=""`).
+        result = .match(found)
+      }
+      if case .noMatch = outcome, text.remaining.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) {
+        return endOfOutput(cellIndex: cellIndex, cell: cell, text: &text, event: event)
+      }
+      switch result {
+      case .match(let found):
+        for (k, piece) in pieces.enumerated() where piece.kind == .value {
+          let groups = compiled.groups[k]
+          guard !groups.isEmpty else { continue }
+          let ranges = groups.compactMap { found[$0] }
+          guard ranges.count == groups.count else { continue }
+          try read(
+            replayed[k], piece: piece, k: k, savedRange: ranges[0].lowerBound..<ranges.last!.upperBound,
+            groupRanges: ranges, partial: false, text: &text, context: context)
+        }
+        text.cursor = found.range.upperBound
+        return .more
+      case .partial:
+        try readPartial(
+          pieces: pieces, replayed: replayed, text: &text, context: context)
+        truncate(cell: cell, text: &text)
+        return laterOutput[cellIndex] && !isLog ? .skipCell : .stop
+      case .noMatch:
+        let common = zip(text.bytes[start...], whole.utf8).prefix { $0 == $1 }.count
+        let at = start + common
+        let replayedLine = Self.lineOf(Array(whole.utf8), from: common)
+        departure(
+          .text, at: at, in: &text, code: (key.line, key.column + 1), expected: replayedLine,
+          found: text.line(from: at),
+          message: "the saved output departs from the print at \(cell.parsed.label), line \(key.line)")
+        return isLog ? .stop : .skipCell
+      }
+    }
+
+    /// The replay printed more after the cell's saved output ended.
+    func endOfOutput(
+      cellIndex: Int, cell: ReplayPlan.Cell, text: inout SavedText, event: PrintEvent
+    ) -> NotebookReplay.Demand {
+      if isLog || !laterOutput[cellIndex] {
+        truncate(cell: cell, text: &text)
+        return .stop
+      }
+      let line = event.range?.start.line
+      departure(
+        .missingOutput, at: text.cursor, in: &text,
+        code: (line, event.range.map { $0.start.column + 1 }),
+        expected: Self.lineOf(Array(event.text.utf8), from: 0), found: "(the cell's output ends)",
+        message: "the code prints more in \(cell.parsed.label) than its saved output holds")
+      return .skipCell
+    }
+
+    func truncate(cell: ReplayPlan.Cell, text: inout SavedText) {
+      guard verification.truncation == nil else { return }
+      let partial = verification.records.last.flatMap { $0.record.isPartial ? $0.record.name : nil }
+      verification.truncation = Truncation(
+        cell: text.cell, isCellRelative: text.isCellRelative,
+        position: text.position(at: text.bytes.count), partialRecord: partial)
+      text.cursor = text.bytes.count
+      departed = true
+    }
+
+    /// A saved output that ends inside this print: each piece read as far as it goes.
+    func readPartial(
+      pieces: [PrintPiece], replayed: [ReplayedPiece], text: inout SavedText,
+      context: RecordContext
+    ) throws(RetraceError) {
+      var offset = text.cursor
+      for (k, piece) in pieces.enumerated() {
+        guard offset < text.bytes.count else { return }
+        switch replayed[k].shape {
+        case .literal(let literal):
+          let bytes = Array(literal.utf8)
+          let available = text.bytes.count - offset
+          if available < bytes.count { return }
+          offset += bytes.count
+        case .array:
+          let saved = try savedLiteral(at: offset, partial: true, text: &text, context: context)
+          try record(
+            replayed[k], piece: piece, k: k, saved: saved, text: &text, context: context)
+          if saved.isPartial { return }
+          offset = saved.endOffset
+        case .numbers, .free:
+          // One piece's own pattern, anchored where it starts.
+          guard let compiled = try? matcher.compiled([replayed[k].shape]),
+            case .match(let found)? = try? text.bytes.withUnsafeBufferPointer({ buffer in
+              try compiled.pattern.match(
+                in: buffer, from: offset, anchored: true, partial: true, checkedUTF8: true,
+                using: &matcher.data)
+            })
+          else { return }
+          let ranges = compiled.groups[0].compactMap { found[$0] }
+          try read(
+            replayed[k], piece: piece, k: k,
+            savedRange: (ranges.first?.lowerBound ?? offset)..<(ranges.last?.upperBound ?? offset),
+            groupRanges: ranges, partial: false, text: &text, context: context)
+          offset = found.range.upperBound
+        }
+      }
+    }
+
+    static func lineOf(_ bytes: [UInt8], from offset: Int) -> String {
+      var end = offset
+      while end < bytes.count && bytes[end] != 0x0A && end - offset < 120 { end += 1 }
+      return String(decoding: bytes[min(offset, bytes.count)..<end], as: UTF8.self)
+    }
+
+    func departure(
+      _ kind: Departure.Kind, at offset: Int, in text: inout SavedText,
+      code: (line: Int?, column: Int?)?, expected: String, found: String, message: String
+    ) {
+      verification.departures.append(
+        Departure(
+          kind: kind, cell: text.cell, isCellRelative: text.isCellRelative,
+          position: text.position(at: offset), codeLine: code?.line, codeColumn: code?.column,
+          expected: expected, found: found, message: message))
+      departed = true
+    }
+  }
+
+  /// What a record needs to know about the print it comes from.
+  struct RecordContext {
+    var cell: ReplayPlan.Cell
+    var event: PrintEvent
+    var number: Int
+    var occurrence: Int
+    var eventNumber: Int
+  }
+}
+
+// MARK: - Reading and checking values
+
+extension NotebookVerifier.Run {
+  /// The saved array literal at `offset`.
+  func savedLiteral(
+    at offset: Int, partial: Bool, text: inout SavedText, context: NotebookVerifier.RecordContext
+  ) throws(RetraceError) -> ArrayLiteral {
+    let position = text.localPosition(at: offset)
+    let result = text.bytes.withUnsafeBufferPointer { buffer -> Result<ArrayLiteral, ReadingError> in
+      do throws(ReadingError) {
+        return .success(
+          try ArrayLiteralParser().parse(buffer, at: position, allowPartial: partial))
+      } catch {
+        return .failure(error)
+      }
+    }
+    switch result {
+    case .success(let literal): return literal
+    case .failure(let error):
+      let place = TextPosition(offset: error.offset, line: error.line, column: error.column)
+      throw RetraceError(
+        file: plan.name, at: text.absolute(place),
+        "\(error.message) (in \(expressionText(context, piece: nil)), \(context.cell.parsed.label) "
+          + "line \(context.event.range?.start.line ?? 0))")
+    }
+  }
+
+  /// Reads and checks one value piece whose saved text is `savedRange`.
+  func read(
+    _ replayed: ReplayedPiece, piece: PrintPiece, k: Int, savedRange: Range<Int>,
+    groupRanges: [Range<Int>] = [], partial: Bool, text: inout SavedText,
+    context: NotebookVerifier.RecordContext
+  ) throws(RetraceError) {
+    switch replayed.shape {
+    case .literal: return
+    case .array:
+      let saved = try savedLiteral(
+        at: savedRange.lowerBound, partial: partial, text: &text, context: context)
+      try record(replayed, piece: piece, k: k, saved: saved, text: &text, context: context)
+    case .numbers, .free:
+      var ranges = groupRanges
+      if ranges.isEmpty {
+        // An exact print: the tokens are where the replayed text has them.
+        if case .free = replayed.shape {
+          ranges = [savedRange]
+        } else {
+          let matches = (try? PrintMatcher.numberToken.allMatches(in: piece.text)) ?? []
+          ranges = matches.map {
+            (savedRange.lowerBound + $0.range.lowerBound)..<(savedRange.lowerBound + $0.range.upperBound)
+          }
+        }
+      }
+      recordTokens(replayed, piece: piece, k: k, ranges: ranges, text: &text, context: context)
+    }
+  }
+
+  func expressionText(_ context: NotebookVerifier.RecordContext, piece: PrintPiece?) -> String {
+    guard let range = piece?.range ?? context.event.range else { return "the print" }
+    return SourceSlice.text(context.cell.parsed.code, range)
+  }
+
+  func newRecord(
+    piece: PrintPiece, context: NotebookVerifier.RecordContext, position: TextPosition,
+    shape: [Int], partial: Bool, text: SavedText
+  ) -> PrintRecord {
+    let range = piece.range ?? context.event.range
+    return PrintRecord(
+      cell: context.cell.parsed.label, isCellRelative: text.isCellRelative,
+      line: range?.start.line ?? 0, column: (range?.start.column ?? 0) + 1,
+      expression: expressionText(context, piece: piece), print: context.number,
+      occurrence: context.occurrence, isResult: context.event.isResult, position: position,
+      shape: shape, isPartial: partial, unverifiable: piece.unverifiable)
+  }
+
+  /// Checks the tokens of a numbers piece.
+  func recordTokens(
+    _ replayed: ReplayedPiece, piece: PrintPiece, k: Int, ranges: [Range<Int>],
+    text: inout SavedText, context: NotebookVerifier.RecordContext
+  ) {
+    guard let first = ranges.first else { return }
+    let position = text.position(at: first.lowerBound)
+    var values: [ValueCheck] = []
+    var pending: [(value: Int, ordinal: Int)] = []
+    for (ordinal, range) in ranges.enumerated() {
+      let printed = String(decoding: text.bytes[range], as: UTF8.self)
+      let token: (text: String, exact: Double) =
+        ordinal < replayed.tokens.count ? replayed.tokens[ordinal] : (printed, Double.nan)
+      let free: Bool
+      if case .free = replayed.shape { free = true } else { free = false }
+      let printedValue = PrintMatcher.tokenValue(printed) ?? .nan
+      var check = ValueCheck(
+        ordinal: ordinal, index: ranges.count == 1 ? [] : [ordinal], flatIndex: ordinal,
+        printed: printed, replayed: free ? piece.text : token.text, printedValue: printedValue,
+        replayedValue: free ? nil : token.exact, verdict: .exact, absoluteDifference: nil,
+        lastDigitUnits: nil, noiseBand: nil, position: text.position(at: range.lowerBound))
+      if replayed.unverifiable != nil {
+        check.verdict = .unverifiable
+      } else if printed != token.text {
+        Self.judge(&check, band: nil)
+        if check.verdict != .exact && check.verdict != .withinRounding {
+          pending.append((values.count, ordinal))
+        }
+      }
+      values.append(check)
+    }
+    let record = newRecord(
+      piece: piece, context: context, position: position,
+      shape: ranges.count == 1 ? [] : [ranges.count], partial: false, text: text)
+    keep(RecordCheck(record: record, replayedShape: nil, problem: nil, values: values),
+      pending: pending, context: context, piece: k)
+  }
+
+  /// Checks an array piece against its saved literal.
+  func record(
+    _ replayed: ReplayedPiece, piece: PrintPiece, k: Int, saved: ArrayLiteral,
+    text: inout SavedText, context: NotebookVerifier.RecordContext
+  ) throws(RetraceError) {
+    guard let mine = replayed.literal else { return }
+    let record = newRecord(
+      piece: piece, context: context, position: text.absolute(saved.start), shape: saved.shape,
+      partial: saved.isPartial, text: text)
+    let shapeMatches =
+      saved.isPartial
+      ? saved.count <= mine.count
+      : (saved.shape == mine.shape && saved.count == mine.count)
+    var values: [ValueCheck] = []
+    values.reserveCapacity(saved.count)
+    var pending: [(value: Int, ordinal: Int)] = []
+    for ordinal in 0..<saved.count {
+      let printed = saved.text(ofToken: ordinal)
+      var check = ValueCheck(
+        ordinal: ordinal, index: saved.index(ofToken: ordinal),
+        flatIndex: saved.flatIndex(ofToken: ordinal), printed: printed, replayed: nil,
+        printedValue: saved.values[ordinal], replayedValue: nil,
+        verdict: shapeMatches ? .exact : .mismatch, absoluteDifference: nil,
+        lastDigitUnits: nil, noiseBand: nil, position: text.absolute(saved.position(ofToken: ordinal)))
+      if shapeMatches {
+        let flat = Self.flatIndex(mine.index(ofToken: ordinal), shape: replayed.arrayShape)
+        check.index = mine.index(ofToken: ordinal).enumerated().map { axis, i in
+          i < 0 && axis < replayed.arrayShape.count ? replayed.arrayShape[axis] + i : i
+        }
+        check.flatIndex = flat
+        let same = mine.hasSameText(ordinal, as: saved, ordinal)
+        check.replayed = same ? printed : mine.text(ofToken: ordinal)
+        check.replayedValue = flat < replayed.elements.count ? replayed.elements[flat] : .nan
+        if replayed.unverifiable != nil {
+          check.verdict = .unverifiable
+        } else if !same {
+          Self.judge(&check, band: nil)
+          if check.verdict != .exact && check.verdict != .withinRounding {
+            pending.append((values.count, ordinal))
+          }
+        }
+      }
+      values.append(check)
+    }
+    let problem =
+      shapeMatches
+      ? nil
+      : "printed with shape \(Shape.text(saved.shape)) but the code gives \(Shape.text(mine.shape))"
+    keep(
+      RecordCheck(record: record, replayedShape: mine.shape, problem: problem, values: values),
+      pending: pending, context: context, piece: k)
+  }
+
+  static func flatIndex(_ index: [Int], shape: [Int]) -> Int {
+    var flat = 0
+    for (axis, component) in index.enumerated() where axis < shape.count {
+      let i = component < 0 ? shape[axis] + component : component
+      flat = flat * shape[axis] + i
+    }
+    return flat
+  }
+
+  /// The verdict of a value whose printed token differs from the replayed one.
+  static func judge(_ check: inout ValueCheck, band: ClosedRange<Double>?) {
+    guard let exact = check.replayedValue else {
+      check.verdict = .mismatch
+      return
+    }
+    let printedValue = check.printedValue
+    let difference = abs(printedValue - exact)
+    check.absoluteDifference = difference.isNaN ? nil : difference
+    let unit = lastDigitUnit(of: check.printed)
+    if let unit, unit > 0, difference.isFinite { check.lastDigitUnits = difference / unit }
+    check.noiseBand = band
+    let half = (unit ?? 0) / 2 * (1 + 1e-9)
+    if printedValue.isNaN && exact.isNaN {
+      check.verdict = .exact
+    } else if let unit, unit > 0, difference.isFinite, difference <= half {
+      check.verdict = .withinRounding
+    } else if let unit, unit > 0, let band, printedValue.isFinite, band.lowerBound.isFinite,
+      band.upperBound.isFinite, printedValue >= band.lowerBound - half,
+      printedValue <= band.upperBound + half
+    {
+      check.verdict = .withinNoise
+    } else {
+      check.verdict = .mismatch
+    }
+  }
+
+  /// Counts a record and keeps it (all of them up to `RecordLimits.kept`, then only those
+  /// with mismatches).
+  func keep(
+    _ check: RecordCheck, pending: [(value: Int, ordinal: Int)],
+    context: NotebookVerifier.RecordContext, piece: Int
+  ) {
+    verification.counts.records += 1
+    if check.problem != nil { verification.counts.problems += 1 }
+    for value in check.values { verification.counts.byVerdict[value.verdict, default: 0] += 1 }
+    let failing = check.problem != nil || check.values.contains { $0.verdict == .mismatch }
+    let kept = verification.records.count
+    if kept < RecordLimits.kept
+      || (failing && kept < RecordLimits.kept + RecordLimits.mismatched)
+    {
+      verification.records.append(check)
+      if check.problem == nil, inexact.count < 1_000_000 {
+        for (value, ordinal) in pending {
+          inexact.append(
+            NotebookVerifier.Pending(
+              record: kept, value: value, event: context.eventNumber, piece: piece,
+              ordinal: ordinal))
+        }
+      }
+    } else {
+      verification.recordsNotKept += 1
+    }
+  }
+
+  // MARK: - The noise band
+
+  /// Replays the notebook under each of the other summation orders, as far as the last value
+  /// that is not printed exactly, and checks those values again against the spread.
+  func applyNoiseBand(limits: InterpreterLimits) {
+    let last = inexact.map(\.event).max() ?? 0
+    var wanted: [Int: [Int: [Int]]] = [:]  // event → piece → ordinals
+    for item in inexact { wanted[item.event, default: [:]][item.piece, default: []].append(item.ordinal) }
+    var spreads: [[Double]] = Array(repeating: [], count: inexact.count)
+    var indexOf: [Key: Int] = [:]
+    for (i, item) in inexact.enumerated() {
+      indexOf[Key(event: item.event, piece: item.piece, ordinal: item.ordinal)] = i
+    }
+    for order in BLASOrder.noiseOrders {
+      var count = 0
+      let plan = self.plan
+      let replay = NotebookReplay(plan, limits: limits, blas: order)
+      var found: [(Int, Double)] = []
+      _ = try? replay.run(consume: { (index, event) in
+        guard case .printed(let printed) = event else { return .more }
+        count += 1
+        if let pieces = wanted[count] {
+          for (piece, ordinals) in pieces {
+            let all = Self.exactValues(printed, piece: piece, plan: plan, cellIndex: index)
+            for ordinal in ordinals where ordinal < all.count {
+              if let i = indexOf[Key(event: count, piece: piece, ordinal: ordinal)] {
+                found.append((i, all[ordinal]))
+              }
+            }
+          }
+        }
+        return count >= last ? .stop : .more
+      })
+      for (i, value) in found { spreads[i].append(value) }
+    }
+    for (i, item) in inexact.enumerated() {
+      var check = verification.records[item.record].values[item.value]
+      guard let exact = check.replayedValue else { continue }
+      let values = [exact] + spreads[i]
+      guard let low = values.min(), let high = values.max(), !low.isNaN, !high.isNaN else {
+        continue
+      }
+      let before = check.verdict
+      Self.judge(&check, band: low...high)
+      if before != check.verdict {
+        verification.counts.byVerdict[before, default: 0] -= 1
+        verification.counts.byVerdict[check.verdict, default: 0] += 1
+      }
+      verification.records[item.record].values[item.value] = check
+    }
+  }
+
+  struct Key: Hashable {
+    var event: Int
+    var piece: Int
+    var ordinal: Int
+  }
+
+  /// The exact values of piece `piece` of a replayed print, by token ordinal.
+  static func exactValues(_ event: PrintEvent, piece: Int, plan: ReplayPlan, cellIndex: Int)
+    -> [Double]
+  {
+    var pieces = event.pieces
+    if event.isResult && plan.form == .textExport {
+      pieces.insert(
+        PrintPiece(
+          kind: .literal, text: "", value: nil, range: nil, unverifiable: nil,
+          options: PrintOptions()), at: 0)
+    }
+    guard piece < pieces.count else { return [] }
+    let replayed = PrintMatcher.replayed(pieces[piece], repr: event.isResult)
+    if let literal = replayed.literal {
+      return (0..<literal.count).map { ordinal in
+        let flat = flatIndex(literal.index(ofToken: ordinal), shape: replayed.arrayShape)
+        return flat < replayed.elements.count ? replayed.elements[flat] : .nan
+      }
+    }
+    return replayed.tokens.map(\.exact)
+  }
+}
+
+/// The text of a source range in a cell's code (an f-string field without its braces and
+/// format spec).
+enum SourceSlice {
+  static func text(_ code: String, _ range: SourceRange) -> String {
+    let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+    guard range.start.line >= 1, range.start.line <= lines.count else { return "?" }
+    var bytes: [UInt8] = []
+    for line in range.start.line...min(range.end.line, lines.count) {
+      let utf8 = Array(lines[line - 1].utf8)
+      let from = line == range.start.line ? min(range.start.column, utf8.count) : 0
+      let to = line == range.end.line ? min(max(from, range.end.column), utf8.count) : utf8.count
+      if !bytes.isEmpty { bytes.append(0x0A) }
+      bytes += utf8[from..<to]
+    }
+    var text = String(decoding: bytes, as: UTF8.self)
+    if text.hasPrefix("{") && text.hasSuffix("}") {
+      text = String(text.dropFirst().dropLast())
+      var depth = 0
+      for (offset, character) in text.enumerated() {
+        if "([{".contains(character) { depth += 1 }
+        if ")]}".contains(character) { depth -= 1 }
+        if depth == 0 && (character == ":" || character == "!") {
+          text = String(text.prefix(offset))
+          break
+        }
+      }
+      if text.hasSuffix("=") { text.removeLast() }
+    }
+    return text.count > 80 ? String(text.prefix(77)) + "..." : text
+  }
+}
+
+/// A cell's saved output as bytes, read from `cursor` on, with positions for messages.
+struct SavedText {
+  let bytes: [UInt8]
+  /// Where `bytes[0]` is (line and column in the file or cell output; offset in the file).
+  let start: TextPosition
+  let cell: String
+  let isCellRelative: Bool
+  var cursor = 0
+  /// The last position computed (positions are asked for in increasing order), shared by
+  /// copies.
+  private let known: Box
+
+  final class Box {
+    var position: TextPosition
+    init(_ position: TextPosition) { self.position = position }
+  }
+
+  init(_ segment: Notebook.Segment, cell: String, isCellRelative: Bool) {
+    bytes = Array(segment.text.utf8)
+    start = segment.start
+    self.cell = cell
+    self.isCellRelative = isCellRelative
+    known = Box(TextPosition(offset: 0, line: segment.start.line, column: segment.start.column))
+  }
+
+  var remaining: ArraySlice<UInt8> { bytes[min(cursor, bytes.count)...] }
+
+  /// The position of `bytes[offset]`, with its offset local to `bytes`.
+  func localPosition(at offset: Int) -> TextPosition {
+    if offset < known.position.offset {
+      known.position = TextPosition(offset: 0, line: start.line, column: start.column)
+    }
+    let target = min(offset, bytes.count)
+    let from = known.position
+    known.position = bytes.withUnsafeBufferPointer { from.advanced(to: target, in: $0) }
+    return known.position
+  }
+
+  /// The position of `bytes[offset]` in the file (or the cell's output).
+  func position(at offset: Int) -> TextPosition {
+    absolute(localPosition(at: offset))
+  }
+
+  /// A local position made absolute.
+  func absolute(_ position: TextPosition) -> TextPosition {
+    TextPosition(
+      offset: position.offset + start.offset, line: position.line, column: position.column)
+  }
+
+  /// The saved text from `offset` to the end of its line (120 bytes at most).
+  func line(from offset: Int) -> String {
+    NotebookVerifier.Run.lineOf(bytes, from: offset)
+  }
+}
