@@ -1,0 +1,317 @@
+import Foundation
+import NumPyKit
+import Testing
+
+@testable import Retrace
+
+/// The seed notebook's fixtures (Fixtures/notebooks, printed by NumPy 2.4.6 through
+/// Scripts/fixtures/notebooks.py), each reproduced in both forms.
+let seedFixtures = [
+  "seed-full", "seed43", "corrected", "printopts", "wide", "sizes-2-4-5", "long", "overflow",
+]
+
+/// Verifies the notebook at `Fixtures/<relative>` (a log with `code`, a script or notebook
+/// under Fixtures, or the built-in seed's code).
+func verifyNotebook(_ relative: String, code: String? = nil) throws -> Verification {
+  try verifyNotebook(
+    NotebookReader.read(path: FixturePath.url(relative).path), code: code)
+}
+
+func verifyNotebook(_ notebook: Notebook, code: String? = nil) throws -> Verification {
+  var cells: [ParsedCell]? = nil
+  if let code {
+    cells = [
+      try NotebookCode.readScript(FixturePath.text(code), name: code)
+    ]
+  }
+  return try NotebookVerifier.verify(ReplayPlan.make(notebook, code: cells, codeFile: code))
+}
+
+struct EditRecord: Decodable {
+  var file: String
+  var cell: String
+  var line: Int
+  var column: Int
+  var digit_column: Int
+  var original: String
+  var edited: String
+  var cell_relative: Bool
+  var code: String?
+}
+
+struct Variants: Decodable {
+  struct Log: Decodable {
+    var name: String
+    var raises: Bool
+    var unverifiable: Bool
+  }
+  struct Tampered: Decodable {
+    var name: String
+    var edits: [EditRecord]
+  }
+  var logs: [Log]
+  var tampered: [Tampered]
+
+  static let loaded: Variants? = try? JSONDecoder().decode(
+    Variants.self, from: FixturePath.data("corpus/variants.json"))
+}
+
+@Suite struct NotebookVerifierTests {
+  @Test func theSeedAsGivenIsReproducedUpToItsCut() throws {
+    let verification = try NotebookVerifier.verify(ReplayPlan.make(NotebookReader.builtInSeed()))
+    #expect(verification.isReproduced)
+    let truncation = try #require(verification.truncation)
+    #expect(truncation.position.line == 132 && truncation.position.column == 36)
+    #expect(truncation.cell == "In [77]")
+    #expect(verification.checked == 72)
+    #expect(verification.count(.exact) == 72)
+    // The value the output is cut in: W2_grad, 11 of its 12 entries shown.
+    let last = try #require(verification.records.last)
+    #expect(last.record.isPartial && last.record.expression == "W2_grad")
+    #expect(last.values.count == 11)
+  }
+
+  @Test func aMillionEpochsCutAfterTheFirstStopAtTheCut() throws {
+    // The seed with `epochs = 1000000`: the replay stops where the output stops.
+    let text = BuiltInSeed.text.replacingOccurrences(of: "epochs = 10\n", with: "epochs = 1000000\n")
+    #expect(text != BuiltInSeed.text)
+    let notebook = try NotebookReader.read(data: Data(text.utf8), name: "million.txt")
+    let verification = try verifyNotebook(notebook)
+    #expect(verification.isReproduced)
+    #expect(verification.truncation != nil)
+    #expect(verification.checked == 72)
+  }
+
+  @Test(arguments: seedFixtures)
+  func everySeedFixtureIsReproducedExactlyInBothForms(_ name: String) throws {
+    for form in ["txt", "ipynb"] {
+      let verification = try verifyNotebook("notebooks/\(name).\(form)")
+      #expect(verification.isReproduced, "\(name).\(form)")
+      #expect(verification.checked > 800, "\(name).\(form)")
+      #expect(verification.count(.exact) == verification.checked, "\(name).\(form)")
+      #expect(verification.truncation == nil)
+    }
+  }
+
+  @Test func theFullSeedLogIsReproducedWithTheSeedsCode() throws {
+    let verification = try verifyNotebook("notebooks/seed-full.log")
+    #expect(verification.form == .log)
+    #expect(verification.codeFile == NotebookReader.builtInName)
+    #expect(verification.isReproduced)
+    #expect(verification.checked == 898)
+  }
+
+  @Test func anotherRunsLogUnderTheSeedsCodeMismatches() throws {
+    let verification = try verifyNotebook("notebooks/seed43.log")
+    #expect(!verification.isReproduced)
+    let first = try #require(verification.records.first { !$0.mismatches.isEmpty })
+    #expect(first.record.expression == "W1")
+    #expect(first.mismatches.first?.index == [0, 0])
+  }
+
+  @Test func oneAlteredDigitIsNamedWithItsPlace() throws {
+    struct Index: Decodable { var edits: [Edit] }
+    let edits = try JSONDecoder().decode(
+      Index.self, from: FixturePath.data("notebooks/index.json")
+    ).edits
+    let edit = try #require(edits.first)
+    let verification = try verifyNotebook("notebooks/\(edit.name).txt")
+    #expect(!verification.isReproduced)
+    #expect(verification.mismatched == 1)
+    #expect(verification.departures.isEmpty)
+    let record = try #require(verification.records.first { !$0.mismatches.isEmpty })
+    let value = try #require(record.mismatches.first)
+    #expect(record.record.expression == edit.label)
+    #expect(record.record.occurrence == edit.epoch)
+    #expect(record.record.name == "In [77] line 39: W2")
+    #expect(value.index == edit.index)
+    #expect(value.printed == edit.edited)
+    #expect(value.replayed == edit.original)
+    #expect(value.position.line == edit.line)
+    #expect(value.position.column == edit.column)
+    #expect(abs((value.lastDigitUnits ?? 0) - 1000) < 0.5)
+  }
+
+  @Test func summationNoiseIsWithinNoiseNotAMismatch() throws {
+    for form in ["txt", "ipynb"] {
+      let verification = try verifyNotebook("notebooks/noise.\(form)")
+      #expect(verification.isReproduced, "noise.\(form)")
+      #expect(verification.count(.withinNoise) > 0)
+      let noisy = verification.records.filter { check in
+        check.values.contains { $0.verdict == .withinNoise }
+      }
+      #expect(noisy.contains { $0.record.expression == "loss" })
+      // The band is the spread over the other orders: it holds the printed value.
+      for check in noisy {
+        for value in check.values where value.verdict == .withinNoise {
+          let band = try #require(value.noiseBand)
+          let half = (lastDigitUnit(of: value.printed) ?? 0) / 2 * (1 + 1e-9)
+          #expect(value.printedValue >= band.lowerBound - half)
+          #expect(value.printedValue <= band.upperBound + half)
+        }
+      }
+    }
+  }
+
+  @Test func printOptionsOfAnotherRunAreWithinRounding() throws {
+    // precision=4 output under code without it: the same values, fewer digits.
+    let verification = try verifyNotebook("notebooks/mismatch-printopts.txt")
+    #expect(verification.mismatched == 0)
+    #expect(verification.count(.withinRounding) > 0)
+  }
+
+  @Test func valuesAreCheckedAgainstTheFilesOwnPositions() throws {
+    let text = try FixturePath.text("notebooks/seed-full.txt")
+    let lines = text.components(separatedBy: "\n")
+    let verification = try verifyNotebook("notebooks/seed-full.txt")
+    for check in verification.records {
+      for value in check.values {
+        let line = Array(lines[value.position.line - 1])
+        let token = String(line[(value.position.column - 1)...].prefix(value.printed.count))
+        #expect(token == value.printed)
+      }
+    }
+  }
+
+  // MARK: - The corpus
+
+  static let corpus: [String] = {
+    let names =
+      (try? FileManager.default.contentsOfDirectory(atPath: FixturePath.url("corpus").path))
+      ?? []
+    return names.filter { $0.hasSuffix(".ipynb") }.map { String($0.dropLast(6)) }.sorted()
+  }()
+
+  @Test(arguments: corpus)
+  func everyCorpusNotebookIsReproducedInBothForms(_ name: String) throws {
+    for form in ["txt", "ipynb"] {
+      let path = "corpus/\(name).\(form)"
+      if name == "polyfit-normal-equations" {
+        // LAPACK is not modelled: a refusal with the cell and line, never a verdict.
+        #expect(throws: RetraceError.self) { try verifyNotebook(path) }
+        continue
+      }
+      let verification = try verifyNotebook(path)
+      #expect(verification.isReproduced, "\(path)")
+      #expect(verification.checked > 0, "\(path)")
+      #expect(verification.departures.isEmpty, "\(path)")
+      if name == "unverifiable-demo" {
+        #expect(verification.count(.unverifiable) > 0)
+      } else {
+        #expect(verification.count(.exact) == verification.checked, "\(path)")
+      }
+    }
+  }
+
+  @Test func cellsRunOutOfOrderAreReplayedInTheirOrderAndSaidSo() throws {
+    let verification = try verifyNotebook("corpus/markov-chain.ipynb")
+    #expect(verification.isReproduced)
+    #expect(verification.notes.contains { $0.contains("by execution count") })
+    #expect(verification.notes.contains { $0.contains("run out of order") })
+  }
+
+  @Test func anExceptionIsComparedByTypeAndMessage() throws {
+    // broadcasting-rules ends in NumPy's broadcast error, saved as an error output (.ipynb)
+    // and as a traceback (text export): both reproduced.
+    for form in ["txt", "ipynb"] {
+      let verification = try verifyNotebook("corpus/broadcasting-rules.\(form)")
+      #expect(verification.isReproduced)
+    }
+    // Another message in the saved error is a departure of kind exception.
+    var text = try FixturePath.text("corpus/broadcasting-rules.txt")
+    text = text.replacingOccurrences(of: "shapes (4,4) (3,) ", with: "shapes (4,4) (5,) ")
+    let verification = try verifyNotebook(
+      NotebookReader.read(data: Data(text.utf8), name: "edited.txt"))
+    #expect(!verification.isReproduced)
+    let departure = try #require(verification.departures.first)
+    #expect(departure.kind == .exception)
+    #expect(departure.cell == "In [5]")
+    #expect(departure.found.hasSuffix("(5,) "))
+  }
+
+  @Test func anEditedLabelIsADepartureAtItsPlace() throws {
+    let text = try FixturePath.text("notebooks/seed-full.txt")
+    let edited = text.replacingOccurrences(of: "\nZ1:[", with: "\nz1:[", options: [], range: nil)
+    let verification = try verifyNotebook(
+      NotebookReader.read(data: Data(edited.utf8), name: "label.txt"))
+    #expect(!verification.isReproduced)
+    let departure = try #require(verification.departures.first)
+    #expect(departure.kind == .text)
+    #expect(departure.found.hasPrefix("z1:["))
+    #expect(departure.expected.hasPrefix("Z1:["))
+    // The first `Z1:` of the output is on line 132 of the file (the seed's text export).
+    let line = text.components(separatedBy: "\n").firstIndex { $0.hasPrefix("Z1:[") }
+    #expect(departure.position.line == (line ?? -1) + 1)
+    #expect(departure.position.column == 1)
+  }
+
+  @Test func outputAfterTheLastPrintIsExtraOutput() throws {
+    let text = try FixturePath.text("notebooks/seed-full.txt")
+    let edited = text + "one more line\n"
+    let verification = try verifyNotebook(
+      NotebookReader.read(data: Data(edited.utf8), name: "extra.txt"))
+    #expect(verification.departures.map(\.kind) == [.extraOutput])
+    #expect(verification.departures.first?.found == "one more line")
+  }
+
+  // MARK: - Bare logs and tampered copies
+
+  @Test func everyCorpusLogIsReproducedWithItsScript() throws {
+    let variants = try #require(Variants.loaded)
+    #expect(variants.logs.count >= 25)
+    for log in variants.logs {
+      let path = "corpus/logs/\(log.name).log"
+      let code = "corpus/logs/\(log.name).py"
+      if log.name == "polyfit-normal-equations" {
+        #expect(throws: RetraceError.self) { try verifyNotebook(path, code: code) }
+        continue
+      }
+      let verification = try verifyNotebook(path, code: code)
+      #expect(verification.isReproduced, "\(log.name)")
+      #expect(verification.checked > 0, "\(log.name)")
+      if log.raises {
+        #expect(verification.notes.contains { $0.contains("where a script stops") })
+      }
+    }
+  }
+
+  @Test func everyTamperedCopyIsLocatedToItsLineAndColumn() throws {
+    let variants = try #require(Variants.loaded)
+    #expect(variants.tampered.count >= 30)
+    for notebook in variants.tampered {
+      for edit in notebook.edits {
+        let path = "corpus/tampered/\(edit.file)"
+        let verification = try verifyNotebook(path, code: edit.code.map { "corpus/\($0)" })
+        #expect(!verification.isReproduced, "\(path)")
+        // One thing is wrong, where the edit is: the value (its token's first character)
+        // or, for a digit in literal text, a departure at the digit.
+        let mismatches = verification.records.flatMap { check in
+          check.mismatches.map { (check, $0) }
+        }
+        #expect(mismatches.count + verification.departures.count == 1, "\(path)")
+        if let (check, value) = mismatches.first {
+          #expect(value.position.line == edit.line, "\(path)")
+          #expect(value.position.column == edit.column, "\(path)")
+          #expect(value.printed.contains(edit.edited) || edit.edited.contains(value.printed))
+          #expect(check.record.cell == (edit.code == nil ? edit.cell : "script"), "\(path)")
+        } else if let departure = verification.departures.first {
+          #expect(departure.position.line == edit.line, "\(path)")
+          #expect(departure.position.column == edit.digit_column, "\(path)")
+        }
+      }
+    }
+  }
+
+  // MARK: - Reports
+
+  @Test func theJSONReportCountsUnverifiableValuesAndDepartures() throws {
+    let verification = try verifyNotebook("corpus/unverifiable-demo.ipynb")
+    let json = VerificationReport.json(verification)
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    #expect(object["verdict"] as? String == "reproduced")
+    #expect((object["unverifiable"] as? Int ?? 0) > 0)
+    #expect((object["departures"] as? [Any])?.isEmpty == true)
+    #expect(object["checked"] as? Int == verification.checked)
+  }
+}
