@@ -10,9 +10,9 @@ out = (
     "// Regenerate with: python3 Scripts/embed-seed.py\n"
     "// swift-format-ignore-file\n\n"
     "/// The built-in seed notebook: what `retrace parse` and `retrace verify` read with no argument,\n"
-    "/// and whose print templates read a bare log that has no code.\n"
-    "enum BuiltInSeed {\n"
+    "/// and whose code reads a bare log given without its own.\n"
+    "public enum BuiltInSeed {\n"
     "  /// The text export, byte for byte.\n"
-    '  static let text = #"""\n' + src + '\n"""#\n}\n'
+    '  public static let text = #"""\n' + src + '\n"""#\n}\n'
 )
 (root / "Sources" / "Retrace" / "Notebook" / "BuiltInSeed.swift").write_text(out, encoding="utf-8")

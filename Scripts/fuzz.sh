@@ -3,7 +3,7 @@
 #
 #   Scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags...]
 #
-# TARGET: array-literal | python-syntax | ipynb | template | config. SECONDS: -max_total_time.
+# TARGET: array-literal | python-syntax | ipynb | verify. SECONDS: -max_total_time.
 # Builds into .build-fuzz/ (ignored by git); new corpus entries go to .build-fuzz/TARGET/corpus,
 # seeded from Fuzz/TARGET/corpus (the small committed seeds); crashes, hangs and leaks are
 # written to .build-fuzz/TARGET/artifacts/. Exits non-zero when libFuzzer finds a problem.

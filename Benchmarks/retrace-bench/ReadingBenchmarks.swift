@@ -2,8 +2,8 @@ import Foundation
 import NumPyKit
 import Retrace
 
-/// Reading printed arrays: `parse-log FILE` reads a whole stdout log into its trace (PCRE2
-/// templates + array literals); `parse-numbers FILE` reads whitespace-separated numbers (the
+/// Reading printed arrays: `parse-log FILE` verifies a stdout log (the seed's code replayed and
+/// matched print by print with PCRE2, the arrays read back); `parse-numbers FILE` reads whitespace-separated numbers (the
 /// same input `np.fromstring(text, sep=' ')` gets) as one printed array.
 enum ReadingBenchmarks {
   static func run(_ workload: String, _ arguments: [String]) {
@@ -17,8 +17,7 @@ enum ReadingBenchmarks {
       let seconds = bestSeconds(repeats: 3) {
         do {
           let notebook = try NotebookReader.read(data: data, name: path)
-          let trace = try TraceReader.read(notebook)
-          values = trace.records.reduce(0) { $0 + $1.literal.count }
+          values = try NotebookVerifier.verify(ReplayPlan.make(notebook)).checked
         } catch {
           FileHandle.standardError.write(Data("\(error)\n".utf8))
           exit(2)

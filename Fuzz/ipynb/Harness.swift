@@ -1,5 +1,6 @@
 // libFuzzer target: NotebookReader (UTF-8, BOM, CRLF, form detection, .ipynb JSON and its
-// nesting check, text-export cells) and then TraceReader on what it read, on arbitrary bytes
+// nesting check, text-export cells) and then the replay plan of what it read (the code of
+// each cell parsed, a text export's output split off), on arbitrary bytes
 // (Scripts/fuzz.sh ipynb N).
 // Compiled into the Retrace module; never part of the package build.
 import Foundation
@@ -13,9 +14,9 @@ public func fuzzNotebook(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     for cell in notebook.cells {
       precondition(cell.source.start.line >= 1 && cell.source.start.column >= 1)
     }
-    // And the trace of what was read: text exports split into code and output here.
-    if let trace = try? TraceReader.read(notebook) {
-      precondition(trace.records.allSatisfy { $0.position.line >= 1 })
+    // And the plan of what was read: text exports split into code and output here.
+    if let plan = try? ReplayPlan.make(notebook) {
+      precondition(plan.cells.allSatisfy { ($0.output?.start.line ?? 1) >= 1 })
     }
   } catch {
     precondition(!error.message.isEmpty)

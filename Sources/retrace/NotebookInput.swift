@@ -36,37 +36,13 @@ enum NotebookInput {
     }
   }
 
-  static func trace(_ path: String?) throws -> Trace {
-    let notebook = try notebook(path)
+  /// Reads and verifies a notebook (the built-in seed when `path` is nil).
+  static func verification(_ path: String?, code: String?) throws -> Verification {
+    let plan = try plan(path, code: code)
     do {
-      return try TraceReader.read(notebook)
+      return try NotebookVerifier.verify(plan)
     } catch {
       throw UsageError(error.description)
     }
-  }
-
-  static func experiment(_ trace: Trace) throws -> Experiment {
-    do {
-      return try ExperimentReader.read(trace)
-    } catch {
-      throw UsageError(error.description)
-    }
-  }
-
-  /// Reads, verifies and explains a notebook (the built-in seed when `path` is nil).
-  static func explanation(_ path: String?, seedSearch: UInt64, model: ReplayEngine.Model) throws
-    -> Explanation
-  {
-    let trace = try trace(path)
-    let experiment = try experiment(trace)
-    let verification: SeedVerification
-    do {
-      verification = try SeedVerifier.verify(trace, experiment: experiment, model: model)
-    } catch {
-      throw UsageError("\(trace.notebook): \(error.description)")
-    }
-    return Explainer.explain(
-      verification, experiment: experiment, seedSearchLimit: seedSearch,
-      progress: Terminal.progressBar("searching seeds"))
   }
 }

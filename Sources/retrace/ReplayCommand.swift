@@ -1,71 +1,74 @@
 import ArgumentParser
 import Foundation
+import Interpreter
 import Retrace
 
-/// `retrace replay`: prints what the notebook's code prints, byte for byte as NumPy prints it.
+/// `retrace replay`: prints what the notebook's code prints, byte for byte as CPython and NumPy
+/// print it.
 struct ReplayCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "replay",
-    abstract: "Print what the notebook's code prints, as NumPy would print it.",
-    discussion: "With no NOTEBOOK, replays the built-in seed notebook. Never runs the code.")
+    abstract: "Print what the notebook's code prints, as CPython and NumPy would print it.",
+    discussion: """
+      Runs the code cells in their execution order through retrace's own interpreter (never \
+      Python): each cell's stdout, its echoed last expression as `Out[N]: value`, and an \
+      uncaught exception on stderr. With no NOTEBOOK, replays the built-in seed notebook; a \
+      .py file is replayed as one script.
+      """)
 
-  @Argument(help: "A text export, a .ipynb, or a bare stdout log (read with the seed's code).")
+  @Argument(help: "A text export, a .ipynb, a .py script, or a bare log (with --code).")
   var notebook: String?
 
-  @Option(help: "Run the training loop this many times instead of the code's count.")
-  var epochs: Int?
+  @Option(help: "For a bare log: the code that printed it (a .py script or a notebook).")
+  var code: String?
 
-  @Flag(help: "Replay the true W1 gradient np.outer(B1_grad, X) instead of the code's line.")
-  var corrected = false
-
-  func validate() throws {
-    if let epochs, epochs < 0 { throw ValidationError("--epochs must be at least 0") }
-  }
-
-  @Flag(
-    help: """
-      Run the code cells (or a .py script) through retrace's Python interpreter and print \
-      what each cell prints.
-      """)
+  @Flag(help: .hidden)
   var interpreter = false
 
   func run() throws {
-    if interpreter {
-      let runs: [InterpreterReplay.CellRun]
+    let plan: ReplayPlan
+    if let notebook, notebook.hasSuffix(".py") {
       do {
-        if let notebook, notebook.hasSuffix(".py") {
-          let script = try NotebookCode.readScript(
-            NotebookReader.readText(path: notebook), name: notebook)
-          runs = try InterpreterReplay.run([script], name: notebook)
-        } else {
-          runs = try InterpreterReplay.run(try NotebookInput.notebook(notebook))
-        }
-      } catch let error as RetraceError {
+        let script = try NotebookCode.readScript(
+          NotebookReader.readText(path: notebook), name: notebook)
+        plan = ReplayPlan.script(script, name: notebook)
+      } catch {
         throw UsageError(error.description)
       }
-      for run in runs {
-        FileHandle.standardOutput.write(Data(run.output.utf8))
-        if let result = run.result {
-          // As a text export shows it: `Out[N]: value`, a multi-line value from the next line.
-          let label = run.label.replacingOccurrences(of: "In [", with: "Out[")
-          let shown = result.contains("\n") ? "\(label):\n\(result)\n" : "\(label): \(result)\n"
-          FileHandle.standardOutput.write(Data(shown.utf8))
-        }
-        if let exception = run.exception {
-          FileHandle.standardError.write(Data("\(exception)\n".utf8))
-        }
-      }
-      return
+    } else {
+      plan = try NotebookInput.plan(notebook, code: code)
     }
-    let trace = try NotebookInput.trace(notebook)
-    let experiment = try NotebookInput.experiment(trace)
-    let engine = ReplayEngine(
-      experiment: experiment, model: corrected ? .corrected : .asWritten, epochs: epochs)
+    var buffer = ""
+    func flush() {
+      FileHandle.standardOutput.write(Data(buffer.utf8))
+      buffer = ""
+    }
     do {
-      let replay = try engine.run()
-      FileHandle.standardOutput.write(Data(replay.output.utf8))
+      try NotebookReplay(plan).run(consume: { index, event in
+        switch event {
+        case .printed(let printed):
+          if printed.isResult {
+            // As a text export shows it: `Out[N]: value`, a multi-line value from the next line.
+            let label = plan.cells[index].parsed.label.replacingOccurrences(
+              of: "In [", with: "Out[")
+            let text = printed.text
+            buffer += text.contains("\n") ? "\(label):\n\(text)\n" : "\(label): \(text)\n"
+          } else {
+            buffer += printed.text
+          }
+          if buffer.utf8.count >= 1 << 20 { flush() }
+        case .raised(let error):
+          flush()
+          let cell = plan.cells[index].parsed.label
+          let place = error.location.map { ", line \($0.line), column \($0.column + 1)" } ?? ""
+          FileHandle.standardError.write(Data("\(error.description) (\(cell)\(place))\n".utf8))
+        }
+        return .more
+      })
     } catch {
-      throw UsageError("\(trace.notebook): \(error.description)")
+      flush()
+      throw UsageError(error.description)
     }
+    flush()
   }
 }

@@ -14,7 +14,8 @@ struct VerifyCommand: ParsableCommand {
       1 at least one mismatch, 2 unusable input or usage.
       """)
 
-  @Argument(help: "A text export, a .ipynb, or a bare stdout log (with --code, or the seed's code).")
+  @Argument(
+    help: "A text export, a .ipynb, or a bare stdout log (with --code, or the seed's code).")
   var notebook: String?
 
   @Option(
@@ -30,32 +31,13 @@ struct VerifyCommand: ParsableCommand {
   @Option(name: [.short, .customLong("output")], help: "Write the report to FILE (atomically).")
   var output: String?
 
-  @Flag(help: "Verify against the true W1 gradient np.outer(B1_grad, X) (the seed's code only).")
-  var corrected = false
-
-  @Option(help: "Search np.random.seed values from 0 up to (not including) this one.")
-  var seedSearch: UInt64 = Explainer.defaultSeedSearchLimit
-
   @Flag(help: "Accepted for compatibility: every form is verified as it streams.")
   var stream = false
 
   func run() throws {
-    if corrected {
-      let explanation = try NotebookInput.explanation(
-        notebook, seedSearch: seedSearch, model: .corrected)
-      let colour = output == nil && format == .text && Terminal.colourOnStandardOutput
-      try write(SeedVerificationReport.render(explanation, as: format, colour: colour))
-      if !explanation.verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
-      return
-    }
-    let plan = try NotebookInput.plan(notebook, code: code)
-    let verification: Verification
-    do {
-      verification = try NotebookVerifier.verify(plan)
-    } catch {
-      throw UsageError(error.description)
-    }
-    try write(VerificationReport.render(verification, as: format))
+    let verification = try NotebookInput.verification(notebook, code: code)
+    let explanation = Explainer.explain(verification)
+    try write(VerificationReport.render(explanation, as: format))
     if !verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
   }
 

@@ -3,23 +3,19 @@ import Testing
 
 @Suite struct ParseCommandTests {
   struct Document: Decodable {
-    struct Place: Decodable {
-      var line: Int
-      var column: Int
-    }
     struct Record: Decodable {
+      var record: String
       var print: Int
-      var epoch: Int?
-      var label: String
+      var run: Int
+      var expression: String
       var shape: [Int]
-      var printed: [String]
+      var tokens: [String]
       var partial: Bool
       var line: Int
       var column: Int
     }
     var form: String
     var truncated: Bool
-    var truncatedAt: Place?
     var records: [Record]
   }
 
@@ -30,13 +26,15 @@ import Testing
     let document = try snakeCaseDecoder.decode(Document.self, from: Data(result.stdout.utf8))
     #expect(document.form == "text-export")
     #expect(document.truncated)
-    #expect(document.truncatedAt?.line == 132)
     #expect(document.records.count == 17)
     #expect(document.records.prefix(16).allSatisfy { !$0.partial })
-    #expect(document.records[16].label == "W2_grad" && document.records[16].partial)
-    #expect(document.records[1].printed.first == "0.49671415")
+    #expect(document.records[16].expression == "W2_grad" && document.records[16].partial)
+    #expect(document.records[16].tokens.count == 11)
+    #expect(document.records[1].tokens.first == "0.49671415")
     #expect(document.records[1].shape == [4, 3])
-    #expect(document.records[7].epoch == 0 && document.records[7].label == "Z1")
+    #expect(document.records[1].line == 111 && document.records[1].column == 1)
+    #expect(document.records[7].run == 0 && document.records[7].expression == "Z1")
+    #expect(document.records[7].record == "In [77] line 30: Z1")
   }
 
   @Test func noArgumentReadsTheBuiltInSeed() throws {
@@ -56,7 +54,7 @@ import Testing
     (
       "Fixtures/bad/ragged.log",
       "retrace: Fixtures/bad/ragged.log:5:2: ragged nesting: this array has 2 entries but the one "
-        + "at 4:2 has 3 (in {W1} of print #1)\n"
+        + "at 4:2 has 3 (in W1, In [77] line 24)\n"
     ),
     ("Fixtures/no-such-file.txt", "retrace: Fixtures/no-such-file.txt: no such file\n"),
     ("Fixtures", "retrace: Fixtures: is a directory, not a notebook\n"),

@@ -6,7 +6,7 @@ import Testing
   /// its cells out of file order, one of them ending in an exception.
   @Test func pureNotebookReplaysAsCPythonRanIt() throws {
     let result = try CommandRunner.run(
-      ["replay", "--interpreter", "Fixtures/interpreter/pure-python.ipynb"])
+      ["replay", "Fixtures/interpreter/pure-python.ipynb"])
     let expected = try String(
       contentsOf: FixturePath.root.appendingPathComponent(
         "Fixtures/interpreter/pure-python.stdout"), encoding: .utf8)
@@ -28,7 +28,7 @@ import Testing
   /// prints what NumPy printed, cell by cell.
   @Test func numpyNotebookReplaysAsNumPyPrintedIt() throws {
     let result = try CommandRunner.run(
-      ["replay", "--interpreter", "Fixtures/corpus/xor-sigmoid.ipynb"])
+      ["replay", "Fixtures/corpus/xor-sigmoid.ipynb"])
     #expect(result.status == 0)
     let data = try Data(
       contentsOf: FixturePath.root.appendingPathComponent("Fixtures/corpus/xor-sigmoid.ipynb"))
@@ -46,7 +46,7 @@ import Testing
 
   @Test func scriptReplaysThroughTheInterpreter() throws {
     let result = try CommandRunner.run(
-      ["replay", "--interpreter", "Fixtures/bad/syntax-error.py"])
+      ["replay", "Fixtures/bad/syntax-error.py"])
     #expect(result.status == 2)
     #expect(result.stderr.contains("Fixtures/bad/syntax-error.py"))
   }

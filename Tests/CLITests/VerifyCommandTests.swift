@@ -8,9 +8,11 @@ import Testing
 @Suite struct VerifyCommandTests {
   struct Document: Decodable {
     struct Mismatch: Decodable {
+      var record: String
+      var cell: String
+      var expression: String
       var print: Int
-      var epoch: Int?
-      var label: String
+      var run: Int
       var index: [Int]
       var flatIndex: Int?
       var printed: String
@@ -23,13 +25,14 @@ import Testing
     var notebook: String
     var form: String
     var verdict: String
-    var model: String
     var checked: Int
     var exact: Int
     var withinRounding: Int
     var withinNoise: Int
     var mismatched: Int
+    var unverifiable: Int
     var truncated: Bool
+    var departures: [AnyCodable]
     var mismatches: [Mismatch]
     var findings: [AnyCodable]
   }
@@ -41,7 +44,7 @@ import Testing
   @Test func noArgumentVerifiesTheBuiltInSeed() throws {
     let result = try CommandRunner.run(["verify"])
     #expect(result.status == 0)
-    #expect(result.stdout.hasPrefix("<built-in seed notebook>: reproduced (as-written code"))
+    #expect(result.stdout.hasPrefix("<built-in seed notebook>: reproduced (text-export)"))
     #expect(result.stdout.contains("72 printed values: 72 exact"))
     #expect(result.stdout.contains("the output stops at 132:36 (In [77])"))
   }
@@ -69,7 +72,8 @@ import Testing
     #expect(document.verdict == "mismatch")
     #expect(document.mismatched == 1)
     let mismatch = try #require(document.mismatches.first)
-    #expect(mismatch.label == "W2" && mismatch.epoch == 5 && mismatch.index == [0, 0])
+    #expect(mismatch.expression == "W2" && mismatch.run == 5 && mismatch.index == [0, 0])
+    #expect(mismatch.record == "In [77] line 39: W2" && mismatch.cell == "In [77]")
     #expect(mismatch.flatIndex == 0)
     #expect(mismatch.printed == "-1.01284112" && mismatch.replayed == "-1.01283112")
     #expect(mismatch.line == 206 && mismatch.column == 122)
@@ -77,8 +81,9 @@ import Testing
     #expect(text.status == 1)
     #expect(
       text.stdout.contains(
-        "mismatch: print 5, epoch 5, W2[0,0]: printed -1.01284112, replayed -1.01283112 "
-          + "(999.97 last-digit units) at Fixtures/notebooks/seed-full-edited.txt:206:122"))
+        "mismatch: In [77] line 39: W2[0,0] (print 5, run 6): printed -1.01284112, replayed "
+          + "-1.01283112 (999.97 last-digit units) at "
+          + "Fixtures/notebooks/seed-full-edited.txt:206:122 [isolated-value]"))
   }
 
   @Test func junitHasOneTestCasePerRecordAndFailuresCarryMismatches() throws {
@@ -87,10 +92,14 @@ import Testing
     #expect(result.status == 1)
     let document = try XMLDocument(data: Data(result.stdout.utf8))
     let cases = try document.nodes(forXPath: "//testcase")
+    // One test case per printed value piece: 7 before the loop's prints, 18 in each of the
+    // 10 epochs (the seed prints them from three print calls).
     #expect(cases.count == 7 + 18 * 10)
     let failures = try document.nodes(forXPath: "//testcase/failure")
     #expect(failures.count == 1)
-    #expect(failures.first?.stringValue?.contains("W2[0,0]: printed -1.01284112") == true)
+    #expect(
+      failures.first?.stringValue?.contains("W2[0,0] (print 5, run 6): printed -1.01284112")
+        == true)
   }
 
   @Test func markdownSummarisesForACIJob() throws {
@@ -100,19 +109,23 @@ import Testing
     #expect(result.status == 0)
     #expect(
       result.stdout.hasPrefix("## ✅ retrace verify: `Fixtures/seed/notebook.txt` — reproduced"))
-    #expect(result.stdout.contains("| 72 | 72 | 0 | 0 | 0 |"))
+    #expect(result.stdout.contains("| 72 | 72 | 0 | 0 | 0 | 0 |"))
   }
 
   @Test func unmodelledCodeExitsTwoNamingCellAndLine() throws {
     let text = try String(contentsOf: FixturePath.url("seed/notebook.txt"), encoding: .utf8)
-      .replacingOccurrences(of: "a = np.maximum(0, a)", with: "a = np.tanh(a)")
+      .replacingOccurrences(
+        of: "np.random.seed(42)", with: "np.random.seed(42)\nq = np.linalg.inv(X)")
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("tanh-\(UUID()).txt")
     try Data(text.utf8).write(to: url)
     defer { try? FileManager.default.removeItem(at: url) }
     let result = try CommandRunner.run(["verify", url.path])
     #expect(result.status == 2)
     #expect(result.stdout.isEmpty)
-    #expect(result.stderr.hasPrefix("retrace: \(url.path):7:3: In [70], line 3: `a = np.tanh(a)`"))
+    #expect(
+      result.stderr
+        == "retrace: \(url.path): cell 7 (In [77]), line 2, column 5: retrace does not model "
+        + "numpy.linalg.inv yet\n")
   }
 
   @Test func replayPrintsWhatNumPyPrints() throws {
@@ -121,10 +134,13 @@ import Testing
     #expect(
       result.stdout
         == (try String(contentsOf: FixturePath.url("notebooks/seed-full.log"), encoding: .utf8)))
-    let corrected = try CommandRunner.run(["replay", "--corrected"])
+    // A log with its script: what the script prints.
+    let script = try CommandRunner.run(["replay", "Fixtures/corpus/logs/perceptron-gates.py"])
+    #expect(script.status == 0)
     #expect(
-      corrected.stdout
-        == (try String(contentsOf: FixturePath.url("notebooks/corrected.log"), encoding: .utf8)))
+      script.stdout
+        == (try String(
+          contentsOf: FixturePath.url("corpus/logs/perceptron-gates.log"), encoding: .utf8)))
   }
 }
 

@@ -36,15 +36,14 @@ public indirect enum Evidence: Sendable, Equatable {
 public struct Finding: Sendable {
   /// The stable kinds of finding (their raw values appear in JSON as `kind`).
   public enum Kind: String, Sendable, CaseIterable, Codable {
-    /// A printed gradient is not the gradient of the printed loss.
-    case gradientBug = "gradient-bug"
     /// The output stops before the code's prints are done.
     case truncatedLog = "truncated-log"
-    /// The printed initial weights do not come from the seed in the code.
-    case seedMismatch = "seed-mismatch"
-    /// The output matches the other model (corrected vs as written) rather than the code shown.
-    case traceFromCorrectedCode = "trace-from-corrected-code"
-    /// One printed value differs while everything computed from it matches.
+    /// The output's text is not what the code prints (a label, a missing or extra print, an
+    /// exception).
+    case departure
+    /// The cells ran in another order than the file's.
+    case outOfOrder = "out-of-order"
+    /// One printed value differs while everything printed after it matches.
     case isolatedValue = "isolated-value"
     /// From some value on, the output departs from the code and stays away.
     case divergence
@@ -52,6 +51,8 @@ public struct Finding: Sendable {
     case summationNoise = "summation-noise"
     /// The output was printed with other print options than the code shows.
     case printOptions = "print-options"
+    /// Values that cannot be reproduced by nature (the clock, an unseeded generator).
+    case unverifiable
   }
 
   /// The kind.

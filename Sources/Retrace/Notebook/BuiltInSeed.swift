@@ -3,10 +3,10 @@
 // swift-format-ignore-file
 
 /// The built-in seed notebook: what `retrace parse` and `retrace verify` read with no argument,
-/// and whose print templates read a bare log that has no code.
-enum BuiltInSeed {
+/// and whose code reads a bare log given without its own.
+public enum BuiltInSeed {
   /// The text export, byte for byte.
-  static let text = #"""
+  public static let text = #"""
 In [69]:
 import numpy as np
 

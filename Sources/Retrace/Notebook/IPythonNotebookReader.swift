@@ -75,7 +75,9 @@ enum IPythonNotebookReader {
           if let data = entry["data"] as? [String: Any], let plain = data["text/plain"] {
             output += try joined(plain, name: name, what: "\(label) result") + "\n"
             let rich = data.keys.filter { $0 != "text/plain" }.sorted()
-            if !rich.isEmpty { unchecked.append("execute_result (\(rich.joined(separator: ", ")))") }
+            if !rich.isEmpty {
+              unchecked.append("execute_result (\(rich.joined(separator: ", ")))")
+            }
           }
         case "error":
           error = Notebook.SavedError(

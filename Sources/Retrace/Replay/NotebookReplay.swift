@@ -72,7 +72,8 @@ public struct ReplayPlan: Sendable {
             ?? 0)
       }
       return ReplayPlan(
-        name: notebook.name, form: .log, cells: plan, log: notebook.log ?? .init(text: "", start: .start),
+        name: notebook.name, form: .log, cells: plan,
+        log: notebook.log ?? .init(text: "", start: .start),
         codeFile: codeFile ?? (code == nil ? NotebookReader.builtInName : nil))
     }
     let parsed = try NotebookCode.read(notebook)
@@ -101,6 +102,17 @@ public struct ReplayPlan: Sendable {
     }
     return ReplayPlan(
       name: notebook.name, form: notebook.form, cells: cells, log: nil, codeFile: codeFile)
+  }
+
+  /// A script run on its own (`retrace replay SCRIPT.py`): one cell, no saved output.
+  public static func script(_ cell: ParsedCell, name: String) -> ReplayPlan {
+    ReplayPlan(
+      name: name, form: .log,
+      cells: [
+        Cell(
+          parsed: cell, output: nil, outputIsCellRelative: false, error: nil, unchecked: [],
+          fileIndex: 0)
+      ], log: .init(text: "", start: .start), codeFile: name)
   }
 
   /// A text-export cell's output: the cell's text from line `outputLine` (1-based) on.
@@ -207,7 +219,7 @@ public final class NotebookReplay {
         } catch {
           if failure != nil || error.isStop { return false }
           if error.typeName == nil {
-            let place = error.location.map { ", line \($0.line)" } ?? ""
+            let place = error.location.map { ", line \($0.line), column \($0.column + 1)" } ?? ""
             failure = RetraceError(
               file: plan.codeFile ?? plan.name,
               "\(NotebookCode.origin(label: cell.parsed.label, position: cell.parsed.position))"

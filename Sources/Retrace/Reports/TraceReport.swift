@@ -1,78 +1,56 @@
 import NumPyKit
 
-/// The trace as `retrace parse` prints it: JSON for machines, text for people.
+/// `retrace parse` output: every printed value read from the saved output, record by record.
 public enum TraceReport {
-  /// The JSON document of issue #2: `{"form", "truncated", "truncated_at", "records": [...]}`.
-  public static func json(_ trace: Trace) -> String {
-    var lines: [String] = []
-    lines.append("{")
-    lines.append("  \"notebook\": \(JSONWriter.string(trace.notebook)),")
-    lines.append("  \"form\": \(JSONWriter.string(trace.form.rawValue)),")
-    lines.append("  \"truncated\": \(trace.isTruncated),")
-    if let at = trace.truncatedAt {
-      lines.append(
-        "  \"truncated_at\": "
-          + JSONWriter.object([
-            ("line", "\(at.line)"), ("column", "\(at.column)"),
-            ("cell", JSONWriter.string(trace.truncatedCell ?? "")),
-          ]) + ",")
-    } else {
-      lines.append("  \"truncated_at\": null,")
-    }
-    lines.append("  \"notes\": \(JSONWriter.strings(trace.notes)),")
-    lines.append("  \"records\": [")
-    for (index, record) in trace.records.enumerated() {
-      lines.append(
-        "    " + recordJSON(record) + (index + 1 < trace.records.count ? "," : ""))
-    }
-    lines.append("  ]")
-    lines.append("}")
-    return lines.joined(separator: "\n") + "\n"
-  }
-
-  /// One line per record: print, epoch, label, shape, location, then the printed tokens.
-  public static func text(_ trace: Trace) -> String {
-    var out = "\(trace.notebook): \(trace.form.rawValue), \(trace.records.count) printed values"
-    if let at = trace.truncatedAt {
-      out += ", truncated at \(at.line):\(at.column)"
+  /// One line per record: its name, run, place, shape and printed tokens.
+  public static func text(_ v: Verification) -> String {
+    var out = "\(v.notebook): \(v.counts.records) printed records, \(v.checked) values"
+    if let t = v.truncation {
+      out += "; the output stops at \(t.position.line):\(t.position.column) (\(t.cell))"
     }
     out += "\n"
-    for record in trace.records { out += recordLine(record) }
-    for note in trace.notes { out += "note: \(note)\n" }
+    for check in v.records {
+      let record = check.record
+      let shape = record.shape.isEmpty ? "" : " shape \(Shape.text(record.shape))"
+      out +=
+        "\(record.name) \(VerificationReport.runText(record)) at "
+        + "\(VerificationReport.place(v, record, record.position))\(shape)"
+        + "\(record.isPartial ? " (cut)" : ""): "
+        + check.values.map(\.printed).joined(separator: " ") + "\n"
+    }
+    if v.recordsNotKept > 0 { out += "…and \(v.recordsNotKept) more records\n" }
     return out
   }
 
-  /// One record as a JSON object (print, epoch, label, shape, values, printed, partial,
-  /// summarized, line, column, and cell for an `.ipynb`).
-  public static func recordJSON(_ record: TraceRecord) -> String {
-    var pairs: [(String, String)] = [
-      ("print", "\(record.print)"),
-      ("epoch", record.epoch.map(String.init) ?? "null"),
-      ("label", JSONWriter.string(record.label)),
-      ("shape", JSONWriter.integers(record.shape)),
-      ("values", JSONWriter.numbers(record.values)),
-      ("printed", JSONWriter.strings(record.printed)),
-      ("partial", "\(record.isPartial)"),
-      ("summarized", "\(record.literal.isSummarized)"),
-      ("line", "\(record.position.line)"),
-      ("column", "\(record.position.column)"),
-    ]
-    if record.isCellRelative { pairs.append(("cell", JSONWriter.string(record.cell))) }
-    return JSONWriter.object(pairs)
-  }
-
-  /// One record as a line of text: print, epoch, label, shape, place, the first tokens.
-  public static func recordLine(_ record: TraceRecord) -> String {
-    let epoch = record.epoch.map { "epoch \($0)" } ?? "-"
-    let shape =
-      "(" + record.shape.map(String.init).joined(separator: ",")
-      + (record.shape.count == 1 ? ",)" : ")")
-    let place =
-      record.isCellRelative ? "\(record.cell) output \(record.position)" : "\(record.position)"
-    let shown = min(8, record.literal.count)
-    var tokens = (0..<shown).map(record.literal.text(ofToken:)).joined(separator: " ")
-    if record.literal.count > 8 { tokens += " …" }
-    return "print \(record.print)  \(epoch)  \(record.label)  \(shape)"
-      + (record.isPartial ? " partial" : "") + "  \(place)  [\(tokens)]\n"
+  /// The records as JSON.
+  public static func json(_ v: Verification) -> String {
+    var records: [String] = []
+    for check in v.records {
+      let record = check.record
+      records.append(
+        "    "
+          + JSONWriter.object([
+            ("record", JSONWriter.string(record.name)), ("cell", JSONWriter.string(record.cell)),
+            ("expression", JSONWriter.string(record.expression)),
+            ("print", "\(record.print)"), ("run", "\(record.occurrence)"),
+            ("line", "\(record.position.line)"), ("column", "\(record.position.column)"),
+            ("shape", JSONWriter.integers(record.shape)), ("partial", "\(record.isPartial)"),
+            ("tokens", JSONWriter.strings(check.values.map(\.printed))),
+            (
+              "values",
+              "[" + check.values.map { JSONWriter.number($0.printedValue) }.joined(separator: ", ")
+                + "]"
+            ),
+          ]))
+    }
+    var lines = ["{"]
+    lines.append("  \"notebook\": \(JSONWriter.string(v.notebook)),")
+    lines.append("  \"form\": \(JSONWriter.string(v.form.rawValue)),")
+    lines.append("  \"truncated\": \(v.truncation != nil),")
+    lines.append(
+      "  \"records\": "
+        + (records.isEmpty ? "[]" : "[\n" + records.joined(separator: ",\n") + "\n  ]"))
+    lines.append("}")
+    return lines.joined(separator: "\n") + "\n"
   }
 }

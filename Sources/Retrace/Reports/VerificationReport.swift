@@ -25,6 +25,17 @@ public enum VerificationReport {
     }
   }
 
+  /// The report of a verification with its findings (what `retrace verify` prints): each
+  /// mismatch names the finding that explains it.
+  public static func render(_ e: Explanation, as format: Format) -> String {
+    switch format {
+    case .text: ExplanationReport.text(e, details: false)
+    case .json: json(e.verification, findings: e)
+    case .junit: junit(e.verification, findings: e)
+    case .markdown: ExplanationReport.markdown(e)
+    }
+  }
+
   /// `file:line:column`, an `.ipynb` place naming its cell's output.
   static func place(
     _ v: Verification, cell: String, isCellRelative: Bool, _ position: TextPosition
@@ -35,8 +46,7 @@ public enum VerificationReport {
     return "\(v.notebook):\(position.line):\(position.column)"
   }
 
-  static func place(_ v: Verification, _ record: PrintRecord, _ position: TextPosition) -> String
-  {
+  static func place(_ v: Verification, _ record: PrintRecord, _ position: TextPosition) -> String {
     place(v, cell: record.cell, isCellRelative: record.isCellRelative, position)
   }
 
@@ -74,7 +84,8 @@ public enum VerificationReport {
 
   static func departureLine(_ v: Verification, _ d: Departure) -> String {
     let code = d.codeLine.map { " (\(d.cell) line \($0))" } ?? " (\(d.cell))"
-    return "departure\(code) at \(place(v, cell: d.cell, isCellRelative: d.isCellRelative, d.position)): "
+    return
+      "departure\(code) at \(place(v, cell: d.cell, isCellRelative: d.isCellRelative, d.position)): "
       + "\(d.message): the code prints \(quoted(d.expected)), the output shows \(quoted(d.found))"
   }
 
@@ -92,7 +103,7 @@ public enum VerificationReport {
   }
 
   /// The text report.
-  public static func text(_ v: Verification) -> String {
+  public static func text(_ v: Verification, attribution e: Explanation? = nil) -> String {
     var out = "\(v.notebook): \(v.verdict) (\(v.form.rawValue)"
     if let code = v.codeFile { out += ", code from \(code)" }
     out += ")\n" + summaryLine(v) + "\n"
@@ -101,16 +112,24 @@ public enum VerificationReport {
     for departure in v.departures { out += departureLine(v, departure) + "\n" }
     var listed = 0
     var omitted = 0
-    for check in v.records {
+    for (recordIndex, check) in v.records.enumerated() {
       let record = check.record
       if let problem = check.problem {
-        out += "mismatch: \(record.name) \(runText(record)): \(problem) at "
+        out +=
+          "mismatch: \(record.name) \(runText(record)): \(problem) at "
           + "\(place(v, record, record.position))\n"
         continue
       }
-      let shown = check.mismatches.prefix(max(0, 200 - listed))
+      let shown = check.mismatches.prefix(max(0, (e == nil ? 200 : 40) - listed))
       listed += shown.count
-      for value in shown { out += mismatchLine(v, check, value) + "\n" }
+      for value in shown {
+        var cause = ""
+        if let e {
+          let reference = Explanation.ValueReference(record: recordIndex, ordinal: value.ordinal)
+          cause = e.attribution[reference].map { " [\($0.rawValue)]" } ?? " [unexplained]"
+        }
+        out += mismatchLine(v, check, value) + cause + "\n"
+      }
       omitted += check.mismatches.count - shown.count
     }
     if omitted > 0 { out += "…and \(omitted) more mismatches (all of them: --format json)\n" }
@@ -122,9 +141,9 @@ public enum VerificationReport {
   }
 
   /// The JSON report.
-  public static func json(_ v: Verification) -> String {
+  public static func json(_ v: Verification, findings e: Explanation? = nil) -> String {
     var mismatches: [String] = []
-    for check in v.records {
+    for (recordIndex, check) in v.records.enumerated() {
       let record = check.record
       for value in check.values where value.verdict == .mismatch {
         var pairs: [(String, String)] = [
@@ -146,6 +165,14 @@ public enum VerificationReport {
           ("cell_relative", "\(record.isCellRelative)"),
         ]
         if let problem = check.problem { pairs.append(("problem", JSONWriter.string(problem))) }
+        if let e {
+          let reference = Explanation.ValueReference(record: recordIndex, ordinal: value.ordinal)
+          pairs.append(
+            (
+              "explained_by",
+              e.attribution[reference].map { JSONWriter.string($0.rawValue) } ?? "null"
+            ))
+        }
         mismatches.append("    " + JSONWriter.object(pairs))
       }
     }
@@ -192,7 +219,9 @@ public enum VerificationReport {
     lines.append("  \"mismatches\": \(list(mismatches)),")
     lines.append(
       "  \"not_checked\": [\(v.notChecked.map(JSONWriter.string).joined(separator: ", "))],")
-    lines.append("  \"notes\": [\(v.notes.map(JSONWriter.string).joined(separator: ", "))]")
+    lines.append("  \"notes\": [\(v.notes.map(JSONWriter.string).joined(separator: ", "))],")
+    lines.append("  \"findings\": \(list((e?.findings ?? []).map { "    " + $0.json })),")
+    lines.append("  \"unexplained\": \(e?.unexplained ?? v.mismatched)")
     lines.append("}")
     return lines.joined(separator: "\n") + "\n"
   }
@@ -219,7 +248,7 @@ public enum VerificationReport {
 
   /// JUnit XML: one test case per printed record and per departure; failures carry the
   /// mismatches.
-  public static func junit(_ v: Verification) -> String {
+  public static func junit(_ v: Verification, findings e: Explanation? = nil) -> String {
     let failures =
       v.records.filter { $0.problem != nil || !$0.mismatches.isEmpty }.count + v.departures.count
     let tests = v.records.count + v.departures.count
@@ -255,6 +284,9 @@ public enum VerificationReport {
     var notes: [String] = []
     if let line = truncationLine(v) { notes.append(line) }
     notes += v.notes
+    for finding in e?.findings ?? [] {
+      notes.append("[\(finding.kind.rawValue)] \(finding.summary)")
+    }
     if !notes.isEmpty {
       out += "    <system-out>\(xml(notes.joined(separator: "\n")))</system-out>\n"
     }

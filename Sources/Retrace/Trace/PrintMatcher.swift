@@ -145,12 +145,14 @@ struct PrintMatcher: ~Copyable {
     }
     switch value {
     case .str, .none:
-      return ReplayedPiece(shape: reason == nil ? .literal(piece.text) : .free, unverifiable: reason)
+      return ReplayedPiece(
+        shape: reason == nil ? .literal(piece.text) : .free, unverifiable: reason)
     default: break
     }
     let matches = (try? numberToken.allMatches(in: piece.text)) ?? []
     guard !matches.isEmpty else {
-      return ReplayedPiece(shape: reason == nil ? .literal(piece.text) : .free, unverifiable: reason)
+      return ReplayedPiece(
+        shape: reason == nil ? .literal(piece.text) : .free, unverifiable: reason)
     }
     let bytes = Array(piece.text.utf8)
     var parts: [String] = []

@@ -122,7 +122,8 @@ extension NotebookVerifier {
       departed = false
       let cell = plan.cells[index]
       if let output = cell.output {
-        saved = SavedText(output, cell: cell.parsed.label, isCellRelative: cell.outputIsCellRelative)
+        saved = SavedText(
+          output, cell: cell.parsed.label, isCellRelative: cell.outputIsCellRelative)
         if !output.text.allSatisfy(\.isWhitespace) { sawSavedText = true }
       } else {
         saved = SavedText(
@@ -250,7 +251,8 @@ extension NotebookVerifier {
         departure(
           .exception, at: start, in: &text, code: (line, column), expected: replayed,
           found: shown ?? "a traceback without an exception line",
-          message: "the cell raises \(replayed) but the saved traceback shows \(shown ?? "no exception")")
+          message:
+            "the cell raises \(replayed) but the saved traceback shows \(shown ?? "no exception")")
         return .skipCell
       }
       departure(
@@ -333,6 +335,14 @@ extension NotebookVerifier {
             using: &matcher.data)
         }
       } catch {
+        // A pattern that runs into PCRE2's limits (brackets nested 100,000 deep): the pieces
+        // read one by one, with the array reader's own errors.
+        if error.isResourceLimit,
+          let end = try walk(pieces: pieces, replayed: replayed, text: &text, context: context)
+        {
+          text.cursor = end
+          return .more
+        }
         throw RetraceError(
           file: plan.name, at: text.position(at: start),
           "the saved output cannot be matched against the print at \(cell.parsed.label), line "
@@ -359,7 +369,8 @@ extension NotebookVerifier {
           let ranges = groups.compactMap { found[$0] }
           guard ranges.count == groups.count else { continue }
           try read(
-            replayed[k], piece: piece, k: k, savedRange: ranges[0].lowerBound..<ranges.last!.upperBound,
+            replayed[k], piece: piece, k: k,
+            savedRange: ranges[0].lowerBound..<ranges.last!.upperBound,
             groupRanges: ranges, partial: false, text: &text, context: context)
         }
         text.cursor = found.range.upperBound
@@ -376,7 +387,8 @@ extension NotebookVerifier {
         departure(
           .text, at: at, in: &text, code: (key.line, key.column + 1), expected: replayedLine,
           found: text.line(from: at),
-          message: "the saved output departs from the print at \(cell.parsed.label), line \(key.line)")
+          message:
+            "the saved output departs from the print at \(cell.parsed.label), line \(key.line)")
         return isLog ? .stop : .skipCell
       }
     }
@@ -423,7 +435,8 @@ extension NotebookVerifier {
           if available < bytes.count { return }
           offset += bytes.count
         case .array:
-          let saved = try savedLiteral(at: offset, partial: true, text: &text, context: context)
+          let saved = try savedLiteral(
+            at: offset, partial: true, text: &text, context: context, piece: piece)
           try record(
             replayed[k], piece: piece, k: k, saved: saved, text: &text, context: context)
           if saved.isPartial { return }
@@ -445,6 +458,43 @@ extension NotebookVerifier {
           offset = found.range.upperBound
         }
       }
+    }
+
+    /// The pieces of a print read one after another from the cursor without a pattern: the
+    /// end of the print in the saved text, or nil when a literal piece is not there.
+    func walk(
+      pieces: [PrintPiece], replayed: [ReplayedPiece], text: inout SavedText,
+      context: RecordContext
+    ) throws(RetraceError) -> Int? {
+      var offset = text.cursor
+      for (k, piece) in pieces.enumerated() {
+        switch replayed[k].shape {
+        case .literal(let literal):
+          guard text.bytes[min(offset, text.bytes.count)...].starts(with: literal.utf8) else {
+            return nil
+          }
+          offset += literal.utf8.count
+        case .array:
+          let saved = try savedLiteral(
+            at: offset, partial: false, text: &text, context: context, piece: piece)
+          try record(replayed[k], piece: piece, k: k, saved: saved, text: &text, context: context)
+          offset = saved.endOffset
+        case .numbers, .free:
+          guard let compiled = try? matcher.compiled([replayed[k].shape]),
+            case .match(let found)? = try? text.bytes.withUnsafeBufferPointer({ buffer in
+              try compiled.pattern.match(
+                in: buffer, from: offset, anchored: true, checkedUTF8: true, using: &matcher.data)
+            })
+          else { return nil }
+          let ranges = compiled.groups[0].compactMap { found[$0] }
+          try read(
+            replayed[k], piece: piece, k: k,
+            savedRange: (ranges.first?.lowerBound ?? offset)..<(ranges.last?.upperBound ?? offset),
+            groupRanges: ranges, partial: false, text: &text, context: context)
+          offset = found.range.upperBound
+        }
+      }
+      return offset
     }
 
     static func lineOf(_ bytes: [UInt8], from offset: Int) -> String {
@@ -481,10 +531,12 @@ extension NotebookVerifier {
 extension NotebookVerifier.Run {
   /// The saved array literal at `offset`.
   func savedLiteral(
-    at offset: Int, partial: Bool, text: inout SavedText, context: NotebookVerifier.RecordContext
+    at offset: Int, partial: Bool, text: inout SavedText, context: NotebookVerifier.RecordContext,
+    piece: PrintPiece
   ) throws(RetraceError) -> ArrayLiteral {
     let position = text.localPosition(at: offset)
-    let result = text.bytes.withUnsafeBufferPointer { buffer -> Result<ArrayLiteral, ReadingError> in
+    let result = text.bytes.withUnsafeBufferPointer {
+      buffer -> Result<ArrayLiteral, ReadingError> in
       do throws(ReadingError) {
         return .success(
           try ArrayLiteralParser().parse(buffer, at: position, allowPartial: partial))
@@ -498,7 +550,7 @@ extension NotebookVerifier.Run {
       let place = TextPosition(offset: error.offset, line: error.line, column: error.column)
       throw RetraceError(
         file: plan.name, at: text.absolute(place),
-        "\(error.message) (in \(expressionText(context, piece: nil)), \(context.cell.parsed.label) "
+        "\(error.message) (in \(expressionText(context, piece: piece)), \(context.cell.parsed.label) "
           + "line \(context.event.range?.start.line ?? 0))")
     }
   }
@@ -513,7 +565,7 @@ extension NotebookVerifier.Run {
     case .literal: return
     case .array:
       let saved = try savedLiteral(
-        at: savedRange.lowerBound, partial: partial, text: &text, context: context)
+        at: savedRange.lowerBound, partial: partial, text: &text, context: context, piece: piece)
       try record(replayed, piece: piece, k: k, saved: saved, text: &text, context: context)
     case .numbers, .free:
       var ranges = groupRanges
@@ -524,7 +576,8 @@ extension NotebookVerifier.Run {
         } else {
           let matches = (try? PrintMatcher.numberToken.allMatches(in: piece.text)) ?? []
           ranges = matches.map {
-            (savedRange.lowerBound + $0.range.lowerBound)..<(savedRange.lowerBound + $0.range.upperBound)
+            (savedRange.lowerBound + $0.range.lowerBound)..<(savedRange.lowerBound
+              + $0.range.upperBound)
           }
         }
       }
@@ -584,7 +637,8 @@ extension NotebookVerifier.Run {
     let record = newRecord(
       piece: piece, context: context, position: position,
       shape: ranges.count == 1 ? [] : [ranges.count], partial: false, text: text)
-    keep(RecordCheck(record: record, replayedShape: nil, problem: nil, values: values),
+    keep(
+      RecordCheck(record: record, replayedShape: nil, problem: nil, values: values),
       pending: pending, context: context, piece: k)
   }
 
@@ -611,7 +665,8 @@ extension NotebookVerifier.Run {
         flatIndex: saved.flatIndex(ofToken: ordinal), printed: printed, replayed: nil,
         printedValue: saved.values[ordinal], replayedValue: nil,
         verdict: shapeMatches ? .exact : .mismatch, absoluteDifference: nil,
-        lastDigitUnits: nil, noiseBand: nil, position: text.absolute(saved.position(ofToken: ordinal)))
+        lastDigitUnits: nil, noiseBand: nil,
+        position: text.absolute(saved.position(ofToken: ordinal)))
       if shapeMatches {
         let flat = Self.flatIndex(mine.index(ofToken: ordinal), shape: replayed.arrayShape)
         check.index = mine.index(ofToken: ordinal).enumerated().map { axis, i in
@@ -712,7 +767,9 @@ extension NotebookVerifier.Run {
   func applyNoiseBand(limits: InterpreterLimits) {
     let last = inexact.map(\.event).max() ?? 0
     var wanted: [Int: [Int: [Int]]] = [:]  // event → piece → ordinals
-    for item in inexact { wanted[item.event, default: [:]][item.piece, default: []].append(item.ordinal) }
+    for item in inexact {
+      wanted[item.event, default: [:]][item.piece, default: []].append(item.ordinal)
+    }
     var spreads: [[Double]] = Array(repeating: [], count: inexact.count)
     var indexOf: [Key: Int] = [:]
     for (i, item) in inexact.enumerated() {

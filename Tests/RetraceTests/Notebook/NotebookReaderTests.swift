@@ -60,10 +60,15 @@ import Testing
       [0xEF, 0xBB, 0xBF] + Array(seed.replacingOccurrences(of: "\n", with: "\r\n").utf8))
     let notebook = try NotebookReader.read(data: crlf, name: "crlf.txt")
     #expect(notebook.form == .textExport)
-    let trace = try TraceReader.read(notebook)
-    let reference = try TraceReader.read(NotebookReader.builtInSeed())
-    #expect(trace.records.map(\.printed) == reference.records.map(\.printed))
-    #expect(trace.records.map(\.position).map(\.line) == reference.records.map(\.position.line))
+    let verification = try NotebookVerifier.verify(ReplayPlan.make(notebook))
+    let reference = try NotebookVerifier.verify(ReplayPlan.make(NotebookReader.builtInSeed()))
+    #expect(verification.isReproduced && verification.checked == reference.checked)
+    #expect(
+      verification.records.map { $0.values.map(\.printed) }
+        == reference.records.map { $0.values.map(\.printed) })
+    #expect(
+      verification.records.map(\.record.position.line)
+        == reference.records.map(\.record.position.line))
   }
 
   @Test(arguments: [

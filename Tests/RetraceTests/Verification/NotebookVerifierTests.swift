@@ -27,15 +27,27 @@ func verifyNotebook(_ notebook: Notebook, code: String? = nil) throws -> Verific
   return try NotebookVerifier.verify(ReplayPlan.make(notebook, code: cells, codeFile: code))
 }
 
+/// One edit of Fixtures/notebooks/index.json.
+struct Edit: Decodable {
+  var name: String
+  var line: Int
+  var column: Int
+  var original: String
+  var edited: String
+  var epoch: Int
+  var label: String
+  var index: [Int]
+}
+
 struct EditRecord: Decodable {
   var file: String
   var cell: String
   var line: Int
   var column: Int
-  var digit_column: Int
+  var digitColumn: Int
   var original: String
   var edited: String
-  var cell_relative: Bool
+  var cellRelative: Bool
   var code: String?
 }
 
@@ -52,8 +64,11 @@ struct Variants: Decodable {
   var logs: [Log]
   var tampered: [Tampered]
 
-  static let loaded: Variants? = try? JSONDecoder().decode(
-    Variants.self, from: FixturePath.data("corpus/variants.json"))
+  static let loaded: Variants? = {
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try? decoder.decode(Variants.self, from: FixturePath.data("corpus/variants.json"))
+  }()
 }
 
 @Suite struct NotebookVerifierTests {
@@ -73,7 +88,8 @@ struct Variants: Decodable {
 
   @Test func aMillionEpochsCutAfterTheFirstStopAtTheCut() throws {
     // The seed with `epochs = 1000000`: the replay stops where the output stops.
-    let text = BuiltInSeed.text.replacingOccurrences(of: "epochs = 10\n", with: "epochs = 1000000\n")
+    let text = BuiltInSeed.text.replacingOccurrences(
+      of: "epochs = 10\n", with: "epochs = 1000000\n")
     #expect(text != BuiltInSeed.text)
     let notebook = try NotebookReader.read(data: Data(text.utf8), name: "million.txt")
     let verification = try verifyNotebook(notebook)
@@ -296,7 +312,7 @@ struct Variants: Decodable {
           #expect(check.record.cell == (edit.code == nil ? edit.cell : "script"), "\(path)")
         } else if let departure = verification.departures.first {
           #expect(departure.position.line == edit.line, "\(path)")
-          #expect(departure.position.column == edit.digit_column, "\(path)")
+          #expect(departure.position.column == edit.digitColumn, "\(path)")
         }
       }
     }
