@@ -71,4 +71,7 @@ public struct Notebook: Sendable {
   public var cells: [Cell]
   /// The whole text of a bare log.
   public var log: Segment?
+  /// A bare log too large to hold whole (over `NotebookReader.streamingThreshold`): its path,
+  /// read a chunk at a time as it is verified (`log` is then nil).
+  public var logFile: String? = nil
 }

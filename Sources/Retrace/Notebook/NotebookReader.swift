@@ -17,8 +17,34 @@ public enum NotebookReader {
   /// - Throws: `RetraceError` (exit code 2) for a missing file, a directory, a device or pipe,
   ///   an unreadable or empty file, invalid UTF-8 (with line:column), malformed JSON or another
   ///   nbformat.
-  public static func read(path: String) throws(RetraceError) -> Notebook {
-    try read(data: data(path: path), name: path)
+  ///
+  /// A bare log larger than `threshold` bytes is not read here but as it is verified
+  /// (`Notebook.logFile`).
+  public static func read(path: String, streamingAbove threshold: Int = streamingThreshold)
+    throws(RetraceError) -> Notebook
+  {
+    let data = try data(path: path)
+    if data.count > threshold, try isLog(prefix: data.prefix(1 << 16), name: path) {
+      // Too large to hold: read as it is verified, a chunk at a time.
+      return Notebook(name: path, form: .log, cells: [], log: nil, logFile: path)
+    }
+    return try read(data: data, name: path)
+  }
+
+  /// Logs larger than this many bytes are read as they are verified (`LogReader`), in flat
+  /// memory; smaller files are read whole.
+  public static let streamingThreshold = 16 << 20
+
+  /// Whether a file that starts with `prefix` is a bare log (neither a Jupyter notebook nor a
+  /// text export).
+  static func isLog(prefix: Data, name: String) throws(RetraceError) -> Bool {
+    var bytes = [UInt8](prefix)
+    // Cut at a character boundary: the prefix of valid UTF-8 stays valid.
+    while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
+    if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
+    guard let text = try? decode(Data(bytes), name: name) else { return false }
+    if text.drop(while: { $0.isWhitespace }).first == "{" { return false }
+    return (try? TextExportReader.cells(in: text, name: name)) == nil
   }
 
   /// The text of a Python script (`.py`), decoded as a notebook is.

@@ -34,6 +34,8 @@ public struct ReplayPlan: Sendable {
   public var cells: [Cell]
   /// The whole saved output of a bare log.
   public var log: Notebook.Segment?
+  /// A bare log read as it is verified (`Notebook.logFile`).
+  public var logFile: String? = nil
   /// The file the code came from, when it is not the notebook (a log's `--code` script, or
   /// the built-in seed).
   public var codeFile: String?
@@ -71,10 +73,12 @@ public struct ReplayPlan: Sendable {
           fileIndex: cells.firstIndex { $0.label == parsed.label && $0.position == parsed.position }
             ?? 0)
       }
-      return ReplayPlan(
+      var result = ReplayPlan(
         name: notebook.name, form: .log, cells: plan,
         log: notebook.log ?? .init(text: "", start: .start),
         codeFile: codeFile ?? (code == nil ? NotebookReader.builtInName : nil))
+      result.logFile = notebook.logFile
+      return result
     }
     let parsed = try NotebookCode.read(notebook)
     var cells: [Cell] = []

@@ -42,6 +42,7 @@ public enum NotebookVerifier {
     throws(RetraceError) -> Verification
   {
     let run = Run(plan: plan)
+    if let path = plan.logFile { run.saved = SavedText(streaming: try LogReader(path: path)) }
     try NotebookReplay(plan, limits: limits).run(
       cellStarted: { index in run.startCell(index) },
       consume: { (index, event) throws(RetraceError) in try run.consume(index, event) },
@@ -75,6 +76,8 @@ extension NotebookVerifier {
     /// Print statements by place, numbered in the order they first ran, and how often each ran.
     var printNumbers: [PrintKey: Int] = [:]
     var occurrences: [PrintKey: Int] = [:]
+    /// The source text of each printed expression, sliced once.
+    var expressions: [ExpressionKey: String] = [:]
     /// Events replayed so far (the key of a value in the band replays).
     var events = 0
     var inexact: [Pending] = []
@@ -82,6 +85,11 @@ extension NotebookVerifier {
     var sawSavedText = false
     /// For each cell (by plan index), whether a later cell has saved output.
     let laterOutput: [Bool]
+
+    struct ExpressionKey: Hashable {
+      var cell: Int
+      var range: SourceRange
+    }
 
     struct PrintKey: Hashable {
       var cell: Int
@@ -106,7 +114,7 @@ extension NotebookVerifier {
       laterOutput = later
       if plan.form == .log, let log = plan.log {
         saved = SavedText(log, cell: "log", isCellRelative: false)
-        sawSavedText = !log.text.allSatisfy(\.isWhitespace)
+        sawSavedText = !log.text.allSatisfy(\.isWhitespace) || plan.logFile != nil
       }
       for cell in plan.cells {
         for item in cell.unchecked {
@@ -158,6 +166,9 @@ extension NotebookVerifier {
 
     func finish() throws(RetraceError) {
       if isLog, !departed, verification.truncation == nil, var text = saved {
+        while text.remaining.allSatisfy({ $0 == 0x20 || $0 == 0x0A }), !text.atEnd {
+          try text.fill(ahead: text.remaining.count + (1 << 20), name: plan.name)
+        }
         let rest = text.remaining
         if !rest.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
           departure(
@@ -288,7 +299,8 @@ extension NotebookVerifier {
       let replayed = pieces.map { PrintMatcher.replayed($0, repr: event.isResult) }
       let shapes = replayed.map(\.shape)
       let whole = pieces.map(\.text).joined()
-      let start = text.cursor
+      try text.fill(ahead: whole.utf8.count + (1 << 16), name: plan.name)
+      var start = text.cursor
       // Where the print is in the code.
       let key = PrintKey(
         cell: cellIndex, line: event.range?.start.line ?? 0,
@@ -298,9 +310,10 @@ extension NotebookVerifier {
       let occurrence = occurrences[key, default: 0]
       occurrences[key] = occurrence + 1
       let context = RecordContext(
-        cell: cell, event: event, number: number, occurrence: occurrence, eventNumber: events)
+        cell: cell, cellIndex: cellIndex, event: event, number: number, occurrence: occurrence,
+        eventNumber: events)
 
-      if text.remaining.isEmpty && !whole.isEmpty {
+      if text.remaining.isEmpty && text.atEnd && !whole.isEmpty {
         return endOfOutput(cellIndex: cellIndex, cell: cell, text: &text, event: event)
       }
       // The saved text holds exactly what the replay printed: every value exact.
@@ -327,14 +340,25 @@ extension NotebookVerifier {
           file: plan.name,
           "\(cell.parsed.label), line \(key.line): the print cannot be matched: \(error)")
       }
-      let outcome: Pattern.Outcome
-      do {
-        outcome = try text.bytes.withUnsafeBufferPointer { (buffer) throws(PCRE2Error) in
-          try compiled.pattern.match(
-            in: buffer, from: start, anchored: true, partial: true, checkedUTF8: true,
-            using: &matcher.data)
+      var outcome: Pattern.Outcome = .noMatch
+      var failure: PCRE2Error?
+      while true {
+        do throws(PCRE2Error) {
+          outcome = try text.bytes.withUnsafeBufferPointer { (buffer) throws(PCRE2Error) in
+            try compiled.pattern.match(
+              in: buffer, from: start, anchored: true, partial: true, checkedUTF8: true,
+              using: &matcher.data)
+          }
+        } catch {
+          failure = error
+          break
         }
-      } catch {
+        // A streamed log whose window ends inside this print: read on and try again.
+        guard case .partial = outcome, !text.atEnd else { break }
+        try text.fill(ahead: 2 * (text.bytes.count - start) + (1 << 20), name: plan.name)
+        start = text.cursor
+      }
+      if let error = failure {
         // A pattern that runs into PCRE2's limits (brackets nested 100,000 deep): the pieces
         // read one by one, with the array reader's own errors.
         if error.isResourceLimit,
@@ -358,7 +382,9 @@ extension NotebookVerifier {
         // A complete match that reaches the end of the output (a print with `end=""`).
         result = .match(found)
       }
-      if case .noMatch = outcome, text.remaining.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) {
+      if case .noMatch = outcome, text.atEnd,
+        text.remaining.allSatisfy({ $0 == 0x20 || $0 == 0x0A })
+      {
         return endOfOutput(cellIndex: cellIndex, cell: cell, text: &text, event: event)
       }
       switch result {
@@ -519,6 +545,7 @@ extension NotebookVerifier {
   /// What a record needs to know about the print it comes from.
   struct RecordContext {
     var cell: ReplayPlan.Cell
+    var cellIndex: Int
     var event: PrintEvent
     var number: Int
     var occurrence: Int
@@ -587,7 +614,11 @@ extension NotebookVerifier.Run {
 
   func expressionText(_ context: NotebookVerifier.RecordContext, piece: PrintPiece?) -> String {
     guard let range = piece?.range ?? context.event.range else { return "the print" }
-    return SourceSlice.text(context.cell.parsed.code, range)
+    let key = ExpressionKey(cell: context.cellIndex, range: range)
+    if let known = expressions[key] { return known }
+    let text = SourceSlice.text(context.cell.parsed.code, range)
+    expressions[key] = text
+    return text
   }
 
   func newRecord(
@@ -609,6 +640,17 @@ extension NotebookVerifier.Run {
     text: inout SavedText, context: NotebookVerifier.RecordContext
   ) {
     guard let first = ranges.first else { return }
+    if verification.records.count >= RecordLimits.kept, replayed.unverifiable == nil,
+      ranges.count == replayed.tokens.count,
+      zip(ranges, replayed.tokens).allSatisfy({ range, token in
+        text.bytes[range].elementsEqual(token.text.utf8)
+      })
+    {
+      verification.counts.records += 1
+      verification.counts.byVerdict[.exact, default: 0] += ranges.count
+      verification.recordsNotKept += 1
+      return
+    }
     let position = text.position(at: first.lowerBound)
     var values: [ValueCheck] = []
     var pending: [(value: Int, ordinal: Int)] = []
@@ -648,6 +690,16 @@ extension NotebookVerifier.Run {
     text: inout SavedText, context: NotebookVerifier.RecordContext
   ) throws(RetraceError) {
     guard let mine = replayed.literal else { return }
+    if verification.records.count >= RecordLimits.kept, replayed.unverifiable == nil,
+      !saved.isPartial, saved.shape == mine.shape, saved.count == mine.count,
+      (0..<saved.count).allSatisfy({ mine.hasSameText($0, as: saved, $0) })
+    {
+      // Past the records kept, an exact record is only counted.
+      verification.counts.records += 1
+      verification.counts.byVerdict[.exact, default: 0] += saved.count
+      verification.recordsNotKept += 1
+      return
+    }
     let record = newRecord(
       piece: piece, context: context, position: text.absolute(saved.start), shape: saved.shape,
       partial: saved.isPartial, text: text)
@@ -875,14 +927,23 @@ enum SourceSlice {
   }
 }
 
-/// A cell's saved output as bytes, read from `cursor` on, with positions for messages.
+/// A cell's saved output as bytes, read from `cursor` on, with positions for messages. A
+/// streamed log holds a window of its file: what is read ahead of the cursor, refilled as the
+/// matching needs more and cut at the cursor as it moves on.
 struct SavedText {
-  let bytes: [UInt8]
-  /// Where `bytes[0]` is (line and column in the file or cell output; offset in the file).
+  private(set) var bytes: [UInt8]
+  /// Where `bytes[0]` of the whole text is (line and column in the file or cell output; offset
+  /// in the file).
   let start: TextPosition
   let cell: String
   let isCellRelative: Bool
   var cursor = 0
+  /// The decoded stream's offset of `bytes[0]` (0 unless a streamed log was cut), and the
+  /// position there.
+  private var windowStart = 0
+  private var windowOrigin: TextPosition
+  /// The streamed log's reader, while it has more to give.
+  private var source: LogReader?
   /// The last position computed (positions are asked for in increasing order), shared by
   /// copies.
   private let known: Box
@@ -897,16 +958,63 @@ struct SavedText {
     start = segment.start
     self.cell = cell
     self.isCellRelative = isCellRelative
-    known = Box(TextPosition(offset: 0, line: segment.start.line, column: segment.start.column))
+    windowOrigin = TextPosition(offset: 0, line: segment.start.line, column: segment.start.column)
+    known = Box(windowOrigin)
   }
+
+  /// A log read from `reader` as it is needed.
+  init(streaming reader: LogReader) {
+    bytes = []
+    start = .start
+    cell = "log"
+    isCellRelative = false
+    source = reader
+    windowOrigin = TextPosition(offset: 0, line: 1, column: 1)
+    known = Box(windowOrigin)
+  }
+
+  /// Whether everything there is to read is in `bytes`.
+  var atEnd: Bool { source == nil }
 
   var remaining: ArraySlice<UInt8> { bytes[min(cursor, bytes.count)...] }
 
+  /// Reads on until `ahead` bytes follow the cursor or the log ends; true when it read more.
+  ///
+  /// - Throws: the file's invalid UTF-8 or NUL, with its line and column, once the matching
+  ///   reaches it.
+  @discardableResult
+  mutating func fill(ahead: Int, name: String) throws(RetraceError) -> Bool {
+    guard let reader = source, bytes.count - cursor < ahead else { return false }
+    // Drop what lies behind the cursor first (its position is remembered).
+    if cursor > (1 << 20) {
+      let here = localPosition(at: cursor)
+      bytes.removeFirst(cursor)
+      windowStart += cursor
+      windowOrigin = TextPosition(offset: 0, line: here.line, column: here.column)
+      known.position = windowOrigin
+      cursor = 0
+    }
+    var grew = false
+    while bytes.count - cursor < ahead {
+      let (chunk, failure) = reader.next()
+      bytes += chunk
+      grew = grew || !chunk.isEmpty
+      if let failure {
+        source = nil
+        throw RetraceError(
+          file: name, at: position(at: bytes.count), failure.message)
+      }
+      if reader.isFinished {
+        source = nil
+        break
+      }
+    }
+    return grew
+  }
+
   /// The position of `bytes[offset]`, with its offset local to `bytes`.
   func localPosition(at offset: Int) -> TextPosition {
-    if offset < known.position.offset {
-      known.position = TextPosition(offset: 0, line: start.line, column: start.column)
-    }
+    if offset < known.position.offset { known.position = windowOrigin }
     let target = min(offset, bytes.count)
     let from = known.position
     known.position = bytes.withUnsafeBufferPointer { from.advanced(to: target, in: $0) }
@@ -921,7 +1029,8 @@ struct SavedText {
   /// A local position made absolute.
   func absolute(_ position: TextPosition) -> TextPosition {
     TextPosition(
-      offset: position.offset + start.offset, line: position.line, column: position.column)
+      offset: position.offset + start.offset + windowStart, line: position.line,
+      column: position.column)
   }
 
   /// The saved text from `offset` to the end of its line (120 bytes at most).

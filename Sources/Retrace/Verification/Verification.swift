@@ -147,7 +147,7 @@ public struct Verification: Sendable {
 /// How many records a verification keeps for its report.
 public enum RecordLimits {
   /// Every record up to this many.
-  public static let kept = 100_000
+  public static let kept = 10_000
   /// After that, records with a mismatch, up to this many.
   public static let mismatched = 1_000
 }

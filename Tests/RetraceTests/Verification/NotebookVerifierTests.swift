@@ -331,3 +331,81 @@ struct Variants: Decodable {
     #expect(object["checked"] as? Int == verification.checked)
   }
 }
+
+/// Bare logs read as they are verified (`LogReader`), forced for small files by a threshold of
+/// 0: the same verdicts, counts and places as read whole.
+@Suite struct StreamedLogTests {
+  func streamed(_ path: String, code: String? = nil) throws -> Verification {
+    let notebook = try NotebookReader.read(path: path, streamingAbove: 0)
+    #expect(notebook.logFile == path)
+    var cells: [ParsedCell]? = nil
+    if let code { cells = [try NotebookCode.readScript(FixturePath.text(code), name: code)] }
+    return try NotebookVerifier.verify(ReplayPlan.make(notebook, code: cells, codeFile: code))
+  }
+
+  func temporaryFile(_ bytes: [UInt8], name: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "retrace-stream-\(UUID().uuidString)-\(name)")
+    try Data(bytes).write(to: url)
+    return url
+  }
+
+  @Test(arguments: ["seed-full", "seed43", "long"])
+  func aStreamedLogGivesWhatTheWholeLogGives(_ name: String) throws {
+    let path = FixturePath.url("notebooks/\(name).log").path
+    let whole = try verifyNotebook("notebooks/\(name).log")
+    let streamed = try streamed(path)
+    #expect(streamed.counts == whole.counts)
+    #expect(streamed.isReproduced == whole.isReproduced)
+    #expect(streamed.departures.map(\.position) == whole.departures.map(\.position))
+    #expect(
+      streamed.records.map { $0.values.map(\.position) }
+        == whole.records.map { $0.values.map(\.position) })
+  }
+
+  @Test func aCorpusLogStreamsWithItsScript() throws {
+    let path = FixturePath.url("corpus/logs/perceptron-gates.log").path
+    let verification = try streamed(path, code: "corpus/logs/perceptron-gates.py")
+    #expect(verification.isReproduced && verification.checked > 0)
+  }
+
+  @Test func lineEndsAndAByteOrderMarkAcrossChunksReadAsInAWholeFile() throws {
+    let log = [UInt8](try FixturePath.data("notebooks/seed-full.log"))
+    var crlf: [UInt8] = [0xEF, 0xBB, 0xBF]
+    for byte in log {
+      if byte == 0x0A { crlf.append(0x0D) }
+      crlf.append(byte)
+    }
+    let url = try temporaryFile(crlf, name: "crlf.log")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let verification = try streamed(url.path)
+    #expect(verification.isReproduced && verification.checked == 898)
+  }
+
+  @Test func invalidUTF8InAStreamedLogIsNamedWithItsPlace() throws {
+    var log = [UInt8](try FixturePath.data("notebooks/seed-full.log"))
+    // Line 4, column 3 (inside W1's first row) becomes a byte that is never UTF-8.
+    var line = 1
+    var column = 1
+    for index in log.indices {
+      if line == 4 && column == 3 {
+        log[index] = 0xFF
+        break
+      }
+      if log[index] == 0x0A {
+        line += 1
+        column = 1
+      } else {
+        column += 1
+      }
+    }
+    let url = try temporaryFile(log, name: "bad.log")
+    defer { try? FileManager.default.removeItem(at: url) }
+    do {
+      _ = try streamed(url.path)
+      Issue.record("invalid UTF-8 was read")
+    } catch let error as RetraceError {
+      #expect(error.description == "\(url.path):4:3: is not valid UTF-8 (byte 0xFF)")
+    }
+  }
+}
