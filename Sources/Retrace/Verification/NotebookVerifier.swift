@@ -27,7 +27,9 @@ public enum NotebookVerifier {
       let order = plan.cells.map(\.parsed.label).joined(separator: ", ")
       verification.notes.append(
         "the cells ran in the order \(order) (by execution count) and were replayed in that order")
-      if let other = try? run(plan.inFileOrder, limits: limits, band: false), !other.isReproduced {
+      if let other = try? run(plan.inFileOrder, limits: limits, band: false, untilFailure: true),
+        !other.isReproduced
+      {
         verification.notes.append(
           "replayed in file order instead, the code does not reproduce the saved output: the "
             + "notebook was run out of order")
@@ -38,10 +40,11 @@ public enum NotebookVerifier {
 
   /// One replay of `plan`, matched as it runs; with `band`, the values not printed exactly are
   /// checked again against the other summation orders.
-  static func run(_ plan: ReplayPlan, limits: InterpreterLimits, band: Bool)
-    throws(RetraceError) -> Verification
-  {
+  static func run(
+    _ plan: ReplayPlan, limits: InterpreterLimits, band: Bool, untilFailure: Bool = false
+  ) throws(RetraceError) -> Verification {
     let run = Run(plan: plan)
+    run.stopsAtFirstFailure = untilFailure
     if let path = plan.logFile { run.saved = SavedText(streaming: try LogReader(path: path)) }
     try NotebookReplay(plan, limits: limits).run(
       cellStarted: { index in run.startCell(index) },
@@ -83,6 +86,9 @@ extension NotebookVerifier {
     var inexact: [Pending] = []
     var sawEvent = false
     var sawSavedText = false
+    /// Whether the replay stops at the first mismatch or departure (a check that only needs
+    /// to know whether the output is reproduced).
+    var stopsAtFirstFailure = false
     /// For each cell (by plan index), whether a later cell has saved output.
     let laterOutput: [Bool]
 
@@ -193,15 +199,18 @@ extension NotebookVerifier {
       guard !departed, var text = saved else { return isLog ? .stop : .skipCell }
       defer { saved = text }
       let cell = plan.cells[index]
+      let demand: NotebookReplay.Demand
       switch event {
       case .raised(let error):
         sawEvent = true
-        return exception(error, cell: cell, text: &text)
+        demand = exception(error, cell: cell, text: &text)
       case .printed(let printed):
         sawEvent = true
         events += 1
-        return try match(printed, cellIndex: index, cell: cell, text: &text)
+        demand = try match(printed, cellIndex: index, cell: cell, text: &text)
       }
+      if stopsAtFirstFailure && !verification.isReproduced { return .stop }
+      return demand
     }
 
     /// An exception the replay raised, against the saved output's.
