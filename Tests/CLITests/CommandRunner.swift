@@ -28,8 +28,16 @@ struct CommandRunner {
     throws -> Result
   {
     guard let executable else { throw CocoaError(.fileNoSuchFile) }
+    return try runProgram(executable.path, arguments, stdin: stdin, environment: environment)
+  }
+
+  /// Runs another program (`/usr/bin/time` around retrace) the same way.
+  static func runProgram(
+    _ program: String, _ arguments: [String], stdin: String = "",
+    environment: [String: String] = [:]
+  ) throws -> Result {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
     process.currentDirectoryURL = FixturePath.root
     var env = ProcessInfo.processInfo.environment

@@ -196,6 +196,59 @@ import Testing
           + "at In [77], line 24: the code prints `X:`"))
   }
 
+  /// A text export of about 1 GB (less where the disk has no room for it), made here: the
+  /// seed's cells, then an output that departs from the first print and goes on for the rest
+  /// of the file. The departure is found at once, and the file is never held whole: the peak
+  /// resident size stays under 100 MB where `/usr/bin/time` can tell.
+  @Test func aGigabyteTextExportIsVerifiedInFlatMemory() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("huge.txt")
+    let free =
+      (try? FileManager.default.attributesOfFileSystem(forPath: folder.path)[.systemFreeSize]
+        as? Int) ?? 0
+    let size = free > 4 << 30 ? 1 << 30 : 200 << 20
+    let seed = try String(contentsOf: FixturePath.url("seed/notebook.txt"), encoding: .utf8)
+    let cut = try #require(seed.range(of: "\nX:\n"))
+    let head = String(seed[..<cut.lowerBound]) + "\nx:\n"
+    FileManager.default.createFile(atPath: file.path, contents: Data(head.utf8))
+    let handle = try FileHandle(forWritingTo: file)
+    try handle.seekToEnd()
+    let line = Data(repeating: UInt8(ascii: "x"), count: 1023) + Data([0x0A])
+    let block = Data((0..<1024).flatMap { _ in line })
+    var written = head.utf8.count
+    while written < size {
+      try handle.write(contentsOf: block)
+      written += block.count
+    }
+    try handle.close()
+    let start = Date()
+    var arguments = ["verify", file.path]
+    var timed = false
+    if FileManager.default.isExecutableFile(atPath: "/usr/bin/time"),
+      let executable = CommandRunner.executable
+    {
+      arguments = ["-f", "peak-kb %M", executable.path] + arguments
+      timed = true
+    }
+    let result: CommandRunner.Result
+    if timed {
+      result = try CommandRunner.runProgram("/usr/bin/time", arguments)
+    } else {
+      result = try CommandRunner.run(arguments)
+    }
+    #expect(Date().timeIntervalSince(start) < 60)
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("departure (In [77] line 24) at \(file.path):108:1"))
+    if timed,
+      let peak = result.stderr.split(separator: " ").last.flatMap({
+        Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+      })
+    {
+      #expect(peak < 100 * 1024, "peak resident size \(peak) KB")
+    }
+  }
+
   // MARK: - Line ends and byte order marks are read, not refused
 
   @Test(arguments: ["crlf", "mixed", "bom", "bom-crlf"])

@@ -23,12 +23,26 @@ final class LogReader {
     var message: String
   }
 
-  init(path: String) throws(RetraceError) {
+  /// The bytes left to read of the range asked for (nil: to the end of the file).
+  private var left: Int?
+
+  /// A reader of the whole file, or of `range` of its raw bytes (a text-export cell's output;
+  /// a byte order mark is dropped only at the file's start).
+  init(path: String, range: Range<Int>? = nil) throws(RetraceError) {
     self.path = path
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw RetraceError(file: path, "cannot be read")
     }
     self.handle = handle
+    if let range {
+      do {
+        try handle.seek(toOffset: UInt64(range.lowerBound))
+      } catch {
+        throw RetraceError(file: path, "cannot be read: \(error.localizedDescription)")
+      }
+      left = range.count
+      started = range.lowerBound > 0
+    }
   }
 
   deinit { try? handle.close() }
@@ -37,7 +51,9 @@ final class LogReader {
   /// them, if the file holds invalid UTF-8 or a NUL there.
   func next() -> (bytes: [UInt8], failure: Failure?) {
     guard !isFinished else { return ([], nil) }
-    let data = (try? handle.read(upToCount: Self.chunkSize)) ?? Data()
+    let want = min(Self.chunkSize, left ?? Self.chunkSize)
+    let data = want > 0 ? ((try? handle.read(upToCount: want)) ?? Data()) : Data()
+    if let count = left { left = count - data.count }
     var bytes = carry + [UInt8](data)
     carry = []
     let atEnd = data.isEmpty

@@ -48,6 +48,18 @@ public struct Notebook: Sendable {
     /// The outputs retrace does not check, as a user would name them (`stderr`,
     /// `display_data (image/png)`), in order.
     public var unchecked: [String] = []
+    /// For a cell of a text export too large to hold whole, where its body is in the file:
+    /// `source` then holds only the body's start, and the output is read as it is verified.
+    public var outputFile: OutputFile? = nil
+  }
+
+  /// Where a streamed text-export cell's body is in its file (raw byte offsets).
+  public struct OutputFile: Sendable, Equatable {
+    public var path: String
+    public var bodyStart: Int
+    public var bodyEnd: Int
+    /// How many of the body's first bytes `source` holds.
+    public var kept: Int
   }
 
   /// An exception saved with a cell: its type and message (`ValueError`, `operands could not

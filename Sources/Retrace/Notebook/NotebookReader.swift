@@ -20,13 +20,20 @@ public enum NotebookReader {
   ///
   /// A bare log larger than `threshold` bytes is not read here but as it is verified
   /// (`Notebook.logFile`).
-  public static func read(path: String, streamingAbove threshold: Int = streamingThreshold)
-    throws(RetraceError) -> Notebook
-  {
+  public static func read(
+    path: String, streamingAbove threshold: Int = streamingThreshold,
+    keepingPerCell kept: Int = 256 << 10
+  ) throws(RetraceError) -> Notebook {
     let data = try data(path: path)
-    if data.count > threshold, try isLog(prefix: data.prefix(1 << 16), name: path) {
-      // Too large to hold: read as it is verified, a chunk at a time.
-      return Notebook(name: path, form: .log, cells: [], log: nil, logFile: path)
+    if data.count > threshold {
+      let prefix = data.prefix(1 << 16)
+      if try isLog(prefix: prefix, name: path) {
+        // Too large to hold: read as it is verified, a chunk at a time.
+        return Notebook(name: path, form: .log, cells: [], log: nil, logFile: path)
+      }
+      if !isJSON(prefix: prefix) {
+        return try StreamedTextExport.read(path: path, size: data.count, keeping: kept)
+      }
     }
     return try read(data: data, name: path)
   }
@@ -35,6 +42,13 @@ public enum NotebookReader {
   /// memory; smaller files are read whole.
   public static let streamingThreshold = 16 << 20
 
+  /// Whether a file that starts with `prefix` is JSON (a Jupyter notebook).
+  static func isJSON(prefix: Data) -> Bool {
+    var bytes = [UInt8](prefix)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    return bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == 0x7B
+  }
+
   /// Whether a file that starts with `prefix` is a bare log (neither a Jupyter notebook nor a
   /// text export).
   static func isLog(prefix: Data, name: String) throws(RetraceError) -> Bool {
@@ -42,7 +56,10 @@ public enum NotebookReader {
     // Cut at a character boundary: the prefix of valid UTF-8 stays valid.
     while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
     if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
-    guard let text = try? decode(Data(bytes), name: name) else { return false }
+    // Read leniently: the form only; invalid UTF-8 is reported with its place when the
+    // stream reaches it.
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    let text = String(decoding: bytes, as: UTF8.self)
     if text.drop(while: { $0.isWhitespace }).first == "{" { return false }
     return (try? TextExportReader.cells(in: text, name: name)) == nil
   }

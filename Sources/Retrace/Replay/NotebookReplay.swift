@@ -24,6 +24,16 @@ public struct ReplayPlan: Sendable {
     public var unchecked: [String]
     /// The cell's place among the code cells in file order (0-based).
     public var fileIndex: Int
+    /// For a streamed text export's long cell: its output's raw byte range in the file and the
+    /// position of its first byte (`output` is then nil).
+    public var outputStream: OutputStream? = nil
+  }
+
+  /// A saved output read from its file as it is verified.
+  public struct OutputStream: Sendable {
+    public var path: String
+    public var range: Range<Int>
+    public var start: TextPosition
   }
 
   /// The notebook's name, as in messages.
@@ -84,13 +94,33 @@ public struct ReplayPlan: Sendable {
     var cells: [Cell] = []
     for (index, (cell, code)) in zip(notebook.cells, parsed).enumerated() {
       var output = cell.output
+      var stream: OutputStream? = nil
       if notebook.form == .textExport {
         output = textExportOutput(cell.source, outputLine: code.outputLine)
+        if let file = cell.outputFile, let segment = output {
+          // The output runs on past the kept start: read it from the file instead.
+          // The code must end well inside the kept start, or a cut could pass for its end.
+          guard let outputLine = code.outputLine,
+            let from = StreamedTextExport.rawOffset(ofLine: outputLine, in: file),
+            from - file.bodyStart <= file.kept / 2
+          else {
+            throw RetraceError(
+              file: notebook.name, at: cell.source.start,
+              "cannot tell where this cell's output starts in the first half of its first "
+                + "\(file.kept) bytes (a cell of code that long is not read from a file this "
+                + "large)")
+          }
+          stream = OutputStream(
+            path: file.path, range: from..<file.bodyEnd,
+            start: TextPosition(offset: from, line: segment.start.line, column: 1))
+          output = nil
+        }
       }
-      cells.append(
-        Cell(
-          parsed: code, output: output, outputIsCellRelative: cell.outputIsCellRelative,
-          error: cell.error, unchecked: cell.unchecked, fileIndex: index))
+      var planned = Cell(
+        parsed: code, output: output, outputIsCellRelative: cell.outputIsCellRelative,
+        error: cell.error, unchecked: cell.unchecked, fileIndex: index)
+      planned.outputStream = stream
+      cells.append(planned)
     }
     if !inFileOrder {
       let order = InterpreterReplay.order(parsed)

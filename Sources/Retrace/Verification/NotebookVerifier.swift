@@ -89,6 +89,9 @@ extension NotebookVerifier {
     /// Whether the replay stops at the first mismatch or departure (a check that only needs
     /// to know whether the output is reproduced).
     var stopsAtFirstFailure = false
+    /// An error reading a streamed output found where no error could be thrown (at a cell's
+    /// end), thrown when the replay ends.
+    var readFailure: RetraceError?
     /// For each cell (by plan index), whether a later cell has saved output.
     let laterOutput: [Bool]
 
@@ -115,7 +118,7 @@ extension NotebookVerifier {
         later[index] = seen
         let cell = plan.cells[index]
         if let output = cell.output, !output.text.allSatisfy(\.isWhitespace) { seen = true }
-        if cell.error != nil { seen = true }
+        if cell.error != nil || cell.outputStream != nil { seen = true }
       }
       laterOutput = later
       if plan.form == .log, let log = plan.log {
@@ -135,7 +138,16 @@ extension NotebookVerifier {
       guard !isLog else { return departed ? .stop : .more }
       departed = false
       let cell = plan.cells[index]
-      if let output = cell.output {
+      if let stream = cell.outputStream {
+        do {
+          let reader = try LogReader(path: stream.path, range: stream.range)
+          saved = SavedText(streaming: reader, cell: cell.parsed.label, start: stream.start)
+          sawSavedText = true
+        } catch {
+          readFailure = error
+          return .stop
+        }
+      } else if let output = cell.output {
         saved = SavedText(
           output, cell: cell.parsed.label, isCellRelative: cell.outputIsCellRelative)
         if !output.text.allSatisfy(\.isWhitespace) { sawSavedText = true }
@@ -158,6 +170,15 @@ extension NotebookVerifier {
         saved = text
         return .more
       }
+      do {
+        // A streamed cell: read on while what follows is blank.
+        while !text.atEnd, text.remaining.allSatisfy({ $0 == 0x20 || $0 == 0x0A }) {
+          try text.fill(ahead: text.remaining.count + (1 << 20), name: plan.name)
+        }
+      } catch {
+        readFailure = error
+        return .stop
+      }
       let rest = text.remaining
       if !rest.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
         let skip = rest.prefix(while: { $0 == 0x20 || $0 == 0x0A }).count
@@ -171,6 +192,7 @@ extension NotebookVerifier {
     }
 
     func finish() throws(RetraceError) {
+      if let readFailure { throw readFailure }
       if isLog, !departed, verification.truncation == nil, var text = saved {
         while text.remaining.allSatisfy({ $0 == 0x20 || $0 == 0x0A }), !text.atEnd {
           try text.fill(ahead: text.remaining.count + (1 << 20), name: plan.name)
@@ -246,6 +268,12 @@ extension NotebookVerifier {
         return .skipCell
       }
       // A text export: the traceback is in the output text.
+      do {
+        try text.fill(ahead: 1 << 16, name: plan.name)
+      } catch {
+        readFailure = error
+        return .stop
+      }
       let marker = Array("Traceback (most recent call last):".utf8)
       let start = text.cursor + text.remaining.prefix(while: { $0 == 0x0A }).count
       if text.bytes[start...].starts(with: marker) {
@@ -971,14 +999,15 @@ struct SavedText {
     known = Box(windowOrigin)
   }
 
-  /// A log read from `reader` as it is needed.
-  init(streaming reader: LogReader) {
+  /// A log (or a streamed text-export cell's output) read from `reader` as it is needed;
+  /// `start` is where its first byte is in the file.
+  init(streaming reader: LogReader, cell: String = "log", start: TextPosition = .start) {
     bytes = []
-    start = .start
-    cell = "log"
+    self.start = TextPosition(offset: start.offset, line: start.line, column: start.column)
+    self.cell = cell
     isCellRelative = false
     source = reader
-    windowOrigin = TextPosition(offset: 0, line: 1, column: 1)
+    windowOrigin = TextPosition(offset: 0, line: start.line, column: start.column)
     known = Box(windowOrigin)
   }
 

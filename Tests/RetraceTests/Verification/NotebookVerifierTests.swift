@@ -409,3 +409,50 @@ struct Variants: Decodable {
     }
   }
 }
+
+/// Text exports too large to hold, read in two passes (`StreamedTextExport`): forced here for
+/// small files by a threshold of 0 and a kept start of a few KB per cell, so that a long
+/// cell's output is read from the file as it is verified.
+@Suite struct StreamedTextExportTests {
+  @Test(arguments: ["seed-full", "noise", "seed-full-edited", "mismatch-seed", "long"])
+  func aStreamedTextExportGivesWhatTheWholeOneGives(_ name: String) throws {
+    let path = FixturePath.url("notebooks/\(name).txt").path
+    let whole = try verifyNotebook("notebooks/\(name).txt")
+    let notebook = try NotebookReader.read(path: path, streamingAbove: 0, keepingPerCell: 4096)
+    #expect(notebook.cells.contains { $0.outputFile != nil })
+    let streamed = try NotebookVerifier.verify(ReplayPlan.make(notebook))
+    #expect(streamed.counts == whole.counts, "\(name)")
+    #expect(streamed.isReproduced == whole.isReproduced)
+    #expect(
+      streamed.records.map { $0.values.map(\.position) }
+        == whole.records.map { $0.values.map(\.position) }, "\(name)")
+    #expect(
+      streamed.records.map { $0.values.map(\.printed) }
+        == whole.records.map { $0.values.map(\.printed) })
+  }
+
+  @Test(arguments: ["xor-sigmoid", "broadcasting-rules", "markov-chain", "numpy-drills"])
+  func corpusTextExportsStreamAsTheyRead(_ name: String) throws {
+    let path = FixturePath.url("corpus/\(name).txt").path
+    let whole = try verifyNotebook("corpus/\(name).txt")
+    let notebook = try NotebookReader.read(path: path, streamingAbove: 0, keepingPerCell: 8192)
+    let streamed = try NotebookVerifier.verify(ReplayPlan.make(notebook))
+    #expect(streamed.counts == whole.counts, "\(name)")
+    #expect(streamed.isReproduced && whole.isReproduced)
+    #expect(streamed.notes == whole.notes)
+  }
+
+  @Test func theSeedWithAMillionEpochsStreamsAndStopsAtItsCut() throws {
+    let text = BuiltInSeed.text.replacingOccurrences(
+      of: "epochs = 10\n", with: "epochs = 1000000\n")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "retrace-million-\(UUID().uuidString).txt")
+    try Data(text.utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let notebook = try NotebookReader.read(path: url.path, streamingAbove: 0, keepingPerCell: 4096)
+    let verification = try NotebookVerifier.verify(ReplayPlan.make(notebook))
+    #expect(verification.isReproduced && verification.checked == 72)
+    #expect(verification.truncation?.position.line == 132)
+    #expect(verification.truncation?.position.column == 36)
+  }
+}
