@@ -249,6 +249,58 @@ import Testing
     }
   }
 
+  /// A Jupyter notebook of 256 MB made here: the seed's cells, the main cell's stdout a list of
+  /// lines that departs from the first print at once. The JSON is scanned a chunk at a time
+  /// and the stream decoded from the file as it is matched: flat memory again.
+  @Test func aLargeNotebookIsVerifiedInFlatMemory() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("huge.ipynb")
+    var notebook =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: FixturePath.url("notebooks/seed-full.ipynb"))) as? [String: Any]
+      ?? [:]
+    var cells = notebook["cells"] as? [[String: Any]] ?? []
+    let main = try #require(cells.lastIndex { $0["cell_type"] as? String == "code" })
+    cells[main]["outputs"] = [
+      ["output_type": "stream", "name": "stdout", "text": ["PLACEHOLDER"]] as [String: Any]
+    ]
+    notebook["cells"] = cells
+    let json = String(
+      decoding: try JSONSerialization.data(withJSONObject: notebook, options: [.sortedKeys]),
+      as: UTF8.self)
+    let parts = json.components(separatedBy: "\"PLACEHOLDER\"")
+    #expect(parts.count == 2)
+    FileManager.default.createFile(atPath: file.path, contents: Data(parts[0].utf8))
+    let handle = try FileHandle(forWritingTo: file)
+    try handle.seekToEnd()
+    let line = "\"" + String(repeating: "x", count: 1018) + "\\n\", "
+    let block = Data(String(repeating: line, count: 1024).utf8)
+    var written = parts[0].utf8.count
+    while written < 256 << 20 {
+      try handle.write(contentsOf: block)
+      written += block.count
+    }
+    try handle.write(contentsOf: Data(("\"end\\n\"" + parts[1]).utf8))
+    try handle.close()
+    let start = Date()
+    var result = try CommandRunner.run(["verify", file.path])
+    if FileManager.default.isExecutableFile(atPath: "/usr/bin/time"),
+      let executable = CommandRunner.executable
+    {
+      result = try CommandRunner.runProgram(
+        "/usr/bin/time", ["-f", "peak-kb %M", executable.path, "verify", file.path])
+      let peak = result.stderr.split(separator: " ").last.flatMap {
+        Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+      }
+      #expect((peak ?? 0) < 100 * 1024, "peak resident size \(peak ?? -1) KB")
+    }
+    #expect(Date().timeIntervalSince(start) < 120)
+    #expect(result.status == 1)
+    #expect(
+      result.stdout.contains("departure (In [77] line 24) at \(file.path) (In [77] output):1:1"))
+  }
+
   // MARK: - Line ends and byte order marks are read, not refused
 
   @Test(arguments: ["crlf", "mixed", "bom", "bom-crlf"])

@@ -4,7 +4,15 @@ import Foundation
 /// chunk decoded as `NotebookReader` decodes a file (the byte order mark dropped, CRLF and a
 /// lone CR read as LF, UTF-8 validated, a NUL refused), so the verifier sees the same bytes in
 /// flat memory whatever the file's size.
-final class LogReader {
+/// Decoded bytes handed out a chunk at a time (a streamed log, a streamed notebook's text).
+protocol ChunkSource: AnyObject {
+  /// The next bytes (empty once finished), and the failure that ends the stream after them.
+  func next() -> (bytes: [UInt8], failure: LogReader.Failure?)
+  /// Whether everything is handed out.
+  var isFinished: Bool { get }
+}
+
+final class LogReader: ChunkSource {
   /// How much is read from the file at a time.
   static let chunkSize = 4 << 20
 

@@ -51,6 +51,17 @@ public struct Notebook: Sendable {
     /// For a cell of a text export too large to hold whole, where its body is in the file:
     /// `source` then holds only the body's start, and the output is read as it is verified.
     public var outputFile: OutputFile? = nil
+    /// For a cell of a Jupyter notebook too large to hold whole: its saved output as parts in
+    /// order (stdout texts still in the file, Out text in memory); `output` is then nil.
+    public var outputParts: [OutputPart]? = nil
+  }
+
+  /// A part of a streamed notebook cell's saved output.
+  public enum OutputPart: Sendable, Equatable {
+    /// Text held (an `execute_result`'s, with its newline).
+    case text(String)
+    /// A stdout stream's text: the raw byte ranges of its JSON strings in the file.
+    case json([Range<Int>])
   }
 
   /// Where a streamed text-export cell's body is in its file (raw byte offsets).

@@ -34,6 +34,7 @@ public enum NotebookReader {
       if !isJSON(prefix: prefix) {
         return try StreamedTextExport.read(path: path, size: data.count, keeping: kept)
       }
+      return try StreamedNotebook.read(path: path)
     }
     return try read(data: data, name: path)
   }

@@ -34,6 +34,8 @@ public struct ReplayPlan: Sendable {
     public var path: String
     public var range: Range<Int>
     public var start: TextPosition
+    /// A streamed notebook's parts (then `range` is unused and positions count in the cell).
+    public var parts: [Notebook.OutputPart]? = nil
   }
 
   /// The notebook's name, as in messages.
@@ -115,6 +117,12 @@ public struct ReplayPlan: Sendable {
             start: TextPosition(offset: from, line: segment.start.line, column: 1))
           output = nil
         }
+      }
+      if let parts = cell.outputParts, !parts.isEmpty {
+        stream = OutputStream(path: notebook.name, range: 0..<0, start: .start, parts: parts)
+        output = nil
+      } else if cell.outputParts != nil {
+        output = .init(text: "", start: .start)
       }
       var planned = Cell(
         parsed: code, output: output, outputIsCellRelative: cell.outputIsCellRelative,

@@ -140,8 +140,14 @@ extension NotebookVerifier {
       let cell = plan.cells[index]
       if let stream = cell.outputStream {
         do {
-          let reader = try LogReader(path: stream.path, range: stream.range)
-          saved = SavedText(streaming: reader, cell: cell.parsed.label, start: stream.start)
+          if let parts = stream.parts {
+            let reader = try JSONTextReader(path: stream.path, parts: parts)
+            saved = SavedText(
+              streaming: reader, cell: cell.parsed.label, start: .start, isCellRelative: true)
+          } else {
+            let reader = try LogReader(path: stream.path, range: stream.range)
+            saved = SavedText(streaming: reader, cell: cell.parsed.label, start: stream.start)
+          }
           sawSavedText = true
         } catch {
           readFailure = error
@@ -980,7 +986,7 @@ struct SavedText {
   private var windowStart = 0
   private var windowOrigin: TextPosition
   /// The streamed log's reader, while it has more to give.
-  private var source: LogReader?
+  private var source: ChunkSource?
   /// The last position computed (positions are asked for in increasing order), shared by
   /// copies.
   private let known: Box
@@ -1001,11 +1007,14 @@ struct SavedText {
 
   /// A log (or a streamed text-export cell's output) read from `reader` as it is needed;
   /// `start` is where its first byte is in the file.
-  init(streaming reader: LogReader, cell: String = "log", start: TextPosition = .start) {
+  init(
+    streaming reader: ChunkSource, cell: String = "log", start: TextPosition = .start,
+    isCellRelative: Bool = false
+  ) {
     bytes = []
     self.start = TextPosition(offset: start.offset, line: start.line, column: start.column)
     self.cell = cell
-    isCellRelative = false
+    self.isCellRelative = isCellRelative
     source = reader
     windowOrigin = TextPosition(offset: 0, line: start.line, column: start.column)
     known = Box(windowOrigin)

@@ -456,3 +456,45 @@ struct Variants: Decodable {
     #expect(verification.truncation?.position.column == 36)
   }
 }
+
+/// Jupyter notebooks too large to hold, scanned a chunk at a time (`StreamedNotebook`) with
+/// their stdout decoded from the file as they are verified: forced here by a threshold of 0.
+@Suite struct StreamedNotebookTests {
+  static let notebooks = [
+    "notebooks/seed-full", "notebooks/noise", "notebooks/long", "corpus/numpy-drills",
+    "corpus/broadcasting-rules", "corpus/markov-chain", "corpus/unverifiable-demo",
+    "corpus/tampered/xor-sigmoid",
+  ]
+
+  @Test(arguments: notebooks)
+  func aStreamedNotebookGivesWhatTheWholeOneGives(_ name: String) throws {
+    let path = FixturePath.url("\(name).ipynb").path
+    let whole = try verifyNotebook("\(name).ipynb")
+    let notebook = try NotebookReader.read(path: path, streamingAbove: 0)
+    #expect(notebook.cells.contains { $0.outputParts != nil })
+    let streamed = try NotebookVerifier.verify(ReplayPlan.make(notebook))
+    #expect(streamed.counts == whole.counts, "\(name)")
+    #expect(streamed.isReproduced == whole.isReproduced)
+    #expect(streamed.departures.map(\.position) == whole.departures.map(\.position))
+    #expect(
+      streamed.records.map { $0.values.map(\.position) }
+        == whole.records.map { $0.values.map(\.position) }, "\(name)")
+    #expect(streamed.notChecked == whole.notChecked && streamed.notes == whole.notes)
+  }
+
+  @Test func escapesCutAtAChunkBoundaryAreUndone() {
+    #expect(
+      JSONTextReader.unescape(Array(#"a\n\"b\u00e9\ud83d\ude00"#.utf8)) == Array("a\n\"bé😀".utf8))
+    #expect(JSONTextReader.unescape(Array(#"\q"#.utf8)) == nil)
+  }
+
+  @Test func malformedJSONInALargeNotebookNamesItsPlace() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "retrace-json-\(UUID().uuidString).ipynb")
+    try Data(#"{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x"#.utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    #expect(throws: RetraceError.self) {
+      _ = try NotebookReader.read(path: url.path, streamingAbove: 0)
+    }
+  }
+}
