@@ -192,7 +192,7 @@ import Testing
     #expect(result.stderr.isEmpty)
     #expect(
       result.stdout.contains(
-        "departure (log line 24) at \(file.path):1:1: the saved output departs from the print "
+        "departure (In [77] line 24) at \(file.path):1:1: the saved output departs from the print "
           + "at In [77], line 24: the code prints `X:`"))
   }
 

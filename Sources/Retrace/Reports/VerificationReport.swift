@@ -83,7 +83,7 @@ public enum VerificationReport {
   }
 
   static func departureLine(_ v: Verification, _ d: Departure) -> String {
-    let code = d.codeLine.map { " (\(d.cell) line \($0))" } ?? " (\(d.cell))"
+    let code = d.codeLine.map { " (\(d.codeCell) line \($0))" } ?? " (\(d.codeCell))"
     return
       "departure\(code) at \(place(v, cell: d.cell, isCellRelative: d.isCellRelative, d.position)): "
       + "\(d.message): the code prints \(quoted(d.expected)), the output shows \(quoted(d.found))"
@@ -181,6 +181,7 @@ public enum VerificationReport {
         + JSONWriter.object([
           ("kind", JSONWriter.string(d.kind.rawValue)),
           ("cell", JSONWriter.string(d.cell)),
+          ("code_cell", JSONWriter.string(d.codeCell)),
           ("line", "\(d.position.line)"),
           ("column", "\(d.position.column)"),
           ("cell_relative", "\(d.isCellRelative)"),

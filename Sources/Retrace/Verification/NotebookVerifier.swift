@@ -92,6 +92,8 @@ extension NotebookVerifier {
     /// An error reading a streamed output found where no error could be thrown (at a cell's
     /// end), thrown when the replay ends.
     var readFailure: RetraceError?
+    /// The label of the cell being replayed (a log's saved text spans its code's cells).
+    var currentCell = ""
     /// For each cell (by plan index), whether a later cell has saved output.
     let laterOutput: [Bool]
 
@@ -135,6 +137,7 @@ extension NotebookVerifier {
     var isLog: Bool { plan.form == .log }
 
     func startCell(_ index: Int) -> NotebookReplay.Demand {
+      currentCell = plan.cells[index].parsed.label
       guard !isLog else { return departed ? .stop : .more }
       departed = false
       let cell = plan.cells[index]
@@ -165,6 +168,7 @@ extension NotebookVerifier {
     }
 
     func endCell(_ index: Int) -> NotebookReplay.Demand {
+      currentCell = plan.cells[index].parsed.label
       if verification.truncation != nil { return laterOutput[index] ? .more : .stop }
       guard !isLog, !departed, var text = saved else { return .more }
       let cell = plan.cells[index]
@@ -227,6 +231,7 @@ extension NotebookVerifier {
       guard !departed, var text = saved else { return isLog ? .stop : .skipCell }
       defer { saved = text }
       let cell = plan.cells[index]
+      currentCell = cell.parsed.label
       let demand: NotebookReplay.Demand
       switch event {
       case .raised(let error):
@@ -579,8 +584,8 @@ extension NotebookVerifier {
       verification.departures.append(
         Departure(
           kind: kind, cell: text.cell, isCellRelative: text.isCellRelative,
-          position: text.position(at: offset), codeLine: code?.line, codeColumn: code?.column,
-          expected: expected, found: found, message: message))
+          position: text.position(at: offset), codeCell: currentCell, codeLine: code?.line,
+          codeColumn: code?.column, expected: expected, found: found, message: message))
       departed = true
     }
   }

@@ -70,6 +70,8 @@ public struct Departure: Sendable {
   public var isCellRelative: Bool
   /// Where in the saved output the departure starts.
   public var position: TextPosition
+  /// The cell whose code was running (for a log, one of its code's cells).
+  public var codeCell: String
   /// The code's line and column (1-based) of the print or statement involved, if any.
   public var codeLine: Int?
   public var codeColumn: Int?
