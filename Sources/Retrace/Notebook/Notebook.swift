@@ -60,7 +60,8 @@ public struct Notebook: Sendable {
   public enum OutputPart: Sendable, Equatable {
     /// Text held (an `execute_result`'s, with its newline).
     case text(String)
-    /// A stdout stream's text: the raw byte ranges of its JSON strings in the file.
+    /// A stdout stream's text: the raw byte range of its JSON value (a string or a list of
+    /// strings) in the file.
     case json([Range<Int>])
   }
 

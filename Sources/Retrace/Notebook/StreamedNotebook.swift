@@ -92,7 +92,7 @@ enum StreamedNotebook {
       switch key {
       case "output_type": type = try scanner.string(limit: 64)
       case "name": name = try scanner.string(limit: 64)
-      case "text": texts = try scanner.stringRanges()
+      case "text": texts = [try scanner.valueRange()]
       case "ename": ename = try scanner.text(limit: keptString)
       case "evalue": evalue = try scanner.text(limit: keptString)
       case "data":
@@ -332,15 +332,13 @@ struct JSONScanner {
     return try string(limit: limit)
   }
 
-  /// The raw ranges (inside the quotes) of a string or a list of strings, skipped.
-  mutating func stringRanges() throws(RetraceError) -> [Range<Int>] {
+  /// The raw range of the value here (a string with its quotes, a list with its brackets),
+  /// skipped.
+  mutating func valueRange() throws(RetraceError) -> Range<Int> {
     try skipWhitespace()
-    if peek() == 0x5B {
-      var ranges: [Range<Int>] = []
-      try elements { (scanner) throws(RetraceError) in ranges.append(try scanner.skipString()) }
-      return ranges
-    }
-    return [try skipString()]
+    let start = offset
+    try skipValue()
+    return start..<offset
   }
 
   /// Skips a string; its raw range inside the quotes.
@@ -413,23 +411,23 @@ struct JSONScanner {
   }
 }
 
-/// The stdout text of a streamed notebook's cell, decoded from its JSON strings in the file a
-/// chunk at a time (escapes undone, CRLF read as LF), with the cell's in-memory parts (Out
-/// text) between them, in order.
+/// The stdout text of a streamed notebook's cell, decoded from its JSON values in the file a
+/// chunk at a time (a string, or a list of strings read one after another; escapes undone,
+/// CRLF read as LF), with the cell's in-memory parts (Out text) between them, in order. It
+/// holds one chunk and one escape, however many lines the list has.
 final class JSONTextReader: ChunkSource {
   private let handle: FileHandle
   private var parts: [Notebook.OutputPart]
+  /// The values of the current stdout part, and the next one to read.
   private var ranges: [Range<Int>] = []
-  /// The next of `ranges` to read (an index: a stream's text may be millions of lines).
   private var nextRange = 0
-  /// Bytes of an escape cut by a chunk's end.
-  private var carry: [UInt8] = []
+  /// Raw bytes left to read of the current value.
+  private var left = 0
+  /// Whether the scan is inside a string, and the escape being collected.
+  private var inString = false
+  private var escape: [UInt8] = []
   private var pendingCR = false
   private(set) var isFinished = false
-  private var left = 0
-  /// A window of the file for short strings, and its raw offset.
-  private var window: [UInt8] = []
-  private var windowStart = 0
 
   init(path: String, parts: [Notebook.OutputPart]) throws(RetraceError) {
     guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -450,55 +448,38 @@ final class JSONTextReader: ChunkSource {
           continue
         }
         left -= data.count
-        var raw = carry + [UInt8](data)
-        carry = []
-        if left > 0 {
-          // Keep back an escape that may be cut: from the last backslash run on.
-          if let slash = raw.lastIndex(of: 0x5C), raw.count - slash <= 12 {
-            var start = slash
-            while start > 0 && raw[start - 1] == 0x5C { start -= 1 }
-            if (slash - start) % 2 == 0 {
-              carry = Array(raw[start...])
-              raw.removeLast(raw.count - start)
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count)
+        for byte in data {
+          if !escape.isEmpty {
+            escape.append(byte)
+            guard Self.isComplete(escape) else { continue }
+            guard let decoded = Self.unescape(escape) else {
+              isFinished = true
+              return (out, LogReader.Failure(message: "is not valid JSON: Invalid escape sequence"))
             }
+            escape = []
+            out += decoded
+          } else if !inString {
+            if byte == 0x22 { inString = true }
+          } else if byte == 0x5C {
+            escape = [byte]
+          } else if byte == 0x22 {
+            inString = false
+          } else {
+            out.append(byte)
           }
         }
-        guard let decoded = Self.unescape(raw) else {
-          isFinished = true
-          return ([], LogReader.Failure(message: "is not valid JSON: Invalid escape sequence"))
-        }
-        return (normalize(decoded), nil)
+        return (normalize(out), nil)
       }
       if nextRange < ranges.count {
-        if ranges[nextRange].count > 1 << 20 {
-          // A long string: read on from its start a chunk at a time.
-          let range = ranges[nextRange]
-          nextRange += 1
-          try? handle.seek(toOffset: UInt64(range.lowerBound))
-          left = range.count
-          carry = []
-          continue
-        }
-        // Short strings (a list of lines): many at a time, through one window of the file.
-        var out: [UInt8] = []
-        while nextRange < ranges.count, ranges[nextRange].count <= 1 << 20, out.count < 1 << 20 {
-          let range = ranges[nextRange]
-          nextRange += 1
-          if range.lowerBound < windowStart || range.upperBound > windowStart + window.count {
-            try? handle.seek(toOffset: UInt64(range.lowerBound))
-            window = [UInt8](
-              (try? handle.read(upToCount: max(LogReader.chunkSize, range.count))) ?? Data())
-            windowStart = range.lowerBound
-          }
-          let from = range.lowerBound - windowStart
-          let to = min(window.count, range.upperBound - windowStart)
-          guard from <= to, let decoded = Self.unescape(Array(window[from..<to])) else {
-            isFinished = true
-            return (out, LogReader.Failure(message: "is not valid JSON: Invalid escape sequence"))
-          }
-          out += normalize(decoded)
-        }
-        return (out, nil)
+        let range = ranges[nextRange]
+        nextRange += 1
+        try? handle.seek(toOffset: UInt64(range.lowerBound))
+        left = range.count
+        inString = false
+        escape = []
+        continue
       }
       guard !parts.isEmpty else {
         isFinished = true
@@ -511,6 +492,16 @@ final class JSONTextReader: ChunkSource {
         nextRange = 0
       }
     }
+  }
+
+  /// Whether `escape` (from its backslash) is a whole escape: two bytes, six for `\uXXXX`,
+  /// twelve for a surrogate pair.
+  static func isComplete(_ escape: [UInt8]) -> Bool {
+    guard escape.count >= 2 else { return false }
+    guard escape[1] == 0x75 else { return true }
+    guard escape.count >= 6 else { return false }
+    let high = UInt32(String(decoding: escape[2..<6], as: UTF8.self), radix: 16) ?? 0
+    return !(0xD800...0xDBFF).contains(high) || escape.count >= 12
   }
 
   /// CRLF as LF (as the whole reader reads a notebook's text), across chunks: a CR at a
