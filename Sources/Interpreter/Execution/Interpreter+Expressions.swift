@@ -80,10 +80,11 @@ extension PythonInterpreter {
     case .lambda(let arguments, let body):
       let (defaults, keywordDefaults) = try evaluateDefaults(arguments, in: scope)
       let layout = ScopeLayout.function(parameters: parameterNames(arguments), body: [])
-      return .function(
-        FunctionObject(
-          name: "<lambda>", arguments: arguments, body: .expression(body), defaults: defaults,
-          keywordDefaults: keywordDefaults, closure: scope, globals: globals, layout: layout))
+      let lambda = FunctionObject(
+        name: "<lambda>", arguments: arguments, body: .expression(body), defaults: defaults,
+        keywordDefaults: keywordDefaults, closure: scope, globals: globals, layout: layout)
+      lambda.module = runCount
+      return .function(lambda)
     case .listComp(let element, let clauses):
       var items: [Value] = []
       try comprehend(clauses, in: scope) { (inner) throws(PythonError) in

@@ -32,6 +32,9 @@ public final class PythonInterpreter {
   let globals: Scope
   var builtins: [String: Value] = [:]
   @exclusivity(unchecked) var steps = 0
+  /// How many modules (cells) `run` was given so far: the number of the one running, which
+  /// the functions it defines and the errors raised in its code carry (`PythonError.module`).
+  public private(set) var runCount = 0
   /// The step count past which `step` looks closer: the step budget, or 0 once a stop is
   /// requested (one comparison on the hot path serves both).
   @exclusivity(unchecked) var stepLimit: Int
@@ -98,6 +101,7 @@ public final class PythonInterpreter {
   /// Runs a cell as a notebook kernel does: when its last statement is a bare expression, its
   /// value is not printed but returned as its repr (Jupyter's `Out[N]:`), nil for `None`.
   public func run(_ module: Module, echoingLast: Bool) throws(PythonError) -> String? {
+    runCount += 1
     let result = LargeRun.run { [self] () -> Result<String?, PythonError> in
       MemoryLedger.$current.withValue(ledger) {
         BLASOrder.$current.withValue(blas) { runCounted(module, echoingLast: echoingLast) }
@@ -134,7 +138,8 @@ public final class PythonInterpreter {
         if error.location == nil { error.location = last.range.start }
         throw error
       }
-    } catch {
+    } catch var error {
+      if error.module == nil { error.module = runCount }
       observer?.interpreter(self, raised: error, at: error.location)
       return .failure(error)
     }
@@ -695,6 +700,7 @@ public final class PythonInterpreter {
       defaults: defaults, keywordDefaults: keywordDefaults, closure: scope, globals: globals,
       layout: layout)
     function.isGenerator = DunderWalker.yields(definition.body)
+    function.module = runCount
     return function
   }
 
@@ -787,6 +793,16 @@ public final class PythonInterpreter {
 
   /// Runs a called function's body in its bound scope.
   private func run(_ function: FunctionObject, in scope: Scope) throws(PythonError) -> Value {
+    do {
+      return try runBody(function, in: scope)
+    } catch var error {
+      // The innermost function an error leaves names the cell its location is in.
+      if error.module == nil { error.module = function.module }
+      throw error
+    }
+  }
+
+  private func runBody(_ function: FunctionObject, in scope: Scope) throws(PythonError) -> Value {
     switch function.body {
     case .expression(let body):
       if let compiled = function.compiledExpression { return try compiled(scope) }

@@ -10,6 +10,10 @@ public struct PythonError: Error, @unchecked Sendable, CustomStringConvertible {
   public var refusal: String?
   /// Where it was raised (the statement's start), once known.
   public var location: SourceLocation?
+  /// The number of the module (cell) whose code `location` is in
+  /// (`PythonInterpreter.runCount` when it ran): a function defined in one cell and called from
+  /// another raises in the first.
+  public var module: Int?
 
   init(exception: ExceptionObject) { self.exception = exception }
   init(refusal: String, at location: SourceLocation? = nil) {

@@ -266,6 +266,8 @@ public final class FunctionObject {
   weak var owner: ClassObject?
   /// Whether its body yields: calling it makes a generator.
   var isGenerator = false
+  /// The number of the module (cell) that defined it (`PythonInterpreter.runCount`).
+  var module = 0
   /// Only plain positional parameters (no `*args`, keyword-only, `**kwargs` or `/`).
   let isPlain: Bool
   /// For a plain function, each parameter's slot in its scope (a call given exactly these

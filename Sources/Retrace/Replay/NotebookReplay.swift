@@ -237,6 +237,8 @@ public final class NotebookReplay {
     interpreter.observer = forwarder
     let isScript = plan.form == .log
     var failure: RetraceError?
+    /// The plan's cell of each module number the interpreter gave a cell.
+    var cellOfModule: [Int: Int] = [:]
     let finished = { () -> Bool in
       for (index, cell) in plan.cells.enumerated() {
         if cellStarted(index) == .stop { return false }
@@ -256,15 +258,19 @@ public final class NotebookReplay {
             interpreter.requestStop()
           }
         }
+        cellOfModule[interpreter.runCount + 1] = index
         do throws(PythonError) {
           _ = try interpreter.run(cell.parsed.module, echoingLast: !isScript)
         } catch {
           if failure != nil || error.isStop { return false }
           if error.typeName == nil {
+            // Named by the cell whose code the location is in (a function's, when it was
+            // defined in another cell).
+            let origin = error.module.flatMap { cellOfModule[$0] }.map { plan.cells[$0] } ?? cell
             let place = error.location.map { ", line \($0.line), column \($0.column + 1)" } ?? ""
             failure = RetraceError(
               file: plan.codeFile ?? plan.name,
-              "\(NotebookCode.origin(label: cell.parsed.label, position: cell.parsed.position))"
+              "\(NotebookCode.origin(label: origin.parsed.label, position: origin.parsed.position))"
                 + "\(place): \(error.message)")
             return false
           }
