@@ -46,7 +46,7 @@ public struct PrintEvent: Sendable {
   public var text: String { pieces.map(\.text).joined() }
 }
 
-/// What the layers above (Trace, SeedVerification, Explanation) watch while code runs. Every
+/// What the layers above (Trace, Verification, Explanation) watch while code runs. Every
 /// method has an empty default; an interpreter without an observer pays one nil check per
 /// hook.
 public protocol InterpreterObserver: AnyObject {

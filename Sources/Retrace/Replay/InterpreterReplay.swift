@@ -2,10 +2,11 @@ import Foundation
 import Interpreter
 import PythonSyntax
 
-/// Runs a notebook's code cells through the interpreter, in the order they ran (by execution
-/// count; cells without one in file order, after them), one shared namespace, as a kernel
-/// does. An exception ends its cell, as in Jupyter, and the next cell runs; a refusal (a
-/// module or a construct retrace does not run, a budget) stops the replay.
+/// A notebook's code cells replayed through the interpreter, in the order they ran (by
+/// execution count; cells without one in file order, after them), in one shared namespace,
+/// as a kernel does: what each cell printed. An exception ends its cell, as in Jupyter, and
+/// the next cell runs; a refusal (a module or a construct retrace does not run, a budget)
+/// stops the replay.
 public enum InterpreterReplay {
   /// One cell's replay: what it printed, and the exception that ended it.
   public struct CellRun: Sendable {
@@ -31,46 +32,32 @@ public enum InterpreterReplay {
     return (numbered + rest).map(\.element)
   }
 
-  /// Replays `notebook`.
+  /// Replays `notebook`, each cell's stdout and `Out` text collected (`NotebookReplay`
+  /// underneath, as `verify` runs it).
   ///
   /// - Throws: `RetraceError` for a syntax error, and for a refusal with the cell and line.
   public static func run(_ notebook: Notebook, limits: InterpreterLimits = InterpreterLimits())
     throws(RetraceError) -> [CellRun]
   {
-    try run(order(try NotebookCode.read(notebook)), name: notebook.name, limits: limits)
-  }
-
-  /// Replays parsed cells (a notebook's, in execution order, or one script's).
-  public static func run(
-    _ cells: [ParsedCell], name: String, limits: InterpreterLimits = InterpreterLimits()
-  ) throws(RetraceError) -> [CellRun] {
-    let interpreter = PythonInterpreter(limits: limits)
-    var runs: [CellRun] = []
-    for cell in cells {
-      let before = interpreter.output.utf8.count
-      var exception: String?
-      var result: String?
-      var location: SourceLocation?
-      do {
-        result = try interpreter.run(cell.module, echoingLast: true)
-      } catch {
-        let place = error.location.map { ", line \($0.line)" } ?? ""
-        if error.typeName == nil {
-          throw RetraceError(
-            file: name,
-            "\(NotebookCode.origin(label: cell.label, position: cell.position))\(place): \(error.message)"
-          )
-        }
-        let column = error.location.map { ", column \($0.column + 1)" } ?? ""
-        exception = "\(error.description) (\(cell.label)\(place)\(column))"
-        location = error.location
-      }
-      let output = String(decoding: Array(interpreter.output.utf8)[before...], as: UTF8.self)
-      runs.append(
-        CellRun(
-          label: cell.label, output: output, exception: exception, location: location,
-          result: result))
+    let plan = try ReplayPlan.make(notebook)
+    var runs = plan.cells.map {
+      CellRun(label: $0.parsed.label, output: "", exception: nil, location: nil, result: nil)
     }
+    try NotebookReplay(plan, limits: limits).run(consume: { index, event in
+      switch event {
+      case .printed(let printed):
+        if printed.isResult {
+          runs[index].result = printed.text
+        } else {
+          runs[index].output += printed.text
+        }
+      case .raised(let error):
+        let place = error.location.map { ", line \($0.line), column \($0.column + 1)" } ?? ""
+        runs[index].exception = "\(error.description) (\(runs[index].label)\(place))"
+        runs[index].location = error.location
+      }
+      return .more
+    })
     return runs
   }
 }

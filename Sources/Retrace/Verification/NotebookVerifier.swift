@@ -450,8 +450,8 @@ extension NotebookVerifier {
         text.cursor = found.range.upperBound
         return .more
       case .partial:
-        try readPartial(
-          pieces: pieces, replayed: replayed, text: &text, context: context)
+        try walk(
+          pieces: pieces, replayed: replayed, text: &text, context: context, partial: true)
         truncate(cell: cell, text: &text)
         return laterOutput[cellIndex] && !isLog ? .skipCell : .stop
       case .noMatch:
@@ -494,54 +494,18 @@ extension NotebookVerifier {
       departed = true
     }
 
-    /// A saved output that ends inside this print: each piece read as far as it goes.
-    func readPartial(
-      pieces: [PrintPiece], replayed: [ReplayedPiece], text: inout SavedText,
-      context: RecordContext
-    ) throws(RetraceError) {
-      var offset = text.cursor
-      for (k, piece) in pieces.enumerated() {
-        guard offset < text.bytes.count else { return }
-        switch replayed[k].shape {
-        case .literal(let literal):
-          let bytes = Array(literal.utf8)
-          let available = text.bytes.count - offset
-          if available < bytes.count { return }
-          offset += bytes.count
-        case .array:
-          let saved = try savedLiteral(
-            at: offset, partial: true, text: &text, context: context, piece: piece)
-          try record(
-            replayed[k], piece: piece, k: k, saved: saved, text: &text, context: context)
-          if saved.isPartial { return }
-          offset = saved.endOffset
-        case .numbers, .free:
-          // One piece's own pattern, anchored where it starts.
-          guard let compiled = try? matcher.compiled([replayed[k].shape]),
-            case .match(let found)? = try? text.bytes.withUnsafeBufferPointer({ buffer in
-              try compiled.pattern.match(
-                in: buffer, from: offset, anchored: true, partial: true, checkedUTF8: true,
-                using: &matcher.data)
-            })
-          else { return }
-          let ranges = compiled.groups[0].compactMap { found[$0] }
-          try read(
-            replayed[k], piece: piece, k: k,
-            savedRange: (ranges.first?.lowerBound ?? offset)..<(ranges.last?.upperBound ?? offset),
-            groupRanges: ranges, partial: false, text: &text, context: context)
-          offset = found.range.upperBound
-        }
-      }
-    }
-
-    /// The pieces of a print read one after another from the cursor without a pattern: the
-    /// end of the print in the saved text, or nil when a literal piece is not there.
+    /// The pieces of a print read one after another from the cursor without one pattern for
+    /// the whole print: where the print ends in the saved text, or nil when a literal piece is
+    /// not there. With `partial` (an output that ends inside this print), each piece is read
+    /// as far as the text goes, and the walk stops where it ends.
+    @discardableResult
     func walk(
       pieces: [PrintPiece], replayed: [ReplayedPiece], text: inout SavedText,
-      context: RecordContext
+      context: RecordContext, partial: Bool = false
     ) throws(RetraceError) -> Int? {
       var offset = text.cursor
       for (k, piece) in pieces.enumerated() {
+        if partial && offset >= text.bytes.count { return nil }
         switch replayed[k].shape {
         case .literal(let literal):
           guard text.bytes[min(offset, text.bytes.count)...].starts(with: literal.utf8) else {
@@ -550,14 +514,17 @@ extension NotebookVerifier {
           offset += literal.utf8.count
         case .array:
           let saved = try savedLiteral(
-            at: offset, partial: false, text: &text, context: context, piece: piece)
+            at: offset, partial: partial, text: &text, context: context, piece: piece)
           try record(replayed[k], piece: piece, k: k, saved: saved, text: &text, context: context)
+          if saved.isPartial { return nil }
           offset = saved.endOffset
         case .numbers, .free:
+          // The piece's own pattern, anchored where it starts.
           guard let compiled = try? matcher.compiled([replayed[k].shape]),
             case .match(let found)? = try? text.bytes.withUnsafeBufferPointer({ buffer in
               try compiled.pattern.match(
-                in: buffer, from: offset, anchored: true, checkedUTF8: true, using: &matcher.data)
+                in: buffer, from: offset, anchored: true, partial: partial, checkedUTF8: true,
+                using: &matcher.data)
             })
           else { return nil }
           let ranges = compiled.groups[0].compactMap { found[$0] }

@@ -11,7 +11,7 @@ public struct PrintRecord: Sendable {
   /// UTF-8 bytes as CPython counts them, plus one).
   public var line: Int
   public var column: Int
-  /// The printed expression as written (`loss`, `W1.shape`, `np.mean(errors)`).
+  /// The printed expression as written (`loss`, `weights.shape`, `np.mean(errors)`).
   public var expression: String
   /// The print statement's number among the notebook's prints, in the order they first ran
   /// (1-based).
