@@ -62,6 +62,10 @@ struct ReplayCommand: ParsableCommand {
           let cell = plan.cells[index].parsed.label
           let place = error.location.map { ", line \($0.line), column \($0.column + 1)" } ?? ""
           FileHandle.standardError.write(Data("\(error.description) (\(cell)\(place))\n".utf8))
+        case .warned(let warning, let origin):
+          // As Python writes a warning: to stderr at once, stdout's text before it flushed.
+          flush()
+          FileHandle.standardError.write(Data(plan.stderrText(warning, origin: origin).utf8))
         }
         return .more
       })

@@ -44,6 +44,10 @@ enum Modules {
         object.attributes["pyplot"] = Sinks.matplotlib("matplotlib.pyplot")
       }
       return module
+    case "warnings":
+      let module = Value.module(interpreter.warningsModule())
+      interpreter.modules[name] = module
+      return module
     case "tqdm", "tqdm.auto", "tqdm.notebook":
       let module = Value.module(Sinks.tqdmModule(name))
       interpreter.modules[name] = module

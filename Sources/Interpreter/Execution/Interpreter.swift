@@ -65,6 +65,23 @@ public final class PythonInterpreter {
   var nextIdentity: Int64 = 0x7f00_0000_0000
   /// NumPy's print options (np.set_printoptions).
   var printOptions = PrintOptions()
+  /// NumPy's floating-point error state (`np.seterr`).
+  var floatErrors = FloatErrorState()
+  /// The `warnings` filters, newest first, and the warnings shown so far (Python's registry:
+  /// a warning shows once per place and message). A cell's lines are shown again in each
+  /// later cell when `warningsPerModule` (a notebook, as IPython shows them); NumPy's own
+  /// lines once per run.
+  var warningFilters: [WarningFilter] = []
+  var warningsShown: Set<PythonWarning> = []
+  var numpyWarningsShown: Set<PythonWarning> = []
+  /// Whether each module (cell) starts with no warnings shown (a notebook), or the registry
+  /// lasts the run (a script).
+  public var warningsPerModule = true
+  /// The lists of the `catch_warnings(record=True)` blocks open, innermost last.
+  var warningRecords: [Recorder] = []
+  /// The line running now and the module (cell) whose code it is: where a warning is issued.
+  @exclusivity(unchecked) var currentLine = 0
+  @exclusivity(unchecked) var currentModule = 0
   /// NumPy's global legacy random state (np.random.seed, np.random.randn …).
   let numpyRandom = NumPyRandom.LegacyState(
     state: (try? RandomState(seed: 0)) ?? RandomState(bitGenerator: MT19937(seed: UInt32(0))),
@@ -102,9 +119,15 @@ public final class PythonInterpreter {
   /// value is not printed but returned as its repr (Jupyter's `Out[N]:`), nil for `None`.
   public func run(_ module: Module, echoingLast: Bool) throws(PythonError) -> String? {
     runCount += 1
+    currentModule = runCount
+    currentLine = 0
+    if warningsPerModule { warningsShown.removeAll(keepingCapacity: true) }
+    let sink = FloatErrorSink(self)
     let result = LargeRun.run { [self] () -> Result<String?, PythonError> in
       MemoryLedger.$current.withValue(ledger) {
-        BLASOrder.$current.withValue(blas) { runCounted(module, echoingLast: echoingLast) }
+        BLASOrder.$current.withValue(blas) {
+          FloatErrorSink.$current.withValue(sink) { runCounted(module, echoingLast: echoingLast) }
+        }
       }
     }
     return try result.get()
@@ -156,6 +179,7 @@ public final class PythonInterpreter {
 
   func step(_ location: SourceLocation) throws(PythonError) {
     steps += 1
+    currentLine = location.line
     if steps > stepLimit {
       if stopRequested { throw PythonError.stop(at: location) }
       throw PythonError(
@@ -417,6 +441,8 @@ public final class PythonInterpreter {
 
   func enterContext(_ manager: Value) throws(PythonError) -> Value {
     switch manager {
+    case .native(let object) where object.enter != nil:
+      return try object.enter?(self) ?? .none
     case .native(let object) where object.printOptions != nil:
       object.savedPrintOptions = printOptions
       printOptions = object.printOptions ?? printOptions
@@ -438,6 +464,9 @@ public final class PythonInterpreter {
   /// Runs a manager's exit; true when it suppresses `raised`.
   func exitContext(_ manager: Value, raised: PythonError?) throws(PythonError) -> Bool {
     switch manager {
+    case .native(let object) where object.exit != nil:
+      object.exit?(self)
+      return false
     case .native(let object) where object.printOptions != nil:
       if let saved = object.savedPrintOptions { printOptions = saved }
       return false
@@ -793,6 +822,9 @@ public final class PythonInterpreter {
 
   /// Runs a called function's body in its bound scope.
   private func run(_ function: FunctionObject, in scope: Scope) throws(PythonError) -> Value {
+    let caller = (currentModule, currentLine)
+    currentModule = function.module
+    defer { (currentModule, currentLine) = caller }
     do {
       return try runBody(function, in: scope)
     } catch var error {

@@ -64,6 +64,9 @@ public protocol InterpreterObserver: AnyObject {
   /// An exception was raised at `location` (caught or not).
   func interpreter(
     _ interpreter: PythonInterpreter, raised error: PythonError, at location: SourceLocation?)
+  /// A warning passed the filters and is shown on stderr (NumPy's `RuntimeWarning`s, a
+  /// program's `warnings.warn`).
+  func interpreter(_ interpreter: PythonInterpreter, warned warning: PythonWarning)
 }
 
 extension InterpreterObserver {
@@ -81,6 +84,7 @@ extension InterpreterObserver {
   public func interpreter(
     _ interpreter: PythonInterpreter, raised error: PythonError, at location: SourceLocation?
   ) {}
+  public func interpreter(_ interpreter: PythonInterpreter, warned warning: PythonWarning) {}
 }
 
 extension PythonInterpreter {

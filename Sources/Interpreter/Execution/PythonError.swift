@@ -76,7 +76,8 @@ enum ExceptionHierarchy {
     "SystemExit": "BaseException", "ImportError": "Exception",
     "ModuleNotFoundError": "ImportError", "FloatingPointError": "ArithmeticError",
     "UnicodeError": "ValueError", "UFuncTypeError": "TypeError", "AxisError": "ValueError",
-    "LinAlgError": "ValueError",
+    "LinAlgError": "ValueError", "Warning": "Exception", "UserWarning": "Warning",
+    "RuntimeWarning": "Warning", "DeprecationWarning": "Warning", "FutureWarning": "Warning",
   ]
 
   static var names: [String] { Array(bases.keys) + ["BaseException"] }

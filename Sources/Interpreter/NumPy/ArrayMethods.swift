@@ -15,15 +15,18 @@ enum ArrayMethods {
   )? {
     if let reduction = reductions[name] {
       return { array, call throws(PythonError) in
-        try NumPyModule.reduce(reduction, array, call, axisIndex: 0)
+        try NumPyModule.reduce(reduction, array, call, axisIndex: 0, method: true)
       }
     }
     switch name {
     case "dot":
       return { array, call throws(PythonError) in
         let other = try call.array(0, "b")
-        return ArrayValues.wrap(
-          try NumPyModule.wrapError { () throws(ArrayError) in try StridedArray.dot(array, other) })
+        let result = try NumPyModule.wrapError { () throws(ArrayError) in
+          try StridedArray.dot(array, other)
+        }
+        try FloatErrorSink.report(FloatStatus.ofReduction([array, other], result: result), "dot")
+        return ArrayValues.wrap(result)
       }
     case "copy":
       return { array, _ in ArrayValues.wrapArray(array.copy()) }
@@ -90,15 +93,16 @@ enum ArrayMethods {
         let ddof = try call.int(nil, "ddof") ?? 0
         return try NumPyModule.reduce(
           name == "std" ? .standardDeviation(ddof: ddof) : .variance(ddof: ddof), array, call,
-          axisIndex: 0)
+          axisIndex: 0, method: true)
       }
     case "cumsum", "cumprod":
       return method(name) { call throws(PythonError) in
         let axis = try call.int(0, "axis")
-        return ArrayValues.wrapArray(
-          try NumPyModule.wrapError { () throws(ArrayError) in
-            try array.accumulate(product: name == "cumprod", axis: axis)
-          })
+        let result = try NumPyModule.wrapError { () throws(ArrayError) in
+          try array.accumulate(product: name == "cumprod", axis: axis)
+        }
+        try FloatErrorSink.report(FloatStatus.ofReduction([array], result: result), "accumulate")
+        return ArrayValues.wrapArray(result)
       }
     case "reshape":
       return method(name) { call throws(PythonError) in
@@ -127,6 +131,7 @@ enum ArrayMethods {
       return method(name) { call throws(PythonError) in
         guard let dtype = try call.dtype(0) else { return ArrayValues.wrapArray(array.copy()) }
         let converted = array.converted(to: dtype)
+        try FloatErrorSink.report(FloatStatus.ofCast(array, to: dtype), "cast")
         return isScalar ? ArrayValues.wrap(converted) : ArrayValues.wrapArray(converted)
       }
     case "tolist":

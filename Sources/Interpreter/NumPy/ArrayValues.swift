@@ -54,6 +54,9 @@ public final class NativeObject {
   /// puts back.
   var printOptions: PrintOptions?
   var savedPrintOptions: PrintOptions?
+  /// A context manager's `__enter__` and `__exit__` (`np.errstate`, `warnings.catch_warnings`).
+  var enter: ((PythonInterpreter) throws(PythonError) -> Value)?
+  var exit: ((PythonInterpreter) -> Void)?
 
   init(
     typeName: String, repr: String, attributes: [String: Value] = [:], dtype: DType? = nil,

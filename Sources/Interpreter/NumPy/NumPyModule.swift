@@ -30,6 +30,7 @@ enum NumPyModule {
       attributes[name] = dtypeObject(dtype, name: name == "bool_" ? "bool" : name)
     }
     attributes["ndarray"] = ndarrayType
+    attributes.merge(interpreter.floatErrorFunctions()) { _, new in new }
 
     // MARK: Creation
     add("array") { _, call throws(PythonError) in
@@ -126,8 +127,9 @@ enum NumPyModule {
     for op in UnaryUfunc.allCases {
       add(op.rawValue) { _, call throws(PythonError) in
         let x = try call.array(0, "x")
-        return ArrayValues.wrap(
-          try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x) })
+        let result = try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x) }
+        try FloatErrorSink.report(FloatStatus.of(op, x, result: result), op.rawValue)
+        return ArrayValues.wrap(result)
       }
     }
     for (alias, op) in [
@@ -177,29 +179,38 @@ enum NumPyModule {
     ]
     for (name, reduction) in reductions {
       add(name) { _, call throws(PythonError) in
-        try reduce(reduction, try call.array(0, "a"), call, axisIndex: 1)
+        try reduce(reduction, try call.array(0, "a"), call, axisIndex: 1, method: false)
       }
     }
     add("std") { _, call throws(PythonError) in
       try reduce(
         .standardDeviation(ddof: try call.int(nil, "ddof") ?? 0), try call.array(0, "a"), call,
-        axisIndex: 1)
+        axisIndex: 1, method: false)
     }
     add("var") { _, call throws(PythonError) in
       try reduce(
-        .variance(ddof: try call.int(nil, "ddof") ?? 0), try call.array(0, "a"), call, axisIndex: 1)
+        .variance(ddof: try call.int(nil, "ddof") ?? 0), try call.array(0, "a"), call, axisIndex: 1,
+        method: false)
     }
     add("cumsum") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
       let axis = try call.int(1, "axis")
-      return ArrayValues.wrapArray(
-        try wrapError { () throws(ArrayError) in try a.accumulate(product: false, axis: axis) })
+      let result = try wrapError { () throws(ArrayError) in
+        try a.accumulate(product: false, axis: axis)
+      }
+      try FloatErrorSink.report(
+        FloatStatus.ofReduction([a], result: result), "accumulate", site: .fromnumericWrap)
+      return ArrayValues.wrapArray(result)
     }
     add("cumprod") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
       let axis = try call.int(1, "axis")
-      return ArrayValues.wrapArray(
-        try wrapError { () throws(ArrayError) in try a.accumulate(product: true, axis: axis) })
+      let result = try wrapError { () throws(ArrayError) in
+        try a.accumulate(product: true, axis: axis)
+      }
+      try FloatErrorSink.report(
+        FloatStatus.ofReduction([a], result: result), "accumulate", site: .fromnumericWrap)
+      return ArrayValues.wrapArray(result)
     }
     add("count_nonzero") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
@@ -326,18 +337,24 @@ enum NumPyModule {
     add("dot") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
       let b = try call.array(1, "b")
-      return ArrayValues.wrap(try wrapError { () throws(ArrayError) in try StridedArray.dot(a, b) })
+      let result = try wrapError { () throws(ArrayError) in try StridedArray.dot(a, b) }
+      try FloatErrorSink.report(FloatStatus.ofReduction([a, b], result: result), "dot")
+      return ArrayValues.wrap(result)
     }
     add("matmul") { _, call throws(PythonError) in
       let a = try call.array(0, "x1")
       let b = try call.array(1, "x2")
-      return ArrayValues.wrap(try stackedMatmul(a, b))
+      let result = try stackedMatmul(a, b)
+      try FloatErrorSink.report(FloatStatus.ofReduction([a, b], result: result), "matmul")
+      return ArrayValues.wrap(result)
     }
     add("outer") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
       let b = try call.array(1, "b")
-      return ArrayValues.wrapArray(
-        try wrapError { () throws(ArrayError) in try StridedArray.outer(a, b) })
+      let result = try wrapError { () throws(ArrayError) in try StridedArray.outer(a, b) }
+      try FloatErrorSink.report(
+        FloatStatus.ofReduction([a, b], result: result), "multiply", site: .outerMultiply)
+      return ArrayValues.wrapArray(result)
     }
     add("median") { _, call throws(PythonError) in
       let a = try call.array(0, "a")
@@ -543,8 +560,9 @@ enum NumPyModule {
     let call = method(op.rawValue) { call throws(PythonError) in
       let (x, y) = try ArrayValues.ufuncOperands(
         try call.required(0, "x1"), try call.required(1, "x2"), for: op)
-      return ArrayValues.wrap(
-        try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x, y) })
+      let result = try wrapError { () throws(ArrayError) in try StridedArray.apply(op, x, y) }
+      try FloatErrorSink.report(FloatStatus.of(op, x, y, result: result), NumPyOperators.name(op))
+      return ArrayValues.wrap(result)
     }
     let outer = method("outer") { call throws(PythonError) in
       let a = try call.array(0, "A")
@@ -570,8 +588,9 @@ enum NumPyModule {
       guard let reduction = reductions[op] else {
         throw PythonError(refusal: "retrace does not model np.\(op.rawValue).reduce yet")
       }
-      return ArrayValues.wrap(
-        try wrapError { () throws(ArrayError) in try a.reduce(reduction, axes: axis) })
+      let result = try wrapError { () throws(ArrayError) in try a.reduce(reduction, axes: axis) }
+      try FloatErrorSink.report(FloatStatus.ofReduction([a], result: result), "reduce")
+      return ArrayValues.wrap(result)
     }
     let accumulate = method("accumulate") { call throws(PythonError) in
       let a = try call.array(0, "array")
@@ -579,10 +598,11 @@ enum NumPyModule {
       guard op == .add || op == .multiply else {
         throw PythonError(refusal: "retrace does not model np.\(op.rawValue).accumulate yet")
       }
-      return ArrayValues.wrapArray(
-        try wrapError { () throws(ArrayError) in
-          try a.accumulate(product: op == .multiply, axis: axis)
-        })
+      let result = try wrapError { () throws(ArrayError) in
+        try a.accumulate(product: op == .multiply, axis: axis)
+      }
+      try FloatErrorSink.report(FloatStatus.ofReduction([a], result: result), "accumulate")
+      return ArrayValues.wrapArray(result)
     }
     let at = method("at") { call throws(PythonError) in
       // Unbuffered in place: each index in turn, repeated indices applied again.
@@ -833,8 +853,11 @@ enum NumPyModule {
   }
 
   /// A reduction's call: `axis`, `keepdims`, and NumPy scalars for full reductions.
+  /// `np.sum(a)` (`method: false`) or `a.sum()` (`method: true`) and the other reductions,
+  /// with the warnings NumPy gives from its own code (`overflow encountered in reduce`).
   static func reduce(
-    _ reduction: Reduction, _ a: StridedArray, _ call: CallArguments, axisIndex: Int
+    _ reduction: Reduction, _ a: StridedArray, _ call: CallArguments, axisIndex: Int,
+    method: Bool
   )
     throws(PythonError) -> Value
   {
@@ -843,6 +866,8 @@ enum NumPyModule {
     var result = try wrapError { () throws(ArrayError) in
       try a.reduce(reduction, axes: axes, keepDims: keepDims)
     }
+    try ReductionWarnings.report(
+      reduction, a, axes: axes, keepDims: keepDims, result: result, method: method)
     if let dtype = try call.dtype(nil) { result = result.converted(to: dtype) }
     return ArrayValues.wrap(result)
   }

@@ -30,32 +30,59 @@ enum NumPyOperators {
     // takes the general path.)
     if let fast = scalarUfunc(op) {
       if case .array(let object) = a, object.array.dtype == .float64, let y = float64Operand(b) {
-        return ArrayValues.wrap(StridedArray.applying(fast, object.array, y, scalarFirst: false))
+        let result = StridedArray.applying(fast, object.array, y, scalarFirst: false)
+        if FloatStatus.hasNonFinite(result) {
+          try FloatErrorSink.report(
+            FloatStatus.of(fast, object.array, .scalar(.float64(y)), result: result), name(fast))
+        }
+        return ArrayValues.wrap(result)
       }
       if case .array(let object) = b, object.array.dtype == .float64, let x = float64Operand(a) {
-        return ArrayValues.wrap(StridedArray.applying(fast, object.array, x, scalarFirst: true))
+        let result = StridedArray.applying(fast, object.array, x, scalarFirst: true)
+        if FloatStatus.hasNonFinite(result) {
+          try FloatErrorSink.report(
+            FloatStatus.of(fast, .scalar(.float64(x)), object.array, result: result), name(fast))
+        }
+        return ArrayValues.wrap(result)
       }
       if case .npScalar(.float64(let x)) = a, let y = float64Operand(b),
         fast != .trueDivide || y != 0
       {
-        return .npScalar(.float64(scalarOperation(fast, x, y)))
+        let r = scalarOperation(fast, x, y)
+        if !r.isFinite {
+          try FloatErrorSink.report(FloatStatus.binary(fast, x, y, r), "scalar " + name(fast))
+        }
+        return .npScalar(.float64(r))
       }
       if case .npScalar(.float64(let y)) = b, let x = pythonReal(a),
         fast != .trueDivide || y != 0
       {
-        return .npScalar(.float64(scalarOperation(fast, x, y)))
+        let r = scalarOperation(fast, x, y)
+        if !r.isFinite {
+          try FloatErrorSink.report(FloatStatus.binary(fast, x, y, r), "scalar " + name(fast))
+        }
+        return .npScalar(.float64(r))
       }
     }
     try checkOperand(a, op, a, b)
     try checkOperand(b, op, a, b)
     let (x, y) = try ArrayValues.ufuncOperands(a, b, for: ufunc(op))
     do {
-      if op == .matMult { return ArrayValues.wrap(try NumPyModule.stackedMatmul(x, y)) }
+      if op == .matMult {
+        let result = try NumPyModule.stackedMatmul(x, y)
+        try FloatErrorSink.report(FloatStatus.ofReduction([x, y], result: result), "matmul")
+        return ArrayValues.wrap(result)
+      }
       guard let ufunc = ufunc(op) else {
         throw PythonError.type(
           "unsupported operand type(s) for \(op.symbol): '\(a.typeName)' and '\(b.typeName)'")
       }
-      if ufunc == .power, let fast = try fastPower(x, y) { return ArrayValues.wrap(fast) }
+      if ufunc == .power, let (fast, unary) = try fastPower(x, y) {
+        if let unary {
+          try FloatErrorSink.report(FloatStatus.of(unary, x, result: fast), unary.rawValue)
+        }
+        return ArrayValues.wrap(fast)
+      }
       if ufunc == .power, !isArray(a), !isArray(b),
         case .float32 = DType.promoted(x.dtype, y.dtype),
         let base = x.onlyElement?.real, let exponent = y.onlyElement?.real
@@ -64,7 +91,23 @@ enum NumPyOperators {
         // shortcuts.
         return .npScalar(.float32(Float32Math.power(Float(base), Float(exponent))))
       }
-      return ArrayValues.wrap(try StridedArray.apply(ufunc, x, y))
+      let result = try StridedArray.apply(ufunc, x, y)
+      let scalar = !isArray(a) && !isArray(b)
+      var status = FloatStatus.of(ufunc, x, y, result: result)
+      if scalar, result.dtype == .int64, let p = x.onlyElement?.integer,
+        let q = y.onlyElement?.integer
+      {
+        // NumPy's integer scalar arithmetic checks for overflow (its array loops do not).
+        switch ufunc {
+        case .add: if p.addingReportingOverflow(q).overflow { status.insert(.overflow) }
+        case .subtract: if p.subtractingReportingOverflow(q).overflow { status.insert(.overflow) }
+        case .multiply:
+          if p.multipliedReportingOverflow(by: q).overflow { status.insert(.overflow) }
+        default: break
+        }
+      }
+      try FloatErrorSink.report(status, scalar ? "scalar " + name(ufunc) : name(ufunc))
+      return ArrayValues.wrap(result)
     } catch let error as ArrayError {
       throw ArrayValues.error(error)
     } catch let error as PythonError {
@@ -72,6 +115,11 @@ enum NumPyOperators {
     } catch {
       throw PythonError(refusal: "\(error)")
     }
+  }
+
+  /// A binary ufunc's name as its warnings give it (`true_divide` is `divide`).
+  static func name(_ ufunc: BinaryUfunc) -> String {
+    ufunc == .trueDivide ? "divide" : ufunc.rawValue
   }
 
   static func isArray(_ value: Value) -> Bool {
@@ -125,17 +173,18 @@ enum NumPyOperators {
 
   /// NumPy's `fast_scalar_power`: an array of floats to the power 2, 0.5, 1, 0 or -1 (a
   /// Python or 0-d exponent) is `square`, `sqrt`, a copy, ones or `reciprocal`.
+  /// The unary ufunc taken, if any, comes with the result (its warnings carry its name).
   static func fastPower(_ base: StridedArray, _ exponent: StridedArray) throws(ArrayError)
-    -> StridedArray?
+    -> (StridedArray, UnaryUfunc?)?
   {
     guard base.ndim > 0, base.dtype.isFloat, exponent.ndim == 0,
       let e = exponent.onlyElement?.real
     else { return nil }
     switch e {
-    case 2: return try StridedArray.apply(.square, base)
-    case 0.5: return try StridedArray.apply(.sqrt, base)
-    case 1: return base.copy()
-    case -1: return try StridedArray.apply(.reciprocal, base)
+    case 2: return (try StridedArray.apply(.square, base), .square)
+    case 0.5: return (try StridedArray.apply(.sqrt, base), .sqrt)
+    case 1: return (base.copy(), nil)
+    case -1: return (try StridedArray.apply(.reciprocal, base), .reciprocal)
     default: return nil
     }
   }
@@ -161,10 +210,20 @@ enum NumPyOperators {
     }
     try checkOperand(b, op, a, b)
     let y = try ArrayValues.weak(b.unmarked, beside: object.array.dtype)
+    // The target's values before, kept only when it holds an infinity or a NaN already (the
+    // flags of an update of finite values are known from the operand and the result).
+    let before = FloatStatus.hasNonFinite(object.array) ? object.array.copy() : nil
     do {
       try object.array.update(ufunc, with: y)
     } catch {
       throw ArrayValues.error(error)
+    }
+    let after = object.array
+    if after.dtype.isInteger || FloatStatus.hasNonFinite(after) {
+      let status =
+        before.map { FloatStatus.of(ufunc, $0, y, result: after) }
+        ?? FloatStatus.ofUpdate(ufunc, finiteTarget: y, result: after)
+      try FloatErrorSink.report(status, name(ufunc))
     }
     return a
   }

@@ -63,11 +63,18 @@ enum IPythonNotebookReader {
       var output = ""
       var error: Notebook.SavedError?
       var unchecked: [String] = []
+      var warnings: [SavedWarning] = []
       for case let entry as [String: Any] in (cell["outputs"] as? [Any]) ?? [] {
         switch entry["output_type"] as? String {
         case "stream":
           if (entry["name"] as? String) == "stdout" {
             output += try joined(entry["text"], name: name, what: "\(label) output")
+          } else if (entry["name"] as? String) == "stderr" {
+            // Warnings are checked against the replay's; anything else there is not.
+            let text = try joined(entry["text"], name: name, what: "\(label) stderr")
+            let parsed = WarningText.parse(text)
+            warnings += parsed.warnings
+            if parsed.hasOtherText { unchecked.append("stderr") }
           } else {
             unchecked.append((entry["name"] as? String) ?? "stream")
           }
@@ -94,6 +101,7 @@ enum IPythonNotebookReader {
         position: index + 1)
       parsed.error = error
       parsed.unchecked = unchecked
+      parsed.savedWarnings = warnings
       cells.append(parsed)
     }
     return Notebook(name: name, form: .ipynb, cells: cells, log: nil)

@@ -48,6 +48,8 @@ public struct Notebook: Sendable {
     /// The outputs retrace does not check, as a user would name them (`stderr`,
     /// `display_data (image/png)`), in order.
     public var unchecked: [String] = []
+    /// The warnings an `.ipynb` cell's stderr streams hold, in order.
+    public var savedWarnings: [SavedWarning] = []
     /// For a cell of a text export too large to hold whole, where its body is in the file:
     /// `source` then holds only the body's start, and the output is read as it is verified.
     public var outputFile: OutputFile? = nil

@@ -18,6 +18,8 @@ public enum InterpreterReplay {
     public var location: SourceLocation?
     /// The repr of the cell's last bare expression, as Jupyter shows it after `Out[N]:`.
     public var result: String?
+    /// The warnings it showed on stderr, as Python writes them.
+    public var warnings = ""
   }
 
   /// The cells in execution order.
@@ -55,6 +57,8 @@ public enum InterpreterReplay {
         let place = error.location.map { ", line \($0.line), column \($0.column + 1)" } ?? ""
         runs[index].exception = "\(error.description) (\(runs[index].label)\(place))"
         runs[index].location = error.location
+      case .warned(let warning, let origin):
+        runs[index].warnings += plan.stderrText(warning, origin: origin)
       }
       return .more
     })

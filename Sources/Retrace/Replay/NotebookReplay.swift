@@ -20,10 +20,12 @@ public struct ReplayPlan: Sendable {
     public var outputIsCellRelative: Bool
     /// The exception an `.ipynb` saved for the cell.
     public var error: Notebook.SavedError?
-    /// The outputs not checked (stderr, images, HTML).
+    /// The outputs not checked (stderr other than warnings, images, HTML).
     public var unchecked: [String]
     /// The cell's place among the code cells in file order (0-based).
     public var fileIndex: Int
+    /// The warnings an `.ipynb` saved in the cell's stderr streams.
+    public var savedWarnings: [SavedWarning] = []
     /// For a streamed text export's long cell: its output's raw byte range in the file and the
     /// position of its first byte (`output` is then nil).
     public var outputStream: OutputStream? = nil
@@ -51,6 +53,25 @@ public struct ReplayPlan: Sendable {
   /// The file the code came from, when it is not the notebook (a log's `--code` script, or
   /// the built-in seed).
   public var codeFile: String?
+
+  /// How Python shows `warning` on stderr, `origin` being the plan index of the cell whose
+  /// code issued it: a script's lines under the script's name; a notebook cell's under
+  /// `<In [N]>` (IPython names the cell `<ipython-input-N-…>`, Jupyter's kernel a temporary
+  /// file); NumPy's own lines under their file within NumPy.
+  public func stderrText(_ warning: PythonWarning, origin: Int?) -> String {
+    let cell = origin.map { cells[$0] }
+    let file: String
+    if form == .log {
+      file = codeFile ?? name
+    } else {
+      file = cell.map { "<\($0.parsed.label)>" } ?? "<cell>"
+    }
+    let sourceLine = cell.flatMap { cell -> String? in
+      let lines = cell.parsed.code.split(separator: "\n", omittingEmptySubsequences: false)
+      return lines.indices.contains(warning.line - 1) ? String(lines[warning.line - 1]) : nil
+    }
+    return warning.stderrText(file: file, sourceLine: sourceLine)
+  }
 
   /// Whether the cells are replayed in an order other than their order in the file.
   public var isOutOfFileOrder: Bool {
@@ -128,6 +149,7 @@ public struct ReplayPlan: Sendable {
         parsed: code, output: output, outputIsCellRelative: cell.outputIsCellRelative,
         error: cell.error, unchecked: cell.unchecked, fileIndex: index)
       planned.outputStream = stream
+      planned.savedWarnings = cell.savedWarnings
       cells.append(planned)
     }
     if !inFileOrder {
@@ -183,6 +205,10 @@ public enum ReplayEvent {
   case printed(PrintEvent)
   /// An exception the cell did not catch: the cell ends here, and the next cell runs.
   case raised(PythonError)
+  /// A warning shown on stderr (NumPy's `RuntimeWarning: overflow encountered in exp`), with
+  /// the plan index of the cell whose code issued it (a function's defining cell), nil for a
+  /// line of NumPy's own code.
+  case warned(PythonWarning, origin: Int?)
 }
 
 /// Runs a replay plan through the interpreter, handing each event to a consumer as it happens;
@@ -236,6 +262,7 @@ public final class NotebookReplay {
     let forwarder = Forwarder()
     interpreter.observer = forwarder
     let isScript = plan.form == .log
+    interpreter.warningsPerModule = !isScript
     var failure: RetraceError?
     /// The plan's cell of each module number the interpreter gave a cell.
     var cellOfModule: [Int: Int] = [:]
@@ -251,6 +278,18 @@ public final class NotebookReplay {
             case .skipCell:
               skipping = true
             case .stop:
+              interpreter.requestStop()
+            }
+          } catch {
+            failure = error
+            interpreter.requestStop()
+          }
+        }
+        forwarder.warn = { [unowned interpreter] warning in
+          guard !skipping else { return }
+          let origin = warning.module.flatMap { cellOfModule[$0] }
+          do throws(RetraceError) {
+            if try consume(index, .warned(warning, origin: origin)) == .stop {
               interpreter.requestStop()
             }
           } catch {
@@ -298,8 +337,12 @@ public final class NotebookReplay {
 
   private final class Forwarder: InterpreterObserver {
     var handle: (PrintEvent) -> Void = { _ in }
+    var warn: (PythonWarning) -> Void = { _ in }
     func interpreter(_ interpreter: PythonInterpreter, printed event: PrintEvent) {
       handle(event)
+    }
+    func interpreter(_ interpreter: PythonInterpreter, warned warning: PythonWarning) {
+      warn(warning)
     }
   }
 }

@@ -96,6 +96,17 @@ extension NotebookVerifier {
     var currentCell = ""
     /// For each cell (by plan index), whether a later cell has saved output.
     let laterOutput: [Bool]
+    /// The warnings the replay showed and those the saved output holds, not yet compared: a
+    /// cell's (a notebook) or the run's (a log).
+    var replayedWarnings: [(warning: PythonWarning, origin: Int?)] = []
+    var savedWarnings: [SavedWarning] = []
+    /// Whether the saved output holds stderr: an `.ipynb` does; a text export or a log does
+    /// once it shows a warning (a log written without `2>&1` holds none).
+    var holdsStderr: Bool
+    /// Replayed warnings of a text export not found in its output while it has shown none:
+    /// departures if a saved warning appears later, otherwise listed as not checked.
+    var unsavedWarnings: [(warning: PythonWarning, origin: Int?, cell: String)] = []
+    var unsavedCount = 0
 
     struct ExpressionKey: Hashable {
       var cell: Int
@@ -123,6 +134,7 @@ extension NotebookVerifier {
         if cell.error != nil || cell.outputStream != nil { seen = true }
       }
       laterOutput = later
+      holdsStderr = plan.form == .ipynb
       if plan.form == .log, let log = plan.log {
         saved = SavedText(log, cell: "log", isCellRelative: false)
         sawSavedText = !log.text.allSatisfy(\.isWhitespace) || plan.logFile != nil
@@ -141,6 +153,8 @@ extension NotebookVerifier {
       guard !isLog else { return departed ? .stop : .more }
       departed = false
       let cell = plan.cells[index]
+      replayedWarnings = []
+      savedWarnings = cell.savedWarnings
       if let stream = cell.outputStream {
         do {
           if let parts = stream.parts {
@@ -170,6 +184,16 @@ extension NotebookVerifier {
     func endCell(_ index: Int) -> NotebookReplay.Demand {
       currentCell = plan.cells[index].parsed.label
       if verification.truncation != nil { return laterOutput[index] ? .more : .stop }
+      if !isLog, !departed, var text = saved {
+        do {
+          try skipSavedWarnings(&text)
+        } catch {
+          readFailure = error
+          return .stop
+        }
+        saved = text
+      }
+      if !isLog, !departed || plan.form == .ipynb { compareWarnings() }
       guard !isLog, !departed, var text = saved else { return .more }
       let cell = plan.cells[index]
       if let error = cell.error {
@@ -204,6 +228,9 @@ extension NotebookVerifier {
     func finish() throws(RetraceError) {
       if let readFailure { throw readFailure }
       if isLog, !departed, verification.truncation == nil, var text = saved {
+        try skipSavedWarnings(&text)
+        saved = text
+        compareWarnings()
         while text.remaining.allSatisfy({ $0 == 0x20 || $0 == 0x0A }), !text.atEnd {
           try text.fill(ahead: text.remaining.count + (1 << 20), name: plan.name)
         }
@@ -215,6 +242,18 @@ extension NotebookVerifier {
             message: "the log goes on, but the code prints nothing more")
         }
         saved = text
+      }
+      if !unsavedWarnings.isEmpty || unsavedCount > 0 {
+        if holdsStderr {
+          for item in unsavedWarnings {
+            unsavedDeparture(item.warning, origin: item.origin, cell: item.cell)
+          }
+        } else {
+          verification.notChecked.append(
+            "\(unsavedCount) warning(s) the replay shows on stderr (first: "
+              + "\(unsavedWarnings.first.map { "\($0.warning.category): \($0.warning.message)" } ?? "")): "
+              + "the saved output holds no stderr")
+        }
       }
       if !sawEvent && !sawSavedText && verification.departures.isEmpty {
         throw RetraceError(
@@ -228,12 +267,19 @@ extension NotebookVerifier {
     func consume(_ index: Int, _ event: ReplayEvent) throws(RetraceError)
       -> NotebookReplay.Demand
     {
+      if case .warned(let warning, let origin) = event {
+        // Compared as a set when the cell (a log: the run) ends, not in place: stderr does
+        // not interleave with stdout where it was written.
+        if replayedWarnings.count < 10_000 { replayedWarnings.append((warning, origin)) }
+        return .more
+      }
       guard !departed, var text = saved else { return isLog ? .stop : .skipCell }
       defer { saved = text }
       let cell = plan.cells[index]
       currentCell = cell.parsed.label
       let demand: NotebookReplay.Demand
       switch event {
+      case .warned: demand = .more
       case .raised(let error):
         sawEvent = true
         demand = exception(error, cell: cell, text: &text)
@@ -280,6 +326,7 @@ extension NotebookVerifier {
       }
       // A text export: the traceback is in the output text.
       do {
+        try skipSavedWarnings(&text)
         try text.fill(ahead: 1 << 16, name: plan.name)
       } catch {
         readFailure = error
@@ -347,6 +394,7 @@ extension NotebookVerifier {
       let replayed = pieces.map { PrintMatcher.replayed($0, repr: event.isResult) }
       let shapes = replayed.map(\.shape)
       let whole = pieces.map(\.text).joined()
+      try skipSavedWarnings(&text)
       try text.fill(ahead: whole.utf8.count + (1 << 16), name: plan.name)
       var start = text.cursor
       // Where the print is in the code.
@@ -536,6 +584,109 @@ extension NotebookVerifier {
         }
       }
       return offset
+    }
+
+    // MARK: - Warnings
+
+    /// Reads past the warnings the saved text shows at the cursor (a text export's or a log's
+    /// stderr, between two prints), keeping them to compare when the cell ends.
+    func skipSavedWarnings(_ text: inout SavedText) throws(RetraceError) {
+      guard plan.form != .ipynb else { return }
+      while true {
+        try text.fill(ahead: 1 << 12, name: plan.name)
+        guard let found = WarningText.block(in: text.bytes, at: text.cursor) else { return }
+        savedWarnings.append(
+          SavedWarning(
+            file: found.file, line: found.line, category: found.category, message: found.message,
+            position: text.position(at: text.cursor)))
+        holdsStderr = true
+        text.cursor = found.end
+      }
+    }
+
+    /// Whether a saved warning is one retrace replays: NumPy's floating-point and reduction
+    /// warnings, and a program's own `warnings.warn` from its lines.
+    static func isReplayedKind(_ warning: SavedWarning) -> Bool {
+      if warning.category == "RuntimeWarning" {
+        return warning.message.contains(" encountered in ")
+          || warning.message == "Mean of empty slice"
+          || warning.message == "Degrees of freedom <= 0 for slice"
+      }
+      return warning.category == "UserWarning" && !warning.isInsideNumPy
+    }
+
+    /// Compares the replayed warnings with the saved ones, as multisets: the same category and
+    /// message, at the same line of the same cell (NumPy's own lines: anywhere in NumPy, whose
+    /// path and line numbers differ between machines and versions).
+    func compareWarnings() {
+      defer {
+        replayedWarnings = []
+        savedWarnings = []
+      }
+      guard !replayedWarnings.isEmpty || !savedWarnings.isEmpty else { return }
+      var saved = savedWarnings
+      var unmatched: [(warning: PythonWarning, origin: Int?)] = []
+      for (warning, origin) in replayedWarnings {
+        let label = origin.map { plan.cells[$0].parsed.label }
+        let count = label.flatMap { label -> Int? in
+          guard label.hasPrefix("In [") else { return nil }
+          return Int(label.dropFirst(4).dropLast())
+        }
+        let found = saved.firstIndex { item in
+          guard item.category == warning.category, item.message == warning.message else {
+            return false
+          }
+          if warning.site != nil { return item.isInsideNumPy }
+          guard !item.isInsideNumPy, item.line == warning.line else { return false }
+          if let savedCount = item.ipythonCount, let count { return savedCount == count }
+          return true
+        }
+        if let found {
+          saved.remove(at: found)
+        } else {
+          unmatched.append((warning, origin))
+        }
+      }
+      for item in saved {
+        guard Self.isReplayedKind(item) else {
+          verification.notChecked.append(
+            "\(currentCell): \(item.description) (a warning retrace does not replay)")
+          continue
+        }
+        verification.departures.append(
+          Departure(
+            kind: .warning, cell: isLog ? "log" : currentCell,
+            isCellRelative: plan.form == .ipynb, position: item.position, codeCell: currentCell,
+            codeLine: item.isInsideNumPy ? nil : item.line, codeColumn: nil,
+            expected: "(no warning)", found: "\(item.file):\(item.line): \(item.description)",
+            message:
+              "the saved output shows \(item.description), which the replay of the code does "
+              + "not give"))
+      }
+      for (warning, origin) in unmatched {
+        if holdsStderr {
+          unsavedDeparture(warning, origin: origin, cell: currentCell)
+        } else {
+          unsavedCount += 1
+          if unsavedWarnings.count < 100 {
+            unsavedWarnings.append((warning, origin, currentCell))
+          }
+        }
+      }
+    }
+
+    func unsavedDeparture(_ warning: PythonWarning, origin: Int?, cell: String) {
+      let shown = plan.stderrText(warning, origin: origin)
+      let firstLine = String(shown.prefix { $0 != "\n" })
+      let place = origin.map { plan.cells[$0].parsed.label } ?? cell
+      verification.departures.append(
+        Departure(
+          kind: .warning, cell: isLog ? "log" : cell, isCellRelative: plan.form == .ipynb,
+          position: .start, codeCell: place, codeLine: warning.site == nil ? warning.line : nil,
+          codeColumn: nil, expected: firstLine, found: "(no such warning)",
+          message:
+            "the replay warns \(warning.category): \(warning.message), which the saved output "
+            + "does not show"))
     }
 
     static func lineOf(_ bytes: [UInt8], from offset: Int) -> String {

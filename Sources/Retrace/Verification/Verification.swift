@@ -62,6 +62,8 @@ public struct Departure: Sendable {
     case extraOutput = "extra-output"
     /// The code raises where the output shows none, or the output shows another exception.
     case exception
+    /// A NumPy warning the saved output shows and the replay does not give, or the reverse.
+    case warning
   }
   public var kind: Kind
   /// The cell.

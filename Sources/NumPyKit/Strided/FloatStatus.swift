@@ -1,0 +1,210 @@
+/// The floating-point exceptions a NumPy operation raised, as `np.seterr` names them: what
+/// NumPy turns into `RuntimeWarning: overflow encountered in exp` (or a `FloatingPointError`).
+///
+/// NumPy reads the hardware's status flags after each ufunc loop. retrace derives them from the
+/// operands and the result instead, by IEEE 754's rules, because its kernels (an SVML-exact
+/// `exp`, a Highway `tanh`) need not raise the flags on the same paths as NumPy's: a result
+/// that is all finite raised nothing worth a warning (one branch-free scan, the only cost on
+/// the common path); only an array holding an infinity or a NaN is classified element by
+/// element:
+///
+/// - **invalid**: a NaN result from operands none of which is NaN (`inf - inf`, `0 * inf`,
+///   `0 / 0`, `sqrt(-1)`, `log(-1)`, `x % 0.0`);
+/// - **divide**: an infinite result from finite operands at a pole (`x / 0`, `x // 0`,
+///   `log(0)`, `log1p(-1)`, `0 ** -1`, `reciprocal(0)`), and an integer division or remainder
+///   by zero;
+/// - **overflow**: any other infinite result from finite operands (`exp(1000)`, `1e308 * 10`).
+///
+/// An infinity or NaN among the operands propagates without a flag (`exp(inf)`, `nan + 1`), as
+/// on hardware. Underflow (a result rounded to zero or a subnormal) is not derived: NumPy's
+/// default ignores it, and `np.seterr(under=...)` is refused by the interpreter.
+public struct FloatStatus: OptionSet, Sendable, Hashable {
+  public let rawValue: UInt8
+  public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+  public static let divide = FloatStatus(rawValue: 1)
+  public static let overflow = FloatStatus(rawValue: 2)
+  public static let underflow = FloatStatus(rawValue: 4)
+  public static let invalid = FloatStatus(rawValue: 8)
+
+  /// The flags in the order NumPy reports them (`divide by zero` before `overflow`, before
+  /// `underflow`, before `invalid value`), each with its `np.seterr` key and its message stem.
+  public static let reportOrder: [(flag: FloatStatus, key: String, words: String)] = [
+    (.divide, "divide", "divide by zero"), (.overflow, "over", "overflow"),
+    (.underflow, "under", "underflow"), (.invalid, "invalid", "invalid value"),
+  ]
+
+  // MARK: - Scanning
+
+  /// Whether any element of a float array is an infinity or a NaN (false for integer and bool
+  /// arrays).
+  public static func hasNonFinite(_ array: StridedArray) -> Bool {
+    guard array.dtype == .float64 || array.dtype == .float32, array.count > 0 else { return false }
+    if let block = array.denseBlock {
+      return array.storage.reals.withUnsafeBufferPointer { buffer in
+        nonFinite(UnsafeBufferPointer(rebasing: buffer[block]))
+      }
+    }
+    return array.realValues().withUnsafeBufferPointer { nonFinite($0) }
+  }
+
+  /// Whether a buffer holds an infinity or a NaN: the exponent bits all set, tested without a
+  /// branch per element so that the loop vectorises.
+  @inline(__always)
+  static func nonFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
+    let mask: UInt64 = 0x7FF0_0000_0000_0000
+    var found: UInt64 = 0
+    values.withMemoryRebound(to: UInt64.self) { bits in
+      for b in bits { found |= (b & mask) == mask ? 1 : 0 }
+    }
+    return found != 0
+  }
+
+  // MARK: - Operations
+
+  /// The flags `ufunc(x, y)` raised, `result` being its output (of the operands' broadcast
+  /// shape).
+  public static func of(
+    _ ufunc: BinaryUfunc, _ x: StridedArray, _ y: StridedArray, result: StridedArray
+  ) -> FloatStatus {
+    if result.dtype.isInteger {
+      // Integer division and remainder by zero: NumPy's loops set the divide flag.
+      guard ufunc == .floorDivide || ufunc == .remainder, y.dtype.isInteger || y.dtype == .bool
+      else { return [] }
+      let zero =
+        y.dtype == .bool ? y.realValues().contains(0) : y.integerValues().contains(0)
+      return zero && result.count > 0 ? .divide : []
+    }
+    guard hasNonFinite(result) else { return [] }
+    let shape = result.shape
+    let a = x.broadcast(to: shape).realValues()
+    let b = y.broadcast(to: shape).realValues()
+    let r = result.realValues()
+    var status: FloatStatus = []
+    for k in r.indices where !r[k].isFinite {
+      status.formUnion(binary(ufunc, a[k], b[k], r[k]))
+    }
+    return status
+  }
+
+  /// The flags of one element of a binary ufunc whose result `r` is not finite.
+  @inline(__always)
+  public static func binary(_ ufunc: BinaryUfunc, _ a: Double, _ b: Double, _ r: Double)
+    -> FloatStatus
+  {
+    if a.isNaN || b.isNaN { return [] }
+    if r.isNaN { return .invalid }
+    if a.isInfinite || b.isInfinite { return [] }
+    switch ufunc {
+    case .trueDivide, .floorDivide: return b == 0 ? .divide : .overflow
+    case .power: return a == 0 && b < 0 ? .divide : .overflow
+    default: return .overflow
+    }
+  }
+
+  /// The flags of `target op= y` (an in-place ufunc) whose target held only finite values
+  /// before: `result` is the target after the update.
+  public static func ofUpdate(
+    _ ufunc: BinaryUfunc, finiteTarget y: StridedArray, result: StridedArray
+  )
+    -> FloatStatus
+  {
+    if result.dtype.isInteger {
+      return of(ufunc, result, y, result: result)
+    }
+    guard hasNonFinite(result) else { return [] }
+    let b = y.broadcast(to: result.shape).realValues()
+    let r = result.realValues()
+    var status: FloatStatus = []
+    for k in r.indices where !r[k].isFinite {
+      if b[k].isNaN { continue }
+      if r[k].isNaN {
+        status.insert(.invalid)
+        continue
+      }
+      if b[k].isInfinite { continue }
+      switch ufunc {
+      case .trueDivide, .floorDivide: status.insert(b[k] == 0 ? .divide : .overflow)
+      case .power: status.insert(b[k] < 0 ? .divide : .overflow)
+      default: status.insert(.overflow)
+      }
+    }
+    return status
+  }
+
+  /// The flags `ufunc(x)` raised, `result` being its output.
+  public static func of(_ ufunc: UnaryUfunc, _ x: StridedArray, result: StridedArray)
+    -> FloatStatus
+  {
+    if result.dtype.isInteger {
+      // `np.reciprocal` of an integer 0 divides by zero and then converts the infinity.
+      guard ufunc == .reciprocal, x.dtype.isInteger, x.integerValues().contains(0) else {
+        return []
+      }
+      return [.divide, .invalid]
+    }
+    guard hasNonFinite(result) else { return [] }
+    let a = x.broadcast(to: result.shape).realValues()
+    let r = result.realValues()
+    var status: FloatStatus = []
+    for k in r.indices where !r[k].isFinite {
+      if a[k].isNaN { continue }
+      if r[k].isNaN {
+        status.insert(.invalid)
+        continue
+      }
+      if a[k].isInfinite { continue }
+      switch ufunc {
+      case .log, .log2, .log10, .reciprocal:
+        status.insert(a[k] == 0 ? .divide : .overflow)
+      case .log1p:
+        status.insert(a[k] == -1 ? .divide : .overflow)
+      default:
+        status.insert(.overflow)
+      }
+    }
+    return status
+  }
+
+  /// The flags of a sum, product, mean, cumulative sum or matrix product of `input` whose
+  /// result is `result`: overflow when the result holds an infinity and the input none,
+  /// invalid when it holds a NaN and the input none (an overflow's `inf - inf`, or `inf - inf`
+  /// among the input's own infinities). Judged over the whole array, not per output element.
+  public static func ofReduction(_ inputs: [StridedArray], result: StridedArray) -> FloatStatus {
+    guard hasNonFinite(result) else { return [] }
+    let r = result.realValues()
+    let resultNaN = r.contains { $0.isNaN }
+    let resultInfinite = r.contains { $0.isInfinite }
+    var inputNaN = false
+    var inputInfinite = false
+    for input in inputs where hasNonFinite(input) {
+      for v in input.realValues() {
+        if v.isNaN { inputNaN = true } else if v.isInfinite { inputInfinite = true }
+      }
+    }
+    var status: FloatStatus = []
+    if resultInfinite && !inputInfinite && !inputNaN { status.insert(.overflow) }
+    if resultNaN && !inputNaN {
+      status.insert(.invalid)
+      if !inputInfinite { status.insert(.overflow) }
+    }
+    return status
+  }
+
+  /// The flags of converting `source` to `dtype` (`astype`): a NaN or an infinity made an
+  /// integer is invalid; a finite float64 too large for float32 overflows.
+  public static func ofCast(_ source: StridedArray, to dtype: DType) -> FloatStatus {
+    guard source.dtype == .float64 || source.dtype == .float32, source.count > 0 else { return [] }
+    if dtype.isInteger {
+      return hasNonFinite(source) ? .invalid : []
+    }
+    if dtype == .float32 && source.dtype == .float64 {
+      let limit = Double(Float.greatestFiniteMagnitude)
+      for v in source.realValues() where v.isFinite && abs(v) > limit {
+        // Rounds to infinity only beyond the last float32's rounding boundary.
+        if Float(v).isInfinite { return .overflow }
+      }
+    }
+    return []
+  }
+}
