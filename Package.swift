@@ -64,7 +64,8 @@ let package = Package(
     .testTarget(name: "NumPyKitTests", dependencies: ["NumPyKit"]),
     .testTarget(name: "PythonSyntaxTests", dependencies: ["PythonSyntax"]),
     .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "PythonSyntax"]),
-    .testTarget(name: "RetraceTests", dependencies: ["Retrace", "NumPyKit", "PythonSyntax"]),
+    .testTarget(
+      name: "RetraceTests", dependencies: ["Retrace", "NumPyKit", "PythonSyntax", "Interpreter"]),
     .testTarget(name: "CLITests", dependencies: ["retrace"]),
   ],
   swiftLanguageModes: [.v6]

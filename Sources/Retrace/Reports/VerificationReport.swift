@@ -136,6 +136,9 @@ public enum VerificationReport {
     if v.recordsNotKept > 0 {
       out += "note: \(v.recordsNotKept) further records were checked and counted but not listed\n"
     }
+    if v.warningsChecked > 0 {
+      out += "warnings: \(v.warningsChecked) on stderr, as the replay gives them\n"
+    }
     for item in v.notChecked { out += "not checked: \(item)\n" }
     return out
   }
@@ -214,6 +217,7 @@ public enum VerificationReport {
     lines.append("  \"mismatched\": \(v.mismatched),")
     lines.append("  \"unverifiable\": \(v.count(.unverifiable)),")
     lines.append("  \"records\": \(v.counts.records),")
+    lines.append("  \"warnings_checked\": \(v.warningsChecked),")
     lines.append("  \"truncated\": \(v.truncation != nil),")
     lines.append("  \"truncated_at\": \(truncatedAt),")
     lines.append("  \"departures\": \(list(departures)),")

@@ -100,8 +100,8 @@ extension NotebookVerifier {
     /// cell's (a notebook) or the run's (a log).
     var replayedWarnings: [(warning: PythonWarning, origin: Int?)] = []
     var savedWarnings: [SavedWarning] = []
-    /// Whether the saved output holds stderr: an `.ipynb` does; a text export or a log does
-    /// once it shows a warning (a log written without `2>&1` holds none).
+    /// Whether the saved output holds stderr: an `.ipynb` with a stderr stream in any cell; a
+    /// text export or a log once it shows a warning (a log written without `2>&1` holds none).
     var holdsStderr: Bool
     /// Replayed warnings of a text export not found in its output while it has shown none:
     /// departures if a saved warning appears later, otherwise listed as not checked.
@@ -134,7 +134,11 @@ extension NotebookVerifier {
         if cell.error != nil || cell.outputStream != nil { seen = true }
       }
       laterOutput = later
-      holdsStderr = plan.form == .ipynb
+      // An `.ipynb` holds stderr when any of its cells saved a stderr stream (a notebook
+      // written by a tool that drops stderr, or with its warnings ignored, holds none).
+      holdsStderr =
+        plan.form == .ipynb
+        && plan.cells.contains { !$0.savedWarnings.isEmpty || $0.unchecked.contains("stderr") }
       if plan.form == .log, let log = plan.log {
         saved = SavedText(log, cell: "log", isCellRelative: false)
         sawSavedText = !log.text.allSatisfy(\.isWhitespace) || plan.logFile != nil
@@ -643,6 +647,7 @@ extension NotebookVerifier {
         }
         if let found {
           saved.remove(at: found)
+          verification.warningsChecked += 1
         } else {
           unmatched.append((warning, origin))
         }
@@ -653,14 +658,27 @@ extension NotebookVerifier {
             "\(currentCell): \(item.description) (a warning retrace does not replay)")
           continue
         }
+        // A replayed warning at the same place with another message: one departure for both.
+        let other = unmatched.firstIndex { replayed in
+          replayed.warning.site == nil
+            ? !item.isInsideNumPy && item.line == replayed.warning.line
+            : item.isInsideNumPy
+        }
+        let expected = other.map {
+          "\(unmatched[$0].warning.category): \(unmatched[$0].warning.message)"
+        }
+        if let other { unmatched.remove(at: other) }
         verification.departures.append(
           Departure(
             kind: .warning, cell: isLog ? "log" : currentCell,
             isCellRelative: plan.form == .ipynb, position: item.position, codeCell: currentCell,
             codeLine: item.isInsideNumPy ? nil : item.line, codeColumn: nil,
-            expected: "(no warning)", found: "\(item.file):\(item.line): \(item.description)",
-            message:
-              "the saved output shows \(item.description), which the replay of the code does "
+            expected: expected ?? "(no warning)",
+            found: "\(item.file):\(item.line): \(item.description)",
+            message: expected.map {
+              "the saved output shows \(item.description) where the replay warns \($0)"
+            }
+              ?? "the saved output shows \(item.description), which the replay of the code does "
               + "not give"))
       }
       for (warning, origin) in unmatched {

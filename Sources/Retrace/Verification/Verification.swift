@@ -134,6 +134,9 @@ public struct Verification: Sendable {
   public var counts: VerdictCounts
   /// Records not kept in `records` (a very long run).
   public var recordsNotKept: Int
+  /// The warnings found both in the saved output and in the replay (NumPy's `RuntimeWarning`s,
+  /// the program's own).
+  public var warningsChecked = 0
 
   /// The number of printed values checked.
   public var checked: Int { counts.checked }
