@@ -62,6 +62,8 @@ struct ReplayCommand: ParsableCommand {
           let cell = plan.cells[index].parsed.label
           let place = error.location.map { ", line \($0.line), column \($0.column + 1)" } ?? ""
           FileHandle.standardError.write(Data("\(error.description) (\(cell)\(place))\n".utf8))
+        case .warned(let warning, _) where warning.isUnmodelled:
+          break
         case .warned(let warning, let origin):
           // As Python writes a warning: to stderr at once, stdout's text before it flushed.
           flush()

@@ -18,6 +18,10 @@ public struct PythonWarning: Sendable, Hashable {
   public var site: NumPySite?
   /// The 1-based line within `module`'s code, or within NumPy's file.
   public var line: Int
+  /// Not a warning but a mark: a NumPy function whose warnings retrace does not model
+  /// (`message` names it) made an infinity or a NaN from finite inputs here, so NumPy may have
+  /// warned; never shown.
+  public var isUnmodelled = false
 
   public init(category: String, message: String, module: Int?, site: NumPySite?, line: Int) {
     self.category = category
@@ -212,6 +216,40 @@ final class FloatErrorSink: @unchecked Sendable {
   {
     guard !status.isEmpty, let sink = current else { return }
     try sink.interpreter.floatingPoint(status, in: name, site: site)
+  }
+
+  /// Marks a call of `name` whose result holds an infinity or a NaN that its inputs do not:
+  /// NumPy may have warned from code retrace does not model (or raised, under
+  /// `np.seterr(...='raise')`, which is refused).
+  static func unmodelled(_ result: Value, inputs: [Value], name: String) throws(PythonError) {
+    guard let sink = current, nonFinite(result) == true else { return }
+    for input in inputs where nonFinite(input) != false { return }
+    let state = sink.interpreter.floatErrors
+    if [state.divide, state.over, state.invalid].allSatisfy({ $0 == .ignore }) { return }
+    if [state.divide, state.over, state.invalid].contains(.raise) {
+      throw PythonError(
+        refusal: "retrace does not model the floating-point errors of \(name), which "
+          + "np.seterr makes raise here")
+    }
+    var mark = PythonWarning(
+      category: "RuntimeWarning", message: name, module: sink.interpreter.currentModule,
+      site: nil, line: sink.interpreter.currentLine)
+    mark.isUnmodelled = true
+    sink.interpreter.observer?.interpreter(sink.interpreter, warned: mark)
+  }
+
+  /// Whether a value holds an infinity or a NaN: nil when it is not numeric.
+  static func nonFinite(_ value: Value) -> Bool? {
+    switch value.unmarked {
+    case .array(let object): return FloatStatus.hasNonFinite(object.array)
+    case .npScalar(let scalar): return scalar.dtype.isFloat ? !scalar.real.isFinite : false
+    case .float(let x): return !x.isFinite
+    case .int, .bool: return false
+    case .list, .tuple:
+      guard let array = try? ArrayValues.array(value.unmarked) else { return nil }
+      return FloatStatus.hasNonFinite(array)
+    default: return nil
+    }
   }
 
   /// Issues a `RuntimeWarning` NumPy writes with `warnings.warn` (`Mean of empty slice`).

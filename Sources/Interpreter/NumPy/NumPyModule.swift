@@ -13,9 +13,15 @@ enum NumPyModule {
       "__version__": .str("2.4.6"),
     ]
     func add(_ name: String, _ body: @escaping Body) {
+      let compound = unmodelledWarnings.contains(name)
       attributes[name] = .builtin(
         BuiltinFunction(name: name) { interpreter, positional, keywords throws(PythonError) in
-          try body(interpreter, CallArguments(name, positional, keywords))
+          let result = try body(interpreter, CallArguments(name, positional, keywords))
+          if compound {
+            try FloatErrorSink.unmodelled(
+              result, inputs: positional + keywords.map(\.1), name: "np.\(name)")
+          }
+          return result
         })
     }
     for (name, dtype) in [
@@ -547,6 +553,14 @@ enum NumPyModule {
 
   // MARK: - Helpers
 
+  /// The functions whose warnings come from NumPy code retrace does not model (C loops with
+  /// their own names, Python code with its own lines): an infinity or NaN they make from
+  /// finite inputs is marked, and the saved output's warnings in that cell are not checked.
+  static let unmodelledWarnings: Set<String> = [
+    "einsum", "convolve", "diff", "inner", "vdot", "cov", "corrcoef", "median", "cross",
+    "percentile", "quantile", "trace", "histogram", "heaviside", "vander",
+  ]
+
   /// A binary ufunc as NumPy has it: callable, with `outer`, `reduce`, `accumulate` and `at`.
   static func ufuncObject(_ op: BinaryUfunc) -> Value {
     func method(_ name: String, _ body: @escaping (CallArguments) throws(PythonError) -> Value)
@@ -670,6 +684,11 @@ enum NumPyModule {
             BuiltinFunction(name: name) { _, arguments, _ throws(PythonError) in
               let value = arguments.first ?? .int(0)
               let array = try ArrayValues.array(value, dtype: dtype)
+              if dtype == .float32, FloatStatus.hasNonFinite(array) {
+                // np.float32(1e300): "overflow encountered in cast".
+                let source = try ArrayValues.array(value)
+                try FloatErrorSink.report(FloatStatus.ofCast(source, to: dtype), "cast")
+              }
               if array.ndim == 0, let scalar = array.onlyElement { return .npScalar(scalar) }
               return ArrayValues.wrapArray(array)
             }),
@@ -1500,9 +1519,12 @@ enum NumPyModule {
         let call = CallArguments("norm", positional, keywords)
         let x = try call.array(0, "x").converted(to: .float64)
         if let order = call.value(1, "ord") {
-          return try norm(
+          let result = try norm(
             x, order: order, axes: try call.axes(2),
             keepDims: try call.bool(3, "keepdims", default: false))
+          try FloatErrorSink.unmodelled(
+            result, inputs: [.array(ArrayObject(x))], name: "np.linalg.norm")
+          return result
         }
         if let axes = try call.axes(2) {
           let squares = try wrapError { () throws(ArrayError) in
@@ -1512,12 +1534,17 @@ enum NumPyModule {
           let total = try wrapError { () throws(ArrayError) in
             try squares.reduce(.sum, axes: axes, keepDims: keepDims)
           }
-          return ArrayValues.wrap(
+          let result = ArrayValues.wrap(
             try wrapError { () throws(ArrayError) in try StridedArray.apply(.sqrt, total) })
+          try FloatErrorSink.unmodelled(
+            result, inputs: [.array(ArrayObject(x))], name: "np.linalg.norm")
+          return result
         }
         let flat = x.ravel()
         let sumOfSquares = try wrapError { () throws(ArrayError) in try StridedArray.dot(flat, flat)
         }
+        try FloatErrorSink.report(
+          FloatStatus.ofReduction([flat], result: sumOfSquares), "dot", site: .normDot)
         return .npScalar(.float64((sumOfSquares.onlyElement?.real ?? 0).squareRoot()))
       })
     attributes["matrix_power"] = .builtin(
@@ -1556,6 +1583,18 @@ enum NumPyModule {
         }
         return ArrayValues.wrapArray(result ?? a)
       })
+    // Every function but the default norm computes in code whose warnings retrace does not
+    // model.
+    for (name, value) in attributes {
+      guard case .builtin(let function) = value, name != "norm" else { continue }
+      attributes[name] = .builtin(
+        BuiltinFunction(name: name) { interpreter, positional, keywords throws(PythonError) in
+          let result = try function.body(interpreter, positional, keywords)
+          try FloatErrorSink.unmodelled(
+            result, inputs: positional + keywords.map(\.1), name: "np.linalg.\(name)")
+          return result
+        })
+    }
     return ModuleObject(name: "numpy.linalg", attributes: attributes)
   }
 }

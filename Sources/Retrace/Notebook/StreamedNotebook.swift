@@ -51,6 +51,7 @@ enum StreamedNotebook {
     var parts: [Notebook.OutputPart] = []
     var error: Notebook.SavedError?
     var unchecked: [String] = []
+    var warnings: [SavedWarning] = []
     try scanner.expect(0x7B)
     try scanner.members { (key, scanner) throws(RetraceError) in
       switch key {
@@ -59,7 +60,8 @@ enum StreamedNotebook {
       case "source": source = try scanner.text(limit: keptString)
       case "outputs":
         try scanner.elements { (scanner) throws(RetraceError) in
-          try output(&scanner, into: &parts, error: &error, unchecked: &unchecked)
+          try output(
+            &scanner, into: &parts, error: &error, unchecked: &unchecked, warnings: &warnings)
         }
       default: try scanner.skipValue()
       }
@@ -72,14 +74,17 @@ enum StreamedNotebook {
       output: nil, outputIsCellRelative: true, position: index)
     cell.error = error
     cell.unchecked = unchecked
+    cell.savedWarnings = warnings
     cell.outputParts = parts
     return cell
   }
 
   static func output(
     _ scanner: inout JSONScanner, into parts: inout [Notebook.OutputPart],
-    error: inout Notebook.SavedError?, unchecked: inout [String]
+    error: inout Notebook.SavedError?, unchecked: inout [String],
+    warnings: inout [SavedWarning]
   ) throws(RetraceError) {
+    var stderr: String?
     var type: String?
     var name: String?
     var texts: [Range<Int>] = []
@@ -92,7 +97,13 @@ enum StreamedNotebook {
       switch key {
       case "output_type": type = try scanner.string(limit: 64)
       case "name": name = try scanner.string(limit: 64)
-      case "text": texts = [try scanner.valueRange()]
+      case "text":
+        // A stderr stream is read for its warnings (Jupyter writes `name` before `text`).
+        if name == "stderr" {
+          stderr = try scanner.text(limit: keptString)
+        } else {
+          texts = [try scanner.valueRange()]
+        }
       case "ename": ename = try scanner.text(limit: keptString)
       case "evalue": evalue = try scanner.text(limit: keptString)
       case "data":
@@ -112,6 +123,13 @@ enum StreamedNotebook {
     case "stream":
       if name == "stdout" {
         parts.append(.json(texts))
+      } else if name == "stderr", let stderr {
+        let parsed = WarningText.parse(stderr)
+        warnings += parsed.warnings
+        if parsed.hasOtherText { unchecked.append("stderr") }
+      } else if name == "stderr" {
+        // `text` came before `name`: not read, and not taken as the notebook's stderr.
+        unchecked.append("stderr (not read)")
       } else {
         unchecked.append(name ?? "stream")
       }

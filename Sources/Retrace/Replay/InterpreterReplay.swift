@@ -57,6 +57,8 @@ public enum InterpreterReplay {
         let place = error.location.map { ", line \($0.line), column \($0.column + 1)" } ?? ""
         runs[index].exception = "\(error.description) (\(runs[index].label)\(place))"
         runs[index].location = error.location
+      case .warned(let warning, _) where warning.isUnmodelled:
+        break
       case .warned(let warning, let origin):
         runs[index].warnings += plan.stderrText(warning, origin: origin)
       }
