@@ -23,4 +23,10 @@ double retrace_extreme(const double *p, long n, int maximum);
 #include "numpy_einsum.h"
 #include "glibc_exp.h"
 
+/// The floating-point status flags (`fenv.h`), for the warnings of NumPy's reductions: saves
+/// and clears them; reads them as a mask (1 divide by zero, 2 overflow, 4 underflow, 8
+/// invalid) and puts the saved ones back.
+void rt_fp_status_begin(unsigned long *saved);
+int rt_fp_status_end(const unsigned long *saved);
+
 #endif

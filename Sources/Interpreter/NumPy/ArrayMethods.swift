@@ -25,7 +25,10 @@ enum ArrayMethods {
         let result = try NumPyModule.wrapError { () throws(ArrayError) in
           try StridedArray.dot(array, other)
         }
-        try FloatErrorSink.report(FloatStatus.ofReduction([array, other], result: result), "dot")
+        try FloatErrorSink.report(
+          FloatStatus.ofReduction(
+            [array, other], result: result, recompute: { try? StridedArray.dot($0[0], $0[1]) }),
+          "dot")
         return ArrayValues.wrap(result)
       }
     case "copy":
@@ -101,7 +104,11 @@ enum ArrayMethods {
         let result = try NumPyModule.wrapError { () throws(ArrayError) in
           try array.accumulate(product: name == "cumprod", axis: axis)
         }
-        try FloatErrorSink.report(FloatStatus.ofReduction([array], result: result), "accumulate")
+        try FloatErrorSink.report(
+          FloatStatus.ofReduction(
+            [array], result: result,
+            recompute: { try? $0[0].accumulate(product: name == "cumprod", axis: axis) }),
+          "accumulate")
         return ArrayValues.wrapArray(result)
       }
     case "reshape":

@@ -205,7 +205,9 @@ enum NumPyModule {
         try a.accumulate(product: false, axis: axis)
       }
       try FloatErrorSink.report(
-        FloatStatus.ofReduction([a], result: result), "accumulate", site: .fromnumericWrap)
+        FloatStatus.ofReduction(
+          [a], result: result, recompute: { try? $0[0].accumulate(product: false, axis: axis) }),
+        "accumulate", site: .fromnumericWrap)
       return ArrayValues.wrapArray(result)
     }
     add("cumprod") { _, call throws(PythonError) in
@@ -215,7 +217,9 @@ enum NumPyModule {
         try a.accumulate(product: true, axis: axis)
       }
       try FloatErrorSink.report(
-        FloatStatus.ofReduction([a], result: result), "accumulate", site: .fromnumericWrap)
+        FloatStatus.ofReduction(
+          [a], result: result, recompute: { try? $0[0].accumulate(product: true, axis: axis) }),
+        "accumulate", site: .fromnumericWrap)
       return ArrayValues.wrapArray(result)
     }
     add("count_nonzero") { _, call throws(PythonError) in
@@ -344,14 +348,18 @@ enum NumPyModule {
       let a = try call.array(0, "a")
       let b = try call.array(1, "b")
       let result = try wrapError { () throws(ArrayError) in try StridedArray.dot(a, b) }
-      try FloatErrorSink.report(FloatStatus.ofReduction([a, b], result: result), "dot")
+      try FloatErrorSink.report(
+        FloatStatus.ofReduction(
+          [a, b], result: result, recompute: { try? StridedArray.dot($0[0], $0[1]) }), "dot")
       return ArrayValues.wrap(result)
     }
     add("matmul") { _, call throws(PythonError) in
       let a = try call.array(0, "x1")
       let b = try call.array(1, "x2")
       let result = try stackedMatmul(a, b)
-      try FloatErrorSink.report(FloatStatus.ofReduction([a, b], result: result), "matmul")
+      try FloatErrorSink.report(
+        FloatStatus.ofReduction(
+          [a, b], result: result, recompute: { try? stackedMatmul($0[0], $0[1]) }), "matmul")
       return ArrayValues.wrap(result)
     }
     add("outer") { _, call throws(PythonError) in
@@ -359,7 +367,9 @@ enum NumPyModule {
       let b = try call.array(1, "b")
       let result = try wrapError { () throws(ArrayError) in try StridedArray.outer(a, b) }
       try FloatErrorSink.report(
-        FloatStatus.ofReduction([a, b], result: result), "multiply", site: .outerMultiply)
+        FloatStatus.ofReduction(
+          [a, b], result: result, recompute: { try? StridedArray.outer($0[0], $0[1]) }),
+        "multiply", site: .outerMultiply)
       return ArrayValues.wrapArray(result)
     }
     add("median") { _, call throws(PythonError) in
@@ -603,7 +613,10 @@ enum NumPyModule {
         throw PythonError(refusal: "retrace does not model np.\(op.rawValue).reduce yet")
       }
       let result = try wrapError { () throws(ArrayError) in try a.reduce(reduction, axes: axis) }
-      try FloatErrorSink.report(FloatStatus.ofReduction([a], result: result), "reduce")
+      try FloatErrorSink.report(
+        FloatStatus.ofReduction(
+          [a], result: result, recompute: { try? $0[0].reduce(reduction, axes: axis) }),
+        "reduce")
       return ArrayValues.wrap(result)
     }
     let accumulate = method("accumulate") { call throws(PythonError) in
@@ -615,7 +628,11 @@ enum NumPyModule {
       let result = try wrapError { () throws(ArrayError) in
         try a.accumulate(product: op == .multiply, axis: axis)
       }
-      try FloatErrorSink.report(FloatStatus.ofReduction([a], result: result), "accumulate")
+      try FloatErrorSink.report(
+        FloatStatus.ofReduction(
+          [a], result: result,
+          recompute: { try? $0[0].accumulate(product: op == .multiply, axis: axis) }),
+        "accumulate")
       return ArrayValues.wrapArray(result)
     }
     let at = method("at") { call throws(PythonError) in
@@ -1544,7 +1561,9 @@ enum NumPyModule {
         let sumOfSquares = try wrapError { () throws(ArrayError) in try StridedArray.dot(flat, flat)
         }
         try FloatErrorSink.report(
-          FloatStatus.ofReduction([flat], result: sumOfSquares), "dot", site: .normDot)
+          FloatStatus.ofReduction(
+            [flat], result: sumOfSquares, recompute: { try? StridedArray.dot($0[0], $0[0]) }),
+          "dot", site: .normDot)
         return .npScalar(.float64((sumOfSquares.onlyElement?.real ?? 0).squareRoot()))
       })
     attributes["matrix_power"] = .builtin(

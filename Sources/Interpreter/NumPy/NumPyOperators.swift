@@ -70,7 +70,10 @@ enum NumPyOperators {
     do {
       if op == .matMult {
         let result = try NumPyModule.stackedMatmul(x, y)
-        try FloatErrorSink.report(FloatStatus.ofReduction([x, y], result: result), "matmul")
+        try FloatErrorSink.report(
+          FloatStatus.ofReduction(
+            [x, y], result: result,
+            recompute: { try? NumPyModule.stackedMatmul($0[0], $0[1]) }), "matmul")
         return ArrayValues.wrap(result)
       }
       guard let ufunc = ufunc(op) else {

@@ -23,7 +23,10 @@ enum ReductionWarnings {
       let site: NumPySite =
         !method ? .fromnumericReduce : reduction == .sum ? .methodsSum : .methodsProd
       try FloatErrorSink.report(
-        FloatStatus.ofReduction([a], result: result), "reduce", site: site)
+        FloatStatus.ofReduction(
+          [a], result: result,
+          recompute: { try? $0[0].reduce(reduction, axes: axes, keepDims: keepDims) }),
+        "reduce", site: site)
     case .mean:
       guard count == 0 || FloatStatus.hasNonFinite(result) else { return }
       if count == 0 {
@@ -31,7 +34,8 @@ enum ReductionWarnings {
       }
       let total = try sum(a, axes: axes, keepDims: keepDims)
       try FloatErrorSink.report(
-        FloatStatus.ofReduction([a], result: total), "reduce", site: .meanSum)
+        FloatStatus.ofReduction([a], result: total, recompute: summed(axes, keepDims)), "reduce",
+        site: .meanSum)
       try divide(total, by: count, scalarSite: .meanScalarDivide, arraySite: .meanDivide)
     case .variance(let ddof), .standardDeviation(let ddof):
       let isStd: Bool
@@ -44,7 +48,8 @@ enum ReductionWarnings {
       let x = a.dtype.isFloat ? a : a.converted(to: .float64)
       let total = try sum(x, axes: axes, keepDims: true)
       try FloatErrorSink.report(
-        FloatStatus.ofReduction([x], result: total), "reduce", site: .varSum)
+        FloatStatus.ofReduction([x], result: total, recompute: summed(axes, true)), "reduce",
+        site: .varSum)
       let mean = try apply(.trueDivide, total, .scalar(.float64(Double(count))))
       try FloatErrorSink.report(
         FloatStatus.of(.trueDivide, total, .scalar(.float64(Double(count))), result: mean),
@@ -59,7 +64,9 @@ enum ReductionWarnings {
         FloatStatus.of(.square, deviations, result: squares), "square", site: .varSquare)
       let squaresSum = try sum(squares, axes: axes, keepDims: keepDims)
       try FloatErrorSink.report(
-        FloatStatus.ofReduction([squares], result: squaresSum), "reduce", site: .varSquaresSum)
+        FloatStatus.ofReduction(
+          [squares], result: squaresSum, recompute: summed(axes, keepDims)),
+        "reduce", site: .varSquaresSum)
       let variance = try divide(
         squaresSum, by: max(count - ddof, 0), scalarSite: .varScalarDivide,
         arraySite: .varDivide)
@@ -74,6 +81,11 @@ enum ReductionWarnings {
     default:
       return
     }
+  }
+
+  /// The sum that `FloatStatus.ofReduction` re-runs over the finite part of its input.
+  static func summed(_ axes: [Int]?, _ keepDims: Bool) -> ([StridedArray]) -> StridedArray? {
+    { try? $0[0].reduce(.sum, axes: axes, keepDims: keepDims) }
   }
 
   /// How many elements each output element reduces.

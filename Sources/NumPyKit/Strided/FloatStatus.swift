@@ -1,3 +1,5 @@
+import CNumKernels
+
 /// The floating-point exceptions a NumPy operation raised, as `np.seterr` names them: what
 /// NumPy turns into `RuntimeWarning: overflow encountered in exp` (or a `FloatingPointError`).
 ///
@@ -166,29 +168,32 @@ public struct FloatStatus: OptionSet, Sendable, Hashable {
     return status
   }
 
-  /// The flags of a sum, product, mean, cumulative sum or matrix product of `input` whose
-  /// result is `result`: overflow when the result holds an infinity and the input none,
-  /// invalid when it holds a NaN and the input none (an overflow's `inf - inf`, or `inf - inf`
-  /// among the input's own infinities). Judged over the whole array, not per output element.
-  public static func ofReduction(_ inputs: [StridedArray], result: StridedArray) -> FloatStatus {
+  /// The flags of a sum, product, mean, cumulative sum or matrix product of `inputs` whose
+  /// result is `result`. From finite inputs: overflow for an infinite result, overflow and
+  /// invalid for a NaN (an overflow's `inf - inf`). From inputs holding an infinity or a NaN,
+  /// whether a partial sum of finite values overflowed depends on the order of the additions:
+  /// the reduction is run again (`recompute`, the same kernel in the same order as NumPy's, all
+  /// of whose operations are IEEE additions and multiplications) with the hardware's flags
+  /// cleared before and read after.
+  public static func ofReduction(
+    _ inputs: [StridedArray], result: StridedArray,
+    recompute: (([StridedArray]) -> StridedArray?)? = nil
+  ) -> FloatStatus {
     guard hasNonFinite(result) else { return [] }
-    let r = result.realValues()
-    let resultNaN = r.contains { $0.isNaN }
-    let resultInfinite = r.contains { $0.isInfinite }
-    var inputNaN = false
-    var inputInfinite = false
-    for input in inputs where hasNonFinite(input) {
-      for v in input.realValues() {
-        if v.isNaN { inputNaN = true } else if v.isInfinite { inputInfinite = true }
-      }
+    if !inputs.contains(where: hasNonFinite) {
+      return result.realValues().contains(where: \.isNaN) ? [.overflow, .invalid] : .overflow
     }
-    var status: FloatStatus = []
-    if resultInfinite && !inputInfinite && !inputNaN { status.insert(.overflow) }
-    if resultNaN && !inputNaN {
-      status.insert(.invalid)
-      if !inputInfinite { status.insert(.overflow) }
-    }
-    return status
+    guard let recompute else { return [] }
+    return hardware { _ = recompute(inputs) }.intersection([.overflow, .invalid, .divide])
+  }
+
+  /// The flags the hardware raised while `body` ran (its flags cleared before; the caller's put
+  /// back after).
+  public static func hardware(_ body: () -> Void) -> FloatStatus {
+    var saved: UInt = 0
+    rt_fp_status_begin(&saved)
+    body()
+    return FloatStatus(rawValue: UInt8(truncatingIfNeeded: rt_fp_status_end(&saved)))
   }
 
   /// The flags of converting `source` to `dtype` (`astype`): a NaN or an infinity made an

@@ -80,6 +80,9 @@ public enum WarningText {
           let number = Int(String(decoding: line[(k + 1)..<d], as: UTF8.self))
         {
           let file = String(decoding: line[line.startIndex..<k], as: UTF8.self)
+          // A file named with a space must be an absolute path (`/…`, `<…>`, `C:\…`): stdout's
+          // text glued before a warning is not part of its file.
+          if file.contains(" "), !Self.isAbsolute(file) { return nil }
           let message = String(decoding: line[(c + 2)...], as: UTF8.self)
           var after = min(end + 1, bytes.count)
           // The source line, indented by two spaces.
@@ -94,6 +97,13 @@ public enum WarningText {
       k += 1
     }
     return nil
+  }
+
+  static func isAbsolute(_ file: String) -> Bool {
+    if file.hasPrefix("/") || file.hasPrefix("<") { return true }
+    let bytes = Array(file.utf8.prefix(3))
+    return bytes.count == 3 && bytes[1] == 0x3A && (bytes[2] == 0x5C || bytes[2] == 0x2F)
+      && ((bytes[0] >= 0x41 && bytes[0] <= 0x5A) || (bytes[0] >= 0x61 && bytes[0] <= 0x7A))
   }
 
   static func isNameByte(_ byte: UInt8) -> Bool {

@@ -424,8 +424,12 @@ extension NotebookVerifier {
       if text.remaining.isEmpty && text.atEnd && !whole.isEmpty {
         return endOfOutput(cellIndex: cellIndex, cell: cell, text: &text, event: event)
       }
+      let exact = text.bytes[start...].starts(with: whole.utf8)
+      if !exact, plan.form != .ipynb {
+        exciseWarnings(in: &text, from: start, span: whole.utf8.count)
+      }
       // The saved text holds exactly what the replay printed: every value exact.
-      if text.bytes[start...].starts(with: whole.utf8) {
+      if exact || text.bytes[start...].starts(with: whole.utf8) {
         var offset = start
         for (k, piece) in pieces.enumerated() {
           let length = piece.text.utf8.count
@@ -613,6 +617,61 @@ extension NotebookVerifier {
             position: text.position(at: text.cursor)))
         holdsStderr = true
         text.cursor = found.end
+      }
+    }
+
+    /// Cuts out the warnings that stderr wrote into the middle of the saved text of one print
+    /// (from `start`, `span` bytes and a little more), keeping them to compare: `FILE:LINE:
+    /// CategoryWarning: message` and its source line, where FILE is an absolute path (as
+    /// Python names a script and NumPy's files) or `<...>` glued to the print's text before it.
+    func exciseWarnings(in text: inout SavedText, from start: Int, span: Int) {
+      let marker = Array("Warning: ".utf8)
+      var k = start
+      while k + marker.count <= min(text.bytes.count, start + span + 512) {
+        guard text.bytes[k] == 0x57, text.bytes[k..<(k + marker.count)].elementsEqual(marker)
+        else {
+          k += 1
+          continue
+        }
+        // Back to the header's start: over the category's name, `: `, the line number and
+        // `:`, then the file path, which holds no space or newline.
+        var c = k
+        while c > start, WarningText.isNameByte(text.bytes[c - 1]) || text.bytes[c - 1] == 0x2E {
+          c -= 1
+        }
+        var d = c - 2
+        guard d > start, text.bytes[d] == 0x3A, text.bytes[d + 1] == 0x20 else {
+          k += 1
+          continue
+        }
+        while d > start, text.bytes[d - 1] >= 0x30, text.bytes[d - 1] <= 0x39 { d -= 1 }
+        let colon = d - 1
+        guard colon > start, text.bytes[colon] == 0x3A else {
+          k += 1
+          continue
+        }
+        var p = colon
+        while p > start, text.bytes[p - 1] != 0x0A, text.bytes[p - 1] != 0x20 { p -= 1 }
+        var header: Int?
+        for q in p..<colon where text.bytes[q] == 0x2F || text.bytes[q] == 0x3C {
+          if let found = WarningText.block(in: text.bytes, at: q),
+            found.file.hasSuffix(".py") || found.file.hasSuffix(">")
+          {
+            header = q
+            break
+          }
+        }
+        guard let from = header, let found = WarningText.block(in: text.bytes, at: from) else {
+          k += 1
+          continue
+        }
+        savedWarnings.append(
+          SavedWarning(
+            file: found.file, line: found.line, category: found.category, message: found.message,
+            position: text.position(at: from)))
+        holdsStderr = true
+        text.excise(from..<found.end)
+        k = from
       }
     }
 
@@ -1146,6 +1205,21 @@ struct SavedText {
   /// The last position computed (positions are asked for in increasing order), shared by
   /// copies.
   private let known: Box
+  /// Text cut out of `bytes`: warnings that stderr wrote into the middle of stdout's text
+  /// (a script's block-buffered stdout is written 8 KB at a time, its warnings at once), so
+  /// that positions after a cut are still the file's.
+  private var cuts: [Cut] = []
+
+  struct Cut {
+    /// Where in `bytes` the cut text was, and the position there (local, without cuts).
+    var at: Int
+    var line: Int
+    var column: Int
+    var length: Int
+    var newlines: Int
+    /// The file's column of the first byte after the cut text.
+    var endColumn: Int
+  }
 
   final class Box {
     var position: TextPosition
@@ -1189,12 +1263,13 @@ struct SavedText {
   mutating func fill(ahead: Int, name: String) throws(RetraceError) -> Bool {
     guard let reader = source, bytes.count - cursor < ahead else { return false }
     // Drop what lies behind the cursor first (its position is remembered).
-    if cursor > (1 << 20) {
-      let here = localPosition(at: cursor)
+    if cursor > (1 << 20), cuts.allSatisfy({ $0.at <= cursor }) {
+      let here = corrected(localPosition(at: cursor))
       bytes.removeFirst(cursor)
-      windowStart += cursor
+      windowStart += here.offset
       windowOrigin = TextPosition(offset: 0, line: here.line, column: here.column)
       known.position = windowOrigin
+      cuts = []
       cursor = 0
     }
     var grew = false
@@ -1226,7 +1301,41 @@ struct SavedText {
 
   /// The position of `bytes[offset]` in the file (or the cell's output).
   func position(at offset: Int) -> TextPosition {
-    absolute(localPosition(at: offset))
+    absolute(corrected(localPosition(at: offset)))
+  }
+
+  /// A local position in `bytes` as the file counts it, the cut text put back before it.
+  func corrected(_ position: TextPosition) -> TextPosition {
+    guard !cuts.isEmpty else { return position }
+    var result = position
+    for cut in cuts where cut.at <= position.offset {
+      result.offset += cut.length
+      result.line += cut.newlines
+      if position.line == cut.line {
+        result.column = cut.endColumn + (position.column - cut.column)
+      }
+    }
+    return result
+  }
+
+  /// Cuts `bytes[range]` out of the text (a warning written into the middle of a print).
+  mutating func excise(_ range: Range<Int>) {
+    let local = localPosition(at: range.lowerBound)
+    let before = corrected(local)
+    let removed = bytes[range]
+    let newlines = removed.count(where: { $0 == 0x0A })
+    var endColumn = before.column
+    if let last = removed.lastIndex(of: 0x0A) {
+      endColumn = 1 + removed[(last + 1)...].count(where: { $0 & 0xC0 != 0x80 })
+    } else {
+      endColumn += removed.count(where: { $0 & 0xC0 != 0x80 })
+    }
+    bytes.removeSubrange(range)
+    cuts.append(
+      Cut(
+        at: range.lowerBound, line: local.line, column: local.column, length: range.count,
+        newlines: newlines, endColumn: endColumn))
+    known.position = windowOrigin
   }
 
   /// A local position made absolute.

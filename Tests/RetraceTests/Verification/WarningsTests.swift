@@ -9,7 +9,7 @@ import Testing
 /// from Scripts/fixtures/warnings.py with NumPy 2.4.6): their stderr is what the replay must
 /// show, warning for warning.
 @Suite struct WarningsTests {
-  static let trainings = ["sigmoid-overflow", "diverging-lr", "guarded-logs"]
+  static let trainings = ["sigmoid-overflow", "diverging-lr", "guarded-logs", "late-divergence"]
 
   static func index() throws -> [String: Int] {
     let data = try Data(contentsOf: FixturePath.url("warnings/index.json"))
@@ -117,6 +117,43 @@ import Testing
       #expect(
         listed.contains { $0.contains("np.cov") && $0.contains("overflow encountered in dot") })
       #expect(listed.contains { $0.contains("np.linalg.norm") })
+    }
+  }
+
+  /// late-divergence.log: stdout block-buffered, so its warnings are written into the middle of
+  /// line 292, between two pieces of a print. They are cut out and compared, and a value after
+  /// the cut is still named at its place in the file.
+  @Test func warningsWrittenIntoTheMiddleOfALineAreCutOutAndPositionsKept() throws {
+    let log = try String(
+      contentsOf: FixturePath.url("warnings/late-divergence.log"), encoding: .utf8)
+    var lines = log.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let glued = try #require(lines.firstIndex { $0.hasPrefix("epoch") && $0.contains("Warning: ") })
+    let rest = try #require(
+      lines[(glued + 1)...].firstIndex { !$0.hasPrefix("  ") && !$0.contains("Warning: ") })
+    #expect(rest > glued + 4)
+    // One digit changed in the rest of the cut line, and one on the next line.
+    for (index, column) in [(rest, 1), (rest + 1, 0)] {
+      var edited = lines
+      var characters = Array(edited[index])
+      let at = try #require(
+        characters.indices.first {
+          $0 >= column && characters[$0].isNumber && characters[$0] != "9"
+        })
+      characters[at] = Character(String(characters[at].wholeNumberValue! + 1))
+      edited[index] = String(characters)
+      let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "retrace-late-\(getpid())-\(index).log")
+      try edited.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+      defer { try? FileManager.default.removeItem(at: url) }
+      let verification = try verifyNotebook(
+        try NotebookReader.read(path: url.path), code: "warnings/late-divergence.py")
+      #expect(verification.departures.isEmpty, "\(verification.departures)")
+      #expect(verification.warningsChecked == 4)
+      let mismatch = try #require(
+        verification.records.flatMap(\.values).first { $0.verdict == .mismatch })
+      #expect(mismatch.position.line == index + 1)
+      #expect(mismatch.position.column <= at + 1)
+      #expect(mismatch.position.column + 12 >= at + 1)
     }
   }
 
