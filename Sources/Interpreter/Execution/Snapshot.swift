@@ -18,6 +18,11 @@ public struct InterpreterSnapshot {
   fileprivate var printOptions: PrintOptions
   fileprivate var clockReadings: Int
   fileprivate var nextIdentity: Int64
+  /// `np.seterr`'s state and the `warnings` filters and registries.
+  fileprivate var floatErrors: FloatErrorState
+  fileprivate var warningFilters: [WarningFilter]
+  fileprivate var warningsShown: Set<PythonWarning>
+  fileprivate var numpyWarningsShown: Set<PythonWarning>
   /// How many objects' contents it holds.
   public var objectCount: Int { restorers.count }
 }
@@ -31,7 +36,9 @@ extension PythonInterpreter {
     recorder.record(numpyRandom)
     return InterpreterSnapshot(
       globals: globals.values, modules: modules, restorers: recorder.restorers, output: output,
-      printOptions: printOptions, clockReadings: clock.readings, nextIdentity: nextIdentity)
+      printOptions: printOptions, clockReadings: clock.readings, nextIdentity: nextIdentity,
+      floatErrors: floatErrors, warningFilters: warningFilters, warningsShown: warningsShown,
+      numpyWarningsShown: numpyWarningsShown)
   }
 
   /// Puts the interpreter back in the state `snapshot` recorded (objects created since are
@@ -44,6 +51,10 @@ extension PythonInterpreter {
     printOptions = snapshot.printOptions
     clock.readings = snapshot.clockReadings
     nextIdentity = snapshot.nextIdentity
+    floatErrors = snapshot.floatErrors
+    warningFilters = snapshot.warningFilters
+    warningsShown = snapshot.warningsShown
+    numpyWarningsShown = snapshot.numpyWarningsShown
   }
 }
 
