@@ -2,6 +2,7 @@
 # Verify of each corpus notebook beside python3 running the same code, in the same run.
 #
 #   Scripts/bench-verify-corpus.sh [ROUNDS]
+#   RETRACE=/path/to/retrace Scripts/bench-verify-corpus.sh [ROUNDS]   (another build, as is)
 #
 # For each notebook with a script (Fixtures/corpus/logs/NAME.py: its cells in execution order),
 # times `retrace verify Fixtures/corpus/NAME.ipynb` (release build) and `python3 NAME.py`
@@ -11,8 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
-swift build -c release --product retrace >/dev/null
-retrace=.build/release/retrace
+if [ -z "${RETRACE:-}" ]; then
+  swift build -c release --product retrace >/dev/null
+fi
+retrace=${RETRACE:-.build/release/retrace}
 
 now() { date +%s.%N; }
 best() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
