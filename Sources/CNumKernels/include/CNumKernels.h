@@ -28,5 +28,7 @@ double retrace_extreme(const double *p, long n, int maximum);
 /// invalid) and puts the saved ones back.
 void rt_fp_status_begin(unsigned long *saved);
 int rt_fp_status_end(const unsigned long *saved);
+/// Whether any of `x[0..<n]` is an infinity or a NaN.
+int rt_has_nonfinite(const double *x, long n);
 
 #endif

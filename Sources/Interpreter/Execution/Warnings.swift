@@ -222,7 +222,7 @@ final class FloatErrorSink: @unchecked Sendable {
   /// NumPy may have warned from code retrace does not model (or raised, under
   /// `np.seterr(...='raise')`, which is refused).
   static func unmodelled(_ result: Value, inputs: [Value], name: String) throws(PythonError) {
-    guard let sink = current, nonFinite(result) == true else { return }
+    guard nonFinite(result) == true, let sink = current else { return }
     for input in inputs where nonFinite(input) != false { return }
     let state = sink.interpreter.floatErrors
     if [state.divide, state.over, state.invalid].allSatisfy({ $0 == .ignore }) { return }

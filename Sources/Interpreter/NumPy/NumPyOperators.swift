@@ -213,20 +213,23 @@ enum NumPyOperators {
     }
     try checkOperand(b, op, a, b)
     let y = try ArrayValues.weak(b.unmarked, beside: object.array.dtype)
-    // The target's values before, kept only when it holds an infinity or a NaN already (the
-    // flags of an update of finite values are known from the operand and the result).
-    let before = FloatStatus.hasNonFinite(object.array) ? object.array.copy() : nil
-    do {
-      try object.array.update(ufunc, with: y)
-    } catch {
-      throw ArrayValues.error(error)
+    // The flags of an update in place come from the hardware: the target's values before are
+    // gone once it is done, and its loops are the plain IEEE operations (libm's `pow`) that
+    // NumPy's are.
+    var failure: ArrayError?
+    let target = object.array
+    let status: FloatStatus = FloatStatus.hardware {
+      do throws(ArrayError) {
+        try target.update(ufunc, with: y)
+      } catch {
+        failure = error
+      }
     }
-    let after = object.array
-    if after.dtype.isInteger || FloatStatus.hasNonFinite(after) {
-      let status =
-        before.map { FloatStatus.of(ufunc, $0, y, result: after) }
-        ?? FloatStatus.ofUpdate(ufunc, finiteTarget: y, result: after)
-      try FloatErrorSink.report(status, name(ufunc))
+    if let failure { throw ArrayValues.error(failure) }
+    if target.dtype.isInteger {
+      try FloatErrorSink.report(FloatStatus.of(ufunc, target, y, result: target), name(ufunc))
+    } else {
+      try FloatErrorSink.report(status.subtracting(FloatStatus.underflow), name(ufunc))
     }
     return a
   }

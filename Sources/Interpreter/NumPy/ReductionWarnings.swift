@@ -16,8 +16,6 @@ enum ReductionWarnings {
     _ reduction: Reduction, _ a: StridedArray, axes: [Int]?, keepDims: Bool,
     result: StridedArray, method: Bool
   ) throws(PythonError) {
-    guard FloatErrorSink.current != nil, a.dtype != .bool || reduction != .sum else { return }
-    let count = reducedCount(a, axes)
     switch reduction {
     case .sum, .prod:
       let site: NumPySite =
@@ -28,6 +26,7 @@ enum ReductionWarnings {
           recompute: { try? $0[0].reduce(reduction, axes: axes, keepDims: keepDims) }),
         "reduce", site: site)
     case .mean:
+      let count = reducedCount(a, axes)
       guard count == 0 || FloatStatus.hasNonFinite(result) else { return }
       if count == 0 {
         try FloatErrorSink.warn("Mean of empty slice", site: method ? nil : .fromnumericMean)
@@ -40,6 +39,7 @@ enum ReductionWarnings {
     case .variance(let ddof), .standardDeviation(let ddof):
       let isStd: Bool
       if case .standardDeviation = reduction { isStd = true } else { isStd = false }
+      let count = reducedCount(a, axes)
       guard count <= ddof || FloatStatus.hasNonFinite(result) else { return }
       if ddof >= count {
         let site: NumPySite? = isStd ? .stdVar : method ? nil : .fromnumericVar

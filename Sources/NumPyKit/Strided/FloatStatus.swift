@@ -39,9 +39,26 @@ public struct FloatStatus: OptionSet, Sendable, Hashable {
   // MARK: - Scanning
 
   /// Whether any element of a float array is an infinity or a NaN (false for integer and bool
-  /// arrays).
+  /// arrays). Inlined into the operations that call it after each result, where a result the
+  /// operation just made (its storage its elements, each once) is one C loop over its storage.
+  @inlinable
   public static func hasNonFinite(_ array: StridedArray) -> Bool {
-    guard array.dtype == .float64 || array.dtype == .float32, array.count > 0 else { return false }
+    guard array.dtype == .float64 || array.dtype == .float32 else { return false }
+    return array.storage.reals.withUnsafeBufferPointer { buffer -> Bool in
+      guard let base = buffer.baseAddress else { return false }
+      if array.offset == 0, !repeatsElements(array),
+        buffer.count == array.count
+      {
+        return rt_has_nonfinite(base, buffer.count) != 0
+      }
+      return viewHasNonFinite(array)
+    }
+  }
+
+  /// `hasNonFinite` of a view: its dense block of storage, or its elements gathered.
+  @usableFromInline
+  static func viewHasNonFinite(_ array: StridedArray) -> Bool {
+    guard array.count > 0 else { return false }
     if let block = array.denseBlock {
       return array.storage.reals.withUnsafeBufferPointer { buffer in
         nonFinite(UnsafeBufferPointer(rebasing: buffer[block]))
@@ -50,16 +67,20 @@ public struct FloatStatus: OptionSet, Sendable, Hashable {
     return array.realValues().withUnsafeBufferPointer { nonFinite($0) }
   }
 
-  /// Whether a buffer holds an infinity or a NaN: the exponent bits all set, tested without a
-  /// branch per element so that the loop vectorises.
+  /// Whether an axis longer than 1 has stride 0 (a broadcast view).
+  @usableFromInline
+  static func repeatsElements(_ array: StridedArray) -> Bool {
+    for axis in array.shape.indices where array.shape[axis] > 1 && array.strides[axis] == 0 {
+      return true
+    }
+    return false
+  }
+
+  /// Whether a buffer holds an infinity or a NaN (a C loop, vectorised).
   @inline(__always)
   static func nonFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
-    let mask: UInt64 = 0x7FF0_0000_0000_0000
-    var found: UInt64 = 0
-    values.withMemoryRebound(to: UInt64.self) { bits in
-      for b in bits { found |= (b & mask) == mask ? 1 : 0 }
-    }
-    return found != 0
+    guard let base = values.baseAddress else { return false }
+    return rt_has_nonfinite(base, values.count) != 0
   }
 
   // MARK: - Operations
