@@ -21,6 +21,9 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: "For a bare log: the code that printed it (a .py script or a notebook).")
   var code: String?
 
+  @Option(help: "The name of the training loop's loss, when it is not loss-like (loss, cost, J …).")
+  var loss: String?
+
   @Option(help: "text, markdown, html or json.")
   var format: ExplanationReport.Format = .text
 
@@ -28,7 +31,15 @@ struct ExplainCommand: ParsableCommand {
   var output: String?
 
   func run() throws {
-    let explanation = Explainer.explain(try NotebookInput.verification(notebook, code: code))
+    let plan = try NotebookInput.plan(notebook, code: code)
+    let verification: Verification
+    do {
+      verification = try NotebookVerifier.verify(plan)
+    } catch {
+      throw UsageError(error.description)
+    }
+    let audit = GradientAudit.run(plan, lossName: loss)
+    let explanation = Explainer.explain(verification, audit: audit)
     let colour = output == nil && format == .text && Terminal.colourOnStandardOutput
     let text = ExplanationReport.render(explanation, as: format, colour: colour)
     if let output {

@@ -125,8 +125,30 @@ struct Compiler {
         _ = try value(scope)
         return .normal
       }
-    case .assign(let targets, let value):
-      let value = expression(value)
+    case .assign(let targets, let valueExpression):
+      let value = expression(valueExpression)
+      if targets.count == 1, case .name(let name, _) = targets[0].kind,
+        case .binOp(let left, let op, let operand) = valueExpression.kind, op == .sub || op == .add,
+        case .name(name, _) = left.kind
+      {
+        // `P = P - lr * G`: a rebinding update, told to the observer as `P -= lr * G` is
+        // (with the array P was before).
+        let target = targets[0]
+        let bind = self.target(target)
+        let load = expression(left)
+        return { scope throws(PythonError) in
+          try interpreter.step(start)
+          guard interpreter.isObserved else {
+            try bind(scope, try value(scope))
+            return .normal
+          }
+          let current = try load(scope)
+          let result = try value(scope)
+          try bind(scope, result)
+          interpreter.noteUpdate(target, op, operand, current, result, in: scope)
+          return .normal
+        }
+      }
       let targets = targets.map { TargetNode(bind: target($0)) }
       if targets.count == 1 {
         let target = targets[0]
@@ -227,7 +249,7 @@ struct Compiler {
         let current = try load(scope)
         let result = try interpreter.inPlace(op, current, try operand(scope))
         try store(scope, result)
-        interpreter.noteUpdate(target, op, value, current, result)
+        interpreter.noteUpdate(target, op, value, current, result, in: scope)
         return .normal
       }
     case .subscript(let base, let index, _):
@@ -240,7 +262,7 @@ struct Compiler {
         let current = try Subscripts.load(container, key)
         let result = try interpreter.inPlace(op, current, try operand(scope))
         try Subscripts.store(container, key, result)
-        interpreter.noteUpdate(target, op, value, current, result)
+        interpreter.noteUpdate(target, op, value, current, result, in: scope)
         return .normal
       }
     case .attribute(let base, let name, _):
@@ -251,7 +273,7 @@ struct Compiler {
         let current = try interpreter.attribute(object, name)
         let result = try interpreter.inPlace(op, current, try operand(scope))
         try interpreter.setAttribute(object, name, result)
-        interpreter.noteUpdate(target, op, value, current, result)
+        interpreter.noteUpdate(target, op, value, current, result, in: scope)
         return .normal
       }
     default:

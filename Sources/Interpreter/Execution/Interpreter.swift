@@ -65,6 +65,11 @@ public final class PythonInterpreter {
   var nextIdentity: Int64 = 0x7f00_0000_0000
   /// NumPy's print options (np.set_printoptions).
   var printOptions = PrintOptions()
+  /// The scope of the augmented assignment whose update the observer is being told of.
+  var updateScope: Scope?
+  /// During an observer's `updated` call: the value the target held before (the same array
+  /// for an update in place, the array rebound away from for `P = P - lr * G`).
+  public private(set) var updatedFrom: Value?
   /// NumPy's floating-point error state (`np.seterr`).
   var floatErrors = FloatErrorState()
   /// The `warnings` filters, newest first, and the warnings shown so far (Python's registry:
@@ -79,6 +84,9 @@ public final class PythonInterpreter {
   public var warningsPerModule = true
   /// The lists of the `catch_warnings(record=True)` blocks open, innermost last.
   var warningRecords: [Recorder] = []
+  /// The module (cell) whose code is running: `runCount`'s number of the cell, or of the cell
+  /// that defined the function running.
+  public var runningModule: Int { currentModule }
   /// The line running now and the module (cell) whose code it is: where a warning is issued.
   @exclusivity(unchecked) var currentLine = 0
   @exclusivity(unchecked) var currentModule = 0
@@ -339,8 +347,8 @@ public final class PythonInterpreter {
   ) throws(PythonError) -> Completion {
     func pass(_ iteration: Int, _ item: Value) throws(PythonError) -> Completion? {
       try step(range.start)
-      if isObserved { observer?.interpreter(self, iteration: iteration, of: range) }
       try assign(item)
+      if isObserved { observer?.interpreter(self, iteration: iteration, of: range) }
       switch try body() {
       case .breakLoop: return .normal
       case .returned(let value): return .returned(value)
@@ -678,20 +686,20 @@ public final class PythonInterpreter {
       let current = try load(name, in: scope)
       let result = try inPlace(op, current, try evaluate(value, in: scope))
       try store(name, result, in: scope)
-      noteUpdate(target, op, value, current, result)
+      noteUpdate(target, op, value, current, result, in: scope)
     case .subscript(let base, let index, _):
       let container = try evaluate(base, in: scope)
       let key = try evaluate(index, in: scope)
       let current = try Subscripts.load(container, key)
       let result = try inPlace(op, current, try evaluate(value, in: scope))
       try Subscripts.store(container, key, result)
-      noteUpdate(target, op, value, current, result)
+      noteUpdate(target, op, value, current, result, in: scope)
     case .attribute(let base, let name, _):
       let object = try evaluate(base, in: scope)
       let current = try attribute(object, name)
       let result = try inPlace(op, current, try evaluate(value, in: scope))
       try setAttribute(object, name, result)
-      noteUpdate(target, op, value, current, result)
+      noteUpdate(target, op, value, current, result, in: scope)
     default:
       throw PythonError.raise("SyntaxError", "illegal expression for augmented assignment")
     }
@@ -707,12 +715,63 @@ public final class PythonInterpreter {
   /// Tells the observer that `target op= operand` updated an array to `result`.
   func noteUpdate(
     _ target: PythonSyntax.Expression, _ op: BinaryOperator, _ operand: PythonSyntax.Expression,
-    _ current: Value, _ result: Value
+    _ current: Value, _ result: Value, in scope: Scope
   ) {
     if isObserved, let observer, case .array = current.unmarked {
+      let outer = (updateScope, updatedFrom)
+      updateScope = scope
+      updatedFrom = current
+      defer { (updateScope, updatedFrom) = outer }
       observer.interpreter(self, updated: target, with: op, operand: operand, value: result)
     }
   }
+
+  /// During an observer's `updated` call: the value of `expression` where the update ran (a
+  /// name, an attribute or a subscript of them, a constant, or arithmetic of those; nothing
+  /// with a call), nil otherwise or when it raises.
+  public func evaluateAtUpdate(_ expression: PythonSyntax.Expression) -> Value? {
+    guard let scope = updateScope, Self.isPure(expression) else { return nil }
+    return try? evaluate(expression, in: scope)
+  }
+
+  /// Whether evaluating `expression` can have no effect: no call, no comprehension.
+  static func isPure(_ expression: PythonSyntax.Expression) -> Bool {
+    switch expression.kind {
+    case .name, .constant: return true
+    case .attribute(let base, _, _): return isPure(base)
+    case .subscript(let base, let index, _): return isPure(base) && isPure(index)
+    case .binOp(let left, _, let right): return isPure(left) && isPure(right)
+    case .unaryOp(_, let operand): return isPure(operand)
+    case .tuple(let items, _): return items.allSatisfy(isPure)
+    default: return false
+    }
+  }
+
+  /// Runs `statements` in the module namespace, as part of the module (cell) `module` (the
+  /// gradient audit's re-runs of a loop body from a snapshot), with a fresh step budget.
+  public func runStatements(_ statements: [Statement]) throws(PythonError) {
+    steps = 0
+    stepLimit = limits.maximumSteps
+    let sink = FloatErrorSink(self)
+    let result = LargeRun.run { [self] () -> Result<Void, PythonError> in
+      MemoryLedger.$current.withValue(ledger) {
+        BLASOrder.$current.withValue(blas) {
+          FloatErrorSink.$current.withValue(sink) { () -> Result<Void, PythonError> in
+            do throws(PythonError) {
+              _ = try Compiler(module: self).block(statements)(globals)
+              return .success(())
+            } catch {
+              return .failure(error)
+            }
+          }
+        }
+      }
+    }
+    try result.get()
+  }
+
+  /// A global variable's value, nil when it is not bound.
+  public func global(_ name: String) -> Value? { try? loadGlobal(name) }
 
   // MARK: - Functions and classes
 

@@ -52,7 +52,8 @@ public struct PrintEvent: Sendable {
 public protocol InterpreterObserver: AnyObject {
   /// A `print` wrote `event.text` to stdout.
   func interpreter(_ interpreter: PythonInterpreter, printed event: PrintEvent)
-  /// A `for` or `while` loop at `loop` starts its iteration `index` (from 0).
+  /// A `for` or `while` loop at `loop` starts its iteration `index` (from 0): a `for` loop's
+  /// target is bound, its body not yet run.
   func interpreter(_ interpreter: PythonInterpreter, iteration index: Int, of loop: SourceRange)
   /// `target op= operand` updated an array in place (`W -= lr * g`); `value` is the array.
   func interpreter(

@@ -9,6 +9,8 @@ public struct Explanation: Sendable {
   public var findings: [Finding]
   /// For each mismatched value (record index, ordinal), the kind of finding that explains it.
   public var attribution: [ValueReference: Finding.Kind]
+  /// The gradient audit of the training loop, when one ran.
+  public var audit: GradientAudit? = nil
 
   /// A mismatched value's place: the record's index in the verification and the value's
   /// ordinal.
@@ -45,6 +47,60 @@ public struct Explanation: Sendable {
 /// re-run the notebook, are the explanation issue's.)
 public enum Explainer {
   /// Explains `verification`.
+  public static func explain(_ verification: Verification, audit: GradientAudit?) -> Explanation {
+    var explanation = explain(verification)
+    guard let audit else { return explanation }
+    explanation.audit = audit
+    explanation.findings.insert(contentsOf: gradientFindings(audit), at: 0)
+    return explanation
+  }
+
+  /// One `gradient-bug` finding per parameter whose gradient finite differences contradict at
+  /// some audited iteration (the first such iteration's numbers).
+  static func gradientFindings(_ audit: GradientAudit) -> [Finding] {
+    var findings: [Finding] = []
+    var seen = Set<String>()
+    for check in audit.checks where check.isWrong && !seen.contains(check.parameter) {
+      seen.insert(check.parameter)
+      let place =
+        check.gradientLine.map { " (\(check.gradientCell ?? check.updateCell) line \($0))" } ?? ""
+      let compared = check.entries - check.kinks - check.failed
+      let iterations = audit.checks.filter { $0.parameter == check.parameter }.map(\.iteration)
+      let wrongAt = audit.checks.filter { $0.parameter == check.parameter && $0.isWrong }.map(
+        \.iteration)
+      let index = check.worstIndex.map(String.init).joined(separator: ",")
+      findings.append(
+        Finding(
+          kind: .gradientBug,
+          summary:
+            "\(check.gradient)\(place), the gradient that updates \(check.parameter) at "
+            + "\(check.updateCell) line \(check.updateLine), is not the gradient of the loss "
+            + "`\(audit.loss ?? "?")`: \(check.agreeing) of \(compared) entries agree with "
+            + "finite differences, largest relative error \(format(check.largestError)).",
+          details: [
+            "at \(check.parameter)[\(index)], iteration \(check.iteration): the code's gradient is "
+              + "\(format(check.analytic)), central differences of the loss give "
+              + "\(format(check.numeric))",
+            "audited iterations \(iterations.map(String.init).joined(separator: ", ")); wrong at "
+              + wrongAt.map(String.init).joined(separator: ", ")
+              + (check.kinks > 0 ? "; \(check.kinks) entries at a kink excluded" : ""),
+          ],
+          evidence: [
+            ("parameter", .text(check.parameter)), ("gradient", .text(check.gradient)),
+            ("gradient_cell", check.gradientCell.map(Evidence.text) ?? .null),
+            ("gradient_line", check.gradientLine.map(Evidence.integer) ?? .null),
+            ("update_cell", .text(check.updateCell)), ("update_line", .integer(check.updateLine)),
+            ("loss", audit.loss.map(Evidence.text) ?? .null),
+            ("iteration", .integer(check.iteration)), ("entries", .integer(check.entries)),
+            ("agreeing", .integer(check.agreeing)), ("kinks", .integer(check.kinks)),
+            ("largest_relative_error", .number(check.largestError)),
+            ("worst_index", .list(check.worstIndex.map(Evidence.integer))),
+            ("analytic", .number(check.analytic)), ("numeric", .number(check.numeric)),
+          ]))
+    }
+    return findings
+  }
+
   public static func explain(_ verification: Verification) -> Explanation {
     var findings: [Finding] = []
     var attribution: [Explanation.ValueReference: Finding.Kind] = [:]

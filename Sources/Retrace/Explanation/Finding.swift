@@ -53,6 +53,8 @@ public struct Finding: Sendable {
     case printOptions = "print-options"
     /// Values that cannot be reproduced by nature (the clock, an unseeded generator).
     case unverifiable
+    /// A hand-written gradient that finite differences of the notebook's loss contradict.
+    case gradientBug = "gradient-bug"
   }
 
   /// The kind.

@@ -63,6 +63,37 @@ public enum ExplanationReport {
       }
     }
     out += findingsText(e, colour: colour, details: details)
+    if let audit = e.audit { out += auditText(audit) }
+    return out
+  }
+
+  /// The gradient audit, a line per parameter: each gradient's verdict at the audited
+  /// iterations, as finite differences of the loss gave it.
+  public static func auditText(_ audit: GradientAudit) -> String {
+    var out = "gradient audit: training loop at \(audit.loopCell) line \(audit.loopLine)"
+    if let loss = audit.loss {
+      out += ", loss `\(loss)` (line \(audit.lossLine ?? 0))"
+    }
+    out += "\n"
+    var order: [String] = []
+    var byParameter: [String: [GradientAudit.Check]] = [:]
+    for check in audit.checks {
+      if byParameter[check.parameter] == nil { order.append(check.parameter) }
+      byParameter[check.parameter, default: []].append(check)
+    }
+    for parameter in order {
+      let checks = byParameter[parameter] ?? []
+      let wrong = checks.contains(where: \.isWrong)
+      let agreeing = checks.map(\.agreeing).reduce(0, +)
+      let compared = checks.map { $0.entries - $0.kinks - $0.failed }.reduce(0, +)
+      let kinks = checks.map(\.kinks).reduce(0, +)
+      let gradient = checks.first?.gradient ?? "?"
+      out +=
+        "  \(parameter) by \(gradient): \(wrong ? "WRONG" : "agrees"), \(agreeing) of \(compared) "
+        + "entries agree over \(checks.count) iterations"
+        + (kinks > 0 ? " (\(kinks) at a kink, excluded)" : "") + "\n"
+    }
+    for note in audit.notes { out += "  note: \(note)\n" }
     return out
   }
 

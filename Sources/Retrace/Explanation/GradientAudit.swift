@@ -1,0 +1,549 @@
+import Interpreter
+import NumPyKit
+import PythonSyntax
+
+/// Whether a notebook's hand-written gradients are the gradients of its own loss, by central
+/// finite differences of that loss: never by a formula written into retrace.
+///
+/// 1. A replay finds the training loop (the loop whose iterations update arrays the most, as
+///    `P -= lr * G` or `P += -lr * G`, in the loop's body or in a function it calls) and counts
+///    its iterations.
+/// 2. A second replay takes a snapshot of the interpreter at the start of the audited
+///    iterations (the first, the middle and the last) and keeps, at each update, the parameter
+///    (the array updated), its gradient `G` (the operand's array factor) and the step.
+/// 3. From each snapshot, the loop body runs again up to the statement that computes the loss
+///    (a loss-like name: `loss`, `cost`, `mse`, `J` …, or `--loss NAME`), with one entry of one
+///    parameter moved by ±h: `(L(p + h) - L(p - h)) / 2h` against `G`'s entry, relative error
+///    `|n - a| / max(|n|, |a|, tiny)`. An entry whose one-sided slopes disagree (a ReLU, a
+///    mask or `np.maximum` switching between the two runs) is a kink, excluded.
+public struct GradientAudit: Sendable {
+  /// One parameter's gradient at one audited iteration.
+  public struct Check: Sendable {
+    /// The array updated (`W1`, as the update names it) and the gradient (`W1_grad`).
+    public var parameter: String
+    public var gradient: String
+    /// Where the update is (`In [74]`, line 4) and where the gradient is assigned, if found.
+    public var updateCell: String
+    public var updateLine: Int
+    public var gradientCell: String?
+    public var gradientLine: Int?
+    /// The loop iteration (from 0, counted over the whole run).
+    public var iteration: Int
+    public var shape: [Int]
+    /// Entries compared, agreeing, at a kink (excluded), or whose re-run failed.
+    public var entries: Int
+    public var agreeing: Int
+    public var kinks: Int
+    public var failed: Int
+    /// The largest relative error, its entry, and the two values there.
+    public var largestError: Double
+    public var worstIndex: [Int]
+    public var analytic: Double
+    public var numeric: Double
+
+    /// Whether some entry disagrees with finite differences.
+    public var isWrong: Bool { agreeing + kinks + failed < entries }
+  }
+
+  /// The training loop: its cell and line.
+  public var loopCell: String
+  public var loopLine: Int
+  /// The loss's name and the line of the statement that computes it.
+  public var loss: String?
+  public var lossLine: Int?
+  public var checks: [Check]
+  /// What kept parts of the audit from running.
+  public var notes: [String]
+
+  /// The relative error under which an entry agrees.
+  public static let tolerance = 1e-4
+  /// Entries of a parameter compared: all of a parameter this small, a seeded sample of larger.
+  public static let allEntries = 1_000
+  public static let sampledEntries = 200
+
+  static let lossNames: Set<String> = [
+    "j", "mse", "rmse", "mae", "error", "err", "nll", "objective", "ce", "bce", "xent", "risk",
+  ]
+
+  static func isLossName(_ name: String) -> Bool {
+    let lower = name.lowercased()
+    return lower.contains("loss") || lower.contains("cost") || lossNames.contains(lower)
+  }
+
+  /// Audits the notebook's training loop, or nil when it has no loop that updates arrays.
+  public static func run(
+    _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(), lossName: String? = nil
+  ) -> GradientAudit? {
+    // 1. The training loop and its iteration count.
+    let survey = Survey()
+    replay(plan, limits: limits, observer: survey)
+    guard let (loop, _) = survey.updates.max(by: { $0.value < $1.value }) else { return nil }
+    let count = survey.iterations[loop, default: 0]
+    guard count > 0, plan.cells.indices.contains(loop.module - 1) else { return nil }
+    let cell = plan.cells[loop.module - 1]
+    var audit = GradientAudit(
+      loopCell: cell.parsed.label, loopLine: loop.line, loss: nil, lossLine: nil, checks: [],
+      notes: [])
+    guard let found = Self.loopStatement(in: cell.parsed.module.body, at: loop) else {
+      audit.notes.append(
+        "the training loop (\(cell.parsed.label) line \(loop.line)) runs inside a function: "
+          + "its body cannot be re-run from a snapshot yet")
+      return audit
+    }
+    let body: [Statement]
+    switch found.kind {
+    case .for(_, _, let statements, _), .while(_, let statements, _): body = statements
+    default: return nil
+    }
+    let candidates = Self.lossStatements(in: body, named: lossName)
+    guard !candidates.isEmpty else {
+      audit.notes.append(
+        lossName.map { "no statement of the training loop assigns `\($0)`" }
+          ?? "no loss found: no statement of the training loop assigns a loss-like name (loss, "
+          + "cost, mse, J …); name it with --loss")
+      return audit
+    }
+
+    // 2. Snapshots and gradients at the audited iterations.
+    let audited = Array(Set([0, count / 2, count - 1])).sorted()
+    let capture = Capture(loop: loop, audited: Set(audited))
+    replay(plan, limits: limits, observer: capture)
+    guard let interpreter = capture.interpreter else { return audit }
+    interpreter.observer = nil
+
+    // 3. Finite differences of the loss from each snapshot: the loss is the first loss-like
+    // name the body assigns a number (`err`, a vector of residuals, is not).
+    var rerun: [Statement] = []
+    var name = ""
+    func loss(_ snapshot: InterpreterSnapshot, _ change: (() -> Void)?) -> Double? {
+      interpreter.restore(snapshot)
+      change?()
+      do {
+        try interpreter.runStatements(rerun)
+      } catch {
+        return nil
+      }
+      return interpreter.global(name).flatMap(Self.scalar)
+    }
+    if let first = audited.first.flatMap({ capture.snapshots[$0] }) {
+      for (prefix, statement, candidate) in candidates {
+        rerun = prefix + [statement]
+        name = candidate
+        if loss(first, nil) != nil {
+          audit.loss = candidate
+          audit.lossLine = statement.range.start.line
+          break
+        }
+      }
+    }
+    guard audit.loss != nil else {
+      audit.notes.append(
+        "no loss found: the loss-like names the training loop assigns ("
+          + candidates.map { "`\($0.2)`" }.joined(separator: ", ")
+          + ") hold no number; name the loss with --loss")
+      return audit
+    }
+    for iteration in audited {
+      guard let snapshot = capture.snapshots[iteration] else { continue }
+      guard let base = loss(snapshot, nil) else {
+        audit.notes.append(
+          "the loss `\(name)` is not a number (or its statement raises) at iteration \(iteration)")
+        continue
+      }
+      for update in capture.updates[iteration] ?? [] {
+        audit.checks.append(
+          check(update, iteration: iteration, base: base, plan: plan) { change in
+            loss(snapshot, change)
+          })
+      }
+    }
+    return audit
+  }
+
+  /// The value of a loss: a number, or an array of one element.
+  static func scalar(_ value: Value) -> Double? {
+    switch value.unmarked {
+    case .float(let x): return x
+    case .int(let n): return Double(n)
+    case .npScalar(let scalar): return scalar.real
+    case .array(let object):
+      guard object.array.count == 1, let element = object.array.onlyElement else { return nil }
+      return element.real
+    default: return nil
+    }
+  }
+
+  /// Compares one update's gradient with central differences of the loss.
+  static func check(
+    _ update: Capture.Update, iteration: Int, base: Double, plan: ReplayPlan,
+    loss: ((() -> Void)?) -> Double?
+  ) -> Check {
+    let target = update.parameter.array
+    let offsets = target.offsets()
+    let gradient = update.gradient.realValues()
+    var indices = Array(offsets.indices)
+    if indices.count > allEntries {
+      var generator = SplitMix(seed: 0x5EED)
+      indices.shuffle(using: &generator)
+      indices = Array(indices.prefix(sampledEntries)).sorted()
+    }
+    let cell = plan.cells.indices.contains(update.module - 1) ? plan.cells[update.module - 1] : nil
+    var result = Check(
+      parameter: update.parameterText, gradient: update.gradientText,
+      updateCell: cell?.parsed.label ?? "?", updateLine: update.line, gradientCell: nil,
+      gradientLine: nil, iteration: iteration, shape: target.shape, entries: indices.count,
+      agreeing: 0, kinks: 0, failed: 0, largestError: 0, worstIndex: [], analytic: 0, numeric: 0)
+    if let (label, line) = Self.assignment(of: update.gradientText, in: plan) {
+      result.gradientCell = label
+      result.gradientLine = line
+    }
+    let tiny = 1e-7 * max(1, abs(base))
+    for k in indices {
+      let offset = offsets[k]
+      let p = target.storage.reals[offset]
+      let h = 1e-5 * max(1, abs(p))
+      guard let plus = loss({ target.storage.reals[offset] = p + h }),
+        let minus = loss({ target.storage.reals[offset] = p - h })
+      else {
+        result.failed += 1
+        continue
+      }
+      let numeric = (plus - minus) / (2 * h)
+      let analytic = update.sign * gradient[k]
+      // A kink (a ReLU, a mask, np.maximum switching): the one-sided slopes disagree, and stay
+      // apart as h shrinks (curvature's gap shrinks with h).
+      let gap = (plus - base) / h - (base - minus) / h
+      if abs(gap) > 1e-2 * max(abs(plus - base) / h, abs(base - minus) / h, tiny) {
+        guard let plus4 = loss({ target.storage.reals[offset] = p + h / 4 }),
+          let minus4 = loss({ target.storage.reals[offset] = p - h / 4 })
+        else {
+          result.failed += 1
+          continue
+        }
+        let gap4 = (plus4 - base) / (h / 4) - (base - minus4) / (h / 4)
+        if abs(gap4) > 0.5 * abs(gap) {
+          result.kinks += 1
+          continue
+        }
+      }
+      let error = abs(numeric - analytic) / max(abs(numeric), abs(analytic), tiny)
+      if error < tolerance { result.agreeing += 1 }
+      if error > result.largestError || result.worstIndex.isEmpty {
+        result.largestError = error
+        result.worstIndex = Self.index(k, shape: target.shape)
+        result.analytic = analytic
+        result.numeric = numeric
+      }
+    }
+    return result
+  }
+
+  static func index(_ flat: Int, shape: [Int]) -> [Int] {
+    var rest = flat
+    var index = [Int](repeating: 0, count: shape.count)
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] > 0 {
+      index[axis] = rest % shape[axis]
+      rest /= shape[axis]
+    }
+    return index
+  }
+
+  // MARK: - The code
+
+  /// The `for`/`while` statement at `loop`, found among a cell's statements outside functions.
+  static func loopStatement(in statements: [Statement], at loop: LoopKey) -> Statement? {
+    for statement in statements {
+      if statement.range.start.line == loop.line && statement.range.start.column == loop.column {
+        switch statement.kind {
+        case .for, .while: return statement
+        default: break
+        }
+      }
+      for block in blocks(of: statement) {
+        if let found = loopStatement(in: block, at: loop) { return found }
+      }
+    }
+    return nil
+  }
+
+  /// The nested blocks of a statement that run in its scope (not a function's or class's).
+  static func blocks(of statement: Statement) -> [[Statement]] {
+    switch statement.kind {
+    case .for(_, _, let body, let orelse), .while(_, let body, let orelse),
+      .if(_, let body, let orelse):
+      return [body, orelse]
+    case .with(_, let body): return [body]
+    case .try(let body, let handlers, let orelse, let finalbody):
+      return [body] + handlers.map(\.body) + [orelse, finalbody]
+    default: return []
+    }
+  }
+
+  /// The statements of `body` (in order, nested blocks included) that assign a loss-like name
+  /// (or `wanted`), each with the top-level statements before the one holding it, and the name.
+  static func lossStatements(in body: [Statement], named wanted: String?) -> [(
+    [Statement], Statement, String
+  )] {
+    func assigned(_ statement: Statement) -> String? {
+      var targets: [Expression] = []
+      switch statement.kind {
+      case .assign(let list, _): targets = list
+      case .annAssign(let target, _, let value, _) where value != nil: targets = [target]
+      default: return nil
+      }
+      var names: [String] = []
+      func collect(_ expression: Expression) {
+        switch expression.kind {
+        case .name(let name, _): names.append(name)
+        case .tuple(let items, _), .list(let items, _): items.forEach(collect)
+        default: break
+        }
+      }
+      targets.forEach(collect)
+      if let wanted { return names.contains(wanted) ? wanted : nil }
+      return names.first(where: isLossName)
+    }
+    var found: [([Statement], Statement, String)] = []
+    func search(_ statements: [Statement], prefix: [Statement]) {
+      for statement in statements {
+        if let name = assigned(statement) { found.append((prefix, statement, name)) }
+        for block in blocks(of: statement) { search(block, prefix: prefix) }
+      }
+    }
+    for (index, statement) in body.enumerated() {
+      search([statement], prefix: Array(body[..<index]))
+    }
+    return found
+  }
+
+  /// Where `text` (a gradient's name, `W1_grad`, or `grads["W1"]`) is first assigned, in any
+  /// cell, functions included.
+  static func assignment(of text: String, in plan: ReplayPlan) -> (String, Int)? {
+    func search(_ statements: [Statement], _ code: String) -> Int? {
+      for statement in statements {
+        if case .assign(let targets, _) = statement.kind {
+          var flat: [Expression] = []
+          for target in targets {
+            if case .tuple(let items, _) = target.kind {
+              flat += items
+            } else {
+              flat.append(target)
+            }
+          }
+          if flat.contains(where: { SourceSlice.text(code, $0.range) == text }) {
+            return statement.range.start.line
+          }
+        }
+        var nested = blocks(of: statement)
+        if case .functionDef(let definition) = statement.kind { nested.append(definition.body) }
+        for block in nested {
+          if let line = search(block, code) { return line }
+        }
+      }
+      return nil
+    }
+    for cell in plan.inFileOrder.cells {
+      if let line = search(cell.parsed.module.body, cell.parsed.code) {
+        return (cell.parsed.label, line)
+      }
+    }
+    return nil
+  }
+
+  // MARK: - Replays
+
+  /// A loop: the module (cell) its code is in and where it starts.
+  struct LoopKey: Hashable {
+    var module: Int
+    var line: Int
+    var column: Int
+  }
+
+  /// Runs the plan's cells through one interpreter, as `NotebookReplay` does (an exception
+  /// ends its cell), with `observer` attached; stops at a refusal.
+  static func replay(_ plan: ReplayPlan, limits: InterpreterLimits, observer: Observer) {
+    let interpreter = PythonInterpreter(limits: limits)
+    interpreter.keepsOutput = false
+    interpreter.warningsPerModule = plan.form != .log
+    interpreter.observer = observer
+    observer.interpreter = interpreter
+    for cell in plan.cells {
+      do throws(PythonError) {
+        _ = try interpreter.run(cell.parsed.module, echoingLast: false)
+      } catch {
+        if error.typeName == nil { break }
+        if plan.form == .log { break }
+      }
+    }
+  }
+
+  class Observer: InterpreterObserver {
+    var interpreter: PythonInterpreter?
+    /// The loop whose iteration started last (the innermost running one).
+    var current: LoopKey?
+    var ordinal: [LoopKey: Int] = [:]
+
+    func interpreter(_ interpreter: PythonInterpreter, iteration index: Int, of loop: SourceRange) {
+      let key = LoopKey(
+        module: interpreter.runningModule, line: loop.start.line, column: loop.start.column)
+      current = key
+      ordinal[key, default: -1] += 1
+      started(key, ordinal[key]!)
+    }
+
+    func started(_ loop: LoopKey, _ ordinal: Int) {}
+
+    // The protocol's requirement is met here, in the class that conforms, so that the
+    // subclasses' overrides are the ones called.
+    func interpreter(
+      _ interpreter: PythonInterpreter, updated target: Expression, with op: BinaryOperator,
+      operand: Expression, value: Value
+    ) {
+      updated(interpreter, target, op, operand, value)
+    }
+
+    func updated(
+      _ interpreter: PythonInterpreter, _ target: Expression, _ op: BinaryOperator,
+      _ operand: Expression, _ value: Value
+    ) {}
+  }
+
+  /// Which loop updates arrays, and how often each loop iterates.
+  final class Survey: Observer {
+    var updates: [LoopKey: Int] = [:]
+    var iterations: [LoopKey: Int] { ordinal.mapValues { $0 + 1 } }
+
+    override func updated(
+      _ interpreter: PythonInterpreter, _ target: Expression, _ op: BinaryOperator,
+      _ operand: Expression, _ value: Value
+    ) {
+      guard op == .sub || op == .add, let current else { return }
+      updates[current, default: 0] += 1
+    }
+  }
+
+  /// Snapshots at the audited iterations' starts and the updates made in them.
+  final class Capture: Observer {
+    struct Update {
+      var parameter: ArrayObject
+      var parameterText: String
+      var gradient: StridedArray
+      var gradientText: String
+      /// +1 when the update descends along `G` (`P -= lr * G`, `P += -lr * G`), -1 when it
+      /// climbs along it (`P += lr * G`: G is the loss's negative gradient).
+      var sign: Double
+      var module: Int
+      var line: Int
+    }
+    let loop: LoopKey
+    let audited: Set<Int>
+    var auditing: Int?
+    var snapshots: [Int: InterpreterSnapshot] = [:]
+    var updates: [Int: [Update]] = [:]
+
+    init(loop: LoopKey, audited: Set<Int>) {
+      self.loop = loop
+      self.audited = audited
+    }
+
+    override func started(_ key: LoopKey, _ ordinal: Int) {
+      guard key == loop else { return }
+      auditing = audited.contains(ordinal) ? ordinal : nil
+      if let auditing, let interpreter { snapshots[auditing] = interpreter.snapshot() }
+    }
+
+    override func updated(
+      _ interpreter: PythonInterpreter, _ target: Expression, _ op: BinaryOperator,
+      _ operand: Expression, _ value: Value
+    ) {
+      guard let auditing, current == loop, op == .sub || op == .add,
+        case .array(let parameter)? = interpreter.updatedFrom?.unmarked,
+        parameter.array.dtype == .float64
+      else { return }
+      // The gradient: the operand's one array factor of the parameter's shape, the rest a
+      // scalar step (`lr * G`, `G * lr`, `lr * G / m`, `-lr * G`).
+      // (An array that broadcasts to the parameter's shape with as many elements counts: the
+      // seed's `W3 -= lr * W3_grad` updates a (1, 3) array by a (3,) one.)
+      let shape = parameter.array.shape
+      func fits(_ array: StridedArray) -> Bool {
+        array.count == parameter.array.count && array.dtype.isFloat
+          && Shape.broadcastIfCompatible(array.shape, shape) == shape
+      }
+      guard let step = interpreter.evaluateAtUpdate(operand).flatMap(Self.array), fits(step)
+      else { return }
+      var factors: [Expression] = []
+      Self.leaves(operand, into: &factors)
+      let candidates = factors.filter { leaf in
+        interpreter.evaluateAtUpdate(leaf).flatMap(Self.array).map(fits) ?? false
+      }
+      guard candidates.count == 1, let leaf = candidates.first,
+        let gradient = interpreter.evaluateAtUpdate(leaf).flatMap(Self.array)?.broadcast(
+          to: shape
+        ).copy()
+      else { return }
+      // The step's factor: step / G where G is not 0, the same everywhere.
+      let g = gradient.realValues()
+      let s = step.broadcast(to: shape).realValues()
+      var factor: Double?
+      for (a, b) in zip(s, g) where b != 0 && a.isFinite && b.isFinite {
+        let ratio = a / b
+        if let factor, abs(ratio - factor) > 1e-9 * abs(factor) { return }
+        factor = factor ?? ratio
+      }
+      guard let factor, factor != 0 else { return }
+      let descends = (op == .sub) == (factor > 0)
+      let code = interpreter.runningModule
+      updates[auditing, default: []].append(
+        Update(
+          parameter: parameter, parameterText: Self.text(target), gradient: gradient,
+          gradientText: Self.text(leaf), sign: descends ? 1 : -1, module: code,
+          line: target.range.start.line))
+    }
+
+    static func array(_ value: Value) -> StridedArray? {
+      if case .array(let object) = value.unmarked { return object.array }
+      return nil
+    }
+
+    /// The factors of a product (`lr * G / m`: lr, G, m; `-lr * G`: lr, G).
+    static func leaves(_ expression: Expression, into result: inout [Expression]) {
+      switch expression.kind {
+      case .binOp(let left, .mult, let right):
+        leaves(left, into: &result)
+        leaves(right, into: &result)
+      case .binOp(let left, .div, let right):
+        leaves(left, into: &result)
+        result.append(right)
+      case .unaryOp(.uSub, let operand):
+        leaves(operand, into: &result)
+      default:
+        result.append(expression)
+      }
+    }
+
+    /// An expression's source, as the code writes it (names, attributes, subscripts).
+    static func text(_ expression: Expression) -> String {
+      switch expression.kind {
+      case .name(let name, _): return name
+      case .attribute(let base, let name, _): return "\(text(base)).\(name)"
+      case .subscript(let base, let index, _): return "\(text(base))[\(text(index))]"
+      case .constant(.string(let value, _)): return "\"\(value)\""
+      case .constant(let constant): return "\(constant)"
+      default: return "…"
+      }
+    }
+  }
+}
+
+/// SplitMix64: the audit's seeded sample of a large parameter's entries.
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
