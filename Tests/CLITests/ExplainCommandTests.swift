@@ -15,6 +15,39 @@ import Testing
     #expect(!result.stdout.contains("\u{1B}["))
   }
 
+  /// The seed's explanation as JSON: the gradient audit's verdict for each of the six
+  /// parameters (from finite differences) and the W1 finding with its facts.
+  @Test func theSeedsJSONHoldsTheGradientAuditAndTheW1Finding() throws {
+    let result = try CommandRunner.run(["explain", "--format", "json"])
+    #expect(result.status == 0)
+    let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let audit = try #require(json?["gradient_audit"] as? [String: Any])
+    #expect(audit["loss"] as? String == "loss")
+    #expect(audit["loop_cell"] as? String == "In [77]")
+    let checks = (audit["checks"] as? [[String: Any]]) ?? []
+    let wrong = Set(
+      checks.filter { $0["wrong"] as? Bool == true }.compactMap { $0["parameter"] as? String })
+    let all = Set(checks.compactMap { $0["parameter"] as? String })
+    #expect(wrong == ["W1"])
+    #expect(all == ["W1", "W2", "W3", "B1", "B2", "B3"])
+    let findings = (json?["findings"] as? [[String: Any]]) ?? []
+    let bug = try #require(findings.first { $0["kind"] as? String == "gradient-bug" })
+    let evidence = try #require(bug["evidence"] as? [String: Any])
+    #expect(evidence["parameter"] as? String == "W1")
+    #expect(evidence["gradient"] as? String == "W1_grad")
+    #expect(evidence["gradient_cell"] as? String == "In [73]")
+    #expect(evidence["update_cell"] as? String == "In [74]")
+  }
+
+  @Test func aLossNamedWithLossThatTheLoopDoesNotAssignIsSaid() throws {
+    let result = try CommandRunner.run([
+      "explain", "Fixtures/audit/relu-mask.log", "--code", "Fixtures/audit/relu-mask.py",
+      "--loss", "nosuch",
+    ])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("note: no statement of the training loop assigns `nosuch`"))
+  }
+
   @Test func htmlGoesToAFileAtomically() throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -160,6 +160,29 @@ public struct GradientAudit: Sendable {
     return audit
   }
 
+  /// The audit as a JSON object: the loop, the loss, one object per check, the notes.
+  public var json: String {
+    let checks = checks.map { check in
+      Evidence.object([
+        ("parameter", .text(check.parameter)), ("gradient", .text(check.gradient)),
+        ("update_cell", .text(check.updateCell)), ("update_line", .integer(check.updateLine)),
+        ("gradient_cell", check.gradientCell.map(Evidence.text) ?? .null),
+        ("gradient_line", check.gradientLine.map(Evidence.integer) ?? .null),
+        ("iteration", .integer(check.iteration)),
+        ("shape", .list(check.shape.map(Evidence.integer))), ("entries", .integer(check.entries)),
+        ("agreeing", .integer(check.agreeing)), ("kinks", .integer(check.kinks)),
+        ("failed", .integer(check.failed)), ("wrong", .flag(check.isWrong)),
+        ("largest_relative_error", .number(check.largestError)),
+      ])
+    }
+    return Evidence.object([
+      ("loop_cell", .text(loopCell)), ("loop_line", .integer(loopLine)),
+      ("loss", loss.map(Evidence.text) ?? .null),
+      ("loss_line", lossLine.map(Evidence.integer) ?? .null), ("checks", .list(checks)),
+      ("notes", .list(notes.map(Evidence.text))),
+    ]).json
+  }
+
   /// The value of a loss: a number, or an array of one element.
   static func scalar(_ value: Value) -> Double? {
     switch value.unmarked {

@@ -116,6 +116,9 @@ public enum ExplanationReport {
     if e.unexplained > 0 {
       out += "\n\(e.unexplained) mismatched values are explained by no finding.\n"
     }
+    if let audit = e.audit {
+      out += "\n### Gradient audit\n\n```\n\(auditText(audit))```\n"
+    }
     return out
   }
 }

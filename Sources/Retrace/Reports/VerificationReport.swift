@@ -226,6 +226,7 @@ public enum VerificationReport {
       "  \"not_checked\": [\(v.notChecked.map(JSONWriter.string).joined(separator: ", "))],")
     lines.append("  \"notes\": [\(v.notes.map(JSONWriter.string).joined(separator: ", "))],")
     lines.append("  \"findings\": \(list((e?.findings ?? []).map { "    " + $0.json })),")
+    if let audit = e?.audit { lines.append("  \"gradient_audit\": \(audit.json),") }
     lines.append("  \"unexplained\": \(e?.unexplained ?? v.mismatched)")
     lines.append("}")
     return lines.joined(separator: "\n") + "\n"
