@@ -29,7 +29,8 @@ import Testing
   }()
 
   static let scripts = [
-    "dropped-factor", "logistic-correct", "relu-mask", "sigmoid-missing-derivative",
+    "dropped-factor", "extra-transpose", "logistic-correct", "preactivation", "relu-mask",
+    "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis",
   ]
 
   static func plan(_ name: String) throws -> ReplayPlan {
