@@ -24,6 +24,13 @@ struct ExplainCommand: ParsableCommand {
   @Option(help: "The name of the training loop's loss, when it is not loss-like (loss, cost, J …).")
   var loss: String?
 
+  @Option(
+    name: .customLong("seed-search"),
+    help:
+      "How many seeds (0 to N-1) to try for each seeded generator when the output is not reproduced."
+  )
+  var seedSearch: Int = 1_000_000
+
   @Option(help: "text, markdown, html or json.")
   var format: ExplanationReport.Format = .text
 
@@ -39,7 +46,11 @@ struct ExplainCommand: ParsableCommand {
       throw UsageError(error.description)
     }
     let audit = GradientAudit.run(plan, lossName: loss)
-    let explanation = Explainer.explain(verification, audit: audit)
+    let bar = Terminal.progressBar("seed search")
+    let search = Explainer.search(
+      plan, verification: verification, seeds: max(0, seedSearch),
+      progress: { done, total in bar?(total > 0 ? Double(done) / Double(total) : 1) })
+    let explanation = Explainer.explain(verification, audit: audit, search: search)
     let colour = output == nil && format == .text && Terminal.colourOnStandardOutput
     let text = ExplanationReport.render(explanation, as: format, colour: colour)
     if let output {

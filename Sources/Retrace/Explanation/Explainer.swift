@@ -47,12 +47,40 @@ public struct Explanation: Sendable {
 /// re-run the notebook, are the explanation issue's.)
 public enum Explainer {
   /// Explains `verification`.
-  public static func explain(_ verification: Verification, audit: GradientAudit?) -> Explanation {
+  public static func explain(
+    _ verification: Verification, audit: GradientAudit?, search: Finding? = nil
+  ) -> Explanation {
     var explanation = explain(verification)
+    if var search {
+      // A seed or a constant that reproduces the whole output explains every mismatch: the
+      // findings that guessed at them from their pattern go.
+      let guesses: Set<Finding.Kind> = [.isolatedValue, .divergence, .printOptions]
+      explanation.findings.removeAll { guesses.contains($0.kind) }
+      for reference in mismatchedValues(verification) {
+        explanation.attribution[reference] = search.kind
+      }
+      search.explainedMismatches = verification.mismatched
+      explanation.findings.insert(search, at: 0)
+    }
     guard let audit else { return explanation }
     explanation.audit = audit
     explanation.findings.insert(contentsOf: gradientFindings(audit), at: 0)
     return explanation
+  }
+
+  /// The searches `explain` runs when the output diverges from the code's: another seed of the
+  /// code's seeded generators (0..<`seeds`), then another value of one of its constants.
+  public static func search(
+    _ plan: ReplayPlan, verification: Verification, seeds: Int,
+    progress: ((Int, Int) -> Void)? = nil
+  ) -> Finding? {
+    // Only a divergence (values that differ from some point on) can come from another seed or
+    // constant; a value edited alone, or text that departs, cannot.
+    guard !verification.isReproduced, verification.mismatched > 0 else { return nil }
+    let (_, divergent) = splitIsolated(verification, mismatchedValues(verification))
+    guard !divergent.isEmpty else { return nil }
+    if let finding = CodeSearch.seed(plan, count: seeds, progress: progress) { return finding }
+    return CodeSearch.constant(plan)
   }
 
   /// One `gradient-bug` finding per parameter whose gradient finite differences contradict at

@@ -55,6 +55,10 @@ public struct Finding: Sendable {
     case unverifiable
     /// A hand-written gradient that finite differences of the notebook's loss contradict.
     case gradientBug = "gradient-bug"
+    /// The output was made with another seed than the code's.
+    case wrongSeed = "wrong-seed"
+    /// The output was made with another value of one of the code's constants.
+    case codeChanged = "code-changed"
   }
 
   /// The kind.
