@@ -182,7 +182,8 @@ struct Compiler {
       return { scope throws(PythonError) in
         try interpreter.step(start)
         return try interpreter.whileLoop(
-          at: range, { () throws(PythonError) in try interpreter.truth(try test(scope)) },
+          at: range, in: scope,
+          { () throws(PythonError) in try interpreter.truth(try test(scope)) },
           body: { () throws(PythonError) in try body(scope) },
           orelse: { () throws(PythonError) in try orelse(scope) })
       }
@@ -195,7 +196,7 @@ struct Compiler {
       return { scope throws(PythonError) in
         try interpreter.step(start)
         return try interpreter.forLoop(
-          over: try iter(scope), at: range,
+          over: try iter(scope), at: range, in: scope,
           assign: { (item) throws(PythonError) in try target(scope, item) },
           body: { () throws(PythonError) in try body(scope) },
           orelse: { () throws(PythonError) in try orelse(scope) })

@@ -65,6 +65,8 @@ public final class PythonInterpreter {
   var nextIdentity: Int64 = 0x7f00_0000_0000
   /// NumPy's print options (np.set_printoptions).
   var printOptions = PrintOptions()
+  /// The scope of the loop whose iteration the observer is being told of.
+  var loopScope: Scope?
   /// The scope of the augmented assignment whose update the observer is being told of.
   var updateScope: Scope?
   /// During an observer's `updated` call: the value the target held before (the same array
@@ -231,12 +233,13 @@ public final class PythonInterpreter {
       return try execute(try truth(try evaluate(test, in: scope)) ? body : orelse, in: scope)
     case .while(let test, let body, let orelse):
       return try whileLoop(
-        at: statement.range, { () throws(PythonError) in try truth(try evaluate(test, in: scope)) },
+        at: statement.range, in: scope,
+        { () throws(PythonError) in try truth(try evaluate(test, in: scope)) },
         body: { () throws(PythonError) in try execute(body, in: scope) },
         orelse: { () throws(PythonError) in try execute(orelse, in: scope) })
     case .for(let target, let iter, let body, let orelse):
       return try forLoop(
-        over: try evaluate(iter, in: scope), at: statement.range,
+        over: try evaluate(iter, in: scope), at: statement.range, in: scope,
         assign: { (item) throws(PythonError) in try assign(target, item, in: scope) },
         body: { () throws(PythonError) in try execute(body, in: scope) },
         orelse: { () throws(PythonError) in try execute(orelse, in: scope) })
@@ -320,15 +323,24 @@ public final class PythonInterpreter {
     return .normal
   }
 
+  /// Tells the observer a loop's iteration starts, in `scope` (a snapshot taken then records
+  /// that scope's locals too).
+  func observeIteration(_ iteration: Int, of range: SourceRange, in scope: Scope) {
+    let outer = loopScope
+    loopScope = scope
+    defer { loopScope = outer }
+    observer?.interpreter(self, iteration: iteration, of: range)
+  }
+
   /// `while test: body else: orelse`, one step (and an observed iteration) per pass.
   func whileLoop(
-    at range: SourceRange, _ test: () throws(PythonError) -> Bool,
+    at range: SourceRange, in scope: Scope, _ test: () throws(PythonError) -> Bool,
     body: () throws(PythonError) -> Completion, orelse: () throws(PythonError) -> Completion
   ) throws(PythonError) -> Completion {
     var iteration = 0
     while try test() {
       try step(range.start)
-      if isObserved { observer?.interpreter(self, iteration: iteration, of: range) }
+      if isObserved { observeIteration(iteration, of: range, in: scope) }
       iteration += 1
       switch try body() {
       case .breakLoop: return .normal
@@ -342,13 +354,14 @@ public final class PythonInterpreter {
   /// `for target in iterable: body else: orelse`, one step (and an observed iteration) per
   /// item. A range's items are made one at a time (a loop over `range(10**6)` holds no list).
   func forLoop(
-    over iterable: Value, at range: SourceRange, assign: (Value) throws(PythonError) -> Void,
+    over iterable: Value, at range: SourceRange, in scope: Scope,
+    assign: (Value) throws(PythonError) -> Void,
     body: () throws(PythonError) -> Completion, orelse: () throws(PythonError) -> Completion
   ) throws(PythonError) -> Completion {
     func pass(_ iteration: Int, _ item: Value) throws(PythonError) -> Completion? {
       try step(range.start)
       try assign(item)
-      if isObserved { observer?.interpreter(self, iteration: iteration, of: range) }
+      if isObserved { observeIteration(iteration, of: range, in: scope) }
       switch try body() {
       case .breakLoop: return .normal
       case .returned(let value): return .returned(value)
@@ -747,8 +760,43 @@ public final class PythonInterpreter {
     }
   }
 
-  /// Runs `statements` in the module namespace, as part of the module (cell) `module` (the
-  /// gradient audit's re-runs of a loop body from a snapshot), with a fresh step budget.
+  /// Runs `statements` where the loop `snapshot` was taken in ran (a function's locals, or the
+  /// module namespace), with a fresh step budget: the gradient audit's re-runs of a loop body.
+  public func runStatements(_ statements: [Statement], from snapshot: InterpreterSnapshot)
+    throws(PythonError)
+  {
+    guard let scope = snapshot.loopScope, let function = scope.function else {
+      return try runStatements(statements)
+    }
+    steps = 0
+    stepLimit = limits.maximumSteps
+    let sink = FloatErrorSink(self)
+    let compiled = Compiler(function: function, in: self).block(statements)
+    let result = LargeRun.run { [self] () -> Result<Void, PythonError> in
+      MemoryLedger.$current.withValue(ledger) {
+        BLASOrder.$current.withValue(blas) {
+          FloatErrorSink.$current.withValue(sink) { () -> Result<Void, PythonError> in
+            do throws(PythonError) {
+              _ = try compiled(scope)
+              return .success(())
+            } catch {
+              return .failure(error)
+            }
+          }
+        }
+      }
+    }
+    try result.get()
+  }
+
+  /// The value of `name` where the loop `snapshot` was taken in runs (nil when unbound).
+  public func value(of name: String, from snapshot: InterpreterSnapshot) -> Value? {
+    guard let scope = snapshot.loopScope else { return global(name) }
+    return try? load(name, in: scope)
+  }
+
+  /// Runs `statements` in the module namespace (the gradient audit's re-runs of a loop body
+  /// from a snapshot), with a fresh step budget.
   public func runStatements(_ statements: [Statement]) throws(PythonError) {
     steps = 0
     stepLimit = limits.maximumSteps

@@ -23,6 +23,11 @@ public struct InterpreterSnapshot {
   fileprivate var warningFilters: [WarningFilter]
   fileprivate var warningsShown: Set<PythonWarning>
   fileprivate var numpyWarningsShown: Set<PythonWarning>
+  /// The function scope of the loop whose iteration it was taken at (its locals recorded too),
+  /// nil at module level.
+  var loopScope: Scope?
+  /// Whether it was taken at the iteration of a loop inside a function.
+  public var isInFunction: Bool { loopScope != nil }
   /// How many objects' contents it holds.
   public var objectCount: Int { restorers.count }
 }
@@ -34,11 +39,20 @@ extension PythonInterpreter {
     for value in globals.values.values { recorder.visit(value) }
     for value in modules.values { recorder.visit(value) }
     recorder.record(numpyRandom)
-    return InterpreterSnapshot(
+    // During a loop's iteration inside a function: that call's locals (and their objects).
+    var inFunction: Scope?
+    if let scope = loopScope, !scope.layout.isModule, scope.function != nil {
+      recorder.visit(scope)
+      for case let value? in scope.slots { recorder.visit(value) }
+      inFunction = scope
+    }
+    var snapshot = InterpreterSnapshot(
       globals: globals.values, modules: modules, restorers: recorder.restorers, output: output,
       printOptions: printOptions, clockReadings: clock.readings, nextIdentity: nextIdentity,
       floatErrors: floatErrors, warningFilters: warningFilters, warningsShown: warningsShown,
       numpyWarningsShown: numpyWarningsShown)
+    snapshot.loopScope = inFunction
+    return snapshot
   }
 
   /// Puts the interpreter back in the state `snapshot` recorded (objects created since are

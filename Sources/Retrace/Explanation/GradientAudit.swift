@@ -86,8 +86,8 @@ public struct GradientAudit: Sendable {
       notes: [])
     guard let found = Self.loopStatement(in: cell.parsed.module.body, at: loop) else {
       audit.notes.append(
-        "the training loop (\(cell.parsed.label) line \(loop.line)) runs inside a function: "
-          + "its body cannot be re-run from a snapshot yet")
+        "the training loop (\(cell.parsed.label) line \(loop.line)) is not found in its cell's "
+          + "code")
       return audit
     }
     let body: [Statement]
@@ -119,11 +119,11 @@ public struct GradientAudit: Sendable {
       interpreter.restore(snapshot)
       change?()
       do {
-        try interpreter.runStatements(rerun)
+        try interpreter.runStatements(rerun, from: snapshot)
       } catch {
         return nil
       }
-      return interpreter.global(name).flatMap(Self.scalar)
+      return interpreter.value(of: name, from: snapshot).flatMap(Self.scalar)
     }
     if let first = audited.first.flatMap({ capture.snapshots[$0] }) {
       for (prefix, statement, candidate) in candidates {
@@ -282,7 +282,13 @@ public struct GradientAudit: Sendable {
         default: break
         }
       }
-      for block in blocks(of: statement) {
+      var nested = blocks(of: statement)
+      switch statement.kind {
+      case .functionDef(let definition): nested.append(definition.body)
+      case .classDef(let definition): nested.append(definition.body)
+      default: break
+      }
+      for block in nested {
         if let found = loopStatement(in: block, at: loop) { return found }
       }
     }

@@ -29,7 +29,8 @@ import Testing
   }()
 
   static let scripts = [
-    "dropped-factor", "extra-transpose", "logistic-correct", "preactivation", "relu-mask",
+    "dropped-factor", "extra-transpose", "function-loop", "logistic-correct", "preactivation",
+    "relu-mask",
     "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis",
   ]
 
