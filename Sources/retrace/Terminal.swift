@@ -20,9 +20,13 @@ enum Terminal {
   static func progressBar(_ label: String) -> (@Sendable (Double) -> Void)? {
     guard isatty(STDERR_FILENO) == 1 else { return nil }
     let start = Date()
+    // RETRACE_PROGRESS_DELAY (seconds, 1 by default): how long the work runs before the bar is
+    // drawn (the tests set 0, so that a fast machine draws it too).
+    let delay =
+      ProcessInfo.processInfo.environment["RETRACE_PROGRESS_DELAY"].flatMap(Double.init) ?? 1
     let state = ProgressState()
     return { fraction in
-      guard Date().timeIntervalSince(start) > 1 else { return }
+      guard Date().timeIntervalSince(start) > delay else { return }
       let percent = Int((fraction * 100).rounded(.down))
       guard state.advance(to: percent) else { return }
       let filled = percent / 4
