@@ -1,5 +1,5 @@
-# Logistic regression trained inside a function, whose bias gradient forgets to divide by the
-# number of samples while the loss is a mean: grad_b is n times the gradient of the loss.
+# Logistic regression trained inside a function, whose weight gradient forgets to divide by
+# the number of samples while the loss is a mean: grad_w is n times the gradient of the loss.
 import numpy as np
 
 rng = np.random.default_rng(17)
@@ -12,8 +12,8 @@ def fit(X, y, lr=0.2, epochs=120):
     for epoch in range(epochs):
         p = 1 / (1 + np.exp(-(X @ w + b)))
         loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
-        grad_w = X.T @ (p - y) / len(y)
-        grad_b = np.array([np.sum(p - y)])
+        grad_w = X.T @ (p - y)
+        grad_b = np.array([np.mean(p - y)])
         w -= lr * grad_w
         b -= lr * grad_b
         if epoch % 40 == 0:

@@ -1,4 +1,4 @@
-# A tanh network fitting a sine whose output-bias gradient has the wrong sign.
+# A tanh network fitting a sine whose output-weight gradient has the wrong sign.
 import numpy as np
 
 np.random.seed(21)
@@ -15,8 +15,8 @@ for step in range(400):
     pred = a @ W2 + b2
     loss = np.mean((pred - t) ** 2)
     g = 2 * (pred - t) / len(x)
-    gW2 = a.T @ g
-    gb2 = -g.sum(axis=0)
+    gW2 = -(a.T @ g)
+    gb2 = g.sum(axis=0)
     ga = g @ W2.T * (1 - a ** 2)
     gW1 = x.T @ ga
     gb1 = ga.sum(axis=0)

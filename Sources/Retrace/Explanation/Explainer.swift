@@ -105,7 +105,7 @@ public enum Explainer {
             + "\(check.updateCell) line \(check.updateLine), is not the gradient of the loss "
             + "`\(audit.loss ?? "?")`: \(check.agreeing) of \(compared) entries agree with "
             + "finite differences, largest relative error \(format(check.largestError)).",
-          details: [
+          details: (check.diagnosis.map { ["\(check.gradient): \($0)"] } ?? []) + [
             "at \(check.parameter)[\(index)], iteration \(check.iteration): the code's gradient is "
               + "\(format(check.analytic)), central differences of the loss give "
               + "\(format(check.numeric))",
@@ -124,6 +124,7 @@ public enum Explainer {
             ("largest_relative_error", .number(check.largestError)),
             ("worst_index", .list(check.worstIndex.map(Evidence.integer))),
             ("analytic", .number(check.analytic)), ("numeric", .number(check.numeric)),
+            ("diagnosis", check.diagnosis.map(Evidence.text) ?? .null),
           ]))
     }
     return findings

@@ -41,6 +41,10 @@ public struct GradientAudit: Sendable {
     public var analytic: Double
     public var numeric: Double
 
+    /// What the numbers say of a wrong gradient, when they say something: the gradient is the
+    /// true one's negative, or the true one times a constant, or its transpose.
+    public var diagnosis: String?
+
     /// Whether some entry disagrees with finite differences.
     public var isWrong: Bool { agreeing + kinks + failed < entries }
   }
@@ -215,12 +219,15 @@ public struct GradientAudit: Sendable {
       parameter: update.parameterText, gradient: update.gradientText,
       updateCell: cell?.parsed.label ?? "?", updateLine: update.line, gradientCell: nil,
       gradientLine: nil, iteration: iteration, shape: target.shape, entries: indices.count,
-      agreeing: 0, kinks: 0, failed: 0, largestError: 0, worstIndex: [], analytic: 0, numeric: 0)
+      agreeing: 0, kinks: 0, failed: 0, largestError: 0, worstIndex: [], analytic: 0, numeric: 0,
+      diagnosis: nil)
     if let (label, line) = Self.assignment(of: update.gradientText, in: plan) {
       result.gradientCell = label
       result.gradientLine = line
     }
     let tiny = 1e-7 * max(1, abs(base))
+    // The compared entries' two values, by flat index, for the diagnosis.
+    var pairs: [Int: (analytic: Double, numeric: Double)] = [:]
     for k in indices {
       let offset = offsets[k]
       let p = target.storage.reals[offset]
@@ -250,6 +257,7 @@ public struct GradientAudit: Sendable {
         }
       }
       let error = abs(numeric - analytic) / max(abs(numeric), abs(analytic), tiny)
+      pairs[k] = (analytic, numeric)
       if error < tolerance { result.agreeing += 1 }
       if error > result.largestError || result.worstIndex.isEmpty {
         result.largestError = error
@@ -258,7 +266,47 @@ public struct GradientAudit: Sendable {
         result.numeric = numeric
       }
     }
+    if result.isWrong { result.diagnosis = diagnose(pairs, shape: target.shape, tiny: tiny) }
     return result
+  }
+
+  /// The relation between a wrong gradient and finite differences, when one holds for every
+  /// compared entry (within the audit's tolerance): `G = -∇L` (a wrong sign), `G = c·∇L` (a
+  /// dropped or extra constant factor), or `G = ∇Lᵀ` (a transpose too many or too few).
+  static func diagnose(
+    _ pairs: [Int: (analytic: Double, numeric: Double)], shape: [Int], tiny: Double
+  ) -> String? {
+    guard pairs.count >= 1 else { return nil }
+    func close(_ a: Double, _ b: Double) -> Bool {
+      abs(a - b) <= tolerance * max(abs(a), abs(b), tiny)
+    }
+    // A constant ratio over the entries where the true gradient is not 0.
+    let significant = pairs.values.filter { abs($0.numeric) > tiny }
+    if significant.count >= 2 {
+      let ratio =
+        significant[significant.startIndex].analytic
+        / significant[significant.startIndex].numeric
+      let constant = pairs.values.allSatisfy { close($0.analytic, ratio * $0.numeric) }
+      if constant && abs(ratio) > 1e-12 {
+        if close(ratio, -1) {
+          return "its every entry is the negative of the loss's gradient: a wrong sign"
+        }
+        return "its every entry is \(format(ratio)) times the loss's gradient: a constant factor "
+          + (abs(ratio) < 1 ? "dropped" : "too many")
+      }
+    }
+    // The transpose of a square matrix's gradient.
+    if shape.count == 2, shape[0] == shape[1], pairs.count == shape[0] * shape[1] {
+      let n = shape[0]
+      let transposed = (0..<n).allSatisfy { i in
+        (0..<n).allSatisfy { j in
+          guard let a = pairs[i * n + j], let b = pairs[j * n + i] else { return false }
+          return close(a.analytic, b.numeric)
+        }
+      }
+      if transposed { return "it is the transpose of the loss's gradient" }
+    }
+    return nil
   }
 
   static func index(_ flat: Int, shape: [Int]) -> [Int] {

@@ -15,6 +15,9 @@ import Testing
       var agreeing: Int
       var kinks: Int
       var wrong: Bool
+      /// For a wrong gradient: "negative", "factor R" or "transpose" when one relation to the
+      /// finite differences holds for every entry.
+      var relation: String?
     }
     struct Script: Decodable {
       var loss: String
@@ -56,6 +59,17 @@ import Testing
       #expect(check.entries == oracle.entries)
       #expect(check.agreeing == oracle.agreeing, "\(name) \(check.parameter)")
       #expect(check.kinks == oracle.kinks, "\(name) \(check.parameter)")
+      // The diagnosis says what the oracle's numbers say, and nothing when they say nothing.
+      switch oracle.relation {
+      case nil: #expect(check.diagnosis == nil, "\(name) \(check.parameter)")
+      case "negative"?: #expect(check.diagnosis?.contains("a wrong sign") == true)
+      case "transpose"?: #expect(check.diagnosis?.contains("the transpose") == true)
+      case let relation?:
+        let factor = relation.replacingOccurrences(of: "factor ", with: "")
+        #expect(
+          check.diagnosis?.contains("is \(factor) times the loss's gradient") == true,
+          "\(name): \(check.diagnosis ?? "none") vs \(relation)")
+      }
     }
     // Three iterations audited: the first, the middle and the last.
     #expect(Set(audit.checks.map(\.iteration)).count == 3)
