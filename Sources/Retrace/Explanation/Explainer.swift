@@ -76,7 +76,9 @@ public enum Explainer {
   ) -> Finding? {
     // Only a divergence (values that differ from some point on) can come from another seed or
     // constant; a value edited alone, or text that departs, cannot.
-    guard !verification.isReproduced, verification.mismatched > 0 else { return nil }
+    guard !verification.isReproduced, verification.mismatched > 0,
+      !verification.notes.contains(where: { $0.contains("the outputs were made in file order") })
+    else { return nil }
     let (_, divergent) = splitIsolated(verification, mismatchedValues(verification))
     guard !divergent.isEmpty else { return nil }
     if let finding = CodeSearch.seed(plan, count: seeds, progress: progress) { return finding }
@@ -257,13 +259,29 @@ public enum Explainer {
       return nil
     }
     let needed = v.notes.contains { $0.contains("run out of order") }
+    let fileOrder = v.notes.contains { $0.contains("the outputs were made in file order") }
+    let neither = v.notes.contains { $0.contains("in neither order") }
+    let summary: String
+    if fileOrder {
+      summary =
+        "The outputs were made with the cells in file order, not in the order of their execution "
+        + "counts: replayed in file order, the code reproduces them."
+    } else if neither {
+      summary =
+        "The cells' execution counts give another order than the file's, and neither order "
+        + "reproduces the output."
+    } else if needed {
+      summary = "The cells were run out of file order, and only that order reproduces the output."
+    } else {
+      summary = "The cells were run out of file order (the output does not depend on it)."
+    }
     return Finding(
-      kind: .outOfOrder,
-      summary: needed
-        ? "The cells were run out of file order, and only that order reproduces the output."
-        : "The cells were run out of file order (the output does not depend on it).",
+      kind: .outOfOrder, summary: summary,
       details: [order.prefix(1).uppercased() + order.dropFirst() + "."],
-      evidence: [("order_needed", .flag(needed))])
+      evidence: [
+        ("order_needed", .flag(needed)), ("reproduced_in_file_order", .flag(fileOrder)),
+        ("reproduced_in_neither", .flag(neither)),
+      ])
   }
 
   // MARK: - isolated-value and divergence

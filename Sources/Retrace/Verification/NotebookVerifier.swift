@@ -27,12 +27,22 @@ public enum NotebookVerifier {
       let order = plan.cells.map(\.parsed.label).joined(separator: ", ")
       verification.notes.append(
         "the cells ran in the order \(order) (by execution count) and were replayed in that order")
-      if let other = try? run(plan.inFileOrder, limits: limits, band: false, untilFailure: true),
-        !other.isReproduced
-      {
-        verification.notes.append(
-          "replayed in file order instead, the code does not reproduce the saved output: the "
-            + "notebook was run out of order")
+      if let other = try? run(plan.inFileOrder, limits: limits, band: false, untilFailure: true) {
+        switch (verification.isReproduced, other.isReproduced) {
+        case (true, false):
+          verification.notes.append(
+            "replayed in file order instead, the code does not reproduce the saved output: the "
+              + "notebook was run out of order")
+        case (false, true):
+          verification.notes.append(
+            "replayed in file order instead, the code reproduces the saved output: the outputs "
+              + "were made in file order, not in the order of the execution counts")
+        case (false, false):
+          verification.notes.append(
+            "replayed in file order instead, the code does not reproduce the saved output "
+              + "either: in neither order")
+        case (true, true): break
+        }
       }
     }
     return verification
