@@ -9,8 +9,12 @@ import Testing
 @Suite struct CorpusFindingsTests {
   struct Entry: Decodable {
     var name: String
-    var out_of_order: Bool
+    var outOfOrder: Bool
     var unverifiable: Bool
+    enum CodingKeys: String, CodingKey {
+      case name, unverifiable
+      case outOfOrder = "out_of_order"
+    }
   }
   struct Index: Decodable { var notebooks: [Entry] }
 
@@ -29,7 +33,7 @@ import Testing
       let explanation = Explainer.explain(
         verification, audit: GradientAudit.run(plan), search: search)
       var allowed: Set<Finding.Kind> = []
-      if entry.out_of_order { allowed.insert(.outOfOrder) }
+      if entry.outOfOrder { allowed.insert(.outOfOrder) }
       if entry.unverifiable { allowed.insert(.unverifiable) }
       let kinds = Set(explanation.findings.map(\.kind))
       #expect(kinds.isSubset(of: allowed), "\(entry.name): \(kinds.map(\.rawValue))")
