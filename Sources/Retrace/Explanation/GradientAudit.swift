@@ -44,6 +44,16 @@ public struct GradientAudit: Sendable {
     /// What the numbers say of a wrong gradient, when they say something: the gradient is the
     /// true one's negative, or the true one times a constant, or its transpose.
     public var diagnosis: String?
+    /// For a wrong gradient: every compared entry's flat index, the code's value and central
+    /// differences' (the report's heat map).
+    public var entriesCompared: [Entry] = []
+
+    /// One compared entry.
+    public struct Entry: Sendable {
+      public var flat: Int
+      public var analytic: Double
+      public var numeric: Double
+    }
 
     /// Whether some entry disagrees with finite differences.
     public var isWrong: Bool { agreeing + kinks + failed < entries }
@@ -266,7 +276,12 @@ public struct GradientAudit: Sendable {
         result.numeric = numeric
       }
     }
-    if result.isWrong { result.diagnosis = diagnose(pairs, shape: target.shape, tiny: tiny) }
+    if result.isWrong {
+      result.diagnosis = diagnose(pairs, shape: target.shape, tiny: tiny)
+      result.entriesCompared = pairs.keys.sorted().map {
+        Check.Entry(flat: $0, analytic: pairs[$0]!.analytic, numeric: pairs[$0]!.numeric)
+      }
+    }
     return result
   }
 

@@ -31,6 +31,7 @@ public enum HTMLReport {
       body +=
         "<p class=\"bad\">\(e.unexplained) mismatched values are explained by no finding.</p>\n"
     }
+    if let audit = e.audit { body += auditSection(audit, v) }
     let rows = v.records.flatMap { check in check.mismatches.map { (check, $0) } }
     if !rows.isEmpty {
       body += "<h2>Mismatches</h2>\n<table class=\"values\"><tr><th>record</th><th>run</th>"
@@ -63,6 +64,9 @@ public enum HTMLReport {
       tr.differs td { background: #fff0f0; }
       .finding { border-left: 4px solid #cf222e; padding-left: 1em; margin: 1em 0; }
       .finding .summary { font-weight: 600; }
+      table.heat td { min-width: 3em; text-align: center; font-size: 0.85em; }
+      table.heat td.none { color: #999; }
+      svg.curve { border: 1px solid #ccc; background: #fafafa; }
       </style>
       </head>
       <body>
@@ -71,6 +75,70 @@ public enum HTMLReport {
       </html>
 
       """
+  }
+
+  /// The gradient audit: a line per parameter, a heat map per wrong gradient (each entry's
+  /// relative error against central differences, the two values in its tooltip), and the loss
+  /// the notebook prints, as a curve.
+  static func auditSection(_ audit: GradientAudit, _ v: Verification) -> String {
+    var out = "<h2>Gradient audit</h2>\n<pre>\(escape(ExplanationReport.auditText(audit)))</pre>\n"
+    var drawn = Set<String>()
+    for check in audit.checks where check.isWrong && !drawn.contains(check.parameter) {
+      drawn.insert(check.parameter)
+      let shape = check.shape
+      let columns = shape.count >= 2 ? shape[shape.count - 1] : max(1, shape.first ?? 1)
+      let rows = max(1, (shape.reduce(1, *)) / max(columns, 1))
+      var byFlat: [Int: GradientAudit.Check.Entry] = [:]
+      for entry in check.entriesCompared { byFlat[entry.flat] = entry }
+      out +=
+        "<h3><code>\(escape(check.gradient))</code> against finite differences of "
+        + "<code>\(escape(audit.loss ?? "?"))</code> for <code>\(escape(check.parameter))</code> "
+        + "(iteration \(check.iteration))</h3>\n<table class=\"heat\">\n<tr><th></th>"
+      for column in 0..<columns { out += "<th>\(column)</th>" }
+      out += "</tr>\n"
+      for row in 0..<rows {
+        out += "<tr><th>\(row)</th>"
+        for column in 0..<columns {
+          guard let entry = byFlat[row * columns + column] else {
+            out += "<td class=\"none\">·</td>"
+            continue
+          }
+          let error =
+            abs(entry.analytic - entry.numeric)
+            / max(abs(entry.analytic), abs(entry.numeric), 1e-12)
+          let red = Int(min(1, error) * 255)
+          out +=
+            "<td style=\"background: rgb(255, \(255 - red), \(255 - red))\" "
+            + "title=\"code \(format(entry.analytic)), finite differences \(format(entry.numeric))\">"
+            + "\(String(format: "%.2f", error))</td>"
+        }
+        out += "</tr>\n"
+      }
+      out += "</table>\n"
+    }
+    // The loss as the notebook prints it.
+    if let loss = audit.loss {
+      let points = v.records.filter { $0.record.expression == loss }.flatMap { check in
+        check.values.compactMap { $0.printedValue }
+      }.filter(\.isFinite)
+      if points.count >= 2, let low = points.min(), let high = points.max() {
+        let width = 600.0
+        let height = 200.0
+        let span = high > low ? high - low : 1
+        let path = points.enumerated().map { index, value in
+          let x = width * Double(index) / Double(points.count - 1)
+          let y = height - height * (value - low) / span
+          return String(format: "%.1f,%.1f", x, y)
+        }.joined(separator: " ")
+        out +=
+          "<h3>The loss <code>\(escape(loss))</code> as printed</h3>\n"
+          + "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" class=\"curve\" role=\"img\">"
+          + "<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\" points=\"\(path)\"/>"
+          + "</svg>\n<p>\(points.count) printed values, from \(format(points[0])) to "
+          + "\(format(points[points.count - 1])).</p>\n"
+      }
+    }
+    return out
   }
 
   /// HTML text escaping (the XML escaping of the JUnit report serves HTML too).

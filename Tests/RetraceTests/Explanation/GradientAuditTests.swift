@@ -100,6 +100,21 @@ import Testing
     }
   }
 
+  /// The HTML report draws each wrong gradient's heat map (every entry against central
+  /// differences) and the loss the script prints as a curve.
+  @Test func theHTMLReportDrawsWrongGradientsAndTheLoss() throws {
+    let plan = try Self.plan("sigmoid-missing-derivative")
+    let verification = try NotebookVerifier.verify(plan)
+    let explanation = Explainer.explain(verification, audit: GradientAudit.run(plan))
+    let html = HTMLReport.render(explanation)
+    // dW1 and db1 are wrong: two heat maps, of 2 x 3 and 1 x 3 entries.
+    #expect(html.components(separatedBy: "<table class=\"heat\">").count - 1 == 2)
+    #expect(html.contains("<code>dW1</code> against finite differences of <code>loss</code>"))
+    #expect(html.components(separatedBy: "<td style=\"background").count - 1 == 9)
+    #expect(html.contains("<polyline"))
+    #expect(html.contains("3 printed values"))
+  }
+
   /// The seed: W1's gradient is found wrong by finite differences (its broadcast accident),
   /// the other five right, at every audited iteration; nothing about the seed is assumed.
   @Test func theSeedsW1GradientIsWrongAndTheOtherFiveAgree() throws {
