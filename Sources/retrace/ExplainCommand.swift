@@ -45,7 +45,7 @@ struct ExplainCommand: ParsableCommand {
     } catch {
       throw UsageError(error.description)
     }
-    let audit = GradientAudit.run(plan, lossName: loss)
+    let audit = GradientAudit.run(plan, lossName: loss, prints: verification.printsReplayed)
     let bar = Terminal.progressBar("seed search")
     let search = Explainer.search(
       plan, verification: verification, seeds: max(0, seedSearch),

@@ -85,11 +85,16 @@ public struct GradientAudit: Sendable {
   }
 
   /// Audits the notebook's training loop, or nil when it has no loop that updates arrays.
+  /// `prints`: how many prints the saved output holds (its verification's records); the
+  /// replays stop after them, as the verification's did (a run of 10^6 epochs whose output
+  /// was cut after the first is audited over what was printed).
   public static func run(
-    _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(), lossName: String? = nil
+    _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(), lossName: String? = nil,
+    prints: Int? = nil
   ) -> GradientAudit? {
     // 1. The training loop and its iteration count.
     let survey = Survey()
+    survey.printLimit = prints
     replay(plan, limits: limits, observer: survey)
     guard let (loop, _) = survey.updates.max(by: { $0.value < $1.value }) else { return nil }
     let count = survey.iterations[loop, default: 0]
@@ -121,6 +126,7 @@ public struct GradientAudit: Sendable {
     // 2. Snapshots and gradients at the audited iterations.
     let audited = Array(Set([0, count / 2, count - 1])).sorted()
     let capture = Capture(loop: loop, audited: Set(audited))
+    capture.printLimit = prints
     replay(plan, limits: limits, observer: capture)
     guard let interpreter = capture.interpreter else { return audit }
     interpreter.observer = nil
@@ -471,6 +477,14 @@ public struct GradientAudit: Sendable {
 
   class Observer: InterpreterObserver {
     var interpreter: PythonInterpreter?
+    /// The replay stops after this many prints (the saved output's), when set.
+    var printLimit: Int?
+    var prints = 0
+
+    func interpreter(_ interpreter: PythonInterpreter, printed event: PrintEvent) {
+      prints += 1
+      if let printLimit, prints > printLimit { interpreter.requestStop() }
+    }
     /// The loop whose iteration started last (the innermost running one).
     var current: LoopKey?
     var ordinal: [LoopKey: Int] = [:]

@@ -62,6 +62,7 @@ public enum NotebookVerifier {
       cellEnded: { index in run.endCell(index) })
     try run.finish()
     if band && !run.inexact.isEmpty { run.applyNoiseBand(limits: limits) }
+    run.verification.printsReplayed = run.events
     return run.verification
   }
 }

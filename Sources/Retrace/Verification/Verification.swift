@@ -137,6 +137,9 @@ public struct Verification: Sendable {
   /// The warnings found both in the saved output and in the replay (NumPy's `RuntimeWarning`s,
   /// the program's own).
   public var warningsChecked = 0
+  /// How many prints (and echoed results) the replay made before it stopped: where the saved
+  /// output ends, or where the code does.
+  public var printsReplayed = 0
 
   /// The number of printed values checked.
   public var checked: Int { counts.checked }

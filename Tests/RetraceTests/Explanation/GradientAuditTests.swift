@@ -115,6 +115,20 @@ import Testing
     #expect(html.contains("3 printed values"))
   }
 
+  /// The seed with `epochs = 1000000`, its output cut in epoch 0: the audit's replays stop
+  /// where the saved output does, and audit what was printed.
+  @Test func aMillionEpochsCutAfterTheFirstAreAuditedOverWhatWasPrinted() throws {
+    let text = BuiltInSeed.text.replacingOccurrences(
+      of: "epochs = 10\n", with: "epochs = 1000000\n")
+    let notebook = try NotebookReader.read(data: Data(text.utf8), name: "million.txt")
+    let plan = try ReplayPlan.make(notebook)
+    let verification = try NotebookVerifier.verify(plan)
+    #expect(verification.printsReplayed > 0)
+    let audit = try #require(GradientAudit.run(plan, prints: verification.printsReplayed))
+    #expect(Set(audit.checks.map(\.iteration)) == [0])
+    #expect(audit.checks.filter(\.isWrong).map(\.parameter) == ["W1"])
+  }
+
   /// The seed: W1's gradient is found wrong by finite differences (its broadcast accident),
   /// the other five right, at every audited iteration; nothing about the seed is assumed.
   @Test func theSeedsW1GradientIsWrongAndTheOtherFiveAgree() throws {
