@@ -42,6 +42,8 @@ public struct PrintEvent: Sendable {
   /// Whether this is a cell's last bare expression, shown as Jupyter's `Out[N]:` (an
   /// `execute_result`), not written to stdout.
   public var isResult = false
+  /// Whether a random generator had drawn before it ran (set by the replay that forwards it).
+  public var afterDraw = false
   /// The whole text written.
   public var text: String { pieces.map(\.text).joined() }
 }

@@ -151,16 +151,41 @@ public enum CodeSearch {
 
   // MARK: - Seeds
 
+  /// Whether another seed could explain the mismatches: one of the first three prints made
+  /// after a random draw shows a mismatch. (When those match, the draws were the code's; what
+  /// differs later has another cause. A print of values that do not depend on the draws may
+  /// come first, hence three.)
+  static func seedCanExplain(_ verification: Verification) -> Bool {
+    struct Event: Hashable {
+      var cell: String
+      var print: Int
+      var occurrence: Int
+    }
+    var events: [Event] = []
+    var mismatched = Set<Event>()
+    for check in verification.records where check.record.afterDraw {
+      let event = Event(
+        cell: check.record.cell, print: check.record.print, occurrence: check.record.occurrence)
+      if !events.contains(event) {
+        if events.count == 3 { break }
+        events.append(event)
+      }
+      if check.values.contains(where: { $0.verdict == .mismatch }) { mismatched.insert(event) }
+    }
+    return !mismatched.isEmpty
+  }
+
   /// The seed, among 0..<`count` for each seeded generator of the code, that reproduces the
   /// whole output; `progress` is told how many seeds were tried.
   public static func seed(
-    _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(), count: Int = 1_000_000,
-    progress: ((Int, Int) -> Void)? = nil
+    _ plan: ReplayPlan, verification: Verification, limits: InterpreterLimits = InterpreterLimits(),
+    count: Int = 1_000_000, progress: ((Int, Int) -> Void)? = nil
   ) -> Finding? {
-    let seeds = literals(in: plan).filter {
+    var seeds = literals(in: plan).filter {
       if case .seed = $0.role { return $0.isInteger }
       return false
     }
+    if !seedCanExplain(verification) { seeds = [] }
     let total = seeds.count * count
     var tried = 0
     for literal in seeds {

@@ -81,7 +81,11 @@ public enum Explainer {
     else { return nil }
     let (_, divergent) = splitIsolated(verification, mismatchedValues(verification))
     guard !divergent.isEmpty else { return nil }
-    if let finding = CodeSearch.seed(plan, count: seeds, progress: progress) { return finding }
+    if let finding = CodeSearch.seed(
+      plan, verification: verification, count: seeds, progress: progress)
+    {
+      return finding
+    }
     return CodeSearch.constant(plan)
   }
 

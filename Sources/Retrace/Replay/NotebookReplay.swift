@@ -338,8 +338,17 @@ public final class NotebookReplay {
   private final class Forwarder: InterpreterObserver {
     var handle: (PrintEvent) -> Void = { _ in }
     var warn: (PythonWarning) -> Void = { _ in }
+    /// Whether a random generator has drawn yet.
+    var drawn = false
     func interpreter(_ interpreter: PythonInterpreter, printed event: PrintEvent) {
+      var event = event
+      event.afterDraw = drawn
       handle(event)
+    }
+    func interpreter(
+      _ interpreter: PythonInterpreter, drew count: Int, from generator: String, method: String
+    ) {
+      drawn = true
     }
     func interpreter(_ interpreter: PythonInterpreter, warned warning: PythonWarning) {
       warn(warning)

@@ -895,12 +895,14 @@ extension NotebookVerifier.Run {
     shape: [Int], partial: Bool, text: SavedText
   ) -> PrintRecord {
     let range = piece.range ?? context.event.range
-    return PrintRecord(
+    var record = PrintRecord(
       cell: context.cell.parsed.label, isCellRelative: text.isCellRelative,
       line: range?.start.line ?? 0, column: (range?.start.column ?? 0) + 1,
       expression: expressionText(context, piece: piece), print: context.number,
       occurrence: context.occurrence, isResult: context.event.isResult, position: position,
       shape: shape, isPartial: partial, unverifiable: piece.unverifiable)
+    record.afterDraw = context.event.afterDraw
+    return record
   }
 
   /// Checks the tokens of a numbers piece.

@@ -29,6 +29,9 @@ public struct PrintRecord: Sendable {
   public var isPartial: Bool
   /// Why the replayed value cannot be reproduced, when it cannot.
   public var unverifiable: String?
+  /// Whether a random generator had drawn before this print ran (its values may depend on
+  /// the seed).
+  public var afterDraw = false
 
   /// How reports name it: `In [4] line 12: loss`.
   public var name: String { "\(cell) line \(line): \(expression)" }

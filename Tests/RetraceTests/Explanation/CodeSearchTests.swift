@@ -60,6 +60,18 @@ import Testing
     #expect(explanation.unexplained == 0)
   }
 
+  /// Whether a seed could explain the output: yes when the first prints after the draws
+  /// differ (the seed-43 output under code that says 42), no when they match and only later
+  /// values differ (the corrected code's output under the as-written code).
+  @Test func aSeedIsSearchedOnlyWhenThePrintsAfterTheDrawsDiffer() throws {
+    for (name, expected) in [("mismatch-seed", true), ("mismatch-corrected", false)] {
+      let notebook = try NotebookReader.read(path: FixturePath.url("notebooks/\(name).txt").path)
+      let verification = try NotebookVerifier.verify(try ReplayPlan.make(notebook))
+      #expect(!verification.isReproduced)
+      #expect(CodeSearch.seedCanExplain(verification) == expected, "\(name)")
+    }
+  }
+
   /// A value edited alone is no seed's or constant's doing: no search runs.
   @Test func anEditedValueStartsNoSearch() throws {
     let notebook = try NotebookReader.read(
