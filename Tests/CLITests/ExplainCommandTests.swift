@@ -93,6 +93,5 @@ import Testing
       result.stdout.contains(
         "[wrong-seed] The output was made with seed 43, not 42: with np.random.seed(43) at "
           + "In [77] line 1, the code reproduces every printed value."))
-    #expect(result.stdout.contains("[wrong-seed]\n") || result.stdout.contains("[wrong-seed]"))
   }
 }

@@ -132,15 +132,18 @@ public final class PythonInterpreter {
     currentModule = runCount
     currentLine = 0
     if warningsPerModule { warningsShown.removeAll(keepingCapacity: true) }
+    return try inRunContext { [self] in runCounted(module, echoingLast: echoingLast) }.get()
+  }
+
+  /// `body` on a large stack with this interpreter's memory ledger, BLAS order and
+  /// floating-point error handling in force (as every run of code is).
+  func inRunContext<T>(_ body: @escaping () -> Result<T, PythonError>) -> Result<T, PythonError> {
     let sink = FloatErrorSink(self)
-    let result = LargeRun.run { [self] () -> Result<String?, PythonError> in
+    return LargeRun.run { [self] () -> Result<T, PythonError> in
       MemoryLedger.$current.withValue(ledger) {
-        BLASOrder.$current.withValue(blas) {
-          FloatErrorSink.$current.withValue(sink) { runCounted(module, echoingLast: echoingLast) }
-        }
+        BLASOrder.$current.withValue(blas) { FloatErrorSink.$current.withValue(sink) { body() } }
       }
     }
-    return try result.get()
   }
 
   private func runCounted(_ module: Module, echoingLast: Bool) -> Result<String?, PythonError> {
@@ -761,61 +764,36 @@ public final class PythonInterpreter {
   }
 
   /// Runs `statements` where the loop `snapshot` was taken in ran (a function's locals, or the
-  /// module namespace), with a fresh step budget: the gradient audit's re-runs of a loop body.
-  public func runStatements(_ statements: [Statement], from snapshot: InterpreterSnapshot)
+  /// module namespace when nil or at module level), with a fresh step budget: the gradient
+  /// audit's re-runs of a loop body.
+  public func runStatements(_ statements: [Statement], from snapshot: InterpreterSnapshot? = nil)
     throws(PythonError)
   {
-    guard let scope = snapshot.loopScope, let function = scope.function else {
-      return try runStatements(statements)
-    }
     steps = 0
     stepLimit = limits.maximumSteps
-    let sink = FloatErrorSink(self)
-    let compiled = Compiler(function: function, in: self).block(statements)
-    let result = LargeRun.run { [self] () -> Result<Void, PythonError> in
-      MemoryLedger.$current.withValue(ledger) {
-        BLASOrder.$current.withValue(blas) {
-          FloatErrorSink.$current.withValue(sink) { () -> Result<Void, PythonError> in
-            do throws(PythonError) {
-              _ = try compiled(scope)
-              return .success(())
-            } catch {
-              return .failure(error)
-            }
-          }
-        }
-      }
+    let compiled: CompiledStatement
+    let scope: Scope
+    if let local = snapshot?.loopScope, let function = local.function {
+      compiled = Compiler(function: function, in: self).block(statements)
+      scope = local
+    } else {
+      compiled = Compiler(module: self).block(statements)
+      scope = globals
     }
-    try result.get()
+    try inRunContext { () -> Result<Void, PythonError> in
+      do throws(PythonError) {
+        _ = try compiled(scope)
+        return .success(())
+      } catch {
+        return .failure(error)
+      }
+    }.get()
   }
 
   /// The value of `name` where the loop `snapshot` was taken in runs (nil when unbound).
   public func value(of name: String, from snapshot: InterpreterSnapshot) -> Value? {
     guard let scope = snapshot.loopScope else { return global(name) }
     return try? load(name, in: scope)
-  }
-
-  /// Runs `statements` in the module namespace (the gradient audit's re-runs of a loop body
-  /// from a snapshot), with a fresh step budget.
-  public func runStatements(_ statements: [Statement]) throws(PythonError) {
-    steps = 0
-    stepLimit = limits.maximumSteps
-    let sink = FloatErrorSink(self)
-    let result = LargeRun.run { [self] () -> Result<Void, PythonError> in
-      MemoryLedger.$current.withValue(ledger) {
-        BLASOrder.$current.withValue(blas) {
-          FloatErrorSink.$current.withValue(sink) { () -> Result<Void, PythonError> in
-            do throws(PythonError) {
-              _ = try Compiler(module: self).block(statements)(globals)
-              return .success(())
-            } catch {
-              return .failure(error)
-            }
-          }
-        }
-      }
-    }
-    try result.get()
   }
 
   /// A global variable's value, nil when it is not bound.

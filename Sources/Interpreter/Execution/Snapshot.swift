@@ -26,8 +26,6 @@ public struct InterpreterSnapshot {
   /// The function scope of the loop whose iteration it was taken at (its locals recorded too),
   /// nil at module level.
   var loopScope: Scope?
-  /// Whether it was taken at the iteration of a loop inside a function.
-  public var isInFunction: Bool { loopScope != nil }
   /// How many objects' contents it holds.
   public var objectCount: Int { restorers.count }
 }
@@ -43,7 +41,6 @@ extension PythonInterpreter {
     var inFunction: Scope?
     if let scope = loopScope, !scope.layout.isModule, scope.function != nil {
       recorder.visit(scope)
-      for case let value? in scope.slots { recorder.visit(value) }
       inFunction = scope
     }
     var snapshot = InterpreterSnapshot(

@@ -395,25 +395,19 @@ extension PythonInterpreter {
     }
     add("warn") { interpreter, call throws(PythonError) in
       let message = try call.required(0, "message")
-      var text: String
+      let text = try interpreter.str(message)
       var kind = try category(call.value(1, "category")) ?? "UserWarning"
-      if case .exception(let exception) = message {
-        kind = exception.type
-        text = try interpreter.str(message)
-      } else {
-        text = try interpreter.str(message)
-      }
+      if case .exception(let exception) = message { kind = exception.type }
       if let level = try call.int(2, "stacklevel"), level != 1 {
         throw PythonError(refusal: "retrace does not model warnings.warn(stacklevel=\(level)) yet")
       }
       guard ExceptionHierarchy.isSubclass(kind, of: "Warning") else {
         throw PythonError.type("category must be a Warning subclass, not '\(kind)'")
       }
-      if text.isEmpty { text = "" }
       try interpreter.warn(category: kind, message: text, site: nil)
       return .none
     }
-    add("catch_warnings") { interpreter, call throws(PythonError) in
+    add("catch_warnings") { _, call throws(PythonError) in
       let record = try call.bool(nil, "record", default: false)
       let manager = NativeObject(
         typeName: "catch_warnings", repr: "<warnings.catch_warnings object>")
@@ -429,7 +423,6 @@ extension PythonInterpreter {
         interpreter.warningFilters = saved
         if record { interpreter.warningRecords.removeLast() }
       }
-      _ = interpreter
       return .native(manager)
     }
     for name in ["Warning", "UserWarning", "RuntimeWarning", "DeprecationWarning", "FutureWarning"]
@@ -460,8 +453,9 @@ extension PythonInterpreter {
         guard positional.isEmpty else {
           throw PythonError.type("errstate() takes no positional arguments")
         }
-        var state = interpreter.floatErrors
-        try state.apply(keywords, function: "errstate")
+        // The keywords checked now, applied to the state in force where the block is entered.
+        var checked = interpreter.floatErrors
+        try checked.apply(keywords, function: "errstate")
         let manager = NativeObject(typeName: "errstate", repr: "<numpy.errstate object>")
         var saved = FloatErrorState()
         manager.enter = { interpreter in
@@ -472,7 +466,6 @@ extension PythonInterpreter {
           return .native(manager)
         }
         manager.exit = { interpreter in interpreter.floatErrors = saved }
-        _ = state
         return .native(manager)
       })
     return attributes

@@ -125,36 +125,6 @@ public struct FloatStatus: OptionSet, Sendable, Hashable {
     }
   }
 
-  /// The flags of `target op= y` (an in-place ufunc) whose target held only finite values
-  /// before: `result` is the target after the update.
-  public static func ofUpdate(
-    _ ufunc: BinaryUfunc, finiteTarget y: StridedArray, result: StridedArray
-  )
-    -> FloatStatus
-  {
-    if result.dtype.isInteger {
-      return of(ufunc, result, y, result: result)
-    }
-    guard hasNonFinite(result) else { return [] }
-    let b = y.broadcast(to: result.shape).realValues()
-    let r = result.realValues()
-    var status: FloatStatus = []
-    for k in r.indices where !r[k].isFinite {
-      if b[k].isNaN { continue }
-      if r[k].isNaN {
-        status.insert(.invalid)
-        continue
-      }
-      if b[k].isInfinite { continue }
-      switch ufunc {
-      case .trueDivide, .floorDivide: status.insert(b[k] == 0 ? .divide : .overflow)
-      case .power: status.insert(b[k] < 0 ? .divide : .overflow)
-      default: status.insert(.overflow)
-      }
-    }
-    return status
-  }
-
   /// The flags `ufunc(x)` raised, `result` being its output.
   public static func of(_ ufunc: UnaryUfunc, _ x: StridedArray, result: StridedArray)
     -> FloatStatus

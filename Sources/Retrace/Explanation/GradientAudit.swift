@@ -19,7 +19,7 @@ import PythonSyntax
 public struct GradientAudit: Sendable {
   /// One parameter's gradient at one audited iteration.
   public struct Check: Sendable {
-    /// The array updated (`W1`, as the update names it) and the gradient (`W1_grad`).
+    /// The array updated (`W`, as the update names it) and the gradient (`dW`).
     public var parameter: String
     public var gradient: String
     /// Where the update is (`In [74]`, line 4) and where the gradient is assigned, if found.
@@ -414,7 +414,7 @@ public struct GradientAudit: Sendable {
     return found
   }
 
-  /// Where `text` (a gradient's name, `W1_grad`, or `grads["W1"]`) is first assigned, in any
+  /// Where `text` (a gradient's name, `dW`, or `grads["W"]`) is first assigned, in any
   /// cell, functions included.
   static func assignment(of text: String, in plan: ReplayPlan) -> (String, Int)? {
     func search(_ statements: [Statement], _ code: String) -> Int? {
@@ -569,7 +569,7 @@ public struct GradientAudit: Sendable {
       // The gradient: the operand's one array factor of the parameter's shape, the rest a
       // scalar step (`lr * G`, `G * lr`, `lr * G / m`, `-lr * G`).
       // (An array that broadcasts to the parameter's shape with as many elements counts: the
-      // seed's `W3 -= lr * W3_grad` updates a (1, 3) array by a (3,) one.)
+      // update `W -= lr * g` of a (1, 3) array by a (3,) one.)
       let shape = parameter.array.shape
       func fits(_ array: StridedArray) -> Bool {
         array.count == parameter.array.count && array.dtype.isFloat
