@@ -34,11 +34,55 @@ struct VerifyCommand: ParsableCommand {
   @Flag(help: "Accepted for compatibility: every form is verified as it streams.")
   var stream = false
 
+  @Flag(
+    help: """
+      Replay with the gradient fixes that finite differences confirm (those `retrace \
+      explain` shows) in place of the lines they replace, each listed on stderr; without a \
+      confirmed fix, the code as written.
+      """)
+  var corrected = false
+
+  @Option(help: "With --corrected: the training loop's loss, when it is not loss-like.")
+  var loss: String?
+
   func run() throws {
-    let verification = try NotebookInput.verification(notebook, code: code)
+    var verification = try NotebookInput.verification(notebook, code: code)
+    if corrected {
+      verification = try correctedVerification(verification)
+    }
     let explanation = Explainer.explain(verification)
     try write(VerificationReport.render(explanation, as: format))
     if !verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
+  }
+
+  /// The verification of the code with its confirmed gradient fixes.
+  private func correctedVerification(_ written: Verification) throws -> Verification {
+    let plan = try NotebookInput.plan(notebook, code: code)
+    let audit = GradientAudit.run(plan, lossName: loss, prints: written.printsReplayed)
+    guard let audit, let fixed = audit.corrected(plan) else {
+      FileHandle.standardError.write(
+        Data(
+          ("retrace: no gradient fix is confirmed by finite differences: verifying the code as "
+            + "written\n").utf8))
+      return written
+    }
+    var lines: [String] = []
+    for fix in audit.fixes {
+      let line = "\(fix.cell) line \(fix.line): \(fix.replacement)  (was: \(fix.original))"
+      if !lines.contains(line) { lines.append(line) }
+    }
+    for line in lines {
+      FileHandle.standardError.write(Data("retrace: corrected \(line)\n".utf8))
+    }
+    do {
+      var verification = try NotebookVerifier.verify(fixed)
+      verification.notes.insert(
+        "replayed with the gradient fixes confirmed by finite differences: "
+          + lines.joined(separator: "; "), at: 0)
+      return verification
+    } catch {
+      throw UsageError(error.description)
+    }
   }
 
   /// The report to `--output` (atomically, never over the notebook) or to stdout.

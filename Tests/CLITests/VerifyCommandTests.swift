@@ -149,3 +149,35 @@ private let snakeCaseDecoder: JSONDecoder = {
   decoder.keyDecodingStrategy = .convertFromSnakeCase
   return decoder
 }()
+
+/// `verify --corrected`: the replay with the gradient fixes finite differences confirm is NumPy's
+/// run of the fixed script (Scripts/fixtures/audit.py writes what the fixed script prints as
+/// `<name>.fixed.log`), value for value; the fix is named on stderr.
+@Suite struct CorrectedVerifyTests {
+  static let fixed = [
+    "dropped-factor", "extra-transpose", "function-loop", "preactivation",
+    "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis",
+  ]
+
+  @Test(arguments: fixed)
+  func theCorrectedReplayIsTheFixedScriptsRun(_ name: String) throws {
+    let code = FixturePath.url("audit/\(name).py").path
+    let result = try CommandRunner.run(
+      ["verify", FixturePath.url("audit/\(name).fixed.log").path, "--code", code, "--corrected"])
+    #expect(result.status == 0, "\(name): \(result.stdout)")
+    #expect(result.stdout.contains(" 0 mismatched"))
+    #expect(result.stderr.contains("retrace: corrected script line "))
+    // As written, the same output does not verify.
+    let written = try CommandRunner.run(
+      ["verify", FixturePath.url("audit/\(name).fixed.log").path, "--code", code])
+    #expect(written.status == 1, "\(name)")
+  }
+
+  @Test func withoutAConfirmedFixTheCodeAsWrittenIsVerifiedAndSaid() throws {
+    let code = FixturePath.url("audit/logistic-correct.py").path
+    let result = try CommandRunner.run(
+      ["verify", FixturePath.url("audit/logistic-correct.log").path, "--code", code, "--corrected"])
+    #expect(result.status == 0)
+    #expect(result.stderr.contains("no gradient fix is confirmed by finite differences"))
+  }
+}

@@ -103,6 +103,12 @@ public enum Explainer {
       let wrongAt = audit.checks.filter { $0.parameter == check.parameter && $0.isWrong }.map(
         \.iteration)
       let index = check.worstIndex.map(String.init).joined(separator: ",")
+      let fix = audit.fixes.first { $0.parameter == check.parameter }
+      let fixDetail = fix.map { fix in
+        "\(fix.slip): with `\(fix.replacement)` in place of `\(fix.original)` (\(fix.cell) line "
+          + "\(fix.line)), \(check.parameter)'s gradient agrees with finite differences in "
+          + "\(fix.agreeing) of \(fix.compared) entries at iteration \(fix.iteration)"
+      }
       findings.append(
         Finding(
           kind: .gradientBug,
@@ -111,14 +117,15 @@ public enum Explainer {
             + "\(check.updateCell) line \(check.updateLine), is not the gradient of the loss "
             + "`\(audit.loss ?? "?")`: \(check.agreeing) of \(compared) entries agree with "
             + "finite differences, largest relative error \(format(check.largestError)).",
-          details: (check.diagnosis.map { ["\(check.gradient): \($0)"] } ?? []) + [
-            "at \(check.parameter)[\(index)], iteration \(check.iteration): the code's gradient is "
-              + "\(format(check.analytic)), central differences of the loss give "
-              + "\(format(check.numeric))",
-            "audited iterations \(iterations.map(String.init).joined(separator: ", ")); wrong at "
-              + wrongAt.map(String.init).joined(separator: ", ")
-              + (check.kinks > 0 ? "; \(check.kinks) entries at a kink excluded" : ""),
-          ],
+          details: (check.diagnosis.map { ["\(check.gradient): \($0)"] } ?? [])
+            + (fixDetail.map { [$0] } ?? []) + [
+              "at \(check.parameter)[\(index)], iteration \(check.iteration): the code's gradient is "
+                + "\(format(check.analytic)), central differences of the loss give "
+                + "\(format(check.numeric))",
+              "audited iterations \(iterations.map(String.init).joined(separator: ", ")); wrong at "
+                + wrongAt.map(String.init).joined(separator: ", ")
+                + (check.kinks > 0 ? "; \(check.kinks) entries at a kink excluded" : ""),
+            ],
           evidence: [
             ("parameter", .text(check.parameter)), ("gradient", .text(check.gradient)),
             ("gradient_cell", check.gradientCell.map(Evidence.text) ?? .null),
@@ -131,6 +138,10 @@ public enum Explainer {
             ("worst_index", .list(check.worstIndex.map(Evidence.integer))),
             ("analytic", .number(check.analytic)), ("numeric", .number(check.numeric)),
             ("diagnosis", check.diagnosis.map(Evidence.text) ?? .null),
+            ("slip", fix.map { .text($0.slip) } ?? .null),
+            ("fix", fix.map { .text($0.replacement) } ?? .null),
+            ("fix_cell", fix.map { .text($0.cell) } ?? .null),
+            ("fix_line", fix.map { .integer($0.line) } ?? .null),
           ]))
     }
     return findings

@@ -47,6 +47,8 @@ public struct GradientAudit: Sendable {
     /// For a wrong gradient: every compared entry's flat index, the code's value and central
     /// differences' (the report's heat map).
     public var entriesCompared: [Entry] = []
+    /// The error's floor: relative errors divide by at least this.
+    public var tiny: Double = 0
 
     /// One compared entry.
     public struct Entry: Sendable {
@@ -66,6 +68,8 @@ public struct GradientAudit: Sendable {
   public var loss: String?
   public var lossLine: Int?
   public var checks: [Check]
+  /// A confirmed fix for each wrong gradient that one of the common slips explains.
+  public var fixes: [GradientFix] = []
   /// What kept parts of the audit from running.
   public var notes: [String]
 
@@ -177,6 +181,10 @@ public struct GradientAudit: Sendable {
           })
       }
     }
+    if audit.checks.contains(where: \.isWrong) {
+      audit.fixes = GradientRepair.fixes(
+        plan, audit: audit, loop: loop, limits: limits, prints: prints)
+    }
     return audit
   }
 
@@ -242,6 +250,7 @@ public struct GradientAudit: Sendable {
       result.gradientLine = line
     }
     let tiny = 1e-7 * max(1, abs(base))
+    result.tiny = tiny
     // The compared entries' two values, by flat index, for the diagnosis.
     var pairs: [Int: (analytic: Double, numeric: Double)] = [:]
     for k in indices {
@@ -544,6 +553,8 @@ public struct GradientAudit: Sendable {
     let loop: LoopKey
     let audited: Set<Int>
     var auditing: Int?
+    /// Whether the replay stops when the loop's iteration after the last audited one starts.
+    var stopsAfterAudited = false
     var snapshots: [Int: InterpreterSnapshot] = [:]
     var updates: [Int: [Update]] = [:]
 
@@ -554,6 +565,11 @@ public struct GradientAudit: Sendable {
 
     override func started(_ key: LoopKey, _ ordinal: Int) {
       guard key == loop else { return }
+      if stopsAfterAudited, let last = audited.max(), ordinal > last {
+        interpreter?.requestStop()
+        auditing = nil
+        return
+      }
       auditing = audited.contains(ordinal) ? ordinal : nil
       if let auditing, let interpreter { snapshots[auditing] = interpreter.snapshot() }
     }

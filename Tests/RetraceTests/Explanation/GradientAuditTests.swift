@@ -19,9 +19,17 @@ import Testing
       /// finite differences holds for every entry.
       var relation: String?
     }
+    /// The planted slip's undoing, replayed in NumPy: which gradients then agree.
+    struct Fix: Decodable {
+      var line: Int
+      var statement: String
+      var agreeing: [String]
+      var wrong: [String]
+    }
     struct Script: Decodable {
       var loss: String
       var parameters: [String: Parameter]
+      var fix: Fix?
     }
     var scripts: [String: Script]
   }
@@ -98,6 +106,60 @@ import Testing
       let assigned = lines[line - 1].trimmingCharacters(in: .whitespaces)
       #expect(assigned.hasPrefix("\(oracle.gradient) ="))
     }
+  }
+
+  /// Each wrong gradient's fix is the planted slip's undoing, the one NumPy confirms (the
+  /// oracle replays the fixed script: every gradient then agrees), and retrace's own audit of
+  /// the corrected code finds no wrong gradient.
+  @Test(arguments: scripts)
+  func aWrongGradientsFixIsTheOneNumPyConfirms(_ name: String) throws {
+    let expected = try #require(Self.oracle?.scripts[name])
+    let plan = try Self.plan(name)
+    let audit = try #require(GradientAudit.run(plan))
+    let wrong = Set(audit.checks.filter(\.isWrong).map(\.parameter))
+    guard let oracle = expected.fix else {
+      #expect(wrong.isEmpty && audit.fixes.isEmpty, "\(name)")
+      return
+    }
+    #expect(oracle.wrong.isEmpty, "NumPy: the fix leaves \(oracle.wrong) wrong")
+    #expect(Set(audit.fixes.map(\.parameter)) == wrong, "\(name)")
+    for fix in audit.fixes {
+      #expect(fix.replacement == oracle.statement, "\(name) \(fix.parameter)")
+      #expect(fix.line == oracle.line, "\(name) \(fix.parameter)")
+      #expect(fix.agreeing == fix.compared && fix.compared > 0)
+    }
+    let corrected = try #require(GradientRepair.corrected(plan, audit.fixes))
+    let after = try #require(GradientAudit.run(corrected))
+    #expect(!after.checks.isEmpty && after.checks.allSatisfy { !$0.isWrong }, "\(name)")
+    // The finding says the slip and the fixed line.
+    let verification = try NotebookVerifier.verify(plan)
+    let explanation = Explainer.explain(verification, audit: audit)
+    for finding in explanation.findings where finding.kind == .gradientBug {
+      let evidence = Dictionary(uniqueKeysWithValues: finding.evidence.map { ($0.0, $0.1.json) })
+      #expect(evidence["fix_line"] == "\(oracle.line)")
+      #expect(finding.details.contains { $0.contains(oracle.statement) })
+    }
+  }
+
+  /// The seed's W1 line multiplies hidden-2 units by input features because both widths are
+  /// 3: the fix that sums the hidden-2 axis first is found, and with it every gradient of the
+  /// seed agrees with finite differences.
+  @Test func theSeedsW1FixSumsTheAxisTheBroadcastPaired() throws {
+    let plan = try ReplayPlan.make(NotebookReader.builtInSeed())
+    let audit = try #require(GradientAudit.run(plan))
+    let fix = try #require(audit.fixes.first)
+    #expect(audit.fixes.count == 1)
+    #expect(fix.parameter == "W1")
+    #expect((fix.cell, fix.line) == ("In [73]", 13))
+    #expect(fix.slip == "a broadcast that pairs two axes of equal size")
+    #expect(
+      fix.replacement
+        == "W1_grad = np.sum(y_diff * W3 * (Z2>0) * W2.T * (np.reshape(Z1, (4,1))>0), axis=1, "
+        + "keepdims=True) * X")
+    let corrected = try #require(GradientRepair.corrected(plan, audit.fixes))
+    let after = try #require(GradientAudit.run(corrected))
+    #expect(Set(after.checks.map(\.parameter)).count == 6)
+    #expect(after.checks.allSatisfy { !$0.isWrong })
   }
 
   /// The HTML report draws each wrong gradient's heat map (every entry against central
