@@ -46,9 +46,11 @@ struct VerifyCommand: ParsableCommand {
   var loss: String?
 
   func run() throws {
-    var verification = try NotebookInput.verification(notebook, code: code)
+    let verification: Verification
     if corrected {
-      verification = try correctedVerification(verification)
+      verification = try correctedVerification(try NotebookInput.plan(notebook, code: code))
+    } else {
+      verification = try NotebookInput.verification(notebook, code: code)
     }
     let explanation = Explainer.explain(verification)
     try write(VerificationReport.render(explanation, as: format))
@@ -56,8 +58,13 @@ struct VerifyCommand: ParsableCommand {
   }
 
   /// The verification of the code with its confirmed gradient fixes.
-  private func correctedVerification(_ written: Verification) throws -> Verification {
-    let plan = try NotebookInput.plan(notebook, code: code)
+  private func correctedVerification(_ plan: ReplayPlan) throws -> Verification {
+    let written: Verification
+    do {
+      written = try NotebookVerifier.verify(plan)
+    } catch {
+      throw UsageError(error.description)
+    }
     let audit = GradientAudit.run(plan, lossName: loss, prints: written.printsReplayed)
     guard let audit, let fixed = audit.corrected(plan) else {
       FileHandle.standardError.write(

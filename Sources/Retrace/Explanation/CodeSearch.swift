@@ -110,20 +110,33 @@ public enum CodeSearch {
 
   /// The plan with `literal` replaced by `text` (nil when the cell no longer parses).
   static func edited(_ plan: ReplayPlan, _ literal: Literal, to text: String) -> ReplayPlan? {
+    edited(plan, cell: literal.cell, range: literal.range, to: text)
+  }
+
+  /// The plan with the code at `range` of cell `cell` replaced by `text` (nil when the cell
+  /// no longer parses).
+  static func edited(_ plan: ReplayPlan, cell index: Int, range: SourceRange, to text: String)
+    -> ReplayPlan?
+  {
     var plan = plan
-    var cell = plan.cells[literal.cell].parsed
-    let bytes = Array(cell.code.utf8)
-    guard let start = offset(of: literal.range.start, in: bytes),
-      let end = offset(of: literal.range.end, in: bytes), start <= end
+    var cell = plan.cells[index].parsed
+    guard let code = splice(cell.code, range, with: text),
+      let module = try? PythonParser.parse(code)
     else { return nil }
-    let code =
-      String(decoding: bytes[..<start], as: UTF8.self) + text
-      + String(decoding: bytes[end...], as: UTF8.self)
-    guard let module = try? PythonParser.parse(code) else { return nil }
     cell.code = code
     cell.module = module
-    plan.cells[literal.cell].parsed = cell
+    plan.cells[index].parsed = cell
     return plan
+  }
+
+  /// `code` with the text at `range` replaced by `text` (nil when the range is not in it).
+  static func splice(_ code: String, _ range: SourceRange, with text: String) -> String? {
+    let bytes = Array(code.utf8)
+    guard let start = offset(of: range.start, in: bytes),
+      let end = offset(of: range.end, in: bytes), start <= end
+    else { return nil }
+    return String(decoding: bytes[..<start], as: UTF8.self) + text
+      + String(decoding: bytes[end...], as: UTF8.self)
   }
 
   /// The byte offset of a location (1-based line, 0-based byte column) in `bytes`.

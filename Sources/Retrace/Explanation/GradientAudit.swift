@@ -183,7 +183,7 @@ public struct GradientAudit: Sendable {
     }
     if audit.checks.contains(where: \.isWrong) {
       audit.fixes = GradientRepair.fixes(
-        plan, audit: audit, loop: loop, limits: limits, prints: prints)
+        plan, audit: audit, loop: loop, limits: limits)
     }
     return audit
   }

@@ -33,7 +33,8 @@ public struct GradientFix: Sendable {
 
 /// Finds a fix for each wrong gradient by trying the common slips' undoing — a sign, a
 /// transpose, a constant factor, the axis of a sum, a missing activation derivative, the
-/// pre-activation used for the activation — on the gradient's statement and the statements it
+/// pre-activation used for the activation, a sum over an axis a broadcast paired with another
+/// of equal size — on the gradient's statement and the statements it
 /// is computed from, each replayed up to the audited iteration's update: a rewrite is a fix only
 /// when its gradient agrees with the finite differences of the loss there, entry by entry.
 /// (retrace writes the candidates; finite differences alone accept one.)
@@ -43,7 +44,7 @@ enum GradientRepair {
 
   static func fixes(
     _ plan: ReplayPlan, audit: GradientAudit, loop: GradientAudit.LoopKey,
-    limits: InterpreterLimits, prints: Int?
+    limits: InterpreterLimits
   ) -> [GradientFix] {
     var fixes: [GradientFix] = []
     guard let first = audit.checks.map(\.iteration).min() else { return [] }
@@ -74,18 +75,18 @@ enum GradientRepair {
             original: SourceSlice.text(code, site.range), replacement: "", slip: slip,
             iteration: first, agreeing: 0, compared: check.entriesCompared.count,
             cellIndex: cellIndex, range: range, text: text)
-          guard let candidate = edited(plan, fix),
+          guard
             let agreeing = agrees(
-              candidate, check: check, loop: loop, iteration: first, limits: limits)
+              edited(plan, fix), check: check, loop: loop, iteration: first, limits: limits)
           else { continue }
-          let newCode = candidate.cells[cellIndex].parsed.code
-          let delta = text.utf8.count - (offset(range.end, code) - offset(range.start, code))
+          // The statement as fixed: its value with the edit spliced in.
+          let start = offset(value.range.start, code)
+          let valueText = SourceSlice.text(code, value.range)
           fix.replacement =
             SourceSlice.text(code, target.range) + " = "
-            + String(
-              decoding: Array(newCode.utf8)[
-                offset(value.range.start, code)..<(offset(value.range.end, code) + delta)],
-              as: UTF8.self)
+            + splice(
+              valueText, at: offset(range.start, code) - start,
+              offset(range.end, code) - start, text)
           fix.agreeing = agreeing
           fixes.append(fix)
           break search
@@ -142,24 +143,19 @@ enum GradientRepair {
   }
 
   static func edited(_ plan: ReplayPlan, _ fix: GradientFix) -> ReplayPlan? {
-    var plan = plan
-    var cell = plan.cells[fix.cellIndex].parsed
-    let start = offset(fix.range.start, cell.code)
-    let end = offset(fix.range.end, cell.code)
-    let bytes = Array(cell.code.utf8)
-    guard start <= end, end <= bytes.count else { return nil }
-    let code =
-      String(decoding: bytes[..<start], as: UTF8.self) + fix.text
-      + String(decoding: bytes[end...], as: UTF8.self)
-    guard let module = try? PythonParser.parse(code) else { return nil }
-    cell.code = code
-    cell.module = module
-    plan.cells[fix.cellIndex].parsed = cell
-    return plan
+    CodeSearch.edited(plan, cell: fix.cellIndex, range: fix.range, to: fix.text)
   }
 
   static func offset(_ location: SourceLocation, _ code: String) -> Int {
     CodeSearch.offset(of: location, in: Array(code.utf8)) ?? Int.max
+  }
+
+  /// `text` with its bytes `start..<end` replaced by `part` (unchanged when out of range).
+  static func splice(_ text: String, at start: Int, _ end: Int, _ part: String) -> String {
+    var bytes = Array(text.utf8)
+    guard 0 <= start, start <= end, end <= bytes.count else { return text }
+    bytes.replaceSubrange(start..<end, with: Array(part.utf8))
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   // MARK: - Where to look
@@ -314,16 +310,14 @@ enum GradientRepair {
     }
     // The value with some of its parts replaced (ranges inside it, in any order).
     func replacing(_ parts: [(SourceRange, String)]) -> String {
-      var bytes = Array(SourceSlice.text(code, whole).utf8)
+      var text = SourceSlice.text(code, whole)
       let base = offset(whole.start, code)
-      for (range, text) in parts.sorted(by: { offset($0.0.start, code) > offset($1.0.start, code) })
+      for (range, part) in parts.sorted(by: { offset($0.0.start, code) > offset($1.0.start, code) })
       {
-        let start = offset(range.start, code) - base
-        let end = offset(range.end, code) - base
-        guard 0 <= start, start <= end, end <= bytes.count else { continue }
-        bytes.replaceSubrange(start..<end, with: Array(text.utf8))
+        text = splice(
+          text, at: offset(range.start, code) - base, offset(range.end, code) - base, part)
       }
-      return String(decoding: bytes, as: UTF8.self)
+      return text
     }
     // A wrong sign: a minus too many, or one too few.
     if case .unaryOp(.uSub, let inner) = value.kind {
@@ -354,8 +348,7 @@ enum GradientRepair {
     }
     result.append((whole, "\(atom(value)).T", "a missing transpose"))
     // A broadcast that paired two axes only because their sizes are equal: the left factor's
-    // axis is one the chain rule sums over (the seed's hidden-2 units against the input
-    // features).
+    // axis is one the chain rule sums over.
     visit(value) { node in
       guard case .binOp(let left, .mult, let right) = node.kind else { return }
       for axis in [0, 1] {
