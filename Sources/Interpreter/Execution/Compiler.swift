@@ -149,17 +149,24 @@ struct Compiler {
           return .normal
         }
       }
+      let first = targets[0]
       let targets = targets.map { TargetNode(bind: target($0)) }
       if targets.count == 1 {
         let target = targets[0]
         return { scope throws(PythonError) in
           try interpreter.step(start)
+          if interpreter.watchesAssignments {
+            interpreter.noteAssignment(first, valueExpression, in: scope)
+          }
           try target.bind(scope, try value(scope))
           return .normal
         }
       }
       return { scope throws(PythonError) in
         try interpreter.step(start)
+        if interpreter.watchesAssignments {
+          interpreter.noteAssignment(first, valueExpression, in: scope)
+        }
         let result = try value(scope)
         for target in targets { try target.bind(scope, result) }
         return .normal

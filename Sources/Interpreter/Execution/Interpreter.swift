@@ -69,6 +69,11 @@ public final class PythonInterpreter {
   var loopScope: Scope?
   /// The scope of the augmented assignment whose update the observer is being told of.
   var updateScope: Scope?
+  /// Whether the observer is told of each plain assignment before it runs (`willAssign`: the
+  /// broadcast probe's view of a gradient's operands). Off, it costs one check per assignment.
+  public var watchesAssignments = false
+  /// The scope of the assignment the observer is being told of.
+  var assignmentScope: Scope?
   /// During an observer's `updated` call: the value the target held before (the same array
   /// for an update in place, the array rebound away from for `P = P - lr * G`).
   public private(set) var updatedFrom: Value?
@@ -226,6 +231,7 @@ public final class PythonInterpreter {
     case .expression(let value):
       _ = try evaluate(value, in: scope)
     case .assign(let targets, let value):
+      if watchesAssignments { noteAssignment(targets[0], value, in: scope) }
       let result = try evaluate(value, in: scope)
       for target in targets { try assign(target, result, in: scope) }
     case .augAssign(let target, let op, let value):
@@ -739,6 +745,33 @@ public final class PythonInterpreter {
       updatedFrom = current
       defer { (updateScope, updatedFrom) = outer }
       observer.interpreter(self, updated: target, with: op, operand: operand, value: result)
+    }
+  }
+
+  /// Tells the observer that `target = value` is about to run in `scope`.
+  func noteAssignment(
+    _ target: PythonSyntax.Expression, _ value: PythonSyntax.Expression, in scope: Scope
+  ) {
+    guard isObserved, let observer else { return }
+    let outer = assignmentScope
+    assignmentScope = scope
+    defer { assignmentScope = outer }
+    observer.interpreter(self, willAssign: target, value: value)
+  }
+
+  /// During an observer's `willAssign` call: the value of any `expression` where the
+  /// assignment runs, or the error it raises. Unlike `evaluateAtUpdate` it runs calls too, with
+  /// their effects (a random draw, a mutation): for replays that stop or are discarded after.
+  public func evaluateAtAssignment(_ expression: PythonSyntax.Expression) -> Result<
+    Value, PythonError
+  > {
+    guard let scope = assignmentScope else {
+      return .failure(PythonError(refusal: "no assignment is running"))
+    }
+    do throws(PythonError) {
+      return .success(try evaluate(expression, in: scope))
+    } catch {
+      return .failure(error)
     }
   }
 

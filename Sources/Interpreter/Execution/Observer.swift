@@ -70,6 +70,11 @@ public protocol InterpreterObserver: AnyObject {
   /// A warning passed the filters and is shown on stderr (NumPy's `RuntimeWarning`s, a
   /// program's `warnings.warn`).
   func interpreter(_ interpreter: PythonInterpreter, warned warning: PythonWarning)
+  /// `target = value` is about to run, its value not yet evaluated (told only while
+  /// `watchesAssignments` is set; `evaluateAtAssignment` reads its scope).
+  func interpreter(
+    _ interpreter: PythonInterpreter, willAssign target: PythonSyntax.Expression,
+    value: PythonSyntax.Expression)
 }
 
 extension InterpreterObserver {
@@ -88,6 +93,10 @@ extension InterpreterObserver {
     _ interpreter: PythonInterpreter, raised error: PythonError, at location: SourceLocation?
   ) {}
   public func interpreter(_ interpreter: PythonInterpreter, warned warning: PythonWarning) {}
+  public func interpreter(
+    _ interpreter: PythonInterpreter, willAssign target: PythonSyntax.Expression,
+    value: PythonSyntax.Expression
+  ) {}
 }
 
 extension PythonInterpreter {

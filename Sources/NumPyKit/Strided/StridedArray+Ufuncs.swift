@@ -365,7 +365,10 @@ extension StridedArray {
   /// storage, so every alias and view sees it. `b` may broadcast to `a`'s shape, never grow
   /// it, and the result must cast to `a`'s dtype under 'same_kind'.
   public func update(_ op: BinaryUfunc, with other: StridedArray) throws(ArrayError) {
-    let shape = try Shape.broadcast(self.shape, other.shape)
+    // NumPy names the output operand too: "… with shapes (4,) (5,) (4,) ".
+    guard let shape = Shape.broadcastIfPossible(self.shape, other.shape) else {
+      throw ArrayError.notBroadcastable([self.shape, other.shape, self.shape])
+    }
     guard shape == self.shape else {
       throw ArrayError.nonBroadcastableOutput(self.shape, shape)
     }

@@ -104,11 +104,18 @@ public enum Explainer {
         \.iteration)
       let index = check.worstIndex.map(String.init).joined(separator: ",")
       let fix = audit.fixes.first { $0.parameter == check.parameter }
+      let origins = audit.origins.first { $0.parameter == check.parameter }
+      let accident = origins?.accidents.first
       let fixDetail = fix.map { fix in
         "\(fix.slip): with `\(fix.replacement)` in place of `\(fix.original)` (\(fix.cell) line "
           + "\(fix.line)), \(check.parameter)'s gradient agrees with finite differences in "
           + "\(fix.agreeing) of \(fix.compared) entries at iteration \(fix.iteration)"
       }
+      var details: [String] = []
+      if let diagnosis = check.diagnosis { details.append("\(check.gradient): \(diagnosis)") }
+      if let why = origins?.explanation { details.append("why: \(why)") }
+      if let fixDetail { details.append(fixDetail) }
+      if fix != nil, let cost = audit.cost { details.append("cost: \(cost.summary)") }
       findings.append(
         Finding(
           kind: .gradientBug,
@@ -117,15 +124,14 @@ public enum Explainer {
             + "\(check.updateCell) line \(check.updateLine), is not the gradient of the loss "
             + "`\(audit.loss ?? "?")`: \(check.agreeing) of \(compared) entries agree with "
             + "finite differences, largest relative error \(format(check.largestError)).",
-          details: (check.diagnosis.map { ["\(check.gradient): \($0)"] } ?? [])
-            + (fixDetail.map { [$0] } ?? []) + [
-              "at \(check.parameter)[\(index)], iteration \(check.iteration): the code's gradient is "
-                + "\(format(check.analytic)), central differences of the loss give "
-                + "\(format(check.numeric))",
-              "audited iterations \(iterations.map(String.init).joined(separator: ", ")); wrong at "
-                + wrongAt.map(String.init).joined(separator: ", ")
-                + (check.kinks > 0 ? "; \(check.kinks) entries at a kink excluded" : ""),
-            ],
+          details: details + [
+            "at \(check.parameter)[\(index)], iteration \(check.iteration): the code's gradient is "
+              + "\(format(check.analytic)), central differences of the loss give "
+              + "\(format(check.numeric))",
+            "audited iterations \(iterations.map(String.init).joined(separator: ", ")); wrong at "
+              + wrongAt.map(String.init).joined(separator: ", ")
+              + (check.kinks > 0 ? "; \(check.kinks) entries at a kink excluded" : ""),
+          ],
           evidence: [
             ("parameter", .text(check.parameter)), ("gradient", .text(check.gradient)),
             ("gradient_cell", check.gradientCell.map(Evidence.text) ?? .null),
@@ -142,9 +148,49 @@ public enum Explainer {
             ("fix", fix.map { .text($0.replacement) } ?? .null),
             ("fix_cell", fix.map { .text($0.cell) } ?? .null),
             ("fix_line", fix.map { .integer($0.line) } ?? .null),
+            ("broadcast", accident.map(Self.accidentEvidence) ?? .null),
+            ("loss_every", audit.cost.map { .integer($0.stride) } ?? .null),
+            (
+              "loss_as_written",
+              audit.cost.map { cost in .list(cost.points(cost.written).map(Evidence.number)) }
+                ?? .null
+            ),
+            (
+              "loss_fixed",
+              audit.cost.map { cost in .list(cost.points(cost.fixed).map(Evidence.number)) }
+                ?? .null
+            ),
+            (
+              "parameter_axes",
+              origins.map { .list($0.parameterAxes.map { $0.map { .text($0.label) } ?? .null }) }
+                ?? .null
+            ),
           ]))
     }
     return findings
+  }
+
+  /// A broadcast accident as evidence: the operands, their aligned axes and origins, and the
+  /// replay that proves it.
+  static func accidentEvidence(_ accident: AxisOrigins.Accident) -> Evidence {
+    func origin(_ origin: AxisOrigins.Origin?) -> Evidence {
+      guard let origin else { return .null }
+      return .object([
+        ("extent", .integer(origin.extent)), ("label", .text(origin.label)),
+        ("sources", .list(origin.sources.map(Evidence.text))),
+      ])
+    }
+    return .object([
+      ("update", .flag(accident.isUpdate)), ("left", .text(accident.left)),
+      ("right", .text(accident.right)),
+      ("left_shape", .list(accident.leftShape.map(Evidence.integer))),
+      ("right_shape", .list(accident.rightShape.map(Evidence.integer))),
+      ("left_axis", .integer(accident.leftAxis)), ("right_axis", .integer(accident.rightAxis)),
+      ("extent", .integer(accident.extent)), ("left_origin", origin(accident.leftOrigin)),
+      ("right_origin", origin(accident.rightOrigin)), ("changed", origin(accident.changed)),
+      ("changed_to", .integer(accident.changedTo)), ("error_line", .integer(accident.errorLine)),
+      ("error", .text(accident.error)),
+    ])
   }
 
   public static func explain(_ verification: Verification) -> Explanation {

@@ -70,6 +70,11 @@ public struct GradientAudit: Sendable {
   public var checks: [Check]
   /// A confirmed fix for each wrong gradient that one of the common slips explains.
   public var fixes: [GradientFix] = []
+  /// For each wrong gradient: where its axes come from, and the broadcasts that pair axes of
+  /// different origin (by changing the code's sizes and replaying).
+  public var origins: [AxisOrigins] = []
+  /// The loss per iteration as written and with the fixes (when a fix is confirmed).
+  public var cost: LossCost?
   /// What kept parts of the audit from running.
   public var notes: [String]
 
@@ -184,6 +189,21 @@ public struct GradientAudit: Sendable {
     if audit.checks.contains(where: \.isWrong) {
       audit.fixes = GradientRepair.fixes(
         plan, audit: audit, loop: loop, limits: limits)
+      if let loss = audit.loss, let corrected = GradientRepair.corrected(plan, audit.fixes),
+        !audit.fixes.isEmpty
+      {
+        let written = LossCost.curve(plan, loop: loop, loss: loss, limits: limits)
+        let fixed = LossCost.curve(corrected, loop: loop, loss: loss, limits: limits)
+        if !written.isEmpty, !fixed.isEmpty {
+          audit.cost = LossCost(written: written, fixed: fixed)
+        }
+      }
+      var probed = Set<String>()
+      for check in audit.checks where check.isWrong && probed.insert(check.parameter).inserted {
+        if let origins = BroadcastProbe.diagnose(plan, check: check, limits: limits) {
+          audit.origins.append(origins)
+        }
+      }
     }
     return audit
   }
@@ -521,6 +541,14 @@ public struct GradientAudit: Sendable {
       _ interpreter: PythonInterpreter, _ target: Expression, _ op: BinaryOperator,
       _ operand: Expression, _ value: Value
     ) {}
+
+    func interpreter(
+      _ interpreter: PythonInterpreter, willAssign target: Expression, value: Expression
+    ) {
+      willAssign(interpreter, target, value)
+    }
+
+    func willAssign(_ interpreter: PythonInterpreter, _ target: Expression, _ value: Expression) {}
   }
 
   /// Which loop updates arrays, and how often each loop iterates.

@@ -34,7 +34,7 @@ public struct GradientFix: Sendable {
 /// Finds a fix for each wrong gradient by trying the common slips' undoing — a sign, a
 /// transpose, a constant factor, the axis of a sum, a missing activation derivative, the
 /// pre-activation used for the activation, a sum over an axis a broadcast paired with another
-/// of equal size — on the gradient's statement and the statements it
+/// of equal size, a vector's missing new axis — on the gradient's statement and the statements it
 /// is computed from, each replayed up to the audited iteration's update: a rewrite is a fix only
 /// when its gradient agrees with the finite differences of the loss there, entry by entry.
 /// (retrace writes the candidates; finite differences alone accept one.)
@@ -358,6 +358,27 @@ enum GradientRepair {
             "np.sum(\(SourceSlice.text(code, left.range)), axis=\(axis), keepdims=True) * "
               + atom(right), "a broadcast that pairs two axes of equal size"
           ))
+      }
+    }
+    // A vector that needed a new axis to meet a matrix's rows (`X * r[:, None]`), not its
+    // columns.
+    visit(value) { node in
+      guard case .binOp(let left, .mult, let right) = node.kind else { return }
+      for operand in [right, left] {
+        // `(p - y)` is replaced with its parentheses: `(p - y)[:, None]`.
+        let bytes = Array(code.utf8)
+        let start = offset(operand.range.start, code)
+        let end = offset(operand.range.end, code)
+        var range = operand.range
+        if start > 0, end < bytes.count, bytes[start - 1] == UInt8(ascii: "("),
+          bytes[end] == UInt8(ascii: ")"), operand.range.start.column > 0
+        {
+          range = SourceRange(
+            start: SourceLocation(
+              line: range.start.line, column: range.start.column - 1),
+            end: SourceLocation(line: range.end.line, column: range.end.column + 1))
+        }
+        result.append((range, "\(atom(operand))[:, None]", "a missing new axis"))
       }
     }
     // The axis of a sum (or mean).

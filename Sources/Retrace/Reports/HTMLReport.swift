@@ -93,7 +93,19 @@ public enum HTMLReport {
       out +=
         "<h3><code>\(escape(check.gradient))</code> against finite differences of "
         + "<code>\(escape(audit.loss ?? "?"))</code> for <code>\(escape(check.parameter))</code> "
-        + "(iteration \(check.iteration))</h3>\n<table class=\"heat\">\n<tr><th></th>"
+        + "(iteration \(check.iteration))</h3>\n"
+      // The rows and columns named by where the parameter's axes come from.
+      if let origins = audit.origins.first(where: { $0.parameter == check.parameter }),
+        origins.parameterAxes.count == shape.count, !shape.isEmpty
+      {
+        let names = origins.parameterAxes.map { $0?.label ?? "no size literal of the code" }
+        let rowsName = shape.count >= 2 ? names.dropLast().joined(separator: " × ") : "—"
+        out +=
+          "<p class=\"axes\">rows: \(escape(rowsName)); columns: "
+          + "\(escape(names[names.count - 1]))</p>\n"
+        if let why = origins.explanation { out += "<p class=\"why\">\(escape(why))</p>\n" }
+      }
+      out += "<table class=\"heat\">\n<tr><th></th>"
       for column in 0..<columns { out += "<th>\(column)</th>" }
       out += "</tr>\n"
       for row in 0..<rows {
@@ -115,6 +127,32 @@ public enum HTMLReport {
         out += "</tr>\n"
       }
       out += "</table>\n"
+    }
+    // The loss per iteration, as written and with the fixes.
+    if let cost = audit.cost, let loss = audit.loss {
+      let written = cost.points(cost.written).filter(\.isFinite)
+      let fixed = cost.points(cost.fixed).filter(\.isFinite)
+      let all = written + fixed
+      if written.count >= 2, fixed.count >= 2, let low = all.min(), let high = all.max() {
+        let width = 600.0
+        let height = 200.0
+        let span = high > low ? high - low : 1
+        let count = max(written.count, fixed.count)
+        func path(_ values: [Double]) -> String {
+          values.enumerated().map { index, value in
+            let x = width * Double(index) / Double(count - 1)
+            let y = height - height * (value - low) / span
+            return String(format: "%.1f,%.1f", x, y)
+          }.joined(separator: " ")
+        }
+        out +=
+          "<h3>The loss <code>\(escape(loss))</code> per iteration: as written "
+          + "<span class=\"bad\">(red)</span> and with the fix <span class=\"ok\">(green)</span>"
+          + "</h3>\n<svg width=\"\(Int(width))\" height=\"\(Int(height))\" class=\"curve cost\" "
+          + "role=\"img\"><polyline fill=\"none\" stroke=\"#cf222e\" stroke-width=\"2\" "
+          + "points=\"\(path(written))\"/><polyline fill=\"none\" stroke=\"#1a7f37\" "
+          + "stroke-width=\"2\" points=\"\(path(fixed))\"/></svg>\n<p>\(escape(cost.summary)).</p>\n"
+      }
     }
     // The loss as the notebook prints it.
     if let loss = audit.loss {

@@ -26,12 +26,30 @@ import Testing
       var agreeing: [String]
       var wrong: [String]
     }
+    /// A broadcast accident's proof, run in NumPy: the sizes of one origin changed together
+    /// (`edits` of them), the exception then raised and the line raising it.
+    struct Broadcast: Decodable {
+      var edits: Int
+      var type: String
+      var message: String
+      var lineText: String
+      enum CodingKeys: String, CodingKey {
+        case edits, type, message
+        case lineText = "line_text"
+      }
+    }
     struct Script: Decodable {
       var loss: String
       var parameters: [String: Parameter]
       var fix: Fix?
+      var broadcast: Broadcast?
     }
     var scripts: [String: Script]
+    var seedBroadcast: Broadcast
+    enum CodingKeys: String, CodingKey {
+      case scripts
+      case seedBroadcast = "seed_broadcast"
+    }
   }
 
   static let oracle: Oracle? = {
@@ -42,7 +60,7 @@ import Testing
   static let scripts = [
     "dropped-factor", "extra-transpose", "function-loop", "logistic-correct", "preactivation",
     "relu-mask",
-    "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis",
+    "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis", "missing-newaxis",
   ]
 
   static func plan(_ name: String) throws -> ReplayPlan {
@@ -160,6 +178,104 @@ import Testing
     let after = try #require(GradientAudit.run(corrected))
     #expect(Set(after.checks.map(\.parameter)).count == 6)
     #expect(after.checks.allSatisfy { !$0.isWrong })
+  }
+
+  /// The accident a wrong gradient's probe reports: its proof is NumPy's own error, the
+  /// oracle's, for the same sizes changed; a wrong gradient with no accident planted has none.
+  @Test(arguments: scripts)
+  func aBroadcastAccidentIsProvedByTheErrorNumPyRaises(_ name: String) throws {
+    let expected = try #require(Self.oracle?.scripts[name])
+    let plan = try Self.plan(name)
+    let audit = try #require(GradientAudit.run(plan))
+    let accidents = audit.origins.flatMap(\.accidents)
+    guard let oracle = expected.broadcast else {
+      #expect(accidents.isEmpty, "\(name): \(accidents.map(\.error))")
+      return
+    }
+    let accident = try #require(accidents.first, "\(name)")
+    // (A transposed square gradient pairs both axes wrongly: one accident per axis.)
+    #expect(accidents.count == (name == "extra-transpose" ? 2 : 1), "\(name)")
+    try Self.expectProof(accident, oracle, code: FixturePath.text("audit/\(name).py"))
+  }
+
+  static func expectProof(
+    _ accident: AxisOrigins.Accident, _ oracle: Oracle.Broadcast, code: String
+  ) throws {
+    #expect(accident.error == "NumPy's \(oracle.type): \(oracle.message)")
+    #expect(accident.changed.sources.count == oracle.edits)
+    let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+    let line = try #require(
+      lines.indices.contains(accident.errorLine - 1) ? lines[accident.errorLine - 1] : nil)
+    #expect(line.trimmingCharacters(in: .whitespaces) == oracle.lineText)
+    // The two aligned axes come from different size literals.
+    #expect(accident.leftOrigin != accident.rightOrigin)
+  }
+
+  /// The seed's W1 line: hidden-2 units (W2's rows, B2, W3's columns) paired with input
+  /// features (X, W1's columns); changing the hidden-2 width makes the line raise NumPy's
+  /// broadcast error; W1's rows and columns are named by their origins.
+  @Test func theSeedsW1BroadcastPairsHiddenUnitsWithInputFeatures() throws {
+    let plan = try ReplayPlan.make(NotebookReader.builtInSeed())
+    let audit = try #require(GradientAudit.run(plan))
+    let origins = try #require(audit.origins.first { $0.parameter == "W1" })
+    #expect(audit.origins.count == 1)
+    let accident = try #require(origins.accidents.first)
+    #expect((origins.cell, origins.line) == ("In [73]", 13))
+    #expect(accident.right == "X" && accident.extent == 3 && !accident.isUpdate)
+    #expect(accident.leftOrigin?.names == ["W2 axis 0", "B2 axis 0", "W3 axis 1"])
+    #expect(accident.rightOrigin?.names == ["X axis 0", "W1 axis 1"])
+    let oracle = try #require(Self.oracle?.seedBroadcast)
+    let cell = try #require(plan.cells.first { $0.parsed.label == "In [73]" })
+    try Self.expectProof(accident, oracle, code: cell.parsed.code)
+    #expect(origins.parameterAxes.map { $0?.names.first } == ["W1 axis 0", "X axis 0"])
+    #expect(origins.parameterAxes[0]?.names.contains("the 4 at In [73] line 13") == true)
+    // The finding says it, and the HTML heat map names its rows and columns so.
+    let explanation = Explainer.explain(try NotebookVerifier.verify(plan), audit: audit)
+    let finding = try #require(explanation.findings.first { $0.kind == .gradientBug })
+    #expect(
+      finding.details.contains { $0.hasPrefix("why: the broadcast in In [73] line 13 pairs") })
+    let evidence = Dictionary(uniqueKeysWithValues: finding.evidence.map { ($0.0, $0.1) })
+    guard case .object(let broadcast)? = evidence["broadcast"] else {
+      Issue.record("no broadcast evidence")
+      return
+    }
+    #expect(broadcast.first { $0.0 == "right" }?.1 == .text("X"))
+    let html = HTMLReport.render(explanation)
+    #expect(
+      html.contains(
+        "rows: W1 axis 0, B1 axis 0, W2 axis 1, the 4 at In [73] line 13; "
+          + "columns: X axis 0, W1 axis 1"))
+  }
+
+  /// The cost of a wrong gradient: the loss per iteration as written and with the fix. Where
+  /// the script prints its loss with every digit, the two curves are NumPy's own runs of the
+  /// script as written (`.log`) and as fixed (`.fixed.log`), bit for bit.
+  @Test func theCostOfAWrongGradientIsTheLossAsWrittenAgainstTheFixedRun() throws {
+    let plan = try Self.plan("extra-transpose")
+    let audit = try #require(GradientAudit.run(plan))
+    let cost = try #require(audit.cost)
+    #expect(cost.written.count == 80 && cost.fixed.count == 80)
+    func printed(_ file: String) throws -> [Int: Double] {
+      var result: [Int: Double] = [:]
+      for line in try FixturePath.text("audit/\(file)").split(separator: "\n") {
+        let parts = line.split(separator: " ")
+        if parts.count == 2, let k = Int(parts[0]), let loss = Double(parts[1]) {
+          result[k] = loss
+        }
+      }
+      return result
+    }
+    let written = try printed("extra-transpose.log")
+    let fixed = try printed("extra-transpose.fixed.log")
+    #expect(written.count == 4 && fixed.count == 4)
+    for (k, loss) in written { #expect(cost.written[k].bitPattern == loss.bitPattern, "\(k)") }
+    for (k, loss) in fixed { #expect(cost.fixed[k].bitPattern == loss.bitPattern, "\(k)") }
+    let explanation = Explainer.explain(try NotebookVerifier.verify(plan), audit: audit)
+    let finding = try #require(explanation.findings.first { $0.kind == .gradientBug })
+    #expect(finding.details.contains { $0.hasPrefix("cost: over 80 iterations the loss goes") })
+    let html = HTMLReport.render(explanation)
+    #expect(html.contains("class=\"curve cost\""))
+    #expect(html.components(separatedBy: "<polyline").count - 1 == 3)
   }
 
   /// The HTML report draws each wrong gradient's heat map (every entry against central
