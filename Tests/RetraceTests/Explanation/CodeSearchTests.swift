@@ -6,10 +6,33 @@ import Testing
 /// The seed and constant searches, against logs NumPy and CPython printed with one edit of the
 /// code (Scripts/fixtures/causes.py: Fixtures/causes/index.json names each edit).
 @Suite struct CodeSearchTests {
+  /// A code edit (line, code, ran); or for the causes made from the output: a printed value
+  /// typed over (logLine, printed, saved), a cut (cutAt) or the cells' execution counts.
   struct Edit: Decodable {
-    var line: Int
-    var code: String
-    var ran: String
+    var line: Int = 0
+    var code: String = ""
+    var ran: String = ""
+    var logLine: Int?
+    var printed: String?
+    var saved: String?
+    var cutAt: Int?
+    var counts: [Int]?
+    enum CodingKeys: String, CodingKey {
+      case line, code, ran, printed, saved, counts
+      case logLine = "log_line"
+      case cutAt = "cut_at"
+    }
+    init(from decoder: Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      line = try c.decodeIfPresent(Int.self, forKey: .line) ?? 0
+      code = try c.decodeIfPresent(String.self, forKey: .code) ?? ""
+      ran = try c.decodeIfPresent(String.self, forKey: .ran) ?? ""
+      logLine = try c.decodeIfPresent(Int.self, forKey: .logLine)
+      printed = try c.decodeIfPresent(String.self, forKey: .printed)
+      saved = try c.decodeIfPresent(String.self, forKey: .saved)
+      cutAt = try c.decodeIfPresent(Int.self, forKey: .cutAt)
+      counts = try c.decodeIfPresent([Int].self, forKey: .counts)
+    }
   }
 
   static let edits: [String: Edit] = {
@@ -58,6 +81,49 @@ import Testing
     #expect(facts["value_in_code"] == "\"0.05\"")
     #expect(facts["value_that_reproduces"] == "\"0.1\"")
     #expect(explanation.unexplained == 0)
+  }
+
+  /// A number of the log typed over afterwards: one isolated value, at its line, with the
+  /// code's value beside the saved one; no search runs.
+  @Test func aValueTypedOverInTheLogIsAnIsolatedValue() throws {
+    let edit = try #require(Self.edits["edited-value"])
+    let explanation = try Self.explain("edited-value")
+    #expect(explanation.findings.map(\.kind) == [.isolatedValue])
+    let finding = try #require(explanation.findings.first)
+    #expect(finding.summary.contains("edited-value.log:\(try #require(edit.logLine)):"))
+    #expect(
+      finding.summary.contains(
+        "reads \(try #require(edit.saved)) where the code gives "
+          + (try #require(edit.printed))))
+    #expect(explanation.unexplained == 0)
+  }
+
+  /// A log cut after 1,000 characters: reproduced up to the cut, and said to be cut there.
+  @Test func aLogCutAfterItsFirstThousandCharactersIsTruncated() throws {
+    let edit = try #require(Self.edits["truncated"])
+    let explanation = try Self.explain("truncated")
+    #expect(explanation.verification.isReproduced)
+    #expect(explanation.findings.map(\.kind) == [.truncatedLog])
+    let log = try FixturePath.text("causes/truncated.log")
+    #expect(log.utf8.count == edit.cutAt)
+    let lines = log.split(separator: "\n", omittingEmptySubsequences: false)
+    // The stop is just after the last byte: 1-based column, one past the line's bytes.
+    let column = (lines.last?.utf8.count ?? 0) + 1
+    #expect(explanation.findings[0].summary.contains("line \(lines.count), column \(column)"))
+  }
+
+  /// A text export whose training cell ran before the cell above it: reproduced in the order
+  /// of the execution counts only, and said to be.
+  @Test func cellsRunOutOfFileOrderAreFound() throws {
+    let edit = try #require(Self.edits["out-of-order"])
+    #expect(edit.counts == [1, 3, 2])
+    let notebook = try NotebookReader.read(path: FixturePath.url("causes/out-of-order.txt").path)
+    let plan = try ReplayPlan.make(notebook)
+    let verification = try NotebookVerifier.verify(plan)
+    #expect(verification.isReproduced)
+    let explanation = Explainer.explain(verification)
+    #expect(explanation.findings.map(\.kind) == [.outOfOrder])
+    #expect(explanation.findings[0].summary.contains("only that order reproduces the output"))
   }
 
   /// Whether a seed could explain the output: yes when the first prints after the draws
