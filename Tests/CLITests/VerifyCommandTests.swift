@@ -156,7 +156,7 @@ private let snakeCaseDecoder: JSONDecoder = {
 @Suite struct CorrectedVerifyTests {
   static let fixed = [
     "dropped-factor", "extra-transpose", "function-loop", "preactivation",
-    "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis", "missing-newaxis",
+    "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis", "missing-newaxis", "scalar-bias",
   ]
 
   @Test(arguments: fixed)

@@ -739,7 +739,7 @@ public final class PythonInterpreter {
     _ target: PythonSyntax.Expression, _ op: BinaryOperator, _ operand: PythonSyntax.Expression,
     _ current: Value, _ result: Value, in scope: Scope
   ) {
-    if isObserved, let observer, case .array = current.unmarked {
+    if isObserved, let observer, Self.isUpdatable(current) {
       let outer = (updateScope, updatedFrom)
       updateScope = scope
       updatedFrom = current
@@ -772,6 +772,16 @@ public final class PythonInterpreter {
       return .success(try evaluate(expression, in: scope))
     } catch {
       return .failure(error)
+    }
+  }
+
+  /// Whether an update of `value` is told to the observer: an array, or a float (a scalar
+  /// parameter: `b -= lr * db`).
+  static func isUpdatable(_ value: Value) -> Bool {
+    switch value.unmarked {
+    case .array, .float: return true
+    case .npScalar(let scalar): return scalar.dtype == .float64
+    default: return false
     }
   }
 
@@ -827,6 +837,18 @@ public final class PythonInterpreter {
   public func value(of name: String, from snapshot: InterpreterSnapshot) -> Value? {
     guard let scope = snapshot.loopScope else { return global(name) }
     return try? load(name, in: scope)
+  }
+
+  /// Binds `name` to `value` where the loop `snapshot` was taken in runs (the audit's change
+  /// of a scalar parameter before a re-run); false when it cannot.
+  @discardableResult
+  public func bind(_ name: String, _ value: Value, from snapshot: InterpreterSnapshot) -> Bool {
+    do throws(PythonError) {
+      try store(name, value, in: snapshot.loopScope ?? globals)
+      return true
+    } catch {
+      return false
+    }
   }
 
   /// A global variable's value, nil when it is not bound.

@@ -103,6 +103,7 @@ public enum Explainer {
       let wrongAt = audit.checks.filter { $0.parameter == check.parameter && $0.isWrong }.map(
         \.iteration)
       let index = check.worstIndex.map(String.init).joined(separator: ",")
+      let entry = check.worstIndex.isEmpty ? check.parameter : "\(check.parameter)[\(index)]"
       let fix = audit.fixes.first { $0.parameter == check.parameter }
       let origins = audit.origins.first { $0.parameter == check.parameter }
       let accident = origins?.accidents.first
@@ -125,7 +126,7 @@ public enum Explainer {
             + "`\(audit.loss ?? "?")`: \(check.agreeing) of \(compared) entries agree with "
             + "finite differences, largest relative error \(format(check.largestError)).",
           details: details + [
-            "at \(check.parameter)[\(index)], iteration \(check.iteration): the code's gradient is "
+            "at \(entry), iteration \(check.iteration): the code's gradient is "
               + "\(format(check.analytic)), central differences of the loss give "
               + "\(format(check.numeric))",
             "audited iterations \(iterations.map(String.init).joined(separator: ", ")); wrong at "

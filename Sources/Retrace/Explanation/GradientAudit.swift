@@ -123,7 +123,18 @@ public struct GradientAudit: Sendable {
     case .for(_, _, let statements, _), .while(_, let statements, _): body = statements
     default: return nil
     }
-    let candidates = Self.lossStatements(in: body, named: lossName)
+    let assigned = Self.lossStatements(in: body, named: lossName)
+    // The loss the gradients are of is computed before the updates: one computed after them
+    // (`if step % 250 == 0: loss = …` at the body's end) is a function of the updated
+    // parameters, and its finite differences are not the gradient's.
+    let candidates = assigned.filter { prefix, _, _ in !prefix.contains(where: Self.updates) }
+    if candidates.isEmpty, let (_, statement, name) = assigned.first {
+      audit.notes.append(
+        "no loss found before the updates: `\(name)` (line \(statement.range.start.line)) is "
+          + "computed after the parameters are updated, so its finite differences are not "
+          + "their gradients'; name a loss computed before them with --loss")
+      return audit
+    }
     guard !candidates.isEmpty else {
       audit.notes.append(
         lossName.map { "no statement of the training loop assigns `\($0)`" }
@@ -181,7 +192,10 @@ public struct GradientAudit: Sendable {
       }
       for update in capture.updates[iteration] ?? [] {
         audit.checks.append(
-          check(update, iteration: iteration, base: base, plan: plan) { change in
+          check(
+            update, iteration: iteration, base: base, plan: plan,
+            bind: { name, value in interpreter.bind(name, .float(value), from: snapshot) }
+          ) { change in
             loss(snapshot, change)
           })
       }
@@ -231,6 +245,15 @@ public struct GradientAudit: Sendable {
     ]).json
   }
 
+  /// Whether a value is a float (Python's or NumPy's float64): a scalar parameter.
+  static func isFloat(_ value: Value) -> Bool {
+    switch value.unmarked {
+    case .float: return true
+    case .npScalar(let scalar): return scalar.dtype == .float64
+    default: return false
+    }
+  }
+
   /// The value of a loss: a number, or an array of one element.
   static func scalar(_ value: Value) -> Double? {
     switch value.unmarked {
@@ -247,12 +270,30 @@ public struct GradientAudit: Sendable {
   /// Compares one update's gradient with central differences of the loss.
   static func check(
     _ update: Capture.Update, iteration: Int, base: Double, plan: ReplayPlan,
-    loss: ((() -> Void)?) -> Double?
+    bind: @escaping (String, Double) -> Void, loss: ((() -> Void)?) -> Double?
   ) -> Check {
-    let target = update.parameter.array
-    let offsets = target.offsets()
+    // The parameter's entries: an array's, in place; a scalar's, by binding its name.
+    let shape: [Int]
+    let count: Int
+    let read: (Int) -> Double
+    let write: (Int, Double) -> Void
+    if let parameter = update.parameter {
+      let target = parameter.array
+      let offsets = target.offsets()
+      shape = target.shape
+      count = offsets.count
+      read = { target.storage.reals[offsets[$0]] }
+      write = { target.storage.reals[offsets[$0]] = $1 }
+    } else {
+      let name = update.parameterText
+      let value = update.scalar
+      shape = []
+      count = 1
+      read = { _ in value }
+      write = { bind(name, $1) }
+    }
     let gradient = update.gradient.realValues()
-    var indices = Array(offsets.indices)
+    var indices = Array(0..<count)
     if indices.count > allEntries {
       var generator = SplitMix(seed: 0x5EED)
       indices.shuffle(using: &generator)
@@ -262,7 +303,7 @@ public struct GradientAudit: Sendable {
     var result = Check(
       parameter: update.parameterText, gradient: update.gradientText,
       updateCell: cell?.parsed.label ?? "?", updateLine: update.line, gradientCell: nil,
-      gradientLine: nil, iteration: iteration, shape: target.shape, entries: indices.count,
+      gradientLine: nil, iteration: iteration, shape: shape, entries: indices.count,
       agreeing: 0, kinks: 0, failed: 0, largestError: 0, worstIndex: [], analytic: 0, numeric: 0,
       diagnosis: nil)
     if let (label, line) = Self.assignment(of: update.gradientText, in: plan) {
@@ -274,12 +315,9 @@ public struct GradientAudit: Sendable {
     // The compared entries' two values, by flat index, for the diagnosis.
     var pairs: [Int: (analytic: Double, numeric: Double)] = [:]
     for k in indices {
-      let offset = offsets[k]
-      let p = target.storage.reals[offset]
+      let p = read(k)
       let h = 1e-5 * max(1, abs(p))
-      guard let plus = loss({ target.storage.reals[offset] = p + h }),
-        let minus = loss({ target.storage.reals[offset] = p - h })
-      else {
+      guard let plus = loss({ write(k, p + h) }), let minus = loss({ write(k, p - h) }) else {
         result.failed += 1
         continue
       }
@@ -289,8 +327,7 @@ public struct GradientAudit: Sendable {
       // apart as h shrinks (curvature's gap shrinks with h).
       let gap = (plus - base) / h - (base - minus) / h
       if abs(gap) > 1e-2 * max(abs(plus - base) / h, abs(base - minus) / h, tiny) {
-        guard let plus4 = loss({ target.storage.reals[offset] = p + h / 4 }),
-          let minus4 = loss({ target.storage.reals[offset] = p - h / 4 })
+        guard let plus4 = loss({ write(k, p + h / 4) }), let minus4 = loss({ write(k, p - h / 4) })
         else {
           result.failed += 1
           continue
@@ -306,13 +343,13 @@ public struct GradientAudit: Sendable {
       if error < tolerance { result.agreeing += 1 }
       if error > result.largestError || result.worstIndex.isEmpty {
         result.largestError = error
-        result.worstIndex = Self.index(k, shape: target.shape)
+        result.worstIndex = Self.index(k, shape: shape)
         result.analytic = analytic
         result.numeric = numeric
       }
     }
     if result.isWrong {
-      result.diagnosis = diagnose(pairs, shape: target.shape, tiny: tiny)
+      result.diagnosis = diagnose(pairs, shape: shape, tiny: tiny)
       result.entriesCompared = pairs.keys.sorted().map {
         Check.Entry(flat: $0, analytic: pairs[$0]!.analytic, numeric: pairs[$0]!.numeric)
       }
@@ -391,6 +428,23 @@ public struct GradientAudit: Sendable {
       }
     }
     return nil
+  }
+
+  /// Whether a statement (or one nested in it) updates a name as a parameter is updated:
+  /// `P -= …`, `P += …`, `P = P - …`.
+  static func updates(_ statement: Statement) -> Bool {
+    switch statement.kind {
+    case .augAssign(_, let op, _) where op == .sub || op == .add: return true
+    case .assign(let targets, let value):
+      if targets.count == 1, case .name(let name, _) = targets[0].kind,
+        case .binOp(let left, let op, _) = value.kind, op == .sub || op == .add,
+        case .name(name, _) = left.kind
+      {
+        return true
+      }
+      return false
+    default: return blocks(of: statement).contains { $0.contains(where: updates) }
+    }
   }
 
   /// The nested blocks of a statement that run in its scope (not a function's or class's).
@@ -568,8 +622,11 @@ public struct GradientAudit: Sendable {
   /// Snapshots at the audited iterations' starts and the updates made in them.
   final class Capture: Observer {
     struct Update {
-      var parameter: ArrayObject
+      /// The array updated; nil for a scalar parameter (a name bound to a float, `b`).
+      var parameter: ArrayObject?
       var parameterText: String
+      /// A scalar parameter's value before the update.
+      var scalar: Double = 0
       var gradient: StridedArray
       var gradientText: String
       /// +1 when the update descends along `G` (`P -= lr * G`, `P += -lr * G`), -1 when it
@@ -606,8 +663,14 @@ public struct GradientAudit: Sendable {
       _ interpreter: PythonInterpreter, _ target: Expression, _ op: BinaryOperator,
       _ operand: Expression, _ value: Value
     ) {
-      guard let auditing, current == loop, op == .sub || op == .add,
-        case .array(let parameter)? = interpreter.updatedFrom?.unmarked,
+      guard let auditing, current == loop, op == .sub || op == .add else { return }
+      if case .name = target.kind, let before = interpreter.updatedFrom,
+        GradientAudit.isFloat(before), let value = GradientAudit.scalar(before)
+      {
+        scalarUpdate(interpreter, target, op, operand, before: value, iteration: auditing)
+        return
+      }
+      guard case .array(let parameter)? = interpreter.updatedFrom?.unmarked,
         parameter.array.dtype == .float64
       else { return }
       // The gradient: the operand's one array factor of the parameter's shape, the rest a
@@ -647,6 +710,40 @@ public struct GradientAudit: Sendable {
         Update(
           parameter: parameter, parameterText: Self.text(target), gradient: gradient,
           gradientText: Self.text(leaf), sign: descends ? 1 : -1, module: code,
+          line: target.range.start.line))
+    }
+
+    /// Names of a step size, not of a gradient (`b -= lr * db`: `db` is the gradient).
+    static let stepNames: Set<String> = [
+      "lr", "alpha", "eta", "learning_rate", "learningrate", "step", "step_size", "rate", "mu",
+    ]
+
+    /// `b -= lr * db` of a float `b`: the gradient is the one factor that is not a constant or
+    /// a step size's name.
+    func scalarUpdate(
+      _ interpreter: PythonInterpreter, _ target: Expression, _ op: BinaryOperator,
+      _ operand: Expression, before: Double, iteration: Int
+    ) {
+      var factors: [Expression] = []
+      Self.leaves(operand, into: &factors)
+      let candidates = factors.filter { leaf in
+        if case .constant = leaf.kind { return false }
+        if case .name(let name, _) = leaf.kind, Self.stepNames.contains(name.lowercased()) {
+          return false
+        }
+        return interpreter.evaluateAtUpdate(leaf).flatMap(GradientAudit.scalar) != nil
+      }
+      guard candidates.count == 1, let leaf = candidates.first,
+        let g = interpreter.evaluateAtUpdate(leaf).flatMap(GradientAudit.scalar),
+        let step = interpreter.evaluateAtUpdate(operand).flatMap(GradientAudit.scalar),
+        g != 0, step != 0, g.isFinite, step.isFinite
+      else { return }
+      let descends = (op == .sub) == (step / g > 0)
+      updates[iteration, default: []].append(
+        Update(
+          parameter: nil, parameterText: Self.text(target), scalar: before,
+          gradient: StridedArray(shape: [], reals: [g]), gradientText: Self.text(leaf),
+          sign: descends ? 1 : -1, module: interpreter.runningModule,
           line: target.range.start.line))
     }
 

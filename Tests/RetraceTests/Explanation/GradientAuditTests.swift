@@ -60,7 +60,7 @@ import Testing
   static let scripts = [
     "dropped-factor", "extra-transpose", "function-loop", "logistic-correct", "preactivation",
     "relu-mask",
-    "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis", "missing-newaxis",
+    "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis", "missing-newaxis", "scalar-bias",
   ]
 
   static func plan(_ name: String) throws -> ReplayPlan {
