@@ -73,6 +73,9 @@ public struct GradientAudit: Sendable {
   /// For each wrong gradient: where its axes come from, and the broadcasts that pair axes of
   /// different origin (by changing the code's sizes and replaying).
   public var origins: [AxisOrigins] = []
+  /// Whether the loss is an expression the loop prints under a loss-like label (`loss` is
+  /// then its source), not a name it assigns.
+  public var lossIsPrinted = false
   /// The loss per iteration as written and with the fixes (when a fix is confirmed).
   public var cost: LossCost?
   /// What kept parts of the audit from running.
@@ -127,7 +130,18 @@ public struct GradientAudit: Sendable {
     // The loss the gradients are of is computed before the updates: one computed after them
     // (`if step % 250 == 0: loss = …` at the body's end) is a function of the updated
     // parameters, and its finite differences are not the gradient's.
-    let candidates = assigned.filter { prefix, _, _ in !prefix.contains(where: Self.updates) }
+    var candidates = assigned.filter { prefix, _, _ in !prefix.contains(where: Self.updates) }
+    // No name holds it, but a print labels it (`print(f"epoch {e} loss {np.mean(r ** 2)}")`):
+    // the printed expression is the loss.
+    var shown: [String: String] = [:]
+    if assigned.isEmpty, lossName == nil {
+      for (prefix, statement, name, text) in Self.printedLosses(
+        in: body, code: cell.parsed.code)
+      where !prefix.contains(where: Self.updates) {
+        candidates.append((prefix, statement, name))
+        shown[name] = text
+      }
+    }
     if candidates.isEmpty, let (_, statement, name) = assigned.first {
       audit.notes.append(
         "no loss found before the updates: `\(name)` (line \(statement.range.start.line)) is "
@@ -170,7 +184,8 @@ public struct GradientAudit: Sendable {
         rerun = prefix + [statement]
         name = candidate
         if loss(first, nil) != nil {
-          audit.loss = candidate
+          audit.loss = shown[candidate] ?? candidate
+          audit.lossIsPrinted = shown[candidate] != nil
           audit.lossLine = statement.range.start.line
           break
         }
@@ -203,7 +218,8 @@ public struct GradientAudit: Sendable {
     if audit.checks.contains(where: \.isWrong) {
       audit.fixes = GradientRepair.fixes(
         plan, audit: audit, loop: loop, limits: limits)
-      if let loss = audit.loss, let corrected = GradientRepair.corrected(plan, audit.fixes),
+      if let loss = audit.loss, !audit.lossIsPrinted,
+        let corrected = GradientRepair.corrected(plan, audit.fixes),
         !audit.fixes.isEmpty
       {
         let written = LossCost.curve(plan, loop: loop, loss: loss, limits: limits)
@@ -428,6 +444,60 @@ public struct GradientAudit: Sendable {
       }
     }
     return nil
+  }
+
+  /// The name the audit binds a printed loss to in its re-runs.
+  static let printedLossName = "retrace_printed_loss"
+
+  /// The expressions the loop body prints under a loss-like label (`print("loss", e)`,
+  /// `print(f"… loss: {e:.4f}")`), each as an assignment to `printedLossName` where the print
+  /// is, with the top-level statements before it and the expression's source.
+  static func printedLosses(in body: [Statement], code: String) -> [(
+    [Statement], Statement, String, String
+  )] {
+    func labelled(_ text: String) -> Bool {
+      let word = text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "_" }).last
+      return word.map { isLossName(String($0)) } ?? false
+    }
+    func expressions(_ statement: Statement) -> [Expression] {
+      guard case .expression(let call) = statement.kind,
+        case .call(let function, let arguments, _) = call.kind,
+        case .name("print", _) = function.kind
+      else { return [] }
+      var found: [Expression] = []
+      for (index, argument) in arguments.enumerated() {
+        if case .constant(.string(let text, _)) = argument.kind, labelled(text),
+          arguments.indices.contains(index + 1)
+        {
+          found.append(arguments[index + 1])
+        }
+        if case .joinedStr(let parts) = argument.kind {
+          for (k, part) in parts.enumerated() where k > 0 {
+            guard case .formattedValue(let value, _, _) = part.kind,
+              case .constant(.string(let text, _)) = parts[k - 1].kind, labelled(text)
+            else { continue }
+            found.append(value)
+          }
+        }
+      }
+      return found
+    }
+    var result: [([Statement], Statement, String, String)] = []
+    func search(_ statements: [Statement], prefix: [Statement]) {
+      for statement in statements {
+        for value in expressions(statement) {
+          let name = "\(printedLossName)_\(result.count)"
+          let target = Expression(.name(name, .store), statement.range)
+          let assign = Statement(.assign(targets: [target], value: value), statement.range)
+          result.append((prefix, assign, name, SourceSlice.text(code, value.range)))
+        }
+        for block in blocks(of: statement) { search(block, prefix: prefix) }
+      }
+    }
+    for (index, statement) in body.enumerated() {
+      search([statement], prefix: Array(body[..<index]))
+    }
+    return result
   }
 
   /// Whether a statement (or one nested in it) updates a name as a parameter is updated:

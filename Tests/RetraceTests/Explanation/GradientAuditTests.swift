@@ -61,6 +61,7 @@ import Testing
     "dropped-factor", "extra-transpose", "function-loop", "logistic-correct", "preactivation",
     "relu-mask",
     "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis", "missing-newaxis", "scalar-bias",
+    "printed-loss",
   ]
 
   static func plan(_ name: String) throws -> ReplayPlan {
