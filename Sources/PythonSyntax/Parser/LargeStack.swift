@@ -23,6 +23,9 @@ package enum LargeStack {
   /// allows measured under 6 MB in a release build.
   static let inlineMinimum = 7 << 20
 
+  /// The thread dictionary's key for where a large-stack thread's stack began.
+  static let topKey = "retrace.LargeStack.top"
+
   /// The address of a local of the caller's frame: where the stack is now.
   @inline(never) static func currentAddress() -> UInt {
     var marker: UInt8 = 0
@@ -54,8 +57,18 @@ package enum LargeStack {
     if inPlace, let stack = available(), stack >= inlineMinimum {
       return body(min(stack, 64 << 20) - margin)
     }
+    // Already on one of these threads (a search's candidates, each replayed in a run of its
+    // own, inside one large run): in place, with what is left of it, when that is most of it.
+    if let top = Thread.current.threadDictionary[topKey] as? UInt {
+      let used = Int(bitPattern: top &- currentAddress())
+      let left = size - margin - used
+      if used >= 0, left >= size / 2 { return body(left) }
+    }
     let box = LargeStackBox<T>()
-    let work = LargeStackWork { box.value = body(size - margin) }
+    let work = LargeStackWork {
+      Thread.current.threadDictionary[topKey] = currentAddress()
+      box.value = body(size - margin)
+    }
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)
     defer { pthread_attr_destroy(&attributes) }
