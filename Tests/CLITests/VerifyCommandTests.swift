@@ -157,7 +157,7 @@ private let snakeCaseDecoder: JSONDecoder = {
   static let fixed = [
     "dropped-factor", "extra-transpose", "function-loop", "preactivation",
     "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis", "missing-newaxis", "scalar-bias",
-    "printed-loss",
+    "printed-loss", "step-elsewhere",
   ]
 
   @Test(arguments: fixed)

@@ -159,7 +159,7 @@ public struct GradientAudit: Sendable {
 
     // 2. Snapshots and gradients at the audited iterations.
     let audited = Array(Set([0, count / 2, count - 1])).sorted()
-    let capture = Capture(loop: loop, audited: Set(audited))
+    let capture = Capture(loop: loop, audited: Set(audited), plan: plan)
     capture.printLimit = prints
     replay(plan, limits: limits, observer: capture)
     guard let interpreter = capture.interpreter else { return audit }
@@ -222,8 +222,11 @@ public struct GradientAudit: Sendable {
         let corrected = GradientRepair.corrected(plan, audit.fixes),
         !audit.fixes.isEmpty
       {
-        let written = LossCost.curve(plan, loop: loop, loss: loss, limits: limits)
-        let fixed = LossCost.curve(corrected, loop: loop, loss: loss, limits: limits)
+        let parameters = Set(audit.checks.map(\.parameter))
+        let written = LossCost.curve(
+          plan, loop: loop, loss: loss, parameters: parameters, limits: limits)
+        let fixed = LossCost.curve(
+          corrected, loop: loop, loss: loss, parameters: parameters, limits: limits)
         if !written.isEmpty, !fixed.isEmpty {
           audit.cost = LossCost(written: written, fixed: fixed)
         }
@@ -446,6 +449,27 @@ public struct GradientAudit: Sendable {
     return nil
   }
 
+  /// The single-name assignments of the training loop's body (nested blocks included, not
+  /// functions), the last of each name.
+  static func definitions(in plan: ReplayPlan, loop: LoopKey) -> [String: Expression] {
+    guard plan.cells.indices.contains(loop.module - 1),
+      let found = loopStatement(in: plan.cells[loop.module - 1].parsed.module.body, at: loop)
+    else { return [:] }
+    var result: [String: Expression] = [:]
+    func walk(_ statements: [Statement]) {
+      for statement in statements {
+        if case .assign(let targets, let value) = statement.kind, targets.count == 1,
+          case .name(let name, _) = targets[0].kind
+        {
+          result[name] = value
+        }
+        for block in blocks(of: statement) { walk(block) }
+      }
+    }
+    walk(blocks(of: found).first ?? [])
+    return result
+  }
+
   /// The name the audit binds a printed loss to in its re-runs.
   static let printedLossName = "retrace_printed_loss"
 
@@ -503,14 +527,24 @@ public struct GradientAudit: Sendable {
   /// Whether a statement (or one nested in it) updates a name as a parameter is updated:
   /// `P -= …`, `P += …`, `P = P - …`.
   static func updates(_ statement: Statement) -> Bool {
+    // A step is a product (`lr * g`, `-lr * g`) or a step's name (`W -= step`); `i += 1` and
+    // `scores = scores - scores.max(…)` are not updates of parameters.
+    func isStep(_ value: Expression) -> Bool {
+      switch value.kind {
+      case .binOp(_, let op, _): return op == .mult || op == .div
+      case .unaryOp(.uSub, let inner): return isStep(inner)
+      case .name: return true
+      default: return false
+      }
+    }
     switch statement.kind {
-    case .augAssign(_, let op, _) where op == .sub || op == .add: return true
+    case .augAssign(_, let op, let value) where op == .sub || op == .add: return isStep(value)
     case .assign(let targets, let value):
       if targets.count == 1, case .name(let name, _) = targets[0].kind,
-        case .binOp(let left, let op, _) = value.kind, op == .sub || op == .add,
+        case .binOp(let left, let op, let right) = value.kind, op == .sub || op == .add,
         case .name(name, _) = left.kind
       {
-        return true
+        return isStep(right)
       }
       return false
     default: return blocks(of: statement).contains { $0.contains(where: updates) }
@@ -713,9 +747,14 @@ public struct GradientAudit: Sendable {
     var snapshots: [Int: InterpreterSnapshot] = [:]
     var updates: [Int: [Update]] = [:]
 
-    init(loop: LoopKey, audited: Set<Int>) {
+    /// The training loop body's assignments by name (the last one wins): an update by a step
+    /// computed elsewhere (`step = lr * dW; W -= step`) is read through them.
+    var definitions: [String: Expression] = [:]
+
+    init(loop: LoopKey, audited: Set<Int>, plan: ReplayPlan? = nil) {
       self.loop = loop
       self.audited = audited
+      if let plan { definitions = GradientAudit.definitions(in: plan, loop: loop) }
     }
 
     override func started(_ key: LoopKey, _ ordinal: Int) {
@@ -754,8 +793,24 @@ public struct GradientAudit: Sendable {
       }
       guard let step = interpreter.evaluateAtUpdate(operand).flatMap(Self.array), fits(step)
       else { return }
+      // A step computed elsewhere: `step = lr * dW` then `W -= step` is `W -= lr * dW`; an
+      // accumulator (`v = mu * v - lr * dW; W += v`, momentum) is no gradient step: not audited.
+      var factorsOf = operand
+      var named: String?
+      if case .name(let name, _) = operand.kind, let definition = definitions[name] {
+        if GradientRepair.names(in: definition).contains(name) { return }
+        if let gradient = Self.withoutStep(definition) {
+          factorsOf = definition
+          // Named by the gradient's own name when the step is `lr * grad`.
+          if case .name(let inner, _) = gradient.kind { named = inner } else { named = name }
+        }
+      }
       var factors: [Expression] = []
-      Self.leaves(operand, into: &factors)
+      Self.leaves(factorsOf, into: &factors)
+      if named != nil {
+        // The step's factors without the step size are the gradient (`lr * X.T @ r / n`).
+        factors = [Self.withoutStep(factorsOf)].compactMap { $0 }
+      }
       let candidates = factors.filter { leaf in
         interpreter.evaluateAtUpdate(leaf).flatMap(Self.array).map(fits) ?? false
       }
@@ -764,6 +819,12 @@ public struct GradientAudit: Sendable {
           to: shape
         ).copy()
       else { return }
+      // `W -= lr * v` of a velocity `v = mu * v + dW`: an accumulator, not a gradient.
+      if case .name(let name, _) = leaf.kind, let definition = definitions[name],
+        GradientRepair.names(in: definition).contains(name)
+      {
+        return
+      }
       // The step's factor: step / G where G is not 0, the same everywhere.
       let g = gradient.realValues()
       let s = step.broadcast(to: shape).realValues()
@@ -779,8 +840,34 @@ public struct GradientAudit: Sendable {
       updates[auditing, default: []].append(
         Update(
           parameter: parameter, parameterText: Self.text(target), gradient: gradient,
-          gradientText: Self.text(leaf), sign: descends ? 1 : -1, module: code,
+          gradientText: named ?? Self.text(leaf), sign: descends ? 1 : -1, module: code,
           line: target.range.start.line))
+    }
+
+    /// A product with its step-size factor taken out (`lr * G / n` → `G / n`), nil when it has
+    /// none.
+    static func withoutStep(_ expression: Expression) -> Expression? {
+      func isStep(_ e: Expression) -> Bool {
+        switch e.kind {
+        case .name(let name, _): return stepNames.contains(name.lowercased())
+        case .unaryOp(.uSub, let inner): return isStep(inner)
+        default: return false
+        }
+      }
+      guard case .binOp(let left, let op, let right) = expression.kind else { return nil }
+      switch op {
+      case .mult:
+        if isStep(left) { return right }
+        if isStep(right) { return left }
+        if let inner = withoutStep(left) {
+          return Expression(.binOp(inner, .mult, right), expression.range)
+        }
+        return nil
+      case .div:
+        guard let inner = withoutStep(left) else { return nil }
+        return Expression(.binOp(inner, .div, right), expression.range)
+      default: return nil
+      }
     }
 
     /// Names of a step size, not of a gradient (`b -= lr * db`: `db` is the gradient).

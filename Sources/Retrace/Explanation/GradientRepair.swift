@@ -122,7 +122,7 @@ enum GradientRepair {
     limits: InterpreterLimits
   ) -> Int? {
     guard let plan else { return nil }
-    let capture = GradientAudit.Capture(loop: loop, audited: [iteration])
+    let capture = GradientAudit.Capture(loop: loop, audited: [iteration], plan: plan)
     capture.stopsAfterAudited = true
     GradientAudit.replay(plan, limits: limits, observer: capture)
     guard

@@ -37,24 +37,28 @@ public struct LossCost: Sendable {
   /// not only what the saved output covers (a run cut after its first epoch still costs what
   /// its later epochs do), up to `Recorder.maximumPoints` iterations.
   static func curve(
-    _ plan: ReplayPlan, loop: GradientAudit.LoopKey, loss: String, limits: InterpreterLimits
+    _ plan: ReplayPlan, loop: GradientAudit.LoopKey, loss: String, parameters: Set<String>,
+    limits: InterpreterLimits
   ) -> [Double] {
-    let recorder = Recorder(loop: loop, loss: loss)
+    let recorder = Recorder(loop: loop, loss: loss, parameters: parameters)
     GradientAudit.replay(plan, limits: limits, observer: recorder)
     return recorder.values
   }
 
-  /// Reads the loss at each iteration's first update of a parameter.
+  /// Reads the loss at each iteration's first update of a parameter (the audited ones: not
+  /// `scores = scores - scores.max()`, which the interpreter tells as an update too).
   final class Recorder: GradientAudit.Observer {
     let loop: GradientAudit.LoopKey
     let loss: Expression
+    let parameters: Set<String>
     var values: [Double] = []
     var recorded = -1
     /// The most iterations recorded: the replay stops after them.
     static let maximumPoints = 1_000
 
-    init(loop: GradientAudit.LoopKey, loss: String) {
+    init(loop: GradientAudit.LoopKey, loss: String, parameters: Set<String>) {
       self.loop = loop
+      self.parameters = parameters
       let nowhere = SourceLocation(line: 0, column: 0)
       self.loss = Expression(.name(loss, .load), SourceRange(start: nowhere, end: nowhere))
     }
@@ -63,7 +67,9 @@ public struct LossCost: Sendable {
       _ interpreter: PythonInterpreter, _ target: Expression, _ op: BinaryOperator,
       _ operand: Expression, _ value: Value
     ) {
-      guard current == loop, let iteration = ordinal[loop], iteration > recorded else { return }
+      guard current == loop, let iteration = ordinal[loop], iteration > recorded,
+        parameters.contains(GradientAudit.Capture.text(target))
+      else { return }
       guard values.count < Self.maximumPoints else {
         interpreter.requestStop()
         return

@@ -61,7 +61,7 @@ import Testing
     "dropped-factor", "extra-transpose", "function-loop", "logistic-correct", "preactivation",
     "relu-mask",
     "sigmoid-missing-derivative", "tanh-wrong-sign", "wrong-axis", "missing-newaxis", "scalar-bias",
-    "printed-loss",
+    "printed-loss", "step-elsewhere",
   ]
 
   static func plan(_ name: String) throws -> ReplayPlan {
@@ -277,6 +277,28 @@ import Testing
     let html = HTMLReport.render(explanation)
     #expect(html.contains("class=\"curve cost\""))
     #expect(html.components(separatedBy: "<polyline").count - 1 == 3)
+  }
+
+  /// The loss curve is read at each iteration's update of an audited parameter, not at a
+  /// rebinding such as `scores = scores - scores.max(…)` before the loss: its points are the
+  /// loss NumPy printed for those iterations (to the 6 decimals printed).
+  @Test func theLossCurveIsReadAtTheParametersUpdate() throws {
+    let plan = try Self.plan("step-elsewhere")
+    let audit = try #require(GradientAudit.run(plan))
+    let cost = try #require(audit.cost)
+    #expect(cost.written.count == 30)
+    for (file, values) in [
+      ("step-elsewhere.log", cost.written), ("step-elsewhere.fixed.log", cost.fixed),
+    ] {
+      var lines = 0
+      for line in try FixturePath.text("audit/\(file)").split(separator: "\n") {
+        let parts = line.split(separator: " ")
+        guard parts.count == 4, let k = Int(parts[1]) else { continue }
+        #expect(String(format: "%.6f", values[k]) == String(parts[3]), "\(file) \(k)")
+        lines += 1
+      }
+      #expect(lines == 3)
+    }
   }
 
   /// The HTML report draws each wrong gradient's heat map (every entry against central
