@@ -3,8 +3,8 @@ import NumPyKit
 import PythonSyntax
 
 /// Where the axes of a wrong gradient come from, and which of its broadcasts pair two axes of
-/// different origin only because their extents are equal (the seed's W1 line pairs hidden-2
-/// unit j with input feature j because both widths are 3).
+/// different origin only because their extents are equal (a line that pairs hidden unit j with
+/// input feature j because both layers are 3 wide).
 ///
 /// An axis's origin is found by experiment, not by a model of NumPy written into retrace: the
 /// code's size literals (an integer passed to a call or held by a tuple, `n_hidden = 4`, the
@@ -23,7 +23,7 @@ public struct AxisOrigins: Sendable {
     public var extent: Int
     /// Each literal: what it is and where (`np.random.randn(4, 3)` (In [77] line 5)).
     public var sources: [String]
-    /// Each literal's short name (`X axis 0`, `W1 axis 1`, `n_hidden`), in code order.
+    /// Each literal's short name (`X axis 0`, `W axis 1`, `n_hidden`), in code order.
     public var names: [String]
     /// The names, joined.
     public var label: String { names.joined(separator: ", ") }
@@ -99,7 +99,7 @@ enum BroadcastProbe {
     /// The edit that makes it `n`: replacements (range, text) in its cell.
     var edit: (Int) -> [(SourceRange, String)]
     var source: String
-    /// A short name: the axis it sets (`W1 axis 1`), the name it is assigned to, or where it is.
+    /// A short name: the axis it sets (`W axis 1`), the name it is assigned to, or where it is.
     var name: String
   }
 
@@ -229,40 +229,32 @@ enum BroadcastProbe {
         default: return nil
         }
       }
-      func walk(_ statements: [Statement]) {
-        for statement in statements {
-          owner = nil
-          creation = nil
-          switch statement.kind {
-          case .assign(let targets, let value):
-            if targets.count == 1 {
-              owner = SourceSlice.text(code, targets[0].range)
-              creation = created(value)
-              if case .constant(.int(let number)) = value.kind, number >= 2, number < 1 << 20,
-                extents.contains(Int(number))
-              {
-                let range = value.range
-                found.append(
-                  SizeLiteral(
-                    cell: index, value: Int(number), edit: { [(range, String($0))] },
-                    source: "`\(SourceSlice.text(code, statement.range))` \(place(range))",
-                    name: owner ?? "?"))
-              }
+      GradientAudit.forEachStatement(cell.parsed.module.body) { statement in
+        owner = nil
+        creation = nil
+        switch statement.kind {
+        case .assign(let targets, let value):
+          if targets.count == 1 {
+            owner = SourceSlice.text(code, targets[0].range)
+            creation = created(value)
+            if case .constant(.int(let number)) = value.kind, number >= 2, number < 1 << 20,
+              extents.contains(Int(number))
+            {
+              let range = value.range
+              found.append(
+                SizeLiteral(
+                  cell: index, value: Int(number), edit: { [(range, String($0))] },
+                  source: "`\(SourceSlice.text(code, statement.range))` \(place(range))",
+                  name: owner ?? "?"))
             }
-            visit(value)
-          case .augAssign(_, _, let value), .expression(let value): visit(value)
-          case .return(let value?): visit(value)
-          case .for(_, let iterable, let body, let orelse):
-            visit(iterable)
-            walk(body)
-            walk(orelse)
-          case .functionDef(let definition): walk(definition.body)
-          default:
-            for block in GradientAudit.blocks(of: statement) { walk(block) }
           }
+          visit(value)
+        case .augAssign(_, _, let value), .expression(let value): visit(value)
+        case .return(let value?): visit(value)
+        case .for(_, let iterable, _, _): visit(iterable)
+        default: break
         }
       }
-      walk(cell.parsed.module.body)
     }
     return found
   }
@@ -375,6 +367,17 @@ enum BroadcastProbe {
       didSet { interpreter?.watchesAssignments = true }
     }
 
+    /// The first uncaught error is kept; after the gradient's line it ends the replay.
+    override func cellRaised(_ error: PythonError) -> Bool {
+      if sight.error == nil {
+        sight.error = error.description
+        sight.errorLine = error.location?.line
+      }
+      return sight.reached
+    }
+
+    override var isDone: Bool { sight.updated }
+
     override func willAssign(
       _ interpreter: PythonInterpreter, _ target: Expression, _ value: Expression
     ) {
@@ -433,25 +436,7 @@ enum BroadcastProbe {
     let watcher = Watcher(
       module: site.cell + 1, statement: site.statement, code: plan.cells[site.cell].parsed.code,
       parameterText: parameter)
-    let interpreter = PythonInterpreter(limits: limits)
-    interpreter.keepsOutput = false
-    interpreter.warningsPerModule = plan.form != .log
-    interpreter.observer = watcher
-    watcher.interpreter = interpreter
-    for cell in plan.cells {
-      do throws(PythonError) {
-        _ = try interpreter.run(cell.parsed.module, echoingLast: false)
-      } catch {
-        if error.typeName == nil { break }
-        if watcher.sight.error == nil {
-          watcher.sight.error = error.description
-          watcher.sight.errorLine = error.location?.line
-        }
-        // After the gradient's line, the first error is the one that matters.
-        if watcher.sight.reached || plan.form == .log { break }
-      }
-      if watcher.sight.updated { break }
-    }
+    GradientAudit.replay(plan, limits: limits, observer: watcher)
     return watcher.sight
   }
 
@@ -465,9 +450,8 @@ enum BroadcastProbe {
     guard let site = GradientRepair.sites(of: check.gradient, in: plan).first,
       case .assign(let targets, _) = site.1.kind, targets.count == 1
     else { return nil }
-    let site2 = (cell: site.0, statement: site.1)
     var replays = 1
-    let base = look(plan, site: site2, parameter: check.parameter, limits: limits)
+    let base = look(plan, site: (site.0, site.1), parameter: check.parameter, limits: limits)
     guard base.reached, base.gradientError == nil else { return nil }
     var extents = Set<Int>()
     for node in base.nodes {
@@ -518,7 +502,7 @@ enum BroadcastProbe {
       }
       guard current.isComplete else { continue }
       assigned.formUnion(members)
-      // Named axes first (`W1 axis 0`), then the literals named by their place; in code order.
+      // Named axes first (`W axis 0`), then the literals named by their place; in code order.
       members.sort {
         (literals[$0].name.hasPrefix("the ") ? 1 : 0, $0)
           < (literals[$1].name.hasPrefix("the ") ? 1 : 0, $1)
@@ -542,7 +526,7 @@ enum BroadcastProbe {
     var result = AxisOrigins(
       parameter: check.parameter, gradient: check.gradient,
       cell: plan.cells[site.0].parsed.label, line: site.1.range.start.line, parameterAxes: [],
-      accidents: [], replays: replays)
+      accidents: [], replays: 0)
     if let shape = base.parameterShape {
       result.parameterAxes = shape.indices.map { axis in
         mover(axis, { $0.parameterShape }, shape).map { origin(families[$0].members) }

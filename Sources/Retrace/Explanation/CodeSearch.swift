@@ -66,31 +66,24 @@ public enum CodeSearch {
           visit(function)
         }
       }
-      func walk(_ statements: [Statement]) {
-        for statement in statements {
-          switch statement.kind {
-          case .assign(let targets, let value):
-            if targets.count == 1, case .name(let name, _) = targets[0].kind {
-              add(value, .constant(name: name))
-            }
-            visit(value)
-          case .expression(let value): visit(value)
-          case .for(_, let iterable, let body, let orelse):
-            visit(iterable)
-            if case .call(let function, let arguments, _) = iterable.kind,
-              Self.calleeName(function) == "range", arguments.count == 1
-            {
-              add(arguments[0], .constant(name: "range"))
-            }
-            walk(body)
-            walk(orelse)
-          case .functionDef(let definition): walk(definition.body)
-          default:
-            for block in GradientAudit.blocks(of: statement) { walk(block) }
+      GradientAudit.forEachStatement(cell.parsed.module.body) { statement in
+        switch statement.kind {
+        case .assign(let targets, let value):
+          if targets.count == 1, case .name(let name, _) = targets[0].kind {
+            add(value, .constant(name: name))
           }
+          visit(value)
+        case .expression(let value): visit(value)
+        case .for(_, let iterable, _, _):
+          visit(iterable)
+          if case .call(let function, let arguments, _) = iterable.kind,
+            Self.calleeName(function) == "range", arguments.count == 1
+          {
+            add(arguments[0], .constant(name: "range"))
+          }
+        default: break
         }
       }
-      walk(cell.parsed.module.body)
     }
     return found
   }

@@ -551,6 +551,18 @@ public struct GradientAudit: Sendable {
     }
   }
 
+  /// Calls `body` for each statement, in code order, and then for those nested in it: its
+  /// blocks and a function definition's body.
+  static func forEachStatement(_ statements: [Statement], _ body: (Statement) -> Void) {
+    for statement in statements {
+      body(statement)
+      if case .functionDef(let definition) = statement.kind {
+        forEachStatement(definition.body, body)
+      }
+      for block in blocks(of: statement) { forEachStatement(block, body) }
+    }
+  }
+
   /// The nested blocks of a statement that run in its scope (not a function's or class's).
   static func blocks(of statement: Statement) -> [[Statement]] {
     switch statement.kind {
@@ -657,13 +669,18 @@ public struct GradientAudit: Sendable {
         _ = try interpreter.run(cell.parsed.module, echoingLast: false)
       } catch {
         if error.typeName == nil { break }
-        if plan.form == .log { break }
+        if observer.cellRaised(error) || plan.form == .log { break }
       }
+      if observer.isDone { break }
     }
   }
 
   class Observer: InterpreterObserver {
     var interpreter: PythonInterpreter?
+    /// A cell ended in an exception: whether the replay stops there (a log's run always does).
+    func cellRaised(_ error: PythonError) -> Bool { false }
+    /// Whether the replay has seen what it was for (its later cells are not run).
+    var isDone: Bool { false }
     /// The replay stops after this many prints (the saved output's), when set.
     var printLimit: Int?
     var prints = 0

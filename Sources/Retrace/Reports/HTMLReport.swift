@@ -134,24 +134,16 @@ public enum HTMLReport {
       let fixed = cost.points(cost.fixed).filter(\.isFinite)
       let all = written + fixed
       if written.count >= 2, fixed.count >= 2, let low = all.min(), let high = all.max() {
-        let width = 600.0
-        let height = 200.0
-        let span = high > low ? high - low : 1
         let count = max(written.count, fixed.count)
-        func path(_ values: [Double]) -> String {
-          values.enumerated().map { index, value in
-            let x = width * Double(index) / Double(count - 1)
-            let y = height - height * (value - low) / span
-            return String(format: "%.1f,%.1f", x, y)
-          }.joined(separator: " ")
-        }
         out +=
           "<h3>The loss <code>\(escape(loss))</code> per iteration: as written "
           + "<span class=\"bad\">(red)</span> and with the fix <span class=\"ok\">(green)</span>"
-          + "</h3>\n<svg width=\"\(Int(width))\" height=\"\(Int(height))\" class=\"curve cost\" "
-          + "role=\"img\"><polyline fill=\"none\" stroke=\"#cf222e\" stroke-width=\"2\" "
-          + "points=\"\(path(written))\"/><polyline fill=\"none\" stroke=\"#1a7f37\" "
-          + "stroke-width=\"2\" points=\"\(path(fixed))\"/></svg>\n<p>\(escape(cost.summary)).</p>\n"
+          + "</h3>\n<svg width=\"\(Int(curveWidth))\" height=\"\(Int(curveHeight))\" "
+          + "class=\"curve cost\" role=\"img\"><polyline fill=\"none\" stroke=\"#cf222e\" "
+          + "stroke-width=\"2\" points=\"\(points(written, of: count, low, high))\"/><polyline "
+          + "fill=\"none\" stroke=\"#1a7f37\" stroke-width=\"2\" "
+          + "points=\"\(points(fixed, of: count, low, high))\"/></svg>\n"
+          + "<p>\(escape(cost.summary)).</p>\n"
       }
     }
     // The loss as the notebook prints it.
@@ -160,23 +152,31 @@ public enum HTMLReport {
         check.values.compactMap { $0.printedValue }
       }.filter(\.isFinite)
       if points.count >= 2, let low = points.min(), let high = points.max() {
-        let width = 600.0
-        let height = 200.0
-        let span = high > low ? high - low : 1
-        let path = points.enumerated().map { index, value in
-          let x = width * Double(index) / Double(points.count - 1)
-          let y = height - height * (value - low) / span
-          return String(format: "%.1f,%.1f", x, y)
-        }.joined(separator: " ")
+        let path = Self.points(points, of: points.count, low, high)
         out +=
           "<h3>The loss <code>\(escape(loss))</code> as printed</h3>\n"
-          + "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" class=\"curve\" role=\"img\">"
+          + "<svg width=\"\(Int(curveWidth))\" height=\"\(Int(curveHeight))\" class=\"curve\" "
+          + "role=\"img\">"
           + "<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\" points=\"\(path)\"/>"
           + "</svg>\n<p>\(points.count) printed values, from \(format(points[0])) to "
           + "\(format(points[points.count - 1])).</p>\n"
       }
     }
     return out
+  }
+
+  /// A loss curve's size, in SVG units.
+  static let curveWidth = 600.0
+  static let curveHeight = 200.0
+
+  /// A polyline's points for `values` on a `count`-point axis between `low` and `high`.
+  static func points(_ values: [Double], of count: Int, _ low: Double, _ high: Double) -> String {
+    let span = high > low ? high - low : 1
+    return values.enumerated().map { index, value in
+      let x = curveWidth * Double(index) / Double(max(count - 1, 1))
+      let y = curveHeight - curveHeight * (value - low) / span
+      return String(format: "%.1f,%.1f", x, y)
+    }.joined(separator: " ")
   }
 
   /// HTML text escaping (the XML escaping of the JUnit report serves HTML too).
