@@ -45,7 +45,8 @@ struct ExplainCommand: ParsableCommand {
     } catch {
       throw UsageError(error.description)
     }
-    let audit = GradientAudit.run(plan, lossName: loss, prints: verification.printsReplayed)
+    let audit = GradientAudit.run(
+      plan, lossName: loss, prints: verification.printsReplayed, census: verification.loops)
     let bar = Terminal.progressBar("seed search")
     let search = Explainer.search(
       plan, verification: verification, seeds: max(0, seedSearch),

@@ -65,7 +65,8 @@ struct VerifyCommand: ParsableCommand {
     } catch {
       throw UsageError(error.description)
     }
-    let audit = GradientAudit.run(plan, lossName: loss, prints: written.printsReplayed)
+    let audit = GradientAudit.run(
+      plan, lossName: loss, prints: written.printsReplayed, census: written.loops)
     guard let audit, let fixed = audit.corrected(plan) else {
       FileHandle.standardError.write(
         Data(

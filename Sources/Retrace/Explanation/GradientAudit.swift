@@ -100,16 +100,23 @@ public struct GradientAudit: Sendable {
   /// `prints`: how many prints the saved output holds (its verification's records); the
   /// replays stop after them, as the verification's did (a run of 10^6 epochs whose output
   /// was cut after the first is audited over what was printed).
+  /// `census`: the loops of verify's replay of the same plan, when it was taken (the audit
+  /// then needs no replay of its own to find the training loop).
   public static func run(
     _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(), lossName: String? = nil,
-    prints: Int? = nil
+    prints: Int? = nil, census: LoopCensus? = nil
   ) -> GradientAudit? {
     // 1. The training loop and its iteration count.
-    let survey = Survey()
-    survey.printLimit = prints
-    replay(plan, limits: limits, observer: survey)
-    guard let (loop, _) = survey.updates.max(by: { $0.value < $1.value }) else { return nil }
-    let count = survey.iterations[loop, default: 0]
+    let loops: LoopCensus
+    if let census {
+      loops = census
+    } else {
+      let survey = Observer()
+      survey.printLimit = prints
+      replay(plan, limits: limits, observer: survey)
+      loops = survey.census
+    }
+    guard let (loop, count) = loops.trainingLoop else { return nil }
     guard count > 0, plan.cells.indices.contains(loop.module - 1) else { return nil }
     let cell = plan.cells[loop.module - 1]
     var audit = GradientAudit(
@@ -650,11 +657,7 @@ public struct GradientAudit: Sendable {
   // MARK: - Replays
 
   /// A loop: the module (cell) its code is in and where it starts.
-  struct LoopKey: Hashable {
-    var module: Int
-    var line: Int
-    var column: Int
-  }
+  typealias LoopKey = LoopCensus.Loop
 
   /// Runs the plan's cells through one interpreter, as `NotebookReplay` does (an exception
   /// ends its cell), with `observer` attached; stops at a refusal.
@@ -689,16 +692,16 @@ public struct GradientAudit: Sendable {
       prints += 1
       if let printLimit, prints > printLimit { interpreter.requestStop() }
     }
+    /// The loops' iterations and updates so far.
+    var census = LoopCensus()
     /// The loop whose iteration started last (the innermost running one).
-    var current: LoopKey?
-    var ordinal: [LoopKey: Int] = [:]
+    var current: LoopKey? { census.current }
+    /// The running iteration of each loop (from 0).
+    var ordinal: [LoopKey: Int] { census.ordinals }
 
     func interpreter(_ interpreter: PythonInterpreter, iteration index: Int, of loop: SourceRange) {
-      let key = LoopKey(
-        module: interpreter.runningModule, line: loop.start.line, column: loop.start.column)
-      current = key
-      ordinal[key, default: -1] += 1
-      started(key, ordinal[key]!)
+      let (key, ordinal) = census.started(interpreter, loop)
+      started(key, ordinal)
     }
 
     func started(_ loop: LoopKey, _ ordinal: Int) {}
@@ -709,6 +712,7 @@ public struct GradientAudit: Sendable {
       _ interpreter: PythonInterpreter, updated target: Expression, with op: BinaryOperator,
       operand: Expression, value: Value
     ) {
+      census.updated(op)
       updated(interpreter, target, op, operand, value)
     }
 
@@ -724,20 +728,6 @@ public struct GradientAudit: Sendable {
     }
 
     func willAssign(_ interpreter: PythonInterpreter, _ target: Expression, _ value: Expression) {}
-  }
-
-  /// Which loop updates arrays, and how often each loop iterates.
-  final class Survey: Observer {
-    var updates: [LoopKey: Int] = [:]
-    var iterations: [LoopKey: Int] { ordinal.mapValues { $0 + 1 } }
-
-    override func updated(
-      _ interpreter: PythonInterpreter, _ target: Expression, _ op: BinaryOperator,
-      _ operand: Expression, _ value: Value
-    ) {
-      guard op == .sub || op == .add, let current else { return }
-      updates[current, default: 0] += 1
-    }
   }
 
   /// Snapshots at the audited iterations' starts and the updates made in them.

@@ -254,7 +254,7 @@ public final class NotebookReplay {
   public func run(
     cellStarted: (Int) -> Demand = { _ in .more },
     consume: @escaping (Int, ReplayEvent) throws(RetraceError) -> Demand,
-    cellEnded: (Int) -> Demand = { _ in .more }
+    cellEnded: (Int) -> Demand = { _ in .more }, census: ((LoopCensus) -> Void)? = nil
   ) throws(RetraceError) -> Bool {
     let interpreter = PythonInterpreter(limits: limits)
     interpreter.keepsOutput = false
@@ -331,6 +331,7 @@ public final class NotebookReplay {
       }
       return true
     }()
+    census?(forwarder.census)
     if let failure { throw failure }
     return finished
   }
@@ -340,6 +341,16 @@ public final class NotebookReplay {
     var warn: (PythonWarning) -> Void = { _ in }
     /// Whether a random generator has drawn yet.
     var drawn = false
+    var census = LoopCensus()
+    func interpreter(_ interpreter: PythonInterpreter, iteration index: Int, of loop: SourceRange) {
+      census.started(interpreter, loop)
+    }
+    func interpreter(
+      _ interpreter: PythonInterpreter, updated target: PythonSyntax.Expression,
+      with op: BinaryOperator, operand: PythonSyntax.Expression, value: Value
+    ) {
+      census.updated(op)
+    }
     func interpreter(_ interpreter: PythonInterpreter, printed event: PrintEvent) {
       var event = event
       event.afterDraw = drawn

@@ -56,10 +56,15 @@ public enum NotebookVerifier {
     let run = Run(plan: plan)
     run.stopsAtFirstFailure = untilFailure
     if let path = plan.logFile { run.saved = SavedText(streaming: try LogReader(path: path)) }
-    try NotebookReplay(plan, limits: limits).run(
+    var loops: LoopCensus?
+    let finished = try NotebookReplay(plan, limits: limits).run(
       cellStarted: { index in run.startCell(index) },
       consume: { (index, event) throws(RetraceError) in try run.consume(index, event) },
-      cellEnded: { index in run.endCell(index) })
+      cellEnded: { index in run.endCell(index) },
+      census: { census in loops = census })
+    // A census of a replay stopped early (where a cut output ends) counts only what ran
+    // before that print; the audit then surveys the loops itself.
+    if finished { run.verification.loops = loops }
     try run.finish()
     if band && !run.inexact.isEmpty { run.applyNoiseBand(limits: limits) }
     run.verification.printsReplayed = run.events

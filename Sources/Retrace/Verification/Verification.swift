@@ -143,6 +143,9 @@ public struct Verification: Sendable {
   /// How many prints (and echoed results) the replay made before it stopped: where the saved
   /// output ends, or where the code does.
   public var printsReplayed = 0
+  /// The replay's loops, iterations and updates (the gradient audit's training loop), when
+  /// the replay ran to the code's end (nil when it stopped where the saved output does).
+  public var loops: LoopCensus?
 
   /// The number of printed values checked.
   public var checked: Int { counts.checked }
