@@ -64,6 +64,9 @@ public protocol InterpreterObserver: AnyObject {
   /// A random generator drew `count` values through `method`.
   func interpreter(
     _ interpreter: PythonInterpreter, drew count: Int, from generator: String, method: String)
+  /// A NumPy generator's method was called (after `drew`), with what it takes to call it
+  /// again from another seed (the seed search).
+  func interpreter(_ interpreter: PythonInterpreter, drewCall call: DrawCall)
   /// An exception was raised at `location` (caught or not).
   func interpreter(
     _ interpreter: PythonInterpreter, raised error: PythonError, at location: SourceLocation?)
@@ -92,6 +95,7 @@ extension InterpreterObserver {
   public func interpreter(
     _ interpreter: PythonInterpreter, raised error: PythonError, at location: SourceLocation?
   ) {}
+  public func interpreter(_ interpreter: PythonInterpreter, drewCall call: DrawCall) {}
   public func interpreter(_ interpreter: PythonInterpreter, warned warning: PythonWarning) {}
   public func interpreter(
     _ interpreter: PythonInterpreter, willAssign target: PythonSyntax.Expression,
@@ -165,4 +169,32 @@ extension PythonInterpreter {
     if keepsOutput { output += event.text }
     observer.interpreter(self, printed: event)
   }
+}
+
+/// One call of a NumPy generator's method (`np.random.randn(3, 2)`, `rng.normal(size=5)`) as
+/// the seed search needs it: its result, the int seed and the number of draws before it since
+/// that seeding, and closures that reseed the same generator as its seeding call would with
+/// another int and make the same call again (its arguments as they were evaluated).
+///
+/// The closures hold the generator's state, not the interpreter: they may be called after the
+/// replay that made them has ended, from one thread at a time.
+public struct DrawCall: @unchecked Sendable {
+  /// `np.random`, `RandomState` or `Generator`.
+  public let generator: String
+  public let method: String
+  public let result: Value
+  /// The int the generator was seeded with (nil: not an int).
+  public let seed: Int?
+  /// How many calls it made since that seeding before this one.
+  public let index: Int
+  /// Seeds the generator as its seeding call would have with this int.
+  public let reseed: (Int) throws(PythonError) -> Void
+  /// Makes the same call again on the generator's current state.
+  public let draw: () throws(PythonError) -> Value
+  /// For a legacy generator (`np.random.seed(int)`, `RandomState(int)`): puts it in the state
+  /// of a Mersenne Twister seeded elsewhere (`MT19937.seeded` makes many at once); nil for
+  /// the others.
+  public var restate: ((MT19937) -> Void)? = nil
+  /// For a legacy generator: its Mersenne Twister's position in its block of 624 words.
+  public var position: (() -> Int)? = nil
 }

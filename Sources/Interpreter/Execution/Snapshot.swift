@@ -184,18 +184,24 @@ struct SnapshotRecorder {
 }
 
 extension NumPyRandom.LegacyState: SnapshotState {
-  func capture() -> Any { (state, seeded) }
+  func capture() -> Any { (state, seeded, seedValue, drawsSinceSeeding) }
   func restore(_ saved: Any) {
-    guard let (state, seeded) = saved as? (RandomState, Bool) else { return }
+    guard let (state, seeded, seedValue, draws) = saved as? (RandomState, Bool, Int?, Int)
+    else { return }
     self.state = state
     self.seeded = seeded
+    self.seedValue = seedValue
+    self.drawsSinceSeeding = draws
   }
 }
 
 extension NumPyRandom.GeneratorState: SnapshotState {
-  func capture() -> Any { generator }
+  func capture() -> Any { (generator, seedValue, drawsSinceSeeding) }
   func restore(_ saved: Any) {
-    if let generator = saved as? Generator { self.generator = generator }
+    guard let (generator, seedValue, draws) = saved as? (Generator, Int?, Int) else { return }
+    self.generator = generator
+    self.seedValue = seedValue
+    self.drawsSinceSeeding = draws
   }
 }
 

@@ -111,9 +111,23 @@ struct CallArguments {
 
   /// Shape given as separate ints (`rand(2, 3)`, `reshape(2, 3)`) or one tuple.
   func variadicShape(from start: Int = 0) throws(PythonError) -> [Int] {
-    let rest = Array(positional.dropFirst(start))
-    if rest.count == 1, case .tuple = rest[0] { return try ArrayValues.shape(rest[0]) }
-    if rest.count == 1, case .list = rest[0] { return try ArrayValues.shape(rest[0]) }
-    return try ArrayValues.shape(.tuple(rest))
+    guard start < positional.count else { return try ArrayValues.shape(.tuple([])) }
+    if positional.count - start == 1 {
+      switch positional[start] {
+      case .tuple, .list: return try ArrayValues.shape(positional[start])
+      default: break
+      }
+    }
+    // The ints themselves (what `ArrayValues.shape` of their tuple reads, without the tuple).
+    var shape: [Int] = []
+    shape.reserveCapacity(positional.count - start)
+    for item in positional[start...] {
+      guard let n = Operators.integer(item) else {
+        throw PythonError.type("'\(item.typeName)' object cannot be interpreted as an integer")
+      }
+      shape.append(Int(n))
+    }
+    try ArrayValues.checkBudget(shape)
+    return shape
   }
 }

@@ -8,6 +8,10 @@ enum NumPyRandom {
     var state: RandomState
     /// Seeded by the notebook (unseeded draws come from the OS in NumPy: unverifiable).
     var seeded: Bool
+    /// The int it was last seeded with (nil: an array, a state, or no seed) and the draws
+    /// made since, for the seed search's `DrawCall`s.
+    var seedValue: Int?
+    var drawsSinceSeeding = 0
     /// Fingerprints of the states `get_state` handed out while unseeded: restoring one with
     /// `set_state` leaves the state unverifiable (in NumPy it came from the OS).
     var unverifiableStates: Set<Int> = []
@@ -34,6 +38,9 @@ enum NumPyRandom {
   final class GeneratorState {
     var generator: Generator
     let seeded: Bool
+    /// The int `default_rng` was given (nil: anything else) and the draws made since.
+    var seedValue: Int?
+    var drawsSinceSeeding = 0
     init(generator: Generator, seeded: Bool) {
       self.generator = generator
       self.seeded = seeded
@@ -51,6 +58,7 @@ enum NumPyRandom {
         let call = CallArguments("RandomState", positional, keywords)
         let legacy = LegacyState(
           state: try seededState(call.value(0, "seed")), seeded: call.value(0, "seed") != nil)
+        legacy.seedValue = call.value(0, "seed").flatMap(seedInt)
         let object = NativeObject(
           typeName: "RandomState", repr: "RandomState(MT19937)",
           attributes: legacyMethods(legacy, name: "RandomState"))
@@ -67,6 +75,7 @@ enum NumPyRandom {
         let (sequence, seeded) = try seedSequence(seed)
         let generator = Generator(bitGenerator: PCG64(seedSequence: sequence))
         let state = GeneratorState(generator: generator, seeded: seeded)
+        state.seedValue = seed.flatMap(seedInt)
         let object = NativeObject(
           typeName: "Generator", repr: "Generator(PCG64)", attributes: generatorMethods(state))
         object.state = state
@@ -196,6 +205,15 @@ enum NumPyRandom {
     let object = NativeObject(typeName: "SeedSequence", repr: text, attributes: attributes)
     object.state = SeedSequenceState(sequence: sequence, seeded: seeded)
     return object
+  }
+
+  /// A seed argument that is a plain int (what the seed search can change), as an `Int`.
+  static func seedInt(_ seed: Value) -> Int? {
+    switch seed {
+    case .int(let n): return Int(n)
+    case .npScalar(.int64(let n)): return Int(n)
+    default: return nil
+    }
   }
 
   static func seededState(_ seed: Value?) throws(PythonError) -> RandomState {
@@ -485,9 +503,29 @@ enum NumPyRandom {
     func method(_ name: String, _ body: @escaping (CallArguments) throws(PythonError) -> Value) {
       attributes[name] = .builtin(
         BuiltinFunction(name: name) { interpreter, positional, keywords throws(PythonError) in
-          let result = try body(CallArguments(name, positional, keywords))
+          let call = CallArguments(name, positional, keywords)
+          let result = try body(call)
           if name == "seed" || name == "set_state" { return result }
           report(interpreter, result, positional, generatorName, name)
+          if let observer = interpreter.observer, name != "get_state" {
+            observer.interpreter(
+              interpreter,
+              drewCall: DrawCall(
+                generator: generatorName, method: name, result: result,
+                seed: legacy.seedValue, index: legacy.drawsSinceSeeding,
+                reseed: { seed throws(PythonError) in
+                  legacy.state = try seededState(.int(Int64(seed)))
+                  legacy.seeded = true
+                  legacy.seedValue = seed
+                },
+                draw: { () throws(PythonError) in try body(call) },
+                restate: { generator in
+                  legacy.state = RandomState(bitGenerator: generator)
+                  legacy.seeded = true
+                },
+                position: { legacy.state.bitGenerator.statePosition }))
+          }
+          if name != "get_state" { legacy.drawsSinceSeeding += 1 }
           if legacy.seeded { return result }
           return .unverifiable(
             result,
@@ -504,6 +542,8 @@ enum NumPyRandom {
     method("seed") { call throws(PythonError) in
       legacy.state = try seededState(call.value(0, "seed"))
       legacy.seeded = call.value(0, "seed") != nil
+      legacy.seedValue = call.value(0, "seed").flatMap(seedInt)
+      legacy.drawsSinceSeeding = 0
       return .none
     }
     method("rand") { call throws(PythonError) in
@@ -651,6 +691,7 @@ enum NumPyRandom {
       let restored = try restoredState(try call.required(0, "state"))
       let current = restored.legacyState
       legacy.state = restored
+      legacy.seedValue = nil
       legacy.seeded = !legacy.unverifiableStates.contains(
         fingerprint(current.key, current.position))
       return .none
@@ -754,8 +795,23 @@ enum NumPyRandom {
     func method(_ name: String, _ body: @escaping (CallArguments) throws(PythonError) -> Value) {
       attributes[name] = .builtin(
         BuiltinFunction(name: name) { interpreter, positional, keywords throws(PythonError) in
-          let result = try body(CallArguments(name, positional, keywords))
+          let call = CallArguments(name, positional, keywords)
+          let result = try body(call)
           report(interpreter, result, positional, "Generator", name)
+          if let observer = interpreter.observer {
+            observer.interpreter(
+              interpreter,
+              drewCall: DrawCall(
+                generator: "Generator", method: name, result: result, seed: state.seedValue,
+                index: state.drawsSinceSeeding,
+                reseed: { seed throws(PythonError) in
+                  let (sequence, _) = try seedSequence(.int(Int64(seed)))
+                  state.generator = Generator(bitGenerator: PCG64(seedSequence: sequence))
+                  state.seedValue = seed
+                },
+                draw: { () throws(PythonError) in try body(call) }))
+          }
+          state.drawsSinceSeeding += 1
           if state.seeded { return result }
           return .unverifiable(
             result, reason: "drawn from default_rng() without a seed")

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Interpreter
 import NumPyKit
 import PythonSyntax
@@ -210,12 +212,27 @@ public enum CodeSearch {
     var tried = 0
     for literal in seeds {
       guard case .seed(let api) = literal.role else { continue }
-      for candidate in 0..<count where Double(candidate) != literal.value {
-        tried += 1
-        if tried % 256 == 0 { progress?(tried, total) }
-        guard let edited = edited(plan, literal, to: String(candidate)),
-          reproduces(edited, limits: limits)
-        else { continue }
+      var hit: Int?
+      if let filter = DrawFilter.make(
+        plan, literal: literal, verification: verification, limits: limits)
+      {
+        let (seed, count) = filteredSearch(
+          plan, literal: literal, filter: filter, verification: verification, limits: limits,
+          count: count, done: tried, total: total, progress: progress)
+        hit = seed
+        tried += count
+      } else {
+        for candidate in 0..<count where Double(candidate) != literal.value {
+          tried += 1
+          if tried % 256 == 0 { progress?(tried, total) }
+          guard let edited = edited(plan, literal, to: String(candidate)),
+            reproduces(edited, limits: limits)
+          else { continue }
+          hit = candidate
+          break
+        }
+      }
+      if let candidate = hit {
         progress?(total, total)
         let cell = plan.cells[literal.cell].parsed.label
         return Finding(
@@ -236,6 +253,76 @@ public enum CodeSearch {
     }
     progress?(total, total)
     return nil
+  }
+
+  /// Seeds 0..<`count` (but the code's) tested by `filter` on two threads, each admitted
+  /// seed confirmed by a full replay: the smallest confirmed seed, and how many seeds were
+  /// tried up to it (all of them when none is found).
+  ///
+  /// Threads take interleaved chunks; once a chunk holds a hit, later chunks are skipped, and
+  /// the smallest hit wins, so the answer does not depend on the threads' timing. Each thread
+  /// learns its own filter (its closures hold a generator of their own).
+  static func filteredSearch(
+    _ plan: ReplayPlan, literal: Literal, filter: DrawFilter, verification: Verification,
+    limits: InterpreterLimits, count: Int, done: Int, total: Int,
+    progress: ((Int, Int) -> Void)?
+  ) -> (seed: Int?, tried: Int) {
+    let workers = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
+    let chunk = 4096
+    let chunks = (count + chunk - 1) / chunk
+    let shared = SearchState()
+    nonisolated(unsafe) let progress = progress
+    nonisolated(unsafe) let first = filter
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      LargeStack.run(inline: false) { _ in
+        guard
+          let filter = worker == 0
+            ? first
+            : DrawFilter.learn(
+              plan, literal: literal, verification: verification, limits: limits)
+        else { return }
+        var index = worker
+        while index < chunks {
+          if let hit = shared.hit, hit / chunk < index { break }
+          let start = index * chunk
+          for seed in filter.admitted(start..<min(count, start + chunk))
+          where Double(seed) != literal.value {
+            guard let edited = edited(plan, literal, to: String(seed)),
+              reproduces(edited, limits: limits)
+            else { continue }
+            shared.found(seed)
+            break
+          }
+          let finished = shared.finished(min(chunk, count - start))
+          progress.map { report in shared.locked { report(done + finished, total) } }
+          index += workers
+        }
+      }
+    }
+    guard let seed = shared.hit else {
+      return (nil, count - (literal.value >= 0 && literal.value < Double(count) ? 1 : 0))
+    }
+    return (seed, seed + (Double(seed) > literal.value ? 0 : 1))
+  }
+
+  /// What the search's threads share: the smallest hit and the seeds tried.
+  final class SearchState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var smallest: Int?
+    private var tried = 0
+    var hit: Int? { locked { smallest } }
+    func found(_ seed: Int) { locked { smallest = min(smallest ?? seed, seed) } }
+    func finished(_ seeds: Int) -> Int {
+      locked {
+        tried += seeds
+        return tried
+      }
+    }
+    func locked<T>(_ body: () -> T) -> T {
+      lock.lock()
+      defer { lock.unlock() }
+      return body()
+    }
   }
 
   // MARK: - Constants

@@ -254,12 +254,14 @@ public final class NotebookReplay {
   public func run(
     cellStarted: (Int) -> Demand = { _ in .more },
     consume: @escaping (Int, ReplayEvent) throws(RetraceError) -> Demand,
-    cellEnded: (Int) -> Demand = { _ in .more }, census: ((LoopCensus) -> Void)? = nil
+    cellEnded: (Int) -> Demand = { _ in .more }, census: ((LoopCensus) -> Void)? = nil,
+    draws: ((DrawCall) -> Void)? = nil
   ) throws(RetraceError) -> Bool {
     let interpreter = PythonInterpreter(limits: limits)
     interpreter.keepsOutput = false
     interpreter.blas = blas
     let forwarder = Forwarder()
+    forwarder.drawCall = draws
     interpreter.observer = forwarder
     let isScript = plan.form == .log
     interpreter.warningsPerModule = !isScript
@@ -341,7 +343,11 @@ public final class NotebookReplay {
     var warn: (PythonWarning) -> Void = { _ in }
     /// Whether a random generator has drawn yet.
     var drawn = false
+    var drawCall: ((DrawCall) -> Void)?
     var census = LoopCensus()
+    func interpreter(_ interpreter: PythonInterpreter, drewCall call: DrawCall) {
+      drawCall?(call)
+    }
     func interpreter(_ interpreter: PythonInterpreter, iteration index: Int, of loop: SourceRange) {
       census.started(interpreter, loop)
     }

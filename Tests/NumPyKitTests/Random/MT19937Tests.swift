@@ -68,6 +68,32 @@ extension RandomTests {
       }
     }
 
+    /// Seeding many at once (the seed search's way) gives the states `init(seed:)` gives, in
+    /// full and, with a prefix, for the first draws; a seed count that is not a multiple of four
+    /// takes the one-at-a-time path for the rest. Seeds 0 and 5489 are anchored to NumPy above.
+    @Test func seedingManyAtOnceGivesEachSeedsState() {
+      let seeds = (0..<1_031).map { UInt32($0 * 4_099 % 1_000_003) } + [0, 5489, UInt32.max]
+      let full = MT19937.seeded(seeds)
+      #expect(full.count == seeds.count)
+      #expect(zip(seeds, full).allSatisfy { MT19937(seed: $0) == $1 })
+      for prefix in [1, 40, 226] {
+        var prefixed = MT19937.seeded(seeds, prefix: prefix)
+        var agree = 0
+        for (index, seed) in seeds.enumerated() {
+          var reference = MT19937(seed: seed)
+          let expected = (0..<prefix).map { _ in reference.next32() }
+          let drawn = (0..<prefix).map { _ in prefixed[index].next32() }
+          if drawn == expected, prefixed[index].statePosition == MT19937.stateCount { agree += 1 }
+        }
+        #expect(agree == seeds.count, "prefix \(prefix)")
+      }
+      // A prefix larger than the first twist allows is clipped to it.
+      var clipped = MT19937.seeded([7], prefix: 1_000)[0]
+      #expect(clipped.statePosition == MT19937.stateCount - 226)
+      var reference = MT19937(seed: UInt32(7))
+      #expect(clipped.next32() == reference.next32())
+    }
+
     @Test func statesRoundTrip() throws {
       var bits = try MT19937(seed: 9)
       _ = bits.next32()

@@ -1,4 +1,5 @@
 import Foundation
+import Interpreter
 import Testing
 
 @testable import Retrace
@@ -44,7 +45,10 @@ import Testing
     Dictionary(uniqueKeysWithValues: finding.evidence.map { ($0.0, $0.1.json) })
   }
 
-  @Test(arguments: ["seed-default-rng", "seed-legacy", "seed-python-random", "seed-randomstate"])
+  @Test(arguments: [
+    "seed-default-rng", "seed-legacy", "seed-python-random", "seed-randomstate", "seed-in-place",
+    "seed-second-draw",
+  ])
   func theSeedThatMadeTheOutputIsFound(_ name: String) throws {
     let edit = try #require(Self.edits[name])
     let explanation = try Self.explain(name)
@@ -60,6 +64,42 @@ import Testing
     // Every mismatch is explained by it, and no guess from the pattern is left.
     #expect(explanation.unexplained == 0)
     #expect(!explanation.findings.contains { $0.kind == .divergence || $0.kind == .isolatedValue })
+  }
+
+  /// The search's shortcut (`DrawFilter`) is taken where the first print after the draws shows
+  /// a generator's result as drawn, for each NumPy API, and for the second call of two; it
+  /// admits the seed of the run and not the code's. It is not taken where the draws are
+  /// changed in place before the print (its check against the replay with two other seeds
+  /// fails) nor for Python's `random` (a list built from many calls): there each candidate is
+  /// replayed, and the seed is found all the same (the test above).
+  @Test(arguments: [
+    ("seed-default-rng", true), ("seed-legacy", true), ("seed-far", true),
+    ("seed-randomstate", true), ("seed-second-draw", true), ("seed-in-place", false),
+    ("seed-python-random", false),
+  ])
+  func theShortcutIsTakenOnlyWhereTheDrawsArePrintedAsDrawn(_ name: String, taken: Bool) throws {
+    let notebook = try NotebookReader.read(path: FixturePath.url("causes/\(name).log").path)
+    let code = try NotebookCode.readScript(
+      FixturePath.text("causes/\(name).py"), name: "causes/\(name).py")
+    let plan = try ReplayPlan.make(notebook, code: [code], codeFile: "causes/\(name).py")
+    let verification = try NotebookVerifier.verify(plan)
+    let literal = try #require(
+      CodeSearch.literals(in: plan).first {
+        if case .seed = $0.role { return true }
+        return false
+      })
+    let filter = DrawFilter.make(
+      plan, literal: literal, verification: verification, limits: InterpreterLimits())
+    #expect((filter != nil) == taken)
+    guard let filter else { return }
+    let ranText = try #require(Self.edits[name]?.ran)
+    let ran = try #require(Int(ranText.filter(\.isNumber)))
+    #expect(filter.admits(ran))
+    #expect(!filter.admits(Int(literal.value)))
+    // Many at once (a legacy generator's batch seeding) as one at a time.
+    let seeds = max(0, ran - 37)..<(ran + 40)
+    #expect(filter.admitted(seeds) == seeds.filter(filter.admits))
+    #expect(filter.admitted(seeds).contains(ran))
   }
 
   @Test func aLearningRateChangedAfterTheRunIsFound() throws {

@@ -126,7 +126,7 @@ import Testing
   @Test func warningsWrittenIntoTheMiddleOfALineAreCutOutAndPositionsKept() throws {
     let log = try String(
       contentsOf: FixturePath.url("warnings/late-divergence.log"), encoding: .utf8)
-    var lines = log.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let lines = log.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let glued = try #require(lines.firstIndex { $0.hasPrefix("epoch") && $0.contains("Warning: ") })
     let rest = try #require(
       lines[(glued + 1)...].firstIndex { !$0.hasPrefix("  ") && !$0.contains("Warning: ") })
