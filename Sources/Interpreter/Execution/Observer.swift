@@ -191,10 +191,11 @@ public struct DrawCall: @unchecked Sendable {
   public let reseed: (Int) throws(PythonError) -> Void
   /// Makes the same call again on the generator's current state.
   public let draw: () throws(PythonError) -> Value
-  /// For a legacy generator (`np.random.seed(int)`, `RandomState(int)`): puts it in the state
-  /// of a Mersenne Twister seeded elsewhere (`MT19937.seeded` makes many at once); nil for
+  /// For a legacy generator (`np.random.seed(int)`, `RandomState(int)`): makes the given
+  /// twisted words its next draws (`RandomState.restartBlock(withTwisted:)`, with the words
+  /// `MT19937.prefixes` makes for many seeds at once), the generator marked seeded; nil for
   /// the others.
-  public var restate: ((MT19937) -> Void)? = nil
+  public var restart: ((UnsafeBufferPointer<UInt32>) -> Void)? = nil
   /// For a legacy generator: its Mersenne Twister's position in its block of 624 words.
   public var position: (() -> Int)? = nil
 }

@@ -519,8 +519,8 @@ enum NumPyRandom {
                   legacy.seedValue = seed
                 },
                 draw: { () throws(PythonError) in try body(call) },
-                restate: { generator in
-                  legacy.state = RandomState(bitGenerator: generator)
+                restart: { words in
+                  legacy.state.restartBlock(withTwisted: words)
                   legacy.seeded = true
                 },
                 position: { legacy.state.bitGenerator.statePosition }))

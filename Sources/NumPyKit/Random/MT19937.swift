@@ -100,27 +100,23 @@ public struct MT19937: RandomNumberGenerator, Sendable, Hashable {
     }
   }
 
-  /// Generators seeded like `init(seed:)`, one per seed, made eight at a time: `init_genrand`
-  /// is one chain of dependent multiplications per seed, so eight chains run in the lanes of
-  /// one vector (what a seed search spends most of its time on).
-  ///
-  /// With `prefix` (1 to 226), each generator holds only what its first `prefix` draws of
-  /// 32 bits need: the words of `init_genrand` up to 397 + `prefix`, and the first `prefix`
-  /// words of the first twist, placed at the end of the block (position 624 - `prefix`). Those
-  /// draws equal `MT19937(seed:)`'s; what comes after them does not, so a caller that draws
-  /// with one checks `statePosition >= 624 - prefix` afterwards (the block not left) and
-  /// otherwise seeds in full.
-  public static func seeded(_ seeds: [UInt32], prefix: Int? = nil) -> [MT19937] {
-    let prefix = prefix.map { min(max($0, 1), stateCount - 398) }
-    let length = prefix.map { 397 + $0 + 1 } ?? stateCount
-    var generators: [MT19937] = []
-    generators.reserveCapacity(seeds.count)
-    var start = 0
-    if seeds.count >= 8 {
-      // Word i of the eight chains at chains[i], lane by lane.
-      withUnsafeTemporaryAllocation(of: SIMD8<UInt32>.self, capacity: length) { chains in
-        while start + 8 <= seeds.count {
-          var x = SIMD8<UInt32>(seeds[start..<(start + 8)])
+  /// The first `prefix` words (1 to 226) of the first twisted block of `MT19937(seed:)` for
+  /// each seed, handed to `body` with the seed's index, without making the generators: the
+  /// words of `init_genrand` up to 397 + `prefix` are all those words need. Eight seeds' chains
+  /// of dependent multiplications run at once in the lanes of one vector (what a seed search
+  /// spends most of its time on); `restartBlock(withTwisted:)` puts the words in a generator.
+  public static func prefixes(
+    _ seeds: [UInt32], prefix: Int, _ body: (Int, UnsafeBufferPointer<UInt32>) -> Void
+  ) {
+    let prefix = min(max(prefix, 1), stateCount - 398)
+    let length = 397 + prefix + 1
+    withUnsafeTemporaryAllocation(of: SIMD8<UInt32>.self, capacity: length) { chains in
+      withUnsafeTemporaryAllocation(of: UInt32.self, capacity: prefix) { words in
+        var start = 0
+        while start < seeds.count {
+          // The last batch padded with its last seed.
+          var x = SIMD8<UInt32>(repeating: seeds[seeds.count - 1])
+          for lane in 0..<min(8, seeds.count - start) { x[lane] = seeds[start + lane] }
           var n = SIMD8<UInt32>(repeating: 0)
           let multiplier = SIMD8<UInt32>(repeating: 1_812_433_253)
           chains[0] = x
@@ -129,39 +125,29 @@ public struct MT19937: RandomNumberGenerator, Sendable, Hashable {
             x = multiplier &* (x ^ (x &>> 30)) &+ n
             chains[i] = x
           }
-          for lane in 0..<8 {
-            let key = [UInt32](unsafeUninitializedCapacity: stateCount) { key, count in
-              count = stateCount
-              guard let prefix else {
-                for i in 0..<stateCount { key[i] = chains[i][lane] }
-                return
-              }
-              let first = stateCount - prefix
-              for i in 0..<first { key[i] = 0 }
-              for i in 0..<prefix {
-                let y = (chains[i][lane] & 0x8000_0000) | (chains[i + 1][lane] & 0x7fff_ffff)
-                key[first + i] =
-                  chains[i + 397][lane] ^ (y >> 1) ^ ((0 &- (y & 1)) & 0x9908_b0df)
-              }
+          for lane in 0..<min(8, seeds.count - start) {
+            for i in 0..<prefix {
+              let y = (chains[i][lane] & 0x8000_0000) | (chains[i + 1][lane] & 0x7fff_ffff)
+              words[i] = chains[i + 397][lane] ^ (y >> 1) ^ ((0 &- (y & 1)) & 0x9908_b0df)
             }
-            generators.append(MT19937(key: key, position: stateCount - (prefix ?? 0))!)
+            body(start + lane, UnsafeBufferPointer(words))
           }
           start += 8
         }
       }
     }
-    for seed in seeds[start...] {
-      var generator = MT19937(seed: seed)
-      if let prefix {
-        // Twisted now, its first words moved to the end of the block like the others'.
-        _ = generator.next32()
-        let first = stateCount - prefix
-        for i in (0..<prefix).reversed() { generator.key[first + i] = generator.key[i] }
-        generator.position = first
-      }
-      generators.append(generator)
+  }
+
+  /// Makes `words`, the first words of a twisted block (`prefixes`), the next draws: they are
+  /// put at the end of the block and the position set to the first of them. The draws after
+  /// them come from the twist of whatever the rest of the state holds, so a caller checks
+  /// `statePosition >= 624 - words.count` after drawing (the block not left).
+  public mutating func restartBlock(withTwisted words: UnsafeBufferPointer<UInt32>) {
+    let first = Self.stateCount - words.count
+    key.withUnsafeMutableBufferPointer { key in
+      for i in 0..<words.count { key[first + i] = words[i] }
     }
-    return generators
+    position = first
   }
 
   /// Reference `init_genrand` (NumPy `mt19937_seed`); `key[0]` is not forced to 2^31.

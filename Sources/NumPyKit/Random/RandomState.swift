@@ -35,6 +35,15 @@ public struct RandomState: Sendable, Hashable {
     self.bitGenerator = bitGenerator
   }
 
+  /// Draws `words` next (`MT19937.restartBlock(withTwisted:)`), with an empty Gaussian
+  /// cache: the state of `np.random.seed(s)` for its first draws when `words` are
+  /// `MT19937.prefixes` of `s`.
+  public mutating func restartBlock(withTwisted words: UnsafeBufferPointer<UInt32>) {
+    bitGenerator.restartBlock(withTwisted: words)
+    hasGauss = false
+    gauss = 0
+  }
+
   /// `np.random.seed(seed)`: reseeds (init_genrand) and clears the Gaussian cache.
   public mutating func seed(_ seed: Int) throws(RandomError) {
     bitGenerator = try MT19937(seed: seed)
@@ -219,6 +228,43 @@ public struct RandomState: Sendable, Hashable {
 /// A source of polar-method candidates: two `next_double` draws in order.
 protocol PolarCandidates {
   mutating func nextDoublePair() -> (Double, Double)
+}
+
+extension RandomState {
+  /// The first value `randn` draws from a freshly seeded state whose first twisted words are
+  /// `words` (`MT19937.prefixes`), by the same polar method as every normal draw; nil when
+  /// its candidates need more words than given. (A seed search's quick test: one pair instead
+  /// of a whole draw.)
+  public static func firstStandardNormal(fromTwisted words: UnsafeBufferPointer<UInt32>)
+    -> Double?
+  {
+    var source = PrefixWords(words: words)
+    let value = withUnsafeTemporaryAllocation(of: Double.self, capacity: 1) { out in
+      _ = polar(&source, out, from: 0)
+      return out[0]
+    }
+    return source.exhausted ? nil : value
+  }
+}
+
+/// Polar candidates from a few tempered-on-the-fly state words; once they run out, one
+/// accepted candidate ends the loop and `exhausted` says its value is not a draw.
+struct PrefixWords: PolarCandidates {
+  let words: UnsafeBufferPointer<UInt32>
+  var position = 0
+  var exhausted = false
+  mutating func nextDoublePair() -> (Double, Double) {
+    guard position + 4 <= words.count else {
+      exhausted = true
+      return (0.75, 0.5)
+    }
+    let first = MTCursor.double(
+      MTCursor.temper(words[position]), MTCursor.temper(words[position + 1]))
+    let second = MTCursor.double(
+      MTCursor.temper(words[position + 2]), MTCursor.temper(words[position + 3]))
+    position += 4
+    return (first, second)
+  }
 }
 
 extension MTCursor: PolarCandidates {}

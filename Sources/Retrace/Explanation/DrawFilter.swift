@@ -29,8 +29,14 @@ struct DrawFilter {
   /// The printed record it stands for.
   var record: PrintRecord
   /// How many 32-bit words the calls took from a legacy generator with the code's seed (nil:
-  /// not a legacy generator, or more than one block's first 226).
+  /// not a legacy generator, or more than the first 226 of a block).
   var wordsDrawn: Int?
+  /// When the printed call is the legacy generator's first since seeding and is `randn` or
+  /// `standard_normal` (NumPy's unscaled Gaussians), and its first value is printed: that
+  /// value's target, tested from the first words alone before the call is made.
+  var firstGaussian: (value: Double, tolerance: Double)?
+
+  static let unscaledGaussians: Set<String> = ["randn", "standard_normal"]
 
   /// The generator the seeding API names drives these `DrawCall.generator`s.
   static func generators(for api: String) -> Set<String> {
@@ -132,9 +138,14 @@ struct DrawFilter {
           var filter = DrawFilter(
             calls: Array(calls[...position]), targets: targets, record: check.record)
           if let words = filter.calls.first?.position, filter.draws(seed) != nil,
-            words() > 0, words() * 2 + 16 <= MT19937.stateCount - 398
+            words() > 0, words() <= MT19937.stateCount - 398
           {
             filter.wordsDrawn = words()
+            if filter.calls.count == 1, unscaledGaussians.contains(filter.calls[0].method),
+              let first = targets.first(where: { $0.flat == 0 })
+            {
+              filter.firstGaussian = (first.value, first.tolerance)
+            }
           }
           found = filter
           return .stop
@@ -149,36 +160,28 @@ struct DrawFilter {
     return found
   }
 
-  /// The seeds of `seeds` the filter admits, in order. A legacy generator's states are made
-  /// many at once (`MT19937.seeded`).
+  /// The seeds of `seeds` the filter admits, in order. A legacy generator's first words are
+  /// made for many seeds at once (`MT19937.prefixes`), only as many as the draws take (their
+  /// count varies with the rejections of a polar Gaussian: twice what the code's seed took,
+  /// and a full seeding when that is not enough).
   func admitted(_ seeds: Range<Int>) -> [Int] {
-    guard let restate = calls.first?.restate, let position = calls.first?.position,
-      seeds.lowerBound >= 0, seeds.upperBound <= Int(UInt32.max)
+    guard let restart = calls.first?.restart, let position = calls.first?.position,
+      let words = wordsDrawn, seeds.lowerBound >= 0, seeds.upperBound <= Int(UInt32.max)
     else { return seeds.filter(admits) }
+    let prefix = min(words * 2 + 16, MT19937.stateCount - 398)
     var admitted: [Int] = []
-    var start = seeds.lowerBound
-    while start < seeds.upperBound {
-      // Eight at a time: few enough that their states (2.5 KB each) come and go without the
-      // allocator handing memory back to the system after each batch.
-      let end = min(seeds.upperBound, start + 8)
-      // Only the words the draws take (their count varies with the rejections of a polar
-      // Gaussian: twice what the code's seed took, and a full seeding when that is not enough).
-      let prefix = wordsDrawn.map { $0 * 2 + 16 }
-      var generators = MT19937.seeded((start..<end).map { UInt32($0) }, prefix: prefix)
-      var seed = end
-      var found: [Int] = []
-      // Taken out of the array (not copied), so the draws do not copy the state words.
-      while let generator = generators.popLast() {
-        seed -= 1
-        restate(generator)
-        var values = drawn()
-        if let prefix, position() < MT19937.stateCount - min(prefix, MT19937.stateCount - 398) {
-          values = draws(seed)
-        }
-        if admits(drawn: values) { found.append(seed) }
+    let candidates = seeds.map { UInt32($0) }
+    MT19937.prefixes(candidates, prefix: prefix) { index, words in
+      if let first = firstGaussian,
+        let z = RandomState.firstStandardNormal(fromTwisted: words),
+        !(abs(z - first.value) <= first.tolerance)
+      {
+        return
       }
-      admitted += found.reversed()
-      start = end
+      restart(words)
+      var values = drawn()
+      if position() < MT19937.stateCount - prefix { values = draws(Int(candidates[index])) }
+      if admits(drawn: values) { admitted.append(Int(candidates[index])) }
     }
     return admitted
   }

@@ -68,30 +68,55 @@ extension RandomTests {
       }
     }
 
-    /// Seeding many at once (the seed search's way) gives the states `init(seed:)` gives, in
-    /// full and, with a prefix, for the first draws; a seed count that is not a multiple of four
-    /// takes the one-at-a-time path for the rest. Seeds 0 and 5489 are anchored to NumPy above.
-    @Test func seedingManyAtOnceGivesEachSeedsState() {
-      let seeds = (0..<1_031).map { UInt32($0 * 4_099 % 1_000_003) } + [0, 5489, UInt32.max]
-      let full = MT19937.seeded(seeds)
-      #expect(full.count == seeds.count)
-      #expect(zip(seeds, full).allSatisfy { MT19937(seed: $0) == $1 })
-      for prefix in [1, 40, 226] {
-        var prefixed = MT19937.seeded(seeds, prefix: prefix)
+    /// The first words of many seeds at once (the seed search's way), put in a generator,
+    /// draw what `init(seed:)` draws, eight seeds to a vector and a last batch that is not
+    /// full; a prefix beyond the first twist's 226 words is clipped to it. Seeds 0 and 5489 are
+    /// anchored to NumPy above.
+    @Test func firstWordsOfManySeedsAtOnceDrawAsEachSeed() {
+      let seeds = (0..<1_029).map { UInt32($0 * 4_099 % 1_000_003) } + [0, 5489, UInt32.max]
+      for prefix in [1, 40, 226, 1_000] {
+        let words = min(prefix, 226)
+        var generator = MT19937(seed: UInt32(1))
         var agree = 0
-        for (index, seed) in seeds.enumerated() {
-          var reference = MT19937(seed: seed)
-          let expected = (0..<prefix).map { _ in reference.next32() }
-          let drawn = (0..<prefix).map { _ in prefixed[index].next32() }
-          if drawn == expected, prefixed[index].statePosition == MT19937.stateCount { agree += 1 }
+        var indices: [Int] = []
+        MT19937.prefixes(seeds, prefix: prefix) { index, first in
+          indices.append(index)
+          generator.restartBlock(withTwisted: first)
+          var reference = MT19937(seed: seeds[index])
+          let expected = (0..<words).map { _ in reference.next32() }
+          let drawn = (0..<words).map { _ in generator.next32() }
+          if first.count == words, drawn == expected,
+            generator.statePosition == MT19937.stateCount
+          {
+            agree += 1
+          }
         }
+        #expect(indices == Array(seeds.indices), "prefix \(prefix)")
         #expect(agree == seeds.count, "prefix \(prefix)")
       }
-      // A prefix larger than the first twist allows is clipped to it.
-      var clipped = MT19937.seeded([7], prefix: 1_000)[0]
-      #expect(clipped.statePosition == MT19937.stateCount - 226)
-      var reference = MT19937(seed: UInt32(7))
-      #expect(clipped.next32() == reference.next32())
+    }
+
+    /// The first Gaussian from a seed's first words is `randn`'s first value for that seed,
+    /// bit for bit; with too few words for its polar candidates it is nil, not a value.
+    @Test func theFirstGaussianFromTheFirstWordsIsRandnsFirst() {
+      let seeds = (0..<4_000).map { UInt32($0 &* 2_654_435_761 % 4_000_037) } + [42, 43]
+      var agree = 0
+      var undecided = 0
+      MT19937.prefixes(seeds, prefix: 40) { index, words in
+        var state = RandomState(bitGenerator: MT19937(seed: seeds[index]))
+        guard let expected = (try? state.standardNormal([1]))?.first,
+          let z = RandomState.firstStandardNormal(fromTwisted: words)
+        else {
+          undecided += 1
+          return
+        }
+        if z.bitPattern == expected.bitPattern { agree += 1 }
+      }
+      // Ten pairs of candidates in 40 words: all rejected one time in 4.6 million.
+      #expect(agree == seeds.count && undecided == 0)
+      MT19937.prefixes([42], prefix: 3) { _, words in
+        #expect(RandomState.firstStandardNormal(fromTwisted: words) == nil)
+      }
     }
 
     @Test func statesRoundTrip() throws {

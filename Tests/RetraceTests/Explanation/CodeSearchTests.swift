@@ -96,10 +96,13 @@ import Testing
     let ran = try #require(Int(ranText.filter(\.isNumber)))
     #expect(filter.admits(ran))
     #expect(!filter.admits(Int(literal.value)))
-    // Many at once (a legacy generator's batch seeding) as one at a time.
-    let seeds = max(0, ran - 37)..<(ran + 40)
+    // Many at once (a legacy generator's first words for eight seeds at a time, and the
+    // first Gaussian before the call) as one at a time.
+    let seeds = max(0, ran - 997)..<(ran + 1_000)
     #expect(filter.admitted(seeds) == seeds.filter(filter.admits))
     #expect(filter.admitted(seeds).contains(ran))
+    // The quick test of the first Gaussian where the printed call is the first randn.
+    #expect((filter.firstGaussian != nil) == ["seed-legacy", "seed-far"].contains(name))
   }
 
   @Test func aLearningRateChangedAfterTheRunIsFound() throws {
