@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import NumPyKit
 import Retrace
 
 /// Reads the NOTEBOOK argument of a command (the built-in seed when absent).
@@ -37,12 +39,34 @@ enum NotebookInput {
   }
 
   /// Reads and verifies a notebook (the built-in seed when `path` is nil).
-  static func verification(_ path: String?, code: String?) throws -> Verification {
+  static func verification(
+    _ path: String?, code: String?, machine: MachineModel = .default
+  ) throws -> Verification {
     let plan = try plan(path, code: code)
     do {
-      return try NotebookVerifier.verify(plan)
+      return try NotebookVerifier.verify(plan, machine: machine)
     } catch {
       throw UsageError(error.description)
     }
+  }
+}
+
+/// `--machine NAME`: the machine model a replay runs under (`retrace machines` lists them).
+struct MachineOption: ParsableArguments {
+  @Option(
+    name: .customLong("machine"),
+    help: """
+      Replay as NumPy runs on this machine model (its math library and BLAS kernel order;       `retrace machines` lists them). Default: \(MachineModel.default.name).
+      """)
+  var name: String = MachineModel.default.name
+
+  /// The model named, or a usage error (exit 2) listing the names.
+  func model() throws -> MachineModel {
+    guard let model = MachineModel.named(name) else {
+      throw UsageError(
+        "unknown machine model '\(name)'; retrace machines lists them: "
+          + MachineModel.all.map(\.name).joined(separator: ", "))
+    }
+    return model
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Interpreter
+import NumPyKit
 import Retrace
 
 /// `retrace replay`: prints what the notebook's code prints, byte for byte as CPython and NumPy
@@ -25,7 +26,10 @@ struct ReplayCommand: ParsableCommand {
   @Flag(help: .hidden)
   var interpreter = false
 
+  @OptionGroup var machine: MachineOption
+
   func run() throws {
+    let model = try machine.model()
     let plan: ReplayPlan
     if let notebook, notebook.hasSuffix(".py") {
       do {
@@ -44,7 +48,7 @@ struct ReplayCommand: ParsableCommand {
       buffer = ""
     }
     do {
-      try NotebookReplay(plan).run(consume: { index, event in
+      try NotebookReplay(plan, machine: model).run(consume: { index, event in
         switch event {
         case .printed(let printed):
           if printed.isResult {

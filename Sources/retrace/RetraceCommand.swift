@@ -18,6 +18,7 @@ struct RetraceCommand: ParsableCommand {
       ExplainCommand.self,
       RandnCommand.self,
       FormatCommand.self,
+      MachinesCommand.self,
     ]
   )
 

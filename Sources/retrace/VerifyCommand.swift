@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumPyKit
 import Retrace
 
 extension VerificationReport.Format: ExpressibleByArgument {}
@@ -45,12 +46,15 @@ struct VerifyCommand: ParsableCommand {
   @Option(help: "With --corrected: the training loop's loss, when it is not loss-like.")
   var loss: String?
 
+  @OptionGroup var machine: MachineOption
+
   func run() throws {
     let verification: Verification
     if corrected {
       verification = try correctedVerification(try NotebookInput.plan(notebook, code: code))
     } else {
-      verification = try NotebookInput.verification(notebook, code: code)
+      verification = try NotebookInput.verification(
+        notebook, code: code, machine: try machine.model())
     }
     let explanation = Explainer.explain(verification)
     try write(VerificationReport.render(explanation, as: format))
@@ -59,9 +63,10 @@ struct VerifyCommand: ParsableCommand {
 
   /// The verification of the code with its confirmed gradient fixes.
   private func correctedVerification(_ plan: ReplayPlan) throws -> Verification {
+    let model = try machine.model()
     let written: Verification
     do {
-      written = try NotebookVerifier.verify(plan)
+      written = try NotebookVerifier.verify(plan, machine: model)
     } catch {
       throw UsageError(error.description)
     }
@@ -83,7 +88,7 @@ struct VerifyCommand: ParsableCommand {
       FileHandle.standardError.write(Data("retrace: corrected \(line)\n".utf8))
     }
     do {
-      var verification = try NotebookVerifier.verify(fixed)
+      var verification = try NotebookVerifier.verify(fixed, machine: model)
       verification.notes.insert(
         "replayed with the gradient fixes confirmed by finite differences: "
           + lines.joined(separator: "; "), at: 0)

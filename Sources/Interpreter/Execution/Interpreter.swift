@@ -43,6 +43,16 @@ public final class PythonInterpreter {
   /// The BLAS whose summation order float64 products take (this machine's by default; the
   /// noise band replays under others).
   public var blas = BLASOrder.haswell
+  /// The math library of float64 elementwise loops (glibc's by default; `MachineModel`).
+  public var math = MathLibrary.glibc
+  /// Sets the BLAS and the math library of a machine model.
+  public var machine: MachineModel {
+    get { MachineModel.all.first { $0.blas == blas && $0.math == math } ?? .default }
+    set {
+      blas = newValue.blas
+      math = newValue.math
+    }
+  }
   /// Whether `output` keeps what the program prints (a replay whose prints an observer
   /// consumes one by one turns this off, so a long run holds no more than one print).
   public var keepsOutput = true
@@ -146,7 +156,11 @@ public final class PythonInterpreter {
     let sink = FloatErrorSink(self)
     return LargeRun.run { [self] () -> Result<T, PythonError> in
       MemoryLedger.$current.withValue(ledger) {
-        BLASOrder.$current.withValue(blas) { FloatErrorSink.$current.withValue(sink) { body() } }
+        BLASOrder.$current.withValue(blas) {
+          MathLibrary.$current.withValue(math) {
+            FloatErrorSink.$current.withValue(sink) { body() }
+          }
+        }
       }
     }
   }

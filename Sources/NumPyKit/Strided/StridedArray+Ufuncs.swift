@@ -647,10 +647,11 @@ extension StridedArray {
   /// call per element), the rest through `realUnary`.
   static func unaryLoop(_ op: UnaryUfunc, _ values: ArraySlice<Double>) -> [Double] {
     let count = values.count
+    let math = MathLibrary.current
     return makeReals(count: count) { out in
       values.withUnsafeBufferPointer { x in
         switch op {
-        case .exp: retrace_glibc_exp_loop(count, x.baseAddress, out.baseAddress)
+        case .exp: math.expLoop(count, x.baseAddress, out.baseAddress)
         case .log: for k in 0..<count { out[k] = x[k] < 0 ? .nan : Foundation.log(x[k]) }
         case .sin: for k in 0..<count { out[k] = Foundation.sin(x[k]) }
         case .cos: for k in 0..<count { out[k] = Foundation.cos(x[k]) }
@@ -692,8 +693,10 @@ extension StridedArray {
     case .square: return { $0 * $0 }
     case .reciprocal: return { 1 / $0 }
     case .sqrt: return { $0.squareRoot() }
-    // glibc's exp (what NumPy calls here), four lanes at a time and on every CPU its FMA build.
-    case .exp: return { retrace_glibc_exp($0) }
+    // The machine's exp: glibc's (NumPy without AVX-512) or SVML's (with it).
+    case .exp:
+      let math = MathLibrary.current
+      return { math.exp($0) }
     case .exp2: return Foundation.exp2
     // NumPy's log and log2 give +NaN for a negative input (glibc's, -NaN).
     case .log: return { $0 < 0 ? .nan : Foundation.log($0) }

@@ -233,14 +233,24 @@ public final class NotebookReplay {
   public var limits: InterpreterLimits
   /// The BLAS whose summation order products take (the noise band replays under others).
   public var blas: BLASOrder
+  /// The math library of elementwise loops.
+  public var math: MathLibrary
 
   public init(
     _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(),
-    blas: BLASOrder = .haswell
+    blas: BLASOrder = .haswell, math: MathLibrary = .glibc
   ) {
     self.plan = plan
     self.limits = limits
     self.blas = blas
+    self.math = math
+  }
+
+  /// A replay under a machine model's BLAS and math library.
+  public convenience init(
+    _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(), machine: MachineModel
+  ) {
+    self.init(plan, limits: limits, blas: machine.blas, math: machine.math)
   }
 
   /// Runs the cells. `cellStarted` is called with each cell's index in the plan before it runs
@@ -260,6 +270,7 @@ public final class NotebookReplay {
     let interpreter = PythonInterpreter(limits: limits)
     interpreter.keepsOutput = false
     interpreter.blas = blas
+    interpreter.math = math
     let forwarder = Forwarder()
     forwarder.drawCall = draws
     interpreter.observer = forwarder

@@ -19,15 +19,18 @@ public enum NotebookVerifier {
   ///
   /// - Throws: `RetraceError` (exit code 2) for a refusal of the replay, an unreadable value
   ///   in the saved output, or a notebook that prints nothing.
-  public static func verify(_ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits())
-    throws(RetraceError) -> Verification
-  {
-    var verification = try run(plan, limits: limits, band: true)
+  public static func verify(
+    _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(),
+    machine: MachineModel = .default
+  ) throws(RetraceError) -> Verification {
+    var verification = try run(plan, limits: limits, band: true, machine: machine)
     if plan.isOutOfFileOrder, plan.form != .log {
       let order = plan.cells.map(\.parsed.label).joined(separator: ", ")
       verification.notes.append(
         "the cells ran in the order \(order) (by execution count) and were replayed in that order")
-      if let other = try? run(plan.inFileOrder, limits: limits, band: false, untilFailure: true) {
+      if let other = try? run(
+        plan.inFileOrder, limits: limits, band: false, untilFailure: true, machine: machine)
+      {
         switch (verification.isReproduced, other.isReproduced) {
         case (true, false):
           verification.notes.append(
@@ -51,13 +54,15 @@ public enum NotebookVerifier {
   /// One replay of `plan`, matched as it runs; with `band`, the values not printed exactly are
   /// checked again against the other summation orders.
   static func run(
-    _ plan: ReplayPlan, limits: InterpreterLimits, band: Bool, untilFailure: Bool = false
+    _ plan: ReplayPlan, limits: InterpreterLimits, band: Bool, untilFailure: Bool = false,
+    machine: MachineModel = .default
   ) throws(RetraceError) -> Verification {
     let run = Run(plan: plan)
+    run.machine = machine
     run.stopsAtFirstFailure = untilFailure
     if let path = plan.logFile { run.saved = SavedText(streaming: try LogReader(path: path)) }
     var loops: LoopCensus?
-    let finished = try NotebookReplay(plan, limits: limits).run(
+    let finished = try NotebookReplay(plan, limits: limits, machine: machine).run(
       cellStarted: { index in run.startCell(index) },
       consume: { (index, event) throws(RetraceError) in try run.consume(index, event) },
       cellEnded: { index in run.endCell(index) },
@@ -87,6 +92,8 @@ extension NotebookVerifier {
   final class Run {
     let plan: ReplayPlan
     var verification: Verification
+    /// The machine model the replay runs under (the noise band replays under the others).
+    var machine = MachineModel.default
     var matcher = PrintMatcher()
     /// The saved text being matched and how far it has been read.
     var saved: SavedText?

@@ -1,0 +1,78 @@
+import Foundation
+import NumPyKit
+import Testing
+
+/// The machine models against NumPy run as those machines run it
+/// (`python3 Scripts/make-fixtures.py machines`, on a CPU with AVX-512, where NumPy's default
+/// dispatch takes SVML's exp and `NPY_DISABLE_CPU_FEATURES` its libm path).
+@Suite("Machine models, bit for bit against NumPy on each machine")
+struct MachineModelTests {
+  nonisolated(unsafe) static let manifest: [String: Any] = {
+    guard let data = try? FixturePath.data("numpy/machines/manifest.json"),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return [:] }
+    return object
+  }()
+
+  static func bits(_ path: String) throws -> [UInt64] {
+    let data = try FixturePath.data(path)
+    return data.withUnsafeBytes { raw in
+      (0..<(data.count / 8)).map {
+        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
+      }
+    }
+  }
+
+  /// The exp inputs of the transcendental fixture (the machines fixture uses the same).
+  static func expInputs() throws -> [Double] {
+    let domain = try #require(TranscendentalTests.domain("exp"))
+    return TranscendentalTests.inputs(domain)
+  }
+
+  /// `np.exp` under a model's math library, through the ufunc as a replay calls it.
+  static func exp(_ x: [Double], _ math: MathLibrary) throws -> [Double] {
+    try MathLibrary.$current.withValue(math) {
+      try StridedArray.apply(.exp, StridedArray(shape: [x.count], reals: x)).realValues()
+    }
+  }
+
+  static func differing(_ got: [Double], _ want: [UInt64]) -> Int {
+    zip(got, want).filter { $0.bitPattern != $1 }.count
+  }
+
+  @Test func theAVX512ModelsExpIsSVMLsOnEveryInput() throws {
+    let x = try Self.expInputs()
+    let want = try Self.bits("numpy/machines/svml-exp.bin")
+    #expect(want.count == x.count && x.count >= 100_000)
+    let got = try Self.exp(x, MachineModel.x86AVX512.math)
+    #expect(Self.differing(got, want) == 0)
+    // One value at a time (a NumPy scalar, an element of a Python loop) too.
+    let scalars = MathLibrary.svml
+    #expect(Self.differing(x.prefix(2_000).map { scalars.exp($0) }, Array(want.prefix(2_000))) == 0)
+  }
+
+  @Test func theDefaultModelsExpIsLibmsAndTheTwoDifferWhereNumPysDo() throws {
+    let x = try Self.expInputs()
+    let libm = try Self.bits("numpy/transcendentals/exp.bin")
+    let svml = try Self.bits("numpy/machines/svml-exp.bin")
+    let got = try Self.exp(x, MachineModel.default.math)
+    #expect(Self.differing(got, libm) == 0)
+    let count = try #require(Self.manifest["exp_svml_differs_from_libm"] as? Int)
+    #expect(count > 1_000)
+    #expect(Self.differing(got, svml) == count)
+  }
+
+  @Test func everyModelHasANameASummaryAndWhatItWasCheckedAgainst() {
+    let names = MachineModel.all.map(\.name)
+    #expect(Set(names).count == names.count)
+    #expect(MachineModel.all.first == .default)
+    #expect(MachineModel.named("x86-64-avx512") == .x86AVX512)
+    #expect(MachineModel.named("pentium") == nil)
+    for model in MachineModel.all {
+      #expect(!model.summary.isEmpty && !model.checkedAgainst.isEmpty, "\(model.name)")
+    }
+    // Models that are not checked against a real NumPy as a whole are marked so.
+    #expect(!MachineModel.x86AVX512.isChecked && !MachineModel.sequential.isChecked)
+    #expect(MachineModel.default.isChecked)
+  }
+}
