@@ -45,6 +45,8 @@ public final class PythonInterpreter {
   public var blas = BLASOrder.haswell
   /// The math library of float64 elementwise loops (glibc's by default; `MachineModel`).
   public var math = MathLibrary.glibc
+  /// Where the machine-dependent operations the code runs are noted, when set.
+  public var operations: OperationLog?
   /// Sets the BLAS and the math library of a machine model.
   public var machine: MachineModel {
     get { MachineModel.all.first { $0.blas == blas && $0.math == math } ?? .default }
@@ -158,7 +160,9 @@ public final class PythonInterpreter {
       MemoryLedger.$current.withValue(ledger) {
         BLASOrder.$current.withValue(blas) {
           MathLibrary.$current.withValue(math) {
-            FloatErrorSink.$current.withValue(sink) { body() }
+            OperationLog.$current.withValue(operations) {
+              FloatErrorSink.$current.withValue(sink) { body() }
+            }
           }
         }
       }

@@ -53,9 +53,26 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
   public let blas: BLASOrder
   /// What it was checked against, bit for bit.
   public let checkedAgainst: String
-  /// Whether a real NumPy was found to agree with it everywhere it was checked: only such a
-  /// model is ever named as the machine that printed a notebook.
+  /// Whether a real NumPy was found to agree with it as a whole (every part it models).
   public let isChecked: Bool
+  /// Whether any of it was checked against a real NumPy: only such a model is ever named as
+  /// the machine that printed a notebook, and only for a notebook that ran nothing in
+  /// `unmodelled`.
+  public let isIdentifiable: Bool
+
+  init(
+    name: String, summary: String, math: MathLibrary, blas: BLASOrder, checkedAgainst: String,
+    isChecked: Bool, isIdentifiable: Bool = true, unmodelled: [String]
+  ) {
+    self.name = name
+    self.summary = summary
+    self.math = math
+    self.blas = blas
+    self.checkedAgainst = checkedAgainst
+    self.isChecked = isChecked
+    self.isIdentifiable = isIdentifiable
+    self.unmodelled = unmodelled
+  }
   /// The functions whose results under this model are known not to be that machine's NumPy
   /// (computed by the default library instead).
   public let unmodelled: [String]
@@ -91,22 +108,24 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
 
   /// x86-64 with AVX-512 (Intel Skylake-SP and later, AMD Zen 4 and later): SVML's exp and
   /// OpenBLAS's SkylakeX kernels. Only `exp` of its SVML functions is modelled, and its BLAS
-  /// order only for contractions below 16: not named as a notebook's machine.
+  /// order is not checked (a small net's 8×3·3×4 products disagreed with NumPy's SkylakeX
+  /// kernels on an AMD EPYC): named as a notebook's machine only when the notebook runs no
+  /// product and none of the SVML functions it does not model.
   public static let x86AVX512 = MachineModel(
     name: "x86-64-avx512",
     summary:
-      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (products modelled for "
-      + "contractions below 16 only; log, power, expm1, log1p and the other SVML functions "
-      + "not modelled)",
+      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (products not checked; log, "
+      + "power, expm1, log1p and the other SVML functions not modelled)",
     math: .svml, blas: .skylakeX,
     checkedAgainst:
       "np.exp of NumPy 2.4.6 on an AMD EPYC with AVX-512 (Fixtures/numpy/machines/svml-exp.bin,"
-      + " 100,000 inputs); its products are not checked beyond contractions below 16",
+      + " 100,000 inputs, and logistic-avx512); its products are not checked (the SkylakeX "
+      + "model predates this machine and disagreed with it on small products)",
     isChecked: false,
     unmodelled: [
       "log", "log2", "log10", "log1p", "expm1", "exp2", "power", "cbrt", "tan", "arcsin",
       "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "arctan2",
-      "dot/matmul with 16 or more products per element",
+      OperationLog.products,
     ])
 
   /// NumPy's own loops instead of a BLAS (`matmul` on operands BLAS cannot take, a NumPy built
@@ -120,7 +139,7 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
     checkedAgainst:
       "no NumPy without BLAS and no reference BLAS was run (the "
       + "order is the one BLASOrder gives NumPy's own loops)",
-    isChecked: false, unmodelled: [])
+    isChecked: false, isIdentifiable: false, unmodelled: [OperationLog.products])
 
   /// The models, the default first.
   public static let all: [MachineModel] = [x86AVX2, x86AVX2OneThread, x86AVX512, sequential]
@@ -138,5 +157,26 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
     try MathLibrary.$current.withValue(math) {
       try BLASOrder.$current.withValue(blas) { try body() }
     }
+  }
+}
+
+/// The machine-dependent operations a replay ran (ufunc names, `dot/matmul`), noted where a
+/// log is in force (`OperationLog.$current`): a model's replay is taken for a machine's only
+/// when it ran none of what the model does not model (`MachineModel.unmodelled`).
+public final class OperationLog: @unchecked Sendable {
+  public private(set) var names: Set<String> = []
+  public init() {}
+
+  /// What the ufunc and product loops note (one replay, one thread).
+  @TaskLocal public static var current: OperationLog?
+
+  /// A float64 product (`dot`, `matmul`, `@`) of more than one product per element.
+  public static let products = "dot/matmul"
+
+  func note(_ name: String) { names.insert(name) }
+
+  /// The names of `model.unmodelled` this log holds.
+  public func unmodelled(by model: MachineModel) -> [String] {
+    model.unmodelled.filter { names.contains($0) }
   }
 }

@@ -47,6 +47,11 @@ extension StridedArray {
           + "gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)")
     }
     let dtype = DType.promoted(a.dtype, b.dtype)
+    if !dtype.isInteger, a.ndim > 0, b.ndim > 0, let log = OperationLog.current,
+      let k = a.shape.last, k > 1
+    {
+      log.note(OperationLog.products)
+    }
     if dtype == .float32, a.ndim > 0, b.ndim > 0 {
       // OpenBLAS's sdot / sgemv / sgemm kernels, whose order retrace does not model.
       throw ArrayError(

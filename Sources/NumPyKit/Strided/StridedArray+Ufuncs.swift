@@ -116,6 +116,7 @@ extension StridedArray {
   public static func apply(_ op: BinaryUfunc, _ a: StridedArray, _ b: StridedArray)
     throws(ArrayError) -> StridedArray
   {
+    if op == .power || op == .arctan2, let log = OperationLog.current { log.note(op.rawValue) }
     let resultType: DType
     do {
       resultType = try op.resultType(a.dtype, b.dtype)
@@ -581,6 +582,7 @@ extension StridedArray {
   public static func apply(_ op: UnaryUfunc, _ a: StridedArray) throws(ArrayError)
     -> StridedArray
   {
+    if !a.dtype.isInteger, let log = OperationLog.current { log.note(op.rawValue) }
     let resultType = try op.resultType(a.dtype)
     switch (resultType, a.dtype) {
     case (let type, _) where type.isInteger:

@@ -223,6 +223,7 @@ public enum Explainer {
     }
     if let finding = printOptions(verification) { findings.append(finding) }
     if let finding = noise(verification) { findings.append(finding) }
+    if let finding = machine(verification) { findings.append(finding) }
     if let finding = unverifiable(verification) { findings.append(finding) }
     return Explanation(verification: verification, findings: findings, attribution: attribution)
   }
@@ -480,15 +481,70 @@ public enum Explainer {
       kind: .summationNoise,
       summary:
         "\(v.count(.withinNoise)) printed values differ from the replay only inside the "
-        + "floating-point noise band of the products' summation order "
-        + "(\(names.joined(separator: ", "))): the machine that ran the notebook summed in "
-        + "another order.",
+        + "floating-point noise band (\(names.joined(separator: ", "))): the spread of what other "
+        + "machines' math libraries and BLAS summation orders compute; the machine that ran "
+        + "the notebook computed them another way.",
       details: details + (rows.count > 12 ? ["…and \(rows.count - 12) more."] : []),
       evidence: [
         ("values", .integer(v.count(.withinNoise))),
         ("expressions", .list(names.map { .text($0) })),
         ("widest_band", .number(widest)),
-        ("orders", .list(BLASOrder.noiseOrders.map { .text($0.kernels.rawValue) })),
+        (
+          "orders",
+          .list(
+            MachineModel.all.filter { $0.name != v.machine }.map { .text($0.name) }
+              + BLASOrder.noiseOrders.map { .text($0.kernels.rawValue) })
+        ),
+      ])
+  }
+
+  // MARK: - machine
+
+  /// The machine models under which the whole output is reproduced, when it is not under the
+  /// model replayed, and the values that separate them.
+  static func machine(_ v: Verification) -> Finding? {
+    guard !v.machineMatches.isEmpty else { return nil }
+    var separating: [(RecordCheck, ValueCheck)] = []
+    for check in v.records {
+      for value in check.values where value.noiseBand != nil { separating.append((check, value)) }
+    }
+    let names = v.machineMatches.map(\.model)
+    let identified = v.machineMatches.filter(\.isIdentification)
+    let summary: String
+    if !identified.isEmpty {
+      let machines = identified.map { "\($0.model) (\($0.summary))" }.joined(separator: "; or ")
+      summary =
+        "The output was printed by NumPy on \(machines): replayed so, every printed value is "
+        + "reproduced exactly; replayed under \(v.machine), \(separating.count) values are not."
+    } else {
+      let reasons = v.machineMatches.map { match -> String in
+        match.unmodelledUsed.isEmpty
+          ? "\(match.model) is not checked against a real NumPy"
+          : "the notebook runs \(match.unmodelledUsed.joined(separator: ", ")), which "
+            + "\(match.model) does not model"
+      }
+      summary =
+        "Replayed under \(names.joined(separator: " or ")) every printed value is reproduced "
+        + "exactly, but \(reasons.joined(separator: "; ")): not an identification of the machine."
+    }
+    let details = separating.prefix(8).map { check, value in
+      "\(check.record.name)\(VerificationReport.subscriptText(value.index)) "
+        + "\(VerificationReport.runText(check.record)): printed \(value.printed); \(v.machine) "
+        + "replays \(value.replayed ?? "-"); printed so by "
+        + (value.machines.isEmpty ? "no model" : value.machines.joined(separator: ", "))
+    }
+    return Finding(
+      kind: .machine, summary: summary,
+      details: details + (separating.count > 8 ? ["…and \(separating.count - 8) more."] : []),
+      evidence: [
+        ("replayed_under", .text(v.machine)),
+        ("reproduced_by", .list(names.map { .text($0) })),
+        ("identified", .list(identified.map { .text($0.model) })),
+        ("separating_values", .integer(separating.count)),
+        (
+          "unmodelled_used",
+          .object(v.machineMatches.map { ($0.model, .list($0.unmodelledUsed.map { .text($0) })) })
+        ),
       ])
   }
 

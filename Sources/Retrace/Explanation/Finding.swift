@@ -59,6 +59,8 @@ public struct Finding: Sendable {
     case wrongSeed = "wrong-seed"
     /// The output was made with another value of one of the code's constants.
     case codeChanged = "code-changed"
+    /// The machine models that reproduce the whole output, and the values that separate them.
+    case machine
   }
 
   /// The kind.

@@ -235,6 +235,8 @@ public final class NotebookReplay {
   public var blas: BLASOrder
   /// The math library of elementwise loops.
   public var math: MathLibrary
+  /// Where the machine-dependent operations the replay runs are noted, when set.
+  public var operations: OperationLog?
 
   public init(
     _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(),
@@ -271,6 +273,7 @@ public final class NotebookReplay {
     interpreter.keepsOutput = false
     interpreter.blas = blas
     interpreter.math = math
+    interpreter.operations = operations
     let forwarder = Forwarder()
     forwarder.drawCall = draws
     interpreter.observer = forwarder

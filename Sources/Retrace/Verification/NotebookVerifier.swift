@@ -55,14 +55,17 @@ public enum NotebookVerifier {
   /// checked again against the other summation orders.
   static func run(
     _ plan: ReplayPlan, limits: InterpreterLimits, band: Bool, untilFailure: Bool = false,
-    machine: MachineModel = .default
+    machine: MachineModel = .default, operations: OperationLog? = nil
   ) throws(RetraceError) -> Verification {
     let run = Run(plan: plan)
     run.machine = machine
+    run.verification.machine = machine.name
     run.stopsAtFirstFailure = untilFailure
     if let path = plan.logFile { run.saved = SavedText(streaming: try LogReader(path: path)) }
     var loops: LoopCensus?
-    let finished = try NotebookReplay(plan, limits: limits, machine: machine).run(
+    let replay = NotebookReplay(plan, limits: limits, machine: machine)
+    replay.operations = operations
+    let finished = try replay.run(
       cellStarted: { index in run.startCell(index) },
       consume: { (index, event) throws(RetraceError) in try run.consume(index, event) },
       cellEnded: { index in run.endCell(index) },
@@ -1097,8 +1100,24 @@ extension NotebookVerifier.Run {
 
   // MARK: - The noise band
 
-  /// Replays the notebook under each of the other summation orders, as far as the last value
-  /// that is not printed exactly, and checks those values again against the spread.
+  /// What the noise band spreads over: every other machine model (named), then the simple
+  /// summation orders that stand for BLASes no model covers (under the replayed model's math).
+  func bandAlternatives() -> [(model: MachineModel?, blas: BLASOrder, math: MathLibrary)] {
+    var alternatives: [(model: MachineModel?, blas: BLASOrder, math: MathLibrary)] =
+      MachineModel.all.filter { $0 != machine }.map { ($0, $0.blas, $0.math) }
+    for order in BLASOrder.noiseOrders
+    where order != machine.blas
+      && !alternatives.contains(where: { $0.blas == order && $0.math == machine.math })
+    {
+      alternatives.append((nil, order, machine.math))
+    }
+    return alternatives
+  }
+
+  /// Replays the notebook under each of the band's alternatives (`bandAlternatives`), as far
+  /// as the last value that is not printed exactly, and checks those values again against the
+  /// spread; each value is told which models print it as its token. A model that prints every
+  /// such value so is replayed in full (`machineMatches`).
   func applyNoiseBand(limits: InterpreterLimits) {
     let last = inexact.map(\.event).max() ?? 0
     var wanted: [Int: [Int: [Int]]] = [:]  // event → piece → ordinals
@@ -1106,14 +1125,16 @@ extension NotebookVerifier.Run {
       wanted[item.event, default: [:]][item.piece, default: []].append(item.ordinal)
     }
     var spreads: [[Double]] = Array(repeating: [], count: inexact.count)
+    var reproducers: [[String]] = Array(repeating: [], count: inexact.count)
     var indexOf: [Key: Int] = [:]
     for (i, item) in inexact.enumerated() {
       indexOf[Key(event: item.event, piece: item.piece, ordinal: item.ordinal)] = i
     }
-    for order in BLASOrder.noiseOrders {
+    for alternative in bandAlternatives() {
       var count = 0
       let plan = self.plan
-      let replay = NotebookReplay(plan, limits: limits, blas: order)
+      let replay = NotebookReplay(
+        plan, limits: limits, blas: alternative.blas, math: alternative.math)
       var found: [(Int, Double)] = []
       _ = try? replay.run(consume: { (index, event) in
         guard case .printed(let printed) = event else { return .more }
@@ -1130,13 +1151,27 @@ extension NotebookVerifier.Run {
         }
         return count >= last ? .stop : .more
       })
-      for (i, value) in found { spreads[i].append(value) }
+      for (i, value) in found {
+        spreads[i].append(value)
+        guard let model = alternative.model else { continue }
+        var probe = verification.records[inexact[i].record].values[inexact[i].value]
+        probe.replayedValue = value
+        Self.judge(&probe, band: nil)
+        if probe.verdict == .exact || probe.verdict == .withinRounding {
+          reproducers[i].append(model.name)
+        }
+      }
     }
     for (i, item) in inexact.enumerated() {
       var check = verification.records[item.record].values[item.value]
-      guard let exact = check.replayedValue else { continue }
+      check.machines = reproducers[i]
+      guard let exact = check.replayedValue else {
+        verification.records[item.record].values[item.value] = check
+        continue
+      }
       let values = [exact] + spreads[i]
       guard let low = values.min(), let high = values.max(), !low.isNaN, !high.isNaN else {
+        verification.records[item.record].values[item.value] = check
         continue
       }
       let before = check.verdict
@@ -1146,6 +1181,23 @@ extension NotebookVerifier.Run {
         verification.counts.byVerdict[check.verdict, default: 0] += 1
       }
       verification.records[item.record].values[item.value] = check
+    }
+    // The models that print every such value as saved, replayed in full.
+    var candidates = Set(MachineModel.all.map(\.name))
+    for names in reproducers { candidates.formIntersection(names) }
+    for model in MachineModel.all where candidates.contains(model.name) {
+      let operations = OperationLog()
+      guard
+        let whole = try? NotebookVerifier.run(
+          plan, limits: limits, band: false, untilFailure: true, machine: model,
+          operations: operations),
+        whole.isReproduced, whole.checked > 0
+      else { continue }
+      let unmodelled = operations.unmodelled(by: model)
+      verification.machineMatches.append(
+        MachineMatch(
+          model: model.name, summary: model.summary, unmodelledUsed: unmodelled,
+          isIdentification: model.isIdentifiable && unmodelled.isEmpty))
     }
   }
 

@@ -43,6 +43,9 @@ public struct ValueCheck: Sendable {
   /// The noise band [low, high] of the replayed value over the summation orders; computed
   /// only for a value not printed exactly as replayed (nil for exact values).
   public var noiseBand: ClosedRange<Double>?
+  /// The machine models (other than the one replayed) under which the value prints as this
+  /// token: computed with the band, only for a value not printed exactly as replayed.
+  public var machines: [String] = []
   /// Where the token stands.
   public var position: TextPosition
 }

@@ -146,6 +146,11 @@ public struct Verification: Sendable {
   /// The replay's loops, iterations and updates (the gradient audit's training loop), when
   /// the replay ran to the code's end (nil when it stopped where the saved output does).
   public var loops: LoopCensus?
+  /// The machine model the notebook was replayed under.
+  public var machine = MachineModel.default.name
+  /// The other machine models under which every printed value is reproduced, when some value
+  /// is not under `machine` (replayed in full under each that reproduces the band's values).
+  public var machineMatches: [MachineMatch] = []
 
   /// The number of printed values checked.
   public var checked: Int { counts.checked }
@@ -166,4 +171,16 @@ public enum RecordLimits {
   public static let kept = 10_000
   /// After that, records with a mismatch, up to this many.
   public static let mismatched = 1_000
+}
+
+/// A machine model under which a notebook's whole output is reproduced.
+public struct MachineMatch: Sendable, Equatable {
+  /// The model's name and what it stands for.
+  public var model: String
+  public var summary: String
+  /// What the replay ran that the model does not model (`MachineModel.unmodelled`).
+  public var unmodelledUsed: [String]
+  /// Whether it names the machine: the model was checked against a real NumPy and the
+  /// notebook ran nothing it does not model.
+  public var isIdentification: Bool
 }
