@@ -1100,41 +1100,67 @@ extension NotebookVerifier.Run {
 
   // MARK: - The noise band
 
-  /// What the noise band spreads over: every other machine model (named), then the simple
-  /// summation orders that stand for BLASes no model covers (under the replayed model's math).
-  func bandAlternatives() -> [(model: MachineModel?, blas: BLASOrder, math: MathLibrary)] {
-    var alternatives: [(model: MachineModel?, blas: BLASOrder, math: MathLibrary)] =
-      MachineModel.all.filter { $0 != machine }.map { ($0, $0.blas, $0.math) }
-    for order in BLASOrder.noiseOrders
-    where order != machine.blas
-      && !alternatives.contains(where: { $0.blas == order && $0.math == machine.math })
-    {
-      alternatives.append((nil, order, machine.math))
+  /// The simple summation orders the noise band also spreads over: stand-ins for BLASes no
+  /// machine model covers, under the replayed model's math library.
+  func bandOrders() -> [BLASOrder] {
+    BLASOrder.noiseOrders.filter { order in
+      order != machine.blas
+        && !MachineModel.all.contains {
+          $0 != machine && $0.blas == order && $0.math == machine.math
+        }
     }
-    return alternatives
   }
 
-  /// Replays the notebook under each of the band's alternatives (`bandAlternatives`), as far
-  /// as the last value that is not printed exactly, and checks those values again against the
-  /// spread; each value is told which models print it as its token. A model that prints every
-  /// such value so is replayed in full (`machineMatches`).
+  /// The noise band. Each other machine model replays the notebook once, in full and matched
+  /// as this replay was: its value of each value not printed exactly here joins the band, the
+  /// value is told whether that model prints it as its token (`ValueCheck.machines`), and a
+  /// model whose replay reproduces the whole output is a `MachineMatch`. The simple orders
+  /// (`bandOrders`) replay as far as the last such value only. Then each value is judged again
+  /// against the spread.
   func applyNoiseBand(limits: InterpreterLimits) {
+    var spreads: [[Double]] = Array(repeating: [], count: inexact.count)
+    var reproducers: [[String]] = Array(repeating: [], count: inexact.count)
+    for model in MachineModel.all where model != machine {
+      let operations = OperationLog()
+      guard
+        let other = try? NotebookVerifier.run(
+          plan, limits: limits, band: false, machine: model, operations: operations)
+      else { continue }
+      for (i, item) in inexact.enumerated() {
+        guard item.record < other.records.count,
+          Self.isSame(other.records[item.record].record, verification.records[item.record].record),
+          item.value < other.records[item.record].values.count,
+          let value = other.records[item.record].values[item.value].replayedValue
+        else { continue }
+        spreads[i].append(value)
+        var probe = verification.records[item.record].values[item.value]
+        probe.replayedValue = value
+        Self.judge(&probe, band: nil)
+        if probe.verdict == .exact || probe.verdict == .withinRounding {
+          reproducers[i].append(model.name)
+        }
+      }
+      if other.isReproduced, other.checked > 0 {
+        let unmodelled = operations.unmodelled(by: model)
+        verification.machineMatches.append(
+          MachineMatch(
+            model: model.name, summary: model.summary, unmodelledUsed: unmodelled,
+            isIdentification: model.isIdentifiable && unmodelled.isEmpty))
+      }
+    }
     let last = inexact.map(\.event).max() ?? 0
     var wanted: [Int: [Int: [Int]]] = [:]  // event → piece → ordinals
     for item in inexact {
       wanted[item.event, default: [:]][item.piece, default: []].append(item.ordinal)
     }
-    var spreads: [[Double]] = Array(repeating: [], count: inexact.count)
-    var reproducers: [[String]] = Array(repeating: [], count: inexact.count)
     var indexOf: [Key: Int] = [:]
     for (i, item) in inexact.enumerated() {
       indexOf[Key(event: item.event, piece: item.piece, ordinal: item.ordinal)] = i
     }
-    for alternative in bandAlternatives() {
+    for order in bandOrders() {
       var count = 0
       let plan = self.plan
-      let replay = NotebookReplay(
-        plan, limits: limits, blas: alternative.blas, math: alternative.math)
+      let replay = NotebookReplay(plan, limits: limits, blas: order, math: machine.math)
       var found: [(Int, Double)] = []
       _ = try? replay.run(consume: { (index, event) in
         guard case .printed(let printed) = event else { return .more }
@@ -1151,27 +1177,15 @@ extension NotebookVerifier.Run {
         }
         return count >= last ? .stop : .more
       })
-      for (i, value) in found {
-        spreads[i].append(value)
-        guard let model = alternative.model else { continue }
-        var probe = verification.records[inexact[i].record].values[inexact[i].value]
-        probe.replayedValue = value
-        Self.judge(&probe, band: nil)
-        if probe.verdict == .exact || probe.verdict == .withinRounding {
-          reproducers[i].append(model.name)
-        }
-      }
+      for (i, value) in found { spreads[i].append(value) }
     }
     for (i, item) in inexact.enumerated() {
       var check = verification.records[item.record].values[item.value]
       check.machines = reproducers[i]
-      guard let exact = check.replayedValue else {
-        verification.records[item.record].values[item.value] = check
-        continue
-      }
+      defer { verification.records[item.record].values[item.value] = check }
+      guard let exact = check.replayedValue else { continue }
       let values = [exact] + spreads[i]
       guard let low = values.min(), let high = values.max(), !low.isNaN, !high.isNaN else {
-        verification.records[item.record].values[item.value] = check
         continue
       }
       let before = check.verdict
@@ -1180,25 +1194,13 @@ extension NotebookVerifier.Run {
         verification.counts.byVerdict[before, default: 0] -= 1
         verification.counts.byVerdict[check.verdict, default: 0] += 1
       }
-      verification.records[item.record].values[item.value] = check
     }
-    // The models that print every such value as saved, replayed in full.
-    var candidates = Set(MachineModel.all.map(\.name))
-    for names in reproducers { candidates.formIntersection(names) }
-    for model in MachineModel.all where candidates.contains(model.name) {
-      let operations = OperationLog()
-      guard
-        let whole = try? NotebookVerifier.run(
-          plan, limits: limits, band: false, untilFailure: true, machine: model,
-          operations: operations),
-        whole.isReproduced, whole.checked > 0
-      else { continue }
-      let unmodelled = operations.unmodelled(by: model)
-      verification.machineMatches.append(
-        MachineMatch(
-          model: model.name, summary: model.summary, unmodelledUsed: unmodelled,
-          isIdentification: model.isIdentifiable && unmodelled.isEmpty))
-    }
+  }
+
+  /// Whether two records are the same printed value (place and run of its print).
+  static func isSame(_ a: PrintRecord, _ b: PrintRecord) -> Bool {
+    a.cell == b.cell && a.line == b.line && a.column == b.column && a.print == b.print
+      && a.occurrence == b.occurrence
   }
 
   struct Key: Hashable {
