@@ -10,7 +10,9 @@ struct ExplainCommand: ParsableCommand {
     commandName: "explain",
     abstract: "Explain every mismatch, departure and truncation.",
     discussion: """
-      With no NOTEBOOK, explains the built-in seed notebook. Exit codes: 0 reproduced, \
+      With no NOTEBOOK, explains the built-in seed notebook. With --machine, the notebook is \
+      verified, and other seeds and constants are tried, under that machine model (the \
+      gradient audit's finite differences do not depend on it). Exit codes: 0 reproduced, \
       1 at least one mismatch, 2 unusable input or usage.
       """)
 
@@ -37,11 +39,14 @@ struct ExplainCommand: ParsableCommand {
   @Option(name: [.short, .customLong("output")], help: "Write the report to FILE (atomically).")
   var output: String?
 
+  @OptionGroup var machine: MachineOption
+
   func run() throws {
     let plan = try NotebookInput.plan(notebook, code: code)
+    let model = try machine.model()
     let verification: Verification
     do {
-      verification = try NotebookVerifier.verify(plan)
+      verification = try NotebookVerifier.verify(plan, machine: model)
     } catch {
       throw UsageError(error.description)
     }

@@ -50,6 +50,22 @@ import Testing
     #expect(underAVX512.stdout.contains("0 within noise, 0 mismatched"))
   }
 
+  /// `explain` names the machine under the default model, and has nothing to explain under
+  /// the machine that printed the log.
+  @Test func explainNamesTheMachineAndTakesMachineToo() throws {
+    let arguments = [
+      "explain", "\(Self.folder)/exp-notebook.svml.log", "--code",
+      "\(Self.folder)/exp-notebook.py",
+    ]
+    let plain = try CommandRunner.run(arguments + ["--format", "json"])
+    #expect(plain.status == 0)
+    #expect(plain.stdout.contains("\"kind\": \"machine\""))
+    #expect(plain.stdout.contains("\"identified\": [\"x86-64-avx512\"]"))
+    let under = try CommandRunner.run(arguments + ["--machine", "x86-64-avx512"])
+    #expect(under.status == 0)
+    #expect(under.stdout.contains("findings: none"))
+  }
+
   @Test func anUnknownMachineIsAUsageErrorNamingTheModels() throws {
     let result = try CommandRunner.run(
       ["replay", "--machine", "pentium", "\(Self.folder)/exp-notebook.py"])

@@ -149,10 +149,12 @@ public enum CodeSearch {
 
   /// Whether the plan's replay reproduces the whole saved output (stopping at its first
   /// mismatch).
-  static func reproduces(_ plan: ReplayPlan, limits: InterpreterLimits) -> Bool {
+  static func reproduces(
+    _ plan: ReplayPlan, limits: InterpreterLimits, machine: MachineModel = .default
+  ) -> Bool {
     guard
       let verification = try? NotebookVerifier.run(
-        plan, limits: limits, band: false, untilFailure: true)
+        plan, limits: limits, band: false, untilFailure: true, machine: machine)
     else { return false }
     return verification.isReproduced && verification.checked > 0
   }
@@ -226,7 +228,7 @@ public enum CodeSearch {
           tried += 1
           if tried % 256 == 0 { progress?(tried, total) }
           guard let edited = edited(plan, literal, to: String(candidate)),
-            reproduces(edited, limits: limits)
+            reproduces(edited, limits: limits, machine: verification.machineModel)
           else { continue }
           hit = candidate
           break
@@ -288,7 +290,7 @@ public enum CodeSearch {
           for seed in filter.admitted(start..<min(count, start + chunk))
           where Double(seed) != literal.value {
             guard let edited = edited(plan, literal, to: String(seed)),
-              reproduces(edited, limits: limits)
+              reproduces(edited, limits: limits, machine: verification.machineModel)
             else { continue }
             shared.found(seed)
             break
@@ -351,9 +353,10 @@ public enum CodeSearch {
   }
 
   /// The constant and value that reproduce the whole output, with the constants tried.
-  public static func constant(_ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits())
-    -> Finding?
-  {
+  public static func constant(
+    _ plan: ReplayPlan, limits: InterpreterLimits = InterpreterLimits(),
+    machine: MachineModel = .default
+  ) -> Finding? {
     let constants = literals(in: plan).filter {
       if case .constant = $0.role { return true }
       return false
@@ -363,7 +366,8 @@ public enum CodeSearch {
       guard case .constant(let name) = literal.role else { continue }
       for text in candidates(for: literal) {
         tried += 1
-        guard let edited = edited(plan, literal, to: text), reproduces(edited, limits: limits)
+        guard let edited = edited(plan, literal, to: text),
+          reproduces(edited, limits: limits, machine: machine)
         else { continue }
         let cell = plan.cells[literal.cell].parsed.label
         let written = name == "range" ? "range(\(literal.text))" : "\(name) = \(literal.text)"

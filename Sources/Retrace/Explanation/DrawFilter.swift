@@ -62,7 +62,8 @@ struct DrawFilter {
       guard let drawn = filter.draws(other),
         let edited = CodeSearch.edited(plan, literal, to: String(other)),
         let replayed = try? NotebookVerifier.run(
-          edited, limits: limits, band: false, untilFailure: true),
+          edited, limits: limits, band: false, untilFailure: true,
+          machine: verification.machineModel),
         let check = replayed.records.first(where: { filter.isSame($0.record) }),
         check.values.count == filter.targets.count
       else { return nil }

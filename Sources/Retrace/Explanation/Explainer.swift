@@ -86,7 +86,7 @@ public enum Explainer {
     {
       return finding
     }
-    return CodeSearch.constant(plan)
+    return CodeSearch.constant(plan, machine: verification.machineModel)
   }
 
   /// One `gradient-bug` finding per parameter whose gradient finite differences contradict at

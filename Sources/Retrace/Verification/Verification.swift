@@ -148,6 +148,8 @@ public struct Verification: Sendable {
   public var loops: LoopCensus?
   /// The machine model the notebook was replayed under.
   public var machine = MachineModel.default.name
+  /// That model.
+  public var machineModel: MachineModel { MachineModel.named(machine) ?? .default }
   /// The other machine models under which every printed value is reproduced, when some value
   /// is not under `machine` (replayed in full under each that reproduces the band's values).
   public var machineMatches: [MachineMatch] = []
