@@ -493,7 +493,9 @@ public enum Explainer {
           "orders",
           .list(
             MachineModel.all.filter { $0.name != v.machine }.map { .text($0.name) }
-              + BLASOrder.noiseOrders.map { .text($0.kernels.rawValue) })
+              + NotebookVerifier.bandOrders(for: v.machineModel).map {
+                .text($0.kernels.rawValue)
+              })
         ),
       ])
   }

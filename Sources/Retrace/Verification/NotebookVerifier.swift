@@ -15,6 +15,17 @@ import PythonSyntax
 /// recorded and the cell's alignment ends. A saved output that stops inside the code's prints
 /// stops the replay there.
 public enum NotebookVerifier {
+  /// The simple summation orders the noise band of a replay under `machine` spreads over
+  /// besides the other machine models: those no other model stands for.
+  public static func bandOrders(for machine: MachineModel) -> [BLASOrder] {
+    BLASOrder.noiseOrders.filter { order in
+      order != machine.blas
+        && !MachineModel.all.contains {
+          $0 != machine && $0.blas == order && $0.math == machine.math
+        }
+    }
+  }
+
   /// Verifies `plan`.
   ///
   /// - Throws: `RetraceError` (exit code 2) for a refusal of the replay, an unreadable value
@@ -1102,14 +1113,7 @@ extension NotebookVerifier.Run {
 
   /// The simple summation orders the noise band also spreads over: stand-ins for BLASes no
   /// machine model covers, under the replayed model's math library.
-  func bandOrders() -> [BLASOrder] {
-    BLASOrder.noiseOrders.filter { order in
-      order != machine.blas
-        && !MachineModel.all.contains {
-          $0 != machine && $0.blas == order && $0.math == machine.math
-        }
-    }
-  }
+  func bandOrders() -> [BLASOrder] { NotebookVerifier.bandOrders(for: machine) }
 
   /// The noise band. Each other machine model replays the notebook once, in full and matched
   /// as this replay was: its value of each value not printed exactly here joins the band, the
