@@ -23,6 +23,7 @@ double retrace_extreme(const double *p, long n, int maximum);
 #include "numpy_einsum.h"
 #include "glibc_exp.h"
 #include "svml_exp.h"
+#include "openblas_skylakex.h"
 
 /// The floating-point status flags (`fenv.h`), for the warnings of NumPy's reductions: saves
 /// and clears them; reads them as a mask (1 divide by zero, 2 overflow, 4 underflow, 8

@@ -63,9 +63,10 @@ public struct BLASOrder: Sendable, Hashable, CustomStringConvertible {
     /// AVX2 + FMA without AVX-512 (Intel Haswell to Comet Lake, AMD Zen): modelled in full
     /// (`Sources/CNumKernels/openblas_haswell.c`).
     case haswell
-    /// AVX-512 (SkylakeX, Cooper Lake, Sapphire Rapids): the model derived before this
-    /// machine, `SummationOrder.openBLAS` (bit for bit for contractions below 16, checked up
-    /// to 13; gemm one FMA chain per element over the whole contraction).
+    /// AVX-512 (SkylakeX, Cooper Lake, Sapphire Rapids, AMD Zen 4): the dot of two contiguous
+    /// vectors as its ddot kernel sums (`openblas_skylakex.c`, checked against NumPy); the
+    /// other products by the model derived before, `SummationOrder.openBLAS` (bit for bit for
+    /// contractions below 16 with C-order operands; not with a transposed one, nor above).
     case skylakeX
     /// Not a kernel NumPy runs here: each element's products summed in one of the simple
     /// orders of `SummationOrder` (sequential, reversed, pairwise, one FMA chain), the

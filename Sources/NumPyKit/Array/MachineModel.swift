@@ -108,19 +108,22 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
 
   /// x86-64 with AVX-512 (Intel Skylake-SP and later, AMD Zen 4 and later): SVML's exp and
   /// OpenBLAS's SkylakeX kernels. Only `exp` of its SVML functions is modelled, and its BLAS
-  /// order is not checked (a small net's 8×3·3×4 products disagreed with NumPy's SkylakeX
-  /// kernels on an AMD EPYC): named as a notebook's machine only when the notebook runs no
-  /// product and none of the SVML functions it does not model.
+  /// order is checked only for the dot of two contiguous vectors (a small net's 8×3·3×4
+  /// products disagreed with NumPy's SkylakeX kernels on an AMD EPYC): named as a notebook's
+  /// machine only when the notebook runs no other product and none of the SVML functions it
+  /// does not model.
   public static let x86AVX512 = MachineModel(
     name: "x86-64-avx512",
     summary:
-      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (products not checked; log, "
-      + "power, expm1, log1p and the other SVML functions not modelled)",
-    math: .svml, blas: .skylakeX,
+      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (the dot of two vectors "
+      + "modelled, the other products not checked; log, power, expm1, log1p and the other SVML "
+      + "functions not modelled)",
+    math: .svml, blas: BLASOrder(kernels: .skylakeX, threads: 2),
     checkedAgainst:
       "np.exp of NumPy 2.4.6 on an AMD EPYC with AVX-512 (Fixtures/numpy/machines/svml-exp.bin,"
-      + " 100,000 inputs, and logistic-avx512); its products are not checked (the SkylakeX "
-      + "model predates this machine and disagreed with it on small products)",
+      + " 100,000 inputs, and logistic-avx512) and its ddot (skylakex-ddot.bin, vectors of 1 to "
+      + "20,000); its other products are not checked (the SkylakeX model predates this machine "
+      + "and disagreed with it on small products)",
     isChecked: false,
     unmodelled: [
       "log", "log2", "log10", "log1p", "expm1", "exp2", "power", "cbrt", "tan", "arcsin",
@@ -139,7 +142,8 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
     checkedAgainst:
       "no NumPy without BLAS and no reference BLAS was run (the "
       + "order is the one BLASOrder gives NumPy's own loops)",
-    isChecked: false, isIdentifiable: false, unmodelled: [OperationLog.products])
+    isChecked: false, isIdentifiable: false,
+    unmodelled: [OperationLog.products, OperationLog.vectorDots])
 
   /// The models, the default first.
   public static let all: [MachineModel] = [x86AVX2, x86AVX2OneThread, x86AVX512, sequential]
@@ -170,8 +174,11 @@ public final class OperationLog: @unchecked Sendable {
   /// What the ufunc and product loops note (one replay, one thread).
   @TaskLocal public static var current: OperationLog?
 
-  /// A float64 product (`dot`, `matmul`, `@`) of more than one product per element.
+  /// A float64 product (`dot`, `matmul`, `@`) of more than one product per element, but
+  /// the dot of two contiguous vectors.
   public static let products = "dot/matmul"
+  /// `np.dot` (or `@`) of two contiguous float64 vectors: cblas_ddot.
+  public static let vectorDots = "dot of two vectors"
 
   func note(_ name: String) { names.insert(name) }
 

@@ -47,10 +47,25 @@ extension StridedArray {
           + "gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)")
     }
     let dtype = DType.promoted(a.dtype, b.dtype)
+    let vectors =
+      a.ndim == 1 && b.ndim == 1 && a.dtype == .float64 && b.dtype == .float64
+      && a.isContiguous && b.isContiguous
     if !dtype.isInteger, a.ndim > 0, b.ndim > 0, let log = OperationLog.current,
       let k = a.shape.last, k > 1
     {
-      log.note(OperationLog.products)
+      log.note(vectors ? OperationLog.vectorDots : OperationLog.products)
+    }
+    if vectors && blas.kernels == .skylakeX && a.count == b.count {
+      // cblas_ddot of the SkylakeX kernels (the only SkylakeX routine modelled bit for bit).
+      let (n, threads) = (a.count, Int32(clamping: blas.threads))
+      let (ao, bo) = (a.offset, b.offset)
+      let value = a.storage.reals.withUnsafeBufferPointer { x in
+        b.storage.reals.withUnsafeBufferPointer { y -> Double in
+          guard let xb = x.baseAddress, let yb = y.baseAddress else { return 0 }
+          return retrace_skylakex_ddot(n, xb + ao, yb + bo, threads)
+        }
+      }
+      return .scalar(.float64(value))
     }
     if dtype == .float32, a.ndim > 0, b.ndim > 0 {
       // OpenBLAS's sdot / sgemv / sgemm kernels, whose order retrace does not model.

@@ -76,6 +76,28 @@ struct MachineModelTests {
     #expect((counts["exp"] ?? 0) > 0 && !unmodelled.contains("exp"))
   }
 
+  /// The AVX-512 model's dot of two vectors is NumPy's under OpenBLAS's SkylakeX kernels, for
+  /// every length of the fixture (1 to 300, around the 32- and 16-element blocks, and past the
+  /// 10,000 where OpenBLAS splits it between its 2 threads); the Haswell kernels' differs.
+  @Test func theAVX512ModelsVectorDotIsSkylakeXsDdot() throws {
+    let lengths = try #require(Self.manifest["dot_lengths"] as? [Int])
+    let want = try Self.bits("numpy/machines/skylakex-ddot.bin")
+    #expect(lengths.count == want.count && lengths.count > 300)
+    var differing = 0
+    var haswellDiffers = 0
+    for (n, bits) in zip(lengths, want) {
+      var state = try RandomState(seed: n)
+      let x = StridedArray(shape: [n], reals: try state.standardNormal([n]))
+      let y = StridedArray(shape: [n], reals: try state.standardNormal([n]))
+      let got = try StridedArray.dot(x, y, blas: MachineModel.x86AVX512.blas).realValues()[0]
+      if got.bitPattern != bits { differing += 1 }
+      let haswell = try StridedArray.dot(x, y, blas: MachineModel.default.blas).realValues()[0]
+      if haswell.bitPattern != bits { haswellDiffers += 1 }
+    }
+    #expect(differing == 0)
+    #expect(haswellDiffers > 0)
+  }
+
   @Test func everyModelHasANameASummaryAndWhatItWasCheckedAgainst() {
     let names = MachineModel.all.map(\.name)
     #expect(Set(names).count == names.count)
