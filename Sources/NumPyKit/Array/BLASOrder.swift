@@ -64,7 +64,8 @@ public struct BLASOrder: Sendable, Hashable, CustomStringConvertible {
     /// (`Sources/CNumKernels/openblas_haswell.c`).
     case haswell
     /// AVX-512 (SkylakeX, Cooper Lake, Sapphire Rapids, AMD Zen 4): the dot of two contiguous
-    /// vectors as its ddot kernel sums (`openblas_skylakex.c`, checked against NumPy); the
+    /// vectors as its ddot kernel sums (`openblas_skylakex.c`) and a C-order matrix times a
+    /// vector by the Haswell dgemv_t (the same code there), both checked against NumPy; the
     /// other products by the model derived before, `SummationOrder.openBLAS` (bit for bit for
     /// contractions below 16 with C-order operands; not with a transposed one, nor above).
     case skylakeX

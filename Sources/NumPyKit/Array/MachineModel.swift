@@ -115,14 +115,15 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
   public static let x86AVX512 = MachineModel(
     name: "x86-64-avx512",
     summary:
-      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (the dot of two vectors "
-      + "modelled, the other products not checked; log, power, expm1, log1p and the other SVML "
-      + "functions not modelled)",
+      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (vector dots and matrix times "
+      + "vector modelled, the other products not checked; log, power, expm1, log1p and the "
+      + "other SVML functions not modelled)",
     math: .svml, blas: BLASOrder(kernels: .skylakeX, threads: 2),
     checkedAgainst:
       "np.exp of NumPy 2.4.6 on an AMD EPYC with AVX-512 (Fixtures/numpy/machines/svml-exp.bin,"
-      + " 100,000 inputs, and logistic-avx512) and its ddot (skylakex-ddot.bin, vectors of 1 to "
-      + "20,000); its other products are not checked (the SkylakeX model predates this machine "
+      + " 100,000 inputs, and logistic-avx512), its ddot (skylakex-ddot.bin, vectors of 1 to "
+      + "20,000) and dgemv_t (skylakex-dgemv-t.bin, 765 shapes); its other products are not "
+      + "checked (the SkylakeX model predates this machine "
       + "and disagreed with it on small products)",
     isChecked: false,
     unmodelled: [
@@ -143,7 +144,7 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
       "no NumPy without BLAS and no reference BLAS was run (the "
       + "order is the one BLASOrder gives NumPy's own loops)",
     isChecked: false, isIdentifiable: false,
-    unmodelled: [OperationLog.products, OperationLog.vectorDots])
+    unmodelled: [OperationLog.products, OperationLog.vectorDots, OperationLog.matrixVectors])
 
   /// The models, the default first.
   public static let all: [MachineModel] = [x86AVX2, x86AVX2OneThread, x86AVX512, sequential]
@@ -179,6 +180,8 @@ public final class OperationLog: @unchecked Sendable {
   public static let products = "dot/matmul"
   /// `np.dot` (or `@`) of two contiguous float64 vectors: cblas_ddot.
   public static let vectorDots = "dot of two vectors"
+  /// A C-order float64 matrix of two rows or more times a contiguous vector: dgemv_t.
+  public static let matrixVectors = "matrix times vector"
 
   func note(_ name: String) { names.insert(name) }
 

@@ -98,6 +98,24 @@ struct MachineModelTests {
     #expect(haswellDiffers > 0)
   }
 
+  /// The AVX-512 model's C-order matrix times vector is NumPy's under the SkylakeX kernels
+  /// (dgemv_t, threaded splits included) for every shape of the fixture.
+  @Test func theAVX512ModelsMatrixTimesVectorIsSkylakeXsDgemv() throws {
+    let shapes = try #require(Self.manifest["gemv_shapes"] as? [[Int]])
+    let want = try Self.bits("numpy/machines/skylakex-dgemv-t.bin")
+    var got: [Double] = []
+    for shape in shapes {
+      let (n, k) = (shape[0], shape[1])
+      var state = try RandomState(seed: n * 1000 + k)
+      let a = StridedArray(shape: [n, k], reals: try state.standardNormal([n, k]))
+      let v = StridedArray(shape: [k], reals: try state.standardNormal([k]))
+      got += try StridedArray.dot(a, v, matmul: true, blas: MachineModel.x86AVX512.blas)
+        .realValues()
+    }
+    #expect(got.count == want.count && shapes.count > 700)
+    #expect(Self.differing(got, want) == 0)
+  }
+
   @Test func everyModelHasANameASummaryAndWhatItWasCheckedAgainst() {
     let names = MachineModel.all.map(\.name)
     #expect(Set(names).count == names.count)
