@@ -209,8 +209,12 @@ static inline __attribute__((always_inline)) void dgemv_t_part(long m, long n, c
 // those rows) and incx is 1, two or three rows add `(p0 + p1)` then `(p2 + p3)` per four
 // columns and one row `(((p0 + p1) + p2) + p3)`, the rest one by one; otherwise every
 // product one by one; the sum is then added to y.
+// With `skx`, the SkylakeX build's dgemv_n (dgemv_n_microk_skylakex-4.c, and dgemv_n_4.c's C
+// compiled with FMA there): a group of four columns is `fma(a3, x3, fma(a2, x2, fma(a0, x0,
+// a1 * x1)))`, a pair `fma(a0, x0, a1 * x1)`, and the rows of the m % 4 tail sum with FMA
+// (checked against NumPy under OPENBLAS_CORETYPE=SkylakeX: Fixtures/numpy/machines).
 static inline __attribute__((always_inline)) void dgemv_n_part(long m, long n, const double *a, long lda, const double *x, long incx,
-                         double *y) {
+                         double *y, int skx) {
   long n1 = n >> 2, n2 = n & 3, m3 = m & 3, m1 = m & -4, m2 = (m & 2047) - m3, nb = 2048;
   long r0 = 0;
   while (nb == 2048) {
@@ -226,6 +230,13 @@ static inline __attribute__((always_inline)) void dgemv_n_part(long m, long n, c
       const double *a0 = ab + c * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
       double x0 = x[c * incx], x1 = x[(c + 1) * incx], x2 = x[(c + 2) * incx],
              x3 = x[(c + 3) * incx];
+      if (skx) {
+        for (long i = 0; i < nb; i++) {
+          double t = fma(a3[i], x3, fma(a2[i], x2, fma(a0[i], x0, a1[i] * x1)));
+          yb[i] = yb[i] + t;
+        }
+        continue;
+      }
       for (long i = 0; i < nb; i++) {
         double u = fma(a2[i], x2, a0[i] * x0);
         double v = fma(a3[i], x3, a1[i] * x1);
@@ -238,9 +249,8 @@ static inline __attribute__((always_inline)) void dgemv_n_part(long m, long n, c
         const double *a0 = ab + c * lda, *a1 = a0 + lda;
         double x0 = x[c], x1 = x[c + 1];
         for (long i = 0; i < nb; i++) {
-          double p0 = a0[i] * x0;
           double p1 = a1[i] * x1;
-          double t = p0 + p1;
+          double t = skx ? fma(a0[i], x0, p1) : a0[i] * x0 + p1;
           yb[i] = yb[i] + t;
         }
         c += 2;
@@ -272,30 +282,37 @@ static inline __attribute__((always_inline)) void dgemv_n_part(long m, long n, c
     long c = 0;
     if (paired && m3 >= 2) {
       for (; c < (n & -4); c += 4) {
-        double p0 = a[i + c * lda] * x[c];
-        double p1 = a[i + (c + 1) * lda] * x[c + 1];
-        double s = p0 + p1;
+        double a0 = a[i + c * lda], a1 = a[i + (c + 1) * lda];
+        double a2 = a[i + (c + 2) * lda], a3 = a[i + (c + 3) * lda];
+        double p1 = a1 * x[c + 1];
+        double s = skx ? fma(a0, x[c], p1) : a0 * x[c] + p1;
         t = t + s;
-        double p2 = a[i + (c + 2) * lda] * x[c + 2];
-        double p3 = a[i + (c + 3) * lda] * x[c + 3];
-        s = p2 + p3;
+        double p3 = a3 * x[c + 3];
+        s = skx ? fma(a2, x[c + 2], p3) : a2 * x[c + 2] + p3;
         t = t + s;
       }
     } else if (paired) {
       for (; c < (n & -4); c += 4) {
-        double p0 = a[i + c * lda] * x[c];
-        double p1 = a[i + (c + 1) * lda] * x[c + 1];
-        double p2 = a[i + (c + 2) * lda] * x[c + 2];
-        double p3 = a[i + (c + 3) * lda] * x[c + 3];
-        double s = p0 + p1;
-        s = s + p2;
-        s = s + p3;
+        double a0 = a[i + c * lda], a1 = a[i + (c + 1) * lda];
+        double a2 = a[i + (c + 2) * lda], a3 = a[i + (c + 3) * lda];
+        double s;
+        if (skx) {
+          s = fma(a3, x[c + 3], fma(a2, x[c + 2], fma(a0, x[c], a1 * x[c + 1])));
+        } else {
+          double p0 = a0 * x[c];
+          double p1 = a1 * x[c + 1];
+          double p2 = a2 * x[c + 2];
+          double p3 = a3 * x[c + 3];
+          s = p0 + p1;
+          s = s + p2;
+          s = s + p3;
+        }
         t = t + s;
       }
     }
     for (; c < n; c++) {
-      double p = a[i + c * lda] * x[c * incx];
-      t = t + p;
+      double ai = a[i + c * lda], xi = x[c * incx];
+      t = skx ? fma(ai, xi, t) : t + ai * xi;
     }
     y[i] = y[i] + t;
   }
@@ -307,9 +324,8 @@ static inline __attribute__((always_inline)) void dgemv_n_part(long m, long n, c
 // with their own tails; dgemv_n: rows, each piece with its own m % 4 tail, lda unchanged).
 // dgemv_n with a single piece (m <= 4) instead cuts the columns (and x) the same way into
 // zeroed partial sums that are then added to y in piece order.
-__attribute__((target_clones("fma", "default")))
-void retrace_haswell_dgemv(int trans, long m, long n, const double *a, long lda,
-                           const double *x, long incx, double *y, int threads) {
+static inline __attribute__((always_inline)) void dgemv_impl(int trans, long m, long n, const double *a, long lda,
+                           const double *x, long incx, double *y, int threads, int skx) {
   long outputs = trans ? n : m;
   for (long j = 0; j < outputs; j++) y[j] = 0.0;
   if (m == 0 || n == 0) return;
@@ -317,7 +333,7 @@ void retrace_haswell_dgemv(int trans, long m, long n, const double *a, long lda,
     if (trans) {
       dgemv_t_part(m, n, a, lda, x, incx, y);
     } else {
-      dgemv_n_part(m, n, a, lda, x, incx, y);
+      dgemv_n_part(m, n, a, lda, x, incx, y, skx);
     }
     return;
   }
@@ -349,7 +365,7 @@ void retrace_haswell_dgemv(int trans, long m, long n, const double *a, long lda,
     }
     for (int t = 0; t < pieces; t++) {
       dgemv_n_part(m, range[t + 1] - range[t], a + range[t] * lda, lda, x + range[t] * incx,
-                   incx, partial + t * m);
+                   incx, partial + t * m, skx);
     }
     for (int t = 0; t < pieces; t++) {
       for (long j = 0; j < m; j++) y[j] = y[j] + partial[t * m + j];
@@ -357,10 +373,24 @@ void retrace_haswell_dgemv(int trans, long m, long n, const double *a, long lda,
     free(partial);
   } else {
     for (int t = 0; t < pieces; t++) {
-      dgemv_n_part(range[t + 1] - range[t], n, a + range[t], lda, x, incx, y + range[t]);
+      dgemv_n_part(range[t + 1] - range[t], n, a + range[t], lda, x, incx, y + range[t], skx);
     }
   }
   free(range);
+}
+
+__attribute__((target_clones("fma", "default")))
+void retrace_haswell_dgemv(int trans, long m, long n, const double *a, long lda,
+                           const double *x, long incx, double *y, int threads) {
+  dgemv_impl(trans, m, n, a, lda, x, incx, y, threads, 0);
+}
+
+// The SkylakeX build's dgemv: dgemv_t as Haswell's (dgemv_t_4.c includes the Haswell
+// microkernel there), dgemv_n with `skx` (see dgemv_n_part).
+__attribute__((target_clones("fma", "default")))
+void retrace_skylakex_dgemv(int trans, long m, long n, const double *a, long lda,
+                            const double *x, long incx, double *y, int threads) {
+  dgemv_impl(trans, m, n, a, lda, x, incx, y, threads, 1);
 }
 
 // MARK: - dgemm and dsyrk

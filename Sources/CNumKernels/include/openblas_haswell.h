@@ -18,6 +18,10 @@ double retrace_haswell_ddot(long n, const double *x, long incx, const double *y,
 void retrace_haswell_dgemv(int trans, long m, long n, const double *a, long lda,
                            const double *x, long incx, double *y, int threads);
 
+// The same call as NumPy's SkylakeX OpenBLAS makes it (dgemv_t as Haswell's, dgemv_n its own).
+void retrace_skylakex_dgemv(int trans, long m, long n, const double *a, long lda,
+                            const double *x, long incx, double *y, int threads);
+
 /// cblas_dgemm (alpha 1, beta 0), or cblas_dsyrk when `syrk` is 1, as NumPy calls them for
 /// C-order `c` (rows×cols) = `a` (rows×k, element (i, p) at `a[i*ars + p*acs]`) times `b`
 /// (k×cols, element (p, j) at `b[p*brs + j]`, rows contiguous).

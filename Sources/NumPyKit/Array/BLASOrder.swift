@@ -64,9 +64,10 @@ public struct BLASOrder: Sendable, Hashable, CustomStringConvertible {
     /// (`Sources/CNumKernels/openblas_haswell.c`).
     case haswell
     /// AVX-512 (SkylakeX, Cooper Lake, Sapphire Rapids, AMD Zen 4): the dot of two contiguous
-    /// vectors as its ddot kernel sums (`openblas_skylakex.c`) and a C-order matrix times a
-    /// vector by the Haswell dgemv_t (the same code there), both checked against NumPy; the
-    /// other products by the model derived before, `SummationOrder.openBLAS` (bit for bit for
+    /// vectors as its ddot kernel sums (`openblas_skylakex.c`), a C-order matrix times a vector
+    /// by the Haswell dgemv_t (the same code there) and a vector times one by its own dgemv_n
+    /// (`openblas_haswell.c`, `skx`), all checked against NumPy; matrix products by the model
+    /// derived before, `SummationOrder.openBLAS` (bit for bit for
     /// contractions below 16 with C-order operands; not with a transposed one, nor above).
     case skylakeX
     /// Not a kernel NumPy runs here: each element's products summed in one of the simple
@@ -123,7 +124,10 @@ extension BLASOrder {
   func ddot(
     _ n: Int, _ x: UnsafePointer<Double>, _ incx: Int, _ y: UnsafePointer<Double>, _ incy: Int
   ) -> Double {
-    retrace_haswell_ddot(n, x, incx, y, incy, Int32(clamping: threads))
+    if kernels == .skylakeX && incx == 1 && incy == 1 {
+      return retrace_skylakex_ddot(n, x, y, Int32(clamping: threads))
+    }
+    return retrace_haswell_ddot(n, x, incx, y, incy, Int32(clamping: threads))
   }
 
   /// `cblas_dgemv` (column-major view, alpha 1, beta 0): `transposed` is dgemv_t (n outputs
@@ -132,8 +136,13 @@ extension BLASOrder {
     transposed: Bool, m: Int, n: Int, _ a: UnsafePointer<Double>, lda: Int,
     _ x: UnsafePointer<Double>, incx: Int, into y: UnsafeMutablePointer<Double>
   ) {
-    retrace_haswell_dgemv(
-      transposed ? 1 : 0, m, n, a, lda, x, incx, y, Int32(clamping: threads))
+    if kernels == .skylakeX {
+      retrace_skylakex_dgemv(
+        transposed ? 1 : 0, m, n, a, lda, x, incx, y, Int32(clamping: threads))
+    } else {
+      retrace_haswell_dgemv(
+        transposed ? 1 : 0, m, n, a, lda, x, incx, y, Int32(clamping: threads))
+    }
   }
 
   /// `cblas_dgemm` (or `cblas_dsyrk` when `symmetric`) into C-order `c` (rows×cols).

@@ -115,15 +115,15 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
   public static let x86AVX512 = MachineModel(
     name: "x86-64-avx512",
     summary:
-      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (vector dots and matrix times "
-      + "vector modelled, the other products not checked; log, power, expm1, log1p and the "
+      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (vector dots and matrix-vector "
+      + "products modelled, matrix products not checked; log, power, expm1, log1p and the "
       + "other SVML functions not modelled)",
     math: .svml, blas: BLASOrder(kernels: .skylakeX, threads: 2),
     checkedAgainst:
       "np.exp of NumPy 2.4.6 on an AMD EPYC with AVX-512 (Fixtures/numpy/machines/svml-exp.bin,"
       + " 100,000 inputs, and logistic-avx512), its ddot (skylakex-ddot.bin, vectors of 1 to "
-      + "20,000) and dgemv_t (skylakex-dgemv-t.bin, 765 shapes); its other products are not "
-      + "checked (the SkylakeX model predates this machine "
+      + "20,000) and dgemv (skylakex-dgemv-t.bin and -n.bin, 1,590 shapes); its matrix products "
+      + "are not checked (the SkylakeX model predates this machine "
       + "and disagreed with it on small products)",
     isChecked: false,
     unmodelled: [
@@ -180,7 +180,8 @@ public final class OperationLog: @unchecked Sendable {
   public static let products = "dot/matmul"
   /// `np.dot` (or `@`) of two contiguous float64 vectors: cblas_ddot.
   public static let vectorDots = "dot of two vectors"
-  /// A C-order float64 matrix of two rows or more times a contiguous vector: dgemv_t.
+  /// A C-order float64 matrix of two rows or more times a contiguous vector (dgemv_t), or a
+  /// contiguous vector times a C-order matrix (dgemv_n, or ddot for one column).
   public static let matrixVectors = "matrix times vector"
 
   func note(_ name: String) { names.insert(name) }

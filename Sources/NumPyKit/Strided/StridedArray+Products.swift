@@ -50,19 +50,19 @@ extension StridedArray {
     let contiguous = a.dtype == .float64 && b.dtype == .float64 && a.isContiguous && b.isContiguous
     let vectors = contiguous && a.ndim == 1 && b.ndim == 1
     let matrixVector = contiguous && a.ndim == 2 && b.ndim == 1 && a.shape[0] >= 2
+    let vectorMatrix = contiguous && a.ndim == 1 && b.ndim == 2
     if !dtype.isInteger, a.ndim > 0, b.ndim > 0, let log = OperationLog.current,
       let k = a.shape.last, k > 1
     {
       log.note(
         vectors
           ? OperationLog.vectorDots
-          : matrixVector ? OperationLog.matrixVectors : OperationLog.products)
+          : matrixVector || vectorMatrix ? OperationLog.matrixVectors : OperationLog.products)
     }
-    if matrixVector && blas.kernels == .skylakeX {
-      // dgemv_t: the SkylakeX build runs the Haswell kernel's code (dgemv_t_4.c includes the
-      // Haswell microkernel for SKYLAKEX too); NumPy's results agree bit for bit.
-      return try haswellProduct(
-        a, b, matmul: matmul, blas: BLASOrder(kernels: .haswell, threads: blas.threads))
+    if (matrixVector || vectorMatrix) && blas.kernels == .skylakeX {
+      // NumPy's dispatch as on Haswell, with the SkylakeX build's ddot and dgemv (its dgemv_t
+      // is the Haswell kernel's code, its dgemv_n its own): bit for bit against NumPy.
+      return try haswellProduct(a, b, matmul: matmul, blas: blas)
     }
     if vectors && blas.kernels == .skylakeX && a.count == b.count {
       // cblas_ddot of the SkylakeX kernels (the only SkylakeX routine modelled bit for bit).

@@ -116,6 +116,24 @@ struct MachineModelTests {
     #expect(Self.differing(got, want) == 0)
   }
 
+  /// And a vector times a C-order matrix (dgemv_n, ddot for one column), threaded splits
+  /// included.
+  @Test func theAVX512ModelsVectorTimesMatrixIsSkylakeXsDgemv() throws {
+    let shapes = try #require(Self.manifest["gemvn_shapes"] as? [[Int]])
+    let want = try Self.bits("numpy/machines/skylakex-dgemv-n.bin")
+    var got: [Double] = []
+    for shape in shapes {
+      let (k, m) = (shape[0], shape[1])
+      var state = try RandomState(seed: k * 1000 + m)
+      let a = StridedArray(shape: [k, m], reals: try state.standardNormal([k, m]))
+      let v = StridedArray(shape: [k], reals: try state.standardNormal([k]))
+      got += try StridedArray.dot(v, a, matmul: true, blas: MachineModel.x86AVX512.blas)
+        .realValues()
+    }
+    #expect(got.count == want.count && shapes.count > 800)
+    #expect(Self.differing(got, want) == 0)
+  }
+
   @Test func everyModelHasANameASummaryAndWhatItWasCheckedAgainst() {
     let names = MachineModel.all.map(\.name)
     #expect(Set(names).count == names.count)
