@@ -47,14 +47,6 @@ public final class PythonInterpreter {
   public var math = MathLibrary.glibc
   /// Where the machine-dependent operations the code runs are noted, when set.
   public var operations: OperationLog?
-  /// Sets the BLAS and the math library of a machine model.
-  public var machine: MachineModel {
-    get { MachineModel.all.first { $0.blas == blas && $0.math == math } ?? .default }
-    set {
-      blas = newValue.blas
-      math = newValue.math
-    }
-  }
   /// Whether `output` keeps what the program prints (a replay whose prints an observer
   /// consumes one by one turns this off, so a long run holds no more than one print).
   public var keepsOutput = true

@@ -156,13 +156,6 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
   public static func named(_ name: String) -> MachineModel? {
     all.first { $0.name == name }
   }
-
-  /// `body` with this model's math library and BLAS in force.
-  public func run<T>(_ body: () throws -> T) rethrows -> T {
-    try MathLibrary.$current.withValue(math) {
-      try BLASOrder.$current.withValue(blas) { try body() }
-    }
-  }
 }
 
 /// The machine-dependent operations a replay ran (ufunc names, `dot/matmul`), noted where a

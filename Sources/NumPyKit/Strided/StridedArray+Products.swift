@@ -59,22 +59,10 @@ extension StridedArray {
           ? OperationLog.vectorDots
           : matrixVector || vectorMatrix ? OperationLog.matrixVectors : OperationLog.products)
     }
-    if (matrixVector || vectorMatrix) && blas.kernels == .skylakeX {
+    if (vectors || matrixVector || vectorMatrix) && blas.kernels == .skylakeX {
       // NumPy's dispatch as on Haswell, with the SkylakeX build's ddot and dgemv (its dgemv_t
       // is the Haswell kernel's code, its dgemv_n its own): bit for bit against NumPy.
       return try haswellProduct(a, b, matmul: matmul, blas: blas)
-    }
-    if vectors && blas.kernels == .skylakeX && a.count == b.count {
-      // cblas_ddot of the SkylakeX kernels (the only SkylakeX routine modelled bit for bit).
-      let (n, threads) = (a.count, Int32(clamping: blas.threads))
-      let (ao, bo) = (a.offset, b.offset)
-      let value = a.storage.reals.withUnsafeBufferPointer { x in
-        b.storage.reals.withUnsafeBufferPointer { y -> Double in
-          guard let xb = x.baseAddress, let yb = y.baseAddress else { return 0 }
-          return retrace_skylakex_ddot(n, xb + ao, yb + bo, threads)
-        }
-      }
-      return .scalar(.float64(value))
     }
     if dtype == .float32, a.ndim > 0, b.ndim > 0 {
       // OpenBLAS's sdot / sgemv / sgemm kernels, whose order retrace does not model.
