@@ -66,9 +66,10 @@ public struct BLASOrder: Sendable, Hashable, CustomStringConvertible {
     /// AVX-512 (SkylakeX, Cooper Lake, Sapphire Rapids, AMD Zen 4): the dot of two contiguous
     /// vectors as its ddot kernel sums (`openblas_skylakex.c`), a C-order matrix times a vector
     /// by the Haswell dgemv_t (the same code there) and a vector times one by its own dgemv_n
-    /// (`openblas_haswell.c`, `skx`), all checked against NumPy; matrix products by the model
-    /// derived before, `SummationOrder.openBLAS` (bit for bit for
-    /// contractions below 16 with C-order operands; not with a transposed one, nor above).
+    /// (`openblas_haswell.c`, `skx`), matrix products of up to 10^6 multiply-adds by its
+    /// small-matrix kernels (`openblas_skylakex.c`), all checked against NumPy; larger products
+    /// by the large kernel's blocked FMA chains without its tails and threads, dsyrk likewise
+    /// (not modelled).
     case skylakeX
     /// Not a kernel NumPy runs here: each element's products summed in one of the simple
     /// orders of `SummationOrder` (sequential, reversed, pairwise, one FMA chain), the
@@ -101,7 +102,7 @@ public struct BLASOrder: Sendable, Hashable, CustomStringConvertible {
 
   /// OpenBLAS's Haswell kernels with 2 threads: this machine (what NumPy 2.4.6 runs here).
   public static let haswell = BLASOrder(kernels: .haswell, threads: 2)
-  /// The SkylakeX model (`SummationOrder.openBLAS`), as retrace had it before `.haswell`.
+  /// OpenBLAS's SkylakeX kernels with 1 thread.
   public static let skylakeX = BLASOrder(kernels: .skylakeX, threads: 1)
 
   public var description: String { "\(kernels.rawValue), \(threads) thread(s)" }
@@ -120,10 +121,18 @@ public struct BLASOrder: Sendable, Hashable, CustomStringConvertible {
 // MARK: - The routines, over raw memory
 
 extension BLASOrder {
+  // Each routine notes in the operation log (`OperationLog.current`) which kind of product
+  // NumPy ran, whatever the kernels: the log of a replay under the default model tells which
+  // models' orders the notebook's products depend on.
+
   /// NumPy's `DOUBLE_dot` with positive strides: `0.0 + cblas_ddot(n, x, incx, y, incy)`.
+  /// Notes `OperationLog.vectorDots` for unit strides, `OperationLog.products` otherwise.
   func ddot(
     _ n: Int, _ x: UnsafePointer<Double>, _ incx: Int, _ y: UnsafePointer<Double>, _ incy: Int
   ) -> Double {
+    if n > 1, let log = OperationLog.current {
+      log.note(incx == 1 && incy == 1 ? OperationLog.vectorDots : OperationLog.products)
+    }
     if kernels == .skylakeX && incx == 1 && incy == 1 {
       return retrace_skylakex_ddot(n, x, y, Int32(clamping: threads))
     }
@@ -131,11 +140,15 @@ extension BLASOrder {
   }
 
   /// `cblas_dgemv` (column-major view, alpha 1, beta 0): `transposed` is dgemv_t (n outputs
-  /// over m products), otherwise dgemv_n (m outputs over n products).
+  /// over m products), otherwise dgemv_n (m outputs over n products). Notes
+  /// `OperationLog.matrixVectors` for a contiguous `x`, `OperationLog.products` otherwise.
   func dgemv(
     transposed: Bool, m: Int, n: Int, _ a: UnsafePointer<Double>, lda: Int,
     _ x: UnsafePointer<Double>, incx: Int, into y: UnsafeMutablePointer<Double>
   ) {
+    if (transposed ? m : n) > 1, let log = OperationLog.current {
+      log.note(incx == 1 ? OperationLog.matrixVectors : OperationLog.products)
+    }
     if kernels == .skylakeX {
       retrace_skylakex_dgemv(
         transposed ? 1 : 0, m, n, a, lda, x, incx, y, Int32(clamping: threads))
@@ -145,14 +158,40 @@ extension BLASOrder {
     }
   }
 
-  /// `cblas_dgemm` (or `cblas_dsyrk` when `symmetric`) into C-order `c` (rows×cols).
+  /// `cblas_dgemm` (or `cblas_dsyrk` when `symmetric`) into C-order `c` (rows×cols), `a` and
+  /// `b` each C-order (column stride 1) or F-order. Notes in the operation log whether the
+  /// call is one the SkylakeX build's small-matrix kernels take
+  /// (`OperationLog.smallMatrixProducts`) or not (`OperationLog.products`).
   func dgemm(
     rows: Int, cols: Int, k: Int, _ a: UnsafePointer<Double>, rowStride ars: Int,
     columnStride acs: Int, _ b: UnsafePointer<Double>, rowStride brs: Int,
-    into c: UnsafeMutablePointer<Double>, symmetric: Bool
+    columnStride bcs: Int, into c: UnsafeMutablePointer<Double>, symmetric: Bool
   ) {
+    if k > 1, let log = OperationLog.current {
+      let small =
+        !symmetric
+        && retrace_skylakex_dgemm_small_permit(
+          rows, cols, k, acs != 1 ? 1 : 0, bcs != 1 ? 1 : 0) == 1
+      log.note(small ? OperationLog.smallMatrixProducts : OperationLog.products)
+    }
+    if kernels == .skylakeX {
+      _ = retrace_skylakex_dgemm(
+        rows, cols, k, a, ars, acs, b, brs, bcs, c, symmetric ? 1 : 0)
+      return
+    }
+    if bcs == 1 {
+      retrace_haswell_dgemm(
+        rows, cols, k, a, ars, acs, b, brs, c, Int32(clamping: threads), symmetric ? 1 : 0)
+      return
+    }
+    // The Haswell kernels pack `b` whatever its order: a C-order copy sums the same.
+    let copy = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, k * cols))
+    defer { copy.deallocate() }
+    for p in 0..<k {
+      for j in 0..<cols { copy[p * cols + j] = b[p * brs + j * bcs] }
+    }
     retrace_haswell_dgemm(
-      rows, cols, k, a, ars, acs, b, brs, c, Int32(clamping: threads), symmetric ? 1 : 0)
+      rows, cols, k, a, ars, acs, copy, cols, c, Int32(clamping: threads), symmetric ? 1 : 0)
   }
 
   /// NumPy's non-BLAS loop: `0 + x[0]*y[0] + x[1]*y[1] + ...`, each product rounded.

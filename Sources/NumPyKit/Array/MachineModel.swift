@@ -107,25 +107,24 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
     isChecked: true, unmodelled: [])
 
   /// x86-64 with AVX-512 (Intel Skylake-SP and later, AMD Zen 4 and later): SVML's exp and
-  /// OpenBLAS's SkylakeX kernels. Only `exp` of its SVML functions is modelled, and its BLAS
-  /// order is checked only for the dot of two contiguous vectors (a small net's 8×3·3×4
-  /// products disagreed with NumPy's SkylakeX kernels on an AMD EPYC): named as a notebook's
-  /// machine only when the notebook runs no other product and none of the SVML functions it
-  /// does not model.
+  /// OpenBLAS's SkylakeX kernels. Only `exp` of its SVML functions is modelled; of its BLAS,
+  /// the dot of two contiguous vectors, matrix times vector, and matrix products in the range
+  /// of the small-matrix kernels (at most 10^6 multiply-adds), each checked against NumPy:
+  /// named as a notebook's machine only when the notebook runs no larger product and none of
+  /// the SVML functions it does not model.
   public static let x86AVX512 = MachineModel(
     name: "x86-64-avx512",
     summary:
-      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (vector dots and matrix-vector "
-      + "products modelled, matrix products not checked; log, power, expm1, log1p and the "
-      + "other SVML functions not modelled)",
+      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (vector dots, matrix-vector "
+      + "products and matrix products of up to 10^6 multiply-adds modelled; larger ones, "
+      + "a @ a.T, and SVML's log, power, expm1, log1p and the others not)",
     math: .svml, blas: BLASOrder(kernels: .skylakeX, threads: 2),
     checkedAgainst:
-      "np.exp of NumPy 2.4.6 on an AMD EPYC with AVX-512 (Fixtures/numpy/machines/svml-exp.bin,"
+      "NumPy 2.4.6 on an AMD EPYC with AVX-512: np.exp (Fixtures/numpy/machines/svml-exp.bin,"
       + " 100,000 inputs, and logistic-avx512), its ddot (skylakex-ddot.bin, vectors of 1 to "
-      + "20,000) and dgemv (skylakex-dgemv-t.bin and -n.bin, 1,590 shapes); its matrix products "
-      + "are not checked (the SkylakeX model predates this machine "
-      + "and disagreed with it on small products)",
-    isChecked: false,
+      + "20,000), dgemv (skylakex-dgemv-t.bin and -n.bin, 1,590 shapes) and small-kernel "
+      + "dgemm (skylakex-dgemm.bin, C- and F-order operands)",
+    isChecked: true,
     unmodelled: [
       "log", "log2", "log10", "log1p", "expm1", "exp2", "power", "cbrt", "tan", "arcsin",
       "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "arctan2",
@@ -144,7 +143,10 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
       "no NumPy without BLAS and no reference BLAS was run (the "
       + "order is the one BLASOrder gives NumPy's own loops)",
     isChecked: false, isIdentifiable: false,
-    unmodelled: [OperationLog.products, OperationLog.vectorDots, OperationLog.matrixVectors])
+    unmodelled: [
+      OperationLog.products, OperationLog.smallMatrixProducts, OperationLog.vectorDots,
+      OperationLog.matrixVectors,
+    ])
 
   /// The models, the default first.
   public static let all: [MachineModel] = [x86AVX2, x86AVX2OneThread, x86AVX512, sequential]
@@ -168,13 +170,19 @@ public final class OperationLog: @unchecked Sendable {
   /// What the ufunc and product loops note (one replay, one thread).
   @TaskLocal public static var current: OperationLog?
 
-  /// A float64 product (`dot`, `matmul`, `@`) of more than one product per element, but
-  /// the dot of two contiguous vectors.
+  /// A float64 product (`dot`, `matmul`, `@`) of more than one product per element other
+  /// than those below: dgemm past the SkylakeX small-matrix kernels, dsyrk (`a @ a.T`), dots
+  /// of strided vectors, products of more than 2 dimensions.
   public static let products = "dot/matmul"
-  /// `np.dot` (or `@`) of two contiguous float64 vectors: cblas_ddot.
+  /// Two float64 matrices by a dgemm the SkylakeX build runs in its small-matrix kernels (at
+  /// most 10^6 multiply-adds; a C-order matrix times a transposed one only for at most 1,200
+  /// outputs and a contraction of 32 or more).
+  public static let smallMatrixProducts = "small matrix product"
+  /// A float64 dot of two contiguous vectors (cblas_ddot with unit strides): `np.dot` or `@`
+  /// of two vectors, a row times a column.
   public static let vectorDots = "dot of two vectors"
-  /// A C-order float64 matrix of two rows or more times a contiguous vector (dgemv_t), or a
-  /// contiguous vector times a C-order matrix (dgemv_n, or ddot for one column).
+  /// A float64 matrix times a contiguous vector, or such a vector times a matrix (cblas_dgemv,
+  /// either way round).
   public static let matrixVectors = "matrix times vector"
 
   func note(_ name: String) { names.insert(name) }

@@ -47,30 +47,14 @@ extension StridedArray {
           + "gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)")
     }
     let dtype = DType.promoted(a.dtype, b.dtype)
-    let contiguous = a.dtype == .float64 && b.dtype == .float64 && a.isContiguous && b.isContiguous
-    let vectors = contiguous && a.ndim == 1 && b.ndim == 1
-    let matrixVector = contiguous && a.ndim == 2 && b.ndim == 1 && a.shape[0] >= 2
-    let vectorMatrix = contiguous && a.ndim == 1 && b.ndim == 2
-    if !dtype.isInteger, a.ndim > 0, b.ndim > 0, let log = OperationLog.current,
-      let k = a.shape.last, k > 1
-    {
-      log.note(
-        vectors
-          ? OperationLog.vectorDots
-          : matrixVector || vectorMatrix ? OperationLog.matrixVectors : OperationLog.products)
-    }
-    if (vectors || matrixVector || vectorMatrix) && blas.kernels == .skylakeX {
-      // NumPy's dispatch as on Haswell, with the SkylakeX build's ddot and dgemv (its dgemv_t
-      // is the Haswell kernel's code, its dgemv_n its own): bit for bit against NumPy.
-      return try haswellProduct(a, b, matmul: matmul, blas: blas)
-    }
     if dtype == .float32, a.ndim > 0, b.ndim > 0 {
       // OpenBLAS's sdot / sgemv / sgemm kernels, whose order retrace does not model.
       throw ArrayError(
         "retrace does not model NumPy's float32 \(matmul ? "matmul" : "dot") (OpenBLAS's "
           + "single-precision kernels)", kind: .unmodelled)
     }
-    if dtype == .float64 && blas.kernels == .haswell {
+    if dtype == .float64 && blas.kernels.simpleOrder == nil {
+      // NumPy's dispatch, with the routines of the Haswell or the SkylakeX build.
       return try haswellProduct(a, b, matmul: matmul, blas: blas)
     }
     if a.ndim == 0 || b.ndim == 0 { return try apply(.multiply, a, b) }
@@ -93,14 +77,6 @@ extension StridedArray {
       let x = a.dtype == .float64 ? a : a.converted(to: .float64)
       let y = b.dtype == .float64 ? b : b.converted(to: .float64)
       return StridedArray(try NDArray.dot(x.ndarray(), y.ndarray(), order: order))
-    }
-    if a.dtype == .float64, b.dtype == .float64, a.ndim == 2, b.ndim == 2, a.shape[0] > 1,
-      b.shape[1] > 1, k > 0
-    {
-      return matrixProduct(a, b)
-    }
-    if dtype == .float64 {
-      return StridedArray(try NDArray.dot(a.ndarray(), b.ndarray()))
     }
     let n = a.ndim == 2 ? a.shape[0] : 1
     let m = b.ndim == 2 ? b.shape[1] : 1
@@ -149,25 +125,7 @@ extension StridedArray {
         + "\(k) (dim \(a.ndim - 1)) != \(kb) (dim \(axis))")
   }
 
-  // MARK: - The SkylakeX model
-
-  /// A float64 matrix times a float64 matrix (both at least 2 wide where they are not
-  /// contracted) in the SkylakeX model (`BLASOrder.skylakeX`): each element one FMA chain over
-  /// the contracted axis (see `NDArray.dot`), read in place from `a` whatever its strides and
-  /// from `b` when its rows are contiguous (else from a C-order copy of `b`).
-  static func matrixProduct(_ a: StridedArray, _ b: StridedArray) -> StridedArray {
-    let (n, k, m) = (a.shape[0], a.shape[1], b.shape[1])
-    let right = b.strides[1] == 1 ? b : StridedArray(shape: b.shape, reals: b.realValues())
-    // The strides read before the closure, which then captures integers only (capturing the
-    // arrays would copy their shape and strides arrays into its context).
-    let (ars, acs, brs) = (a.strides[0], a.strides[1], right.strides[0])
-    let out = computeReals(a, right, count: n * m) { x, y, c in
-      retrace_gemm_fma(x, ars, acs, y, brs, c, n, m, k)
-    }
-    return StridedArray(shape: [n, m], reals: out)
-  }
-
-  // MARK: - NumPy's dispatch on the Haswell kernels
+  // MARK: - NumPy's dispatch to its BLAS
 
   /// The float64 product through NumPy's three dispatchers (see the top of this file).
   private static func haswellProduct(
@@ -226,7 +184,7 @@ extension StridedArray {
           makeReals(count: rows * cols) { out in
             blas.dgemm(
               rows: rows, cols: cols, k: k, x.baseAddress! + aOffset, rowStride: ars,
-              columnStride: acs, y.baseAddress! + bOffset, rowStride: brs,
+              columnStride: acs, y.baseAddress! + bOffset, rowStride: brs, columnStride: 1,
               into: out.baseAddress!, symmetric: symmetric)
           }
         }
@@ -428,12 +386,14 @@ extension StridedArray {
     -> [Double]
   {
     let (rows, k, cols) = (a.shape[0], a.shape[1], b.shape[1])
-    let right = b.strides[1] == 1 ? b : b.copy()
-    let (ars, acs, brs) = (a.strides[0], a.strides[1], right.strides[0])
+    // cblas_dgemm reads `b` in C order or transposed (F order): the kernels depend on which.
+    let right = b.strides[1] == 1 || b.strides[0] == 1 ? b : b.copy()
+    let (ars, acs) = (a.strides[0], a.strides[1])
+    let (brs, bcs) = (right.strides[0], right.strides[1])
     return computeReals(a, right, count: rows * cols) { x, y, c in
       blas.dgemm(
         rows: rows, cols: cols, k: k, x, rowStride: ars, columnStride: acs, y, rowStride: brs,
-        into: c, symmetric: symmetric)
+        columnStride: bcs, into: c, symmetric: symmetric)
     }
   }
 
