@@ -23,6 +23,7 @@ double retrace_extreme(const double *p, long n, int maximum);
 #include "numpy_einsum.h"
 #include "glibc_exp.h"
 #include "svml_exp.h"
+#include "svml_log.h"
 #include "openblas_skylakex.h"
 
 /// The floating-point status flags (`fenv.h`), for the warnings of NumPy's reductions: saves

@@ -1,4 +1,5 @@
 import CNumKernels
+import Foundation
 
 /// The float64 math library NumPy's elementwise loops call on a machine.
 ///
@@ -10,9 +11,10 @@ public enum MathLibrary: String, Sendable, Hashable, CaseIterable {
   /// glibc's libm (`exp` by retrace's port of glibc's, the others through this process's
   /// libm), with NumPy's Highway `tanh`.
   case glibc
-  /// SVML's high-accuracy `exp` (`retrace_svml_exp`); the other functions as `.glibc`, which
-  /// is not what NumPy runs for `log`, `power`, `expm1`, `log1p` and the other SVML-dispatched
-  /// functions on such a machine (not modelled: see `MachineModel.unmodelled`).
+  /// SVML's high-accuracy `exp` and `log` (`retrace_svml_exp`, `retrace_svml_log`); the other
+  /// functions as `.glibc`, which is not what NumPy runs for `power`, `expm1`, `log1p` and the
+  /// other SVML-dispatched functions on such a machine (not modelled: see
+  /// `MachineModel.unmodelled`).
   case svml
 
   /// The library elementwise loops use where a call does not name one: `.glibc` unless a
@@ -25,6 +27,16 @@ public enum MathLibrary: String, Sendable, Hashable, CaseIterable {
     switch self {
     case .glibc: retrace_glibc_exp(x)
     case .svml: retrace_svml_exp(x)
+    }
+  }
+
+  /// `log` of one value (NumPy's: +NaN for a negative input under glibc, whose own log gives
+  /// -NaN; SVML's default NaN, -NaN, under SVML).
+  @inline(__always)
+  public func log(_ x: Double) -> Double {
+    switch self {
+    case .glibc: x < 0 ? .nan : Foundation.log(x)
+    case .svml: retrace_svml_log(x)
     }
   }
 
@@ -106,8 +118,9 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
       + "1-thread cases)",
     isChecked: true, unmodelled: [])
 
-  /// x86-64 with AVX-512 (Intel Skylake-SP and later, AMD Zen 4 and later): SVML's exp and
-  /// OpenBLAS's SkylakeX kernels. Only `exp` of its SVML functions is modelled; of its BLAS,
+  /// x86-64 with AVX-512 (Intel Skylake-SP and later, AMD Zen 4 and later): SVML's exp and log
+  /// and OpenBLAS's SkylakeX kernels. Only `exp` and `log` of its SVML functions are modelled;
+  /// of its BLAS,
   /// the dot of two contiguous vectors, matrix times vector, and matrix products in the range
   /// of the small-matrix kernels (at most 10^6 multiply-adds), each checked against NumPy:
   /// named as a notebook's machine only when the notebook runs no larger product and none of
@@ -115,18 +128,18 @@ public struct MachineModel: Sendable, Hashable, CustomStringConvertible {
   public static let x86AVX512 = MachineModel(
     name: "x86-64-avx512",
     summary:
-      "x86-64 with AVX-512: SVML exp, OpenBLAS SkylakeX kernels (vector dots, matrix-vector "
-      + "products and matrix products of up to 10^6 multiply-adds modelled; larger ones, "
-      + "a @ a.T, and SVML's log, power, expm1, log1p and the others not)",
+      "x86-64 with AVX-512: SVML exp and log, OpenBLAS SkylakeX kernels (vector dots, "
+      + "matrix-vector products and matrix products of up to 10^6 multiply-adds modelled; "
+      + "larger ones, a @ a.T, and SVML's power, expm1, log1p and the others not)",
     math: .svml, blas: BLASOrder(kernels: .skylakeX, threads: 2),
     checkedAgainst:
-      "NumPy 2.4.6 on an AMD EPYC with AVX-512: np.exp (Fixtures/numpy/machines/svml-exp.bin,"
-      + " 100,000 inputs, and logistic-avx512), its ddot (skylakex-ddot.bin, vectors of 1 to "
+      "NumPy 2.4.6 on an AMD EPYC with AVX-512: np.exp and np.log (Fixtures/numpy/machines/"
+      + "svml-exp.bin and svml-log.bin, 100,000 inputs each, and logistic-avx512), its ddot (skylakex-ddot.bin, vectors of 1 to "
       + "20,000), dgemv (skylakex-dgemv-t.bin and -n.bin, 1,590 shapes) and small-kernel "
       + "dgemm (skylakex-dgemm.bin, C- and F-order operands)",
     isChecked: true,
     unmodelled: [
-      "log", "log2", "log10", "log1p", "expm1", "exp2", "power", "cbrt", "tan", "arcsin",
+      "log2", "log10", "log1p", "expm1", "exp2", "power", "cbrt", "tan", "arcsin",
       "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "arctan2",
       OperationLog.products,
     ])

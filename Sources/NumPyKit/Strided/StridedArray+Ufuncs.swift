@@ -654,7 +654,7 @@ extension StridedArray {
       values.withUnsafeBufferPointer { x in
         switch op {
         case .exp: math.expLoop(count, x.baseAddress, out.baseAddress)
-        case .log: for k in 0..<count { out[k] = x[k] < 0 ? .nan : Foundation.log(x[k]) }
+        case .log: for k in 0..<count { out[k] = math.log(x[k]) }
         case .sin: for k in 0..<count { out[k] = Foundation.sin(x[k]) }
         case .cos: for k in 0..<count { out[k] = Foundation.cos(x[k]) }
         case .tanh: for k in 0..<count { out[k] = retrace_numpy_tanh(x[k]) }
@@ -700,8 +700,11 @@ extension StridedArray {
       let math = MathLibrary.current
       return { math.exp($0) }
     case .exp2: return Foundation.exp2
-    // NumPy's log and log2 give +NaN for a negative input (glibc's, -NaN).
-    case .log: return { $0 < 0 ? .nan : Foundation.log($0) }
+    // The machine's log: glibc's (+NaN for a negative input, as NumPy's loop gives) or SVML's.
+    case .log:
+      let math = MathLibrary.current
+      return { math.log($0) }
+    // NumPy's log2 gives +NaN for a negative input (glibc's, -NaN).
     case .log2: return { $0 < 0 ? .nan : Foundation.log2($0) }
     case .log10: return Foundation.log10
     case .log1p: return Foundation.log1p

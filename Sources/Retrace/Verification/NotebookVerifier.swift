@@ -1067,9 +1067,15 @@ extension NotebookVerifier.Run {
     if let unit, unit > 0, difference.isFinite { check.lastDigitUnits = difference / unit }
     check.noiseBand = band
     let half = (unit ?? 0) / 2 * (1 + 1e-9)
+    // Both tokens the shortest digits of their doubles (a float's repr, a NumPy scalar's str)
+    // with 15 digits or more: two different doubles printed in full, not one rounded.
+    let bothInFull =
+      check.replayed.map { isShortestDigits($0, of: exact) } ?? false
+      && isShortestDigits(check.printed, of: printedValue)
+      && significantDigits(of: check.printed).count >= 15
     if printedValue.isNaN && exact.isNaN {
       check.verdict = .exact
-    } else if let unit, unit > 0, difference.isFinite, difference <= half {
+    } else if !bothInFull, let unit, unit > 0, difference.isFinite, difference <= half {
       check.verdict = .withinRounding
     } else if let unit, unit > 0, let band, printedValue.isFinite, band.lowerBound.isFinite,
       band.upperBound.isFinite, printedValue >= band.lowerBound - half,

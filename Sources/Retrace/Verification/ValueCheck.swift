@@ -75,6 +75,24 @@ public func lastDigitUnit(of token: String) -> Double? {
   return pow10(exponent - fractionDigits)
 }
 
+/// The significant digits of a printed number, without sign, point, exponent or leading
+/// zeros: `-0.0012340e5` → `12340`.
+func significantDigits(of token: String) -> Substring {
+  let mantissa = token.prefix { $0 != "e" && $0 != "E" }
+  let digits = String(mantissa.filter(\.isNumber))
+  return digits.drop { $0 == "0" }
+}
+
+/// Whether `token` reads back as `value` and has its shortest round-trip digits (as Python's
+/// repr and NumPy's scalar str print a float64): `0.1` for 0.1, not `0.10000000000000001`.
+func isShortestDigits(_ token: String, of value: Double) -> Bool {
+  guard value.isFinite, Double(token) == value else { return false }
+  let shortest = significantDigits(of: value.magnitude.description)
+  var digits = significantDigits(of: token)
+  while digits.last == "0" && digits.count > shortest.count { digits = digits.dropLast() }
+  return digits == shortest
+}
+
 func pow10(_ power: Int) -> Double {
   var result = 1.0
   if power >= 0 {

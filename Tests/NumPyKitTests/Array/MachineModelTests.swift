@@ -51,6 +51,32 @@ struct MachineModelTests {
     #expect(Self.differing(x.prefix(2_000).map { scalars.exp($0) }, Array(want.prefix(2_000))) == 0)
   }
 
+  /// SVML's log (its argument reduction by the CPU's vrcp14pd as measured on this AVX-512
+  /// machine), through the ufunc and one value at a time; the default's log is libm's.
+  @Test func theAVX512ModelsLogIsSVMLsOnEveryInput() throws {
+    let domain = try #require(TranscendentalTests.domain("log"))
+    let x = TranscendentalTests.inputs(domain)
+    let want = try Self.bits("numpy/machines/svml-log.bin")
+    #expect(want.count == x.count && x.count >= 100_000)
+    let input = StridedArray(shape: [x.count], reals: x)
+    let got = try MathLibrary.$current.withValue(.svml) {
+      try StridedArray.apply(.log, input).realValues()
+    }
+    #expect(Self.differing(got, want) == 0)
+    #expect(
+      Self.differing(x.prefix(2_000).map { MathLibrary.svml.log($0) }, Array(want.prefix(2_000)))
+        == 0)
+    let libm = try Self.bits("numpy/transcendentals/log.bin")
+    let plain = try MathLibrary.$current.withValue(.glibc) {
+      try StridedArray.apply(.log, input).realValues()
+    }
+    #expect(Self.differing(plain, libm) == 0)
+    #expect(
+      Self.differing(plain, want)
+        == (Self.manifest["avx512_dispatch_differs"] as? [String: Int])?["log"])
+    #expect(Self.differing(plain, want) > 0)
+  }
+
   @Test func theDefaultModelsExpIsLibmsAndTheTwoDifferWhereNumPysDo() throws {
     let x = try Self.expInputs()
     let libm = try Self.bits("numpy/transcendentals/exp.bin")
@@ -64,16 +90,19 @@ struct MachineModelTests {
 
   /// The AVX-512 model's list of what it does not model is NumPy's: every function of the
   /// transcendental fixture that NumPy's AVX-512 dispatch computes otherwise than its AVX2 one
-  /// (but exp, which the model has) is in it, and those it computes alike (tanh, sin, cos,
+  /// (but exp and log, which the model has) is in it, and those it computes alike (tanh, sin, cos,
   /// sqrt: the model's glibc and Highway code, checked by TranscendentalTests) are not.
   @Test func theAVX512ModelsUnmodelledFunctionsAreThoseNumPyComputesOtherwise() throws {
     let counts = try #require(Self.manifest["avx512_dispatch_differs"] as? [String: Int])
     #expect(counts.count >= 14)
     let unmodelled = Set(MachineModel.x86AVX512.unmodelled)
-    for (name, count) in counts where name != "exp" {
+    let modelled: Set = ["exp", "log"]
+    for (name, count) in counts where !modelled.contains(name) {
       #expect((count > 0) == unmodelled.contains(name), "\(name): \(count) differ")
     }
-    #expect((counts["exp"] ?? 0) > 0 && !unmodelled.contains("exp"))
+    for name in modelled {
+      #expect((counts[name] ?? 0) > 0 && !unmodelled.contains(name), "\(name)")
+    }
   }
 
   /// The AVX-512 model's dot of two vectors is NumPy's under OpenBLAS's SkylakeX kernels, for

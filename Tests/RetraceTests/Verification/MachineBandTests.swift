@@ -101,6 +101,24 @@ import Testing
     }
   }
 
+  /// A loss printed in full (its repr, 16 digits) by another machine is that machine's double,
+  /// not the replayed one rounded: within noise, never "within rounding" with a print-options
+  /// finding (0.1234388591822786 is the AVX-512 run's; the default replays 0.12343885918227858,
+  /// which rounds to it).
+  @Test func aFloatPrintedInFullIsAnotherDoubleNotARounding() throws {
+    let notebook = try NotebookReader.read(
+      path: FixturePath.url("\(Self.folder)/crossentropy-avx512.log").path)
+    let code = try NotebookCode.readScript(
+      FixturePath.text("\(Self.folder)/crossentropy-avx512.py"), name: "crossentropy-avx512.py")
+    let plan = try ReplayPlan.make(notebook, code: [code], codeFile: "crossentropy-avx512.py")
+    let v = try NotebookVerifier.verify(plan)
+    let loss = try #require(Self.values(v).first { $0.printed == "0.1234388591822786" })
+    #expect(loss.replayed == "0.12343885918227858")
+    #expect(loss.verdict == .withinNoise && loss.machines == ["x86-64-avx512"])
+    #expect(v.count(.withinRounding) == 0 && v.mismatched == 0)
+    #expect(!Explainer.explain(v).findings.contains { $0.kind == .printOptions })
+  }
+
   /// One printed digit edited is a mismatch under every model, and no model reproduces it all.
   @Test func anEditedDigitIsAMismatchUnderEveryModel() throws {
     let text = try FixturePath.text("\(Self.folder)/exp-notebook.svml.log")
