@@ -44,8 +44,45 @@ public struct Dragon4: Sendable {
   /// `npy_float`), from the big-integer port.
   public var single = false
 
+  /// The last digits as an integer, when the fast path made them (`fastValueIsSet`).
+  private var fastValue: UInt64 = 0
+  private var fastValueIsSet = false
+  /// Set by `uniqueDigits`: the fast path then leaves `digits` unwritten.
+  private var integerOnly = false
+
   /// Makes a converter with an empty scratch buffer.
   public init() {}
+
+  /// The digits of |x| (finite, float64) in unique mode cut off at `cutoff` significant
+  /// digits (`totalLength`) or fraction digits, as `appendScientific` / `appendPositional`
+  /// make them, without their trailing zeros: the digits as an integer, how many, and the
+  /// decimal exponent of the first. Nil past 19 digits.
+  mutating func uniqueDigits(_ x: Double, totalLength: Bool, cutoff: Int)
+    -> (value: UInt64, count: Int, exponent: Int)?
+  {
+    fastValueIsSet = false
+    integerOnly = true
+    let exponent = generateDigits(
+      x, unique: true, totalLength: totalLength, cutoffMax: cutoff, cutoffMin: -1,
+      bufferSize: 16383)
+    integerOnly = false
+    var count = digitCount
+    var value: UInt64
+    if fastValueIsSet {
+      value = fastValue
+    } else {
+      guard count <= 19 else { return nil }
+      value = 0
+      for i in 0..<count { value = value &* 10 &+ UInt64(digits[i] &- UInt8(ascii: "0")) }
+    }
+    // A value rounded to zero at the cutoff prints as zero does.
+    if value == 0 { return (0, 1, 0) }
+    while count > 1 && value % 10 == 0 {
+      value /= 10
+      count -= 1
+    }
+    return (value, count, exponent)
+  }
 
   // MARK: - Public convenience (Python's signatures)
 
@@ -298,19 +335,16 @@ public struct Dragon4: Sendable {
       cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize)
   }
 
+  /// 10^0 ... 10^19 (the powers of ten that fit in 64 bits).
+  private static let tens: [UInt64] = {
+    var table: [UInt64] = [1]
+    for _ in 1...19 { table.append(table[table.count - 1] &* 10) }
+    return table
+  }()
+
   /// 10^n for 0 ≤ n ≤ 19 (the powers of ten that fit in 64 bits).
   @inline(__always)
-  static func powerOfTen(_ n: Int) -> UInt64 {
-    var result: UInt64 = 1
-    var base: UInt64 = 10
-    var e = n
-    while e > 0 {
-      if e & 1 == 1 { result &*= base }
-      base &*= base
-      e >>= 1
-    }
-    return result
-  }
+  static func powerOfTen(_ n: Int) -> UInt64 { tens[n] }
 
   /// 5^n for 0 ≤ n ≤ 27 (the powers of five that fit in 63 bits).
   @inline(__always)
@@ -323,13 +357,10 @@ public struct Dragon4: Sendable {
   /// The number of decimal digits of a value (1 for 0).
   @inline(__always)
   private static func decimalDigitCount(_ value: UInt64) -> Int {
-    var count = 1
-    var bound: UInt64 = 10
-    while count < 20 && value >= bound {
-      count += 1
-      if count < 20 { bound &*= 10 }
-    }
-    return count
+    // floor(log10(2) · bit length) is the count or one less.
+    let bits = 64 - (value | 1).leadingZeroBitCount
+    let guess = (bits * 1233) >> 12
+    return guess < 20 && value >= tens[guess] ? guess + 1 : max(guess, 1)
   }
 
   /// The exact fast path for normal values m·2^e with -116 ≤ e < 0: the scaled value
@@ -362,7 +393,8 @@ public struct Dragon4: Sendable {
         digitLimit = cutoffMax
       }
       let bitLength = 52 + exponent
-      var k = Int((Double(bitLength) * 0.30102999566398119).rounded(.down))
+      // floor(bitLength · log10 2) (78913 / 2^18 ≈ log10 2; the loop below corrects k).
+      var k = (bitLength &* 78913) >> 18
       var attempts = 0
       while true {
         attempts += 1
@@ -442,14 +474,13 @@ public struct Dragon4: Sendable {
         length -= 1
       }
     }
-    // Write the digits of `rounded` (length digits) most significant first.
-    digits.withUnsafeMutableBufferPointer { digits in
-      var value = rounded
-      var index = length - 1
-      while index >= 0 {
-        digits[index] = UInt8(ascii: "0") + UInt8(value % 10)
-        value /= 10
-        index -= 1
+    fastValue = rounded
+    fastValueIsSet = true
+    // Write the digits of `rounded` (length digits) most significant first, unless only the
+    // integer is wanted (`uniqueDigits`).
+    if !integerOnly {
+      digits.withUnsafeMutableBufferPointer { digits in
+        writeDigits(rounded, count: length, to: digits.baseAddress!)
       }
     }
     digitCount = length

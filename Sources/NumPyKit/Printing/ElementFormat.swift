@@ -49,6 +49,12 @@ struct ElementFormat: Sendable {
     self.width = width
   }
 
+  /// The float64 formatter, for a loop that calls it directly.
+  var floating: FloatingFormat? { float }
+
+  /// About how many bytes one element takes (a capacity hint).
+  var widthHint: Int { float?.widthHint ?? max(width, 5) }
+
   /// Appends one formatted element.
   func append(_ x: Double, dragon: inout Dragon4, to out: inout [UInt8]) {
     if let float {

@@ -32,8 +32,23 @@ struct FloatingFormat: Sendable {
     precision = floatMode == .unique ? -1 : options.precision
     var dragon = Dragon4()
     dragon.single = single
+    // NumPy's default float mode under the default sign and layout, with up to 14 digits:
+    // the digits are made once, measured as numbers, and printed from the record.
+    let fast =
+      !single && legacy > 113 && floatMode == .maxprec && sign == .minus && precision >= 0
+      && precision <= 14
+    recorded = fast ? RecordedDigits(capacity: data.count) : nil
     fillFormat(data, dragon: &dragon)
   }
+
+  /// The fast path's digits of every finite value of the data, in order (nil off it).
+  private let recorded: RecordedDigits?
+
+  /// Whether every element it prints is ASCII (nan and inf strings included).
+  var isASCII: Bool { nanString.allSatisfy { $0 < 0x80 } && infString.allSatisfy { $0 < 0x80 } }
+
+  /// About how many bytes one element takes (a capacity hint).
+  var widthHint: Int { padLeft + padRight + (expFormat ? 2 + max(expSize, 2) : 1) }
 
   /// The number of characters (Unicode scalars) in UTF-8 bytes.
   static func length<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
@@ -79,7 +94,9 @@ struct FloatingFormat: Sendable {
     var scratch: [UInt8] = []
     scratch.reserveCapacity(64)
     let plus = sign == .plus
-    if finiteCount == 0 {
+    if finiteCount > 0, let recorded, recordDigits(data, into: recorded, dragon: &dragon) {
+      // Measured from the recorded digits.
+    } else if finiteCount == 0 {
       padLeft = 0
       padRight = 0
       trim = .dot
@@ -163,8 +180,172 @@ struct FloatingFormat: Sendable {
     }
   }
 
+  /// `fillFormat`'s measurements on the fast path: the digits of every finite value (unique,
+  /// cut at `precision`), recorded, and the widths NumPy measures on the formatted strings
+  /// computed from them (sign, whole digits, fraction digits, exponent digits).
+  /// False, with nothing recorded or changed, when a value's digits do not fit the record.
+  private mutating func recordDigits(
+    _ data: [Double], into recorded: RecordedDigits, dragon: inout Dragon4
+  ) -> Bool {
+    var maxInt = 0
+    var maxFrac = 0
+    var maxExpDigits = 0
+    for x in data where x.isFinite {
+      // A subnormal's minimum digits past its shortest ones are not zeros.
+      guard !(expFormat && x.isSubnormal),
+        let (value, count, exponent) = dragon.uniqueDigits(
+          x, totalLength: expFormat, cutoff: expFormat ? precision + 1 : precision)
+      else {
+        recorded.invalidate()
+        return false
+      }
+      guard recorded.append(x.bitPattern, value: value, count: count, exponent: exponent) else {
+        recorded.invalidate()
+        return false
+      }
+      let signWidth = x.sign == .minus ? 1 : 0
+      if expFormat {
+        maxInt = max(maxInt, signWidth + 1)
+        maxFrac = max(maxFrac, count - 1)
+        let magnitude = abs(exponent)
+        maxExpDigits = max(maxExpDigits, magnitude >= 100 ? 3 : 2)
+      } else {
+        let whole = exponent >= 0 ? exponent + 1 : 1
+        maxInt = max(maxInt, signWidth + whole)
+        maxFrac = max(maxFrac, exponent >= 0 ? max(0, count - whole) : count - exponent - 1)
+      }
+    }
+    recorded.startReplay()
+    unique = true
+    if expFormat {
+      // FloatingFormat's exponential branch: trim 'k', precision and min digits maxFrac.
+      expSize = maxExpDigits
+      trim = .keep
+      precision = maxFrac
+      minDigits = maxFrac
+      padLeft = maxInt
+      padRight = expSize + 2 + precision
+    } else {
+      padLeft = maxInt
+      padRight = maxFrac
+      expSize = -1
+      trim = .dot
+      minDigits = 0
+    }
+    return true
+  }
+
+  /// Appends a recorded value as `append` formats it: scientific with `precision` fraction
+  /// digits (zeros after the recorded ones: exact for a normal value under 15 significant
+  /// digits) and at least `expSize` exponent digits, or positional with its bare '.' and space
+  /// padding.
+  private func appendRecorded(
+    _ negative: Bool, _ digits: RecordedDigits.Digits, to out: inout [UInt8]
+  ) {
+    let count = Int(digits.count)
+    let exponent = Int(digits.exponent)
+    let signWidth = negative ? 1 : 0
+    let space = UInt8(ascii: " ")
+    let zero = UInt8(ascii: "0")
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 96 + padLeft + padRight) { buffer in
+      let base = buffer.baseAddress!
+      // The digits, most significant first, at the end of the buffer (at most 19).
+      let text = base + 72 + padLeft + padRight
+      writeDigits(digits.value, count: count, to: text)
+      var n = 0
+      if expFormat {
+        let pad = padLeft - 1 - signWidth
+        if pad > 0 {
+          (base + n).initialize(repeating: space, count: pad)
+          n += pad
+        }
+        if negative {
+          base[n] = UInt8(ascii: "-")
+          n += 1
+        }
+        base[n] = text[0]
+        base[n + 1] = UInt8(ascii: ".")
+        n += 2
+        if count > 1 {
+          (base + n).update(from: text + 1, count: count - 1)
+          n += count - 1
+        }
+        let zeros = precision - (count - 1)
+        if zeros > 0 {
+          (base + n).initialize(repeating: zero, count: zeros)
+          n += zeros
+        }
+        base[n] = UInt8(ascii: "e")
+        base[n + 1] = exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+        n += 2
+        let magnitude = abs(exponent)
+        let used = magnitude >= 100 ? 3 : 2
+        let width = max(min(expSize, 5), used)
+        if width > used {
+          (base + n).initialize(repeating: zero, count: width - used)
+          n += width - used
+        }
+        writeDigits(UInt64(magnitude), count: used, to: base + n)
+        n += used
+      } else {
+        let whole = exponent >= 0 ? exponent + 1 : 1
+        let pad = padLeft - whole - signWidth
+        if pad > 0 {
+          (base + n).initialize(repeating: space, count: pad)
+          n += pad
+        }
+        if negative {
+          base[n] = UInt8(ascii: "-")
+          n += 1
+        }
+        var fraction = 0
+        if exponent >= 0 {
+          if count <= whole {
+            for i in 0..<count { base[n + i] = text[i] }
+            n += count
+            if whole > count {
+              (base + n).initialize(repeating: zero, count: whole - count)
+              n += whole - count
+            }
+            base[n] = UInt8(ascii: ".")
+            n += 1
+          } else {
+            for i in 0..<whole { base[n + i] = text[i] }
+            n += whole
+            base[n] = UInt8(ascii: ".")
+            n += 1
+            for i in whole..<count { base[n + i - whole] = text[i] }
+            n += count - whole
+            fraction = count - whole
+          }
+        } else {
+          base[n] = zero
+          base[n + 1] = UInt8(ascii: ".")
+          n += 2
+          let zeros = -exponent - 1
+          if zeros > 0 {
+            (base + n).initialize(repeating: zero, count: zeros)
+            n += zeros
+          }
+          for i in 0..<count { base[n + i] = text[i] }
+          n += count
+          fraction = count + zeros
+        }
+        if padRight > fraction {
+          (base + n).initialize(repeating: space, count: padRight - fraction)
+          n += padRight - fraction
+        }
+      }
+      out.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+    }
+  }
+
   /// FloatingFormat.__call__(x): appends the formatted element.
   func append(_ x: Double, dragon: inout Dragon4, to out: inout [UInt8]) {
+    if let digits = recorded?.next(x.bitPattern) {
+      appendRecorded(x.sign == .minus, digits, to: &out)
+      return
+    }
     dragon.single = single
     if !x.isFinite {
       var text: [UInt8] = []
@@ -194,5 +375,83 @@ struct FloatingFormat: Sendable {
         sign: sign == .plus, padLeft: padLeft, padRight: padRight, minDigits: minDigits,
         to: &out)
     }
+  }
+}
+
+/// `count` decimal digits of `value` (leading zeros included), most significant first, two at
+/// a time from a table.
+@inline(__always)
+func writeDigits(_ value: UInt64, count: Int, to out: UnsafeMutablePointer<UInt8>) {
+  // "00" "01" ... "99".
+  let pairs: StaticString =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+  let table = pairs.utf8Start
+  var v = value
+  var i = count
+  while i >= 2 {
+    let pair = Int(v % 100) * 2
+    v /= 100
+    out[i - 1] = table[pair + 1]
+    out[i - 2] = table[pair]
+    i -= 2
+  }
+  if i == 1 { out[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10) }
+}
+
+/// The digits of one array's finite values as FloatingFormat's fast path records them in its
+/// measuring pass (in the data's order) and replays them when printing, which visits the same
+/// values in the same order: each value's digits are made once. Matched by bit pattern, so a
+/// value met out of order is formatted afresh, never given another's digits. Raw storage: the
+/// printing loop reads it without exclusivity checks.
+final class RecordedDigits: @unchecked Sendable {
+  struct Digits {
+    /// The digits as an integer, without trailing zeros.
+    var value: UInt64
+    var bits: UInt64
+    var exponent: Int16
+    var count: UInt8
+  }
+
+  private let storage: UnsafeMutablePointer<Digits>
+  private let capacity: Int
+  private var used = 0
+  private var cursor = 0
+  private var replaying = false
+
+  init(capacity: Int) {
+    self.capacity = max(capacity, 1)
+    storage = .allocate(capacity: self.capacity)
+  }
+
+  deinit { storage.deallocate() }
+
+  /// Records the next value (false when full: the data had more finite values than room).
+  func append(_ bits: UInt64, value: UInt64, count: Int, exponent: Int) -> Bool {
+    guard used < capacity else { return false }
+    (storage + used).initialize(
+      to: Digits(value: value, bits: bits, exponent: Int16(exponent), count: UInt8(count)))
+    used += 1
+    return true
+  }
+
+  /// Drops what was recorded: every value is then formatted the general way.
+  func invalidate() {
+    used = 0
+    replaying = false
+  }
+
+  func startReplay() {
+    replaying = true
+    cursor = 0
+  }
+
+  /// The next recorded value's digits if it is `bits`.
+  @inline(__always)
+  func next(_ bits: UInt64) -> Digits? {
+    guard replaying, cursor < used else { return nil }
+    let digits = storage[cursor]
+    guard digits.bits == bits else { return nil }
+    cursor += 1
+    return digits
   }
 }

@@ -47,7 +47,130 @@ struct Layout {
 
   /// `_formatArray(a, ..., line_width, next_line_prefix, ...)` with a prefix of spaces.
   mutating func render(lineWidth: Int, nextLinePrefix: Int) -> [UInt8] {
-    recurse(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth)
+    if legacy || array.ndim == 0 {
+      return recurse(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth)
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(estimatedLength)
+    write(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth, into: &out)
+    return out
+  }
+
+  /// About how many bytes the output takes (a capacity hint: the shown elements' widths plus
+  /// their separators).
+  private var estimatedLength: Int {
+    var shown = 1
+    for length in array.shape {
+      shown *= summarize && 2 * edgeItems < length ? 2 * edgeItems + 1 : length
+    }
+    return shown * (format.widthHint + separator.count + 1) + 64
+  }
+
+  /// `recurse` without its intermediate arrays (not for legacy='1.13'): each level writes
+  /// into `out` what `recurse` returns for it — '[', its block without the block's first
+  /// `hang` spaces, ']' — wrapping lines in place.
+  private mutating func write(
+    axis: Int, offset: Int, hang: Int, width: Int, into out: inout [UInt8]
+  ) {
+    let axesLeft = array.ndim - axis
+    let length = array.shape[axis]
+    let stride = strides[axis]
+    let showSummary = summarize && 2 * edgeItems < length
+    let leading = showSummary ? edgeItems : 0
+    let trailing = showSummary ? edgeItems : length
+    out.append(UInt8(ascii: "["))
+    if axesLeft == 1 {
+      if words == nil, array.integers == nil, let floating = format.floating {
+        var writer = FloatWriter(
+          format: floating, scalars: array.scalars, dragon: dragon, isASCII: floating.isASCII)
+        writeRow(
+          offset: offset, length: length, stride: stride, hang: hang, width: width,
+          writer: &writer, into: &out)
+        dragon = writer.dragon
+      } else {
+        var writer = GeneralWriter(
+          format: format, scalars: array.scalars, integers: array.integers, words: words,
+          dragon: dragon)
+        writeRow(
+          offset: offset, length: length, stride: stride, hang: hang, width: width,
+          writer: &writer, into: &out)
+        dragon = writer.dragon
+      }
+    } else {
+      var lineSeparator = strippedSeparator
+      lineSeparator.append(contentsOf: repeatElement(Layout.newline, count: axesLeft - 1))
+      var first = true
+      func indent(_ out: inout [UInt8]) {
+        if !first { out.append(contentsOf: repeatElement(Layout.space, count: hang)) }
+        first = false
+      }
+      for i in 0..<leading {
+        indent(&out)
+        write(
+          axis: axis + 1, offset: offset + i * stride, hang: hang + 1, width: width - 1, into: &out)
+        out.append(contentsOf: lineSeparator)
+      }
+      if showSummary {
+        indent(&out)
+        out.append(contentsOf: "...".utf8)
+        out.append(contentsOf: lineSeparator)
+      }
+      var i = trailing
+      while i > 0 {
+        indent(&out)
+        write(
+          axis: axis + 1, offset: offset + (length - i) * stride, hang: hang + 1,
+          width: width - 1, into: &out)
+        if i > 1 { out.append(contentsOf: lineSeparator) }
+        i -= 1
+      }
+    }
+    out.append(UInt8(ascii: "]"))
+  }
+
+  /// The elements of one row (the last axis) as `recurse` lays them out, without its '['.
+  private func writeRow<Writer: ElementWriter>(
+    offset: Int, length: Int, stride: Int, hang: Int, width: Int, writer: inout Writer,
+    into out: inout [UInt8]
+  ) {
+    let showSummary = summarize && 2 * edgeItems < length
+    let leading = showSummary ? edgeItems : 0
+    let trailing = showSummary ? edgeItems : length
+    let elementWidth = width - max(strippedSeparator.count, 1)
+    let separatorLength = FloatingFormat.length(separator)
+    // What replaces a line's trailing whitespace on a wrap: a newline and the indent.
+    let wrap = [Layout.newline] + [UInt8](repeating: Layout.space, count: hang)
+    // Every line but the first starts with `hang` spaces (the first leaves them out:
+    // `s[hang:]`); trailing whitespace is stripped back to the line's start on a wrap.
+    var lineStart = out.count
+    var lineLength = hang
+    var k = 0
+    let count = leading + (showSummary ? 1 : 0) + trailing
+    while k < count {
+      let start = out.count
+      if showSummary && k == leading {
+        out.append(contentsOf: "...".utf8)
+      } else {
+        let index = k < leading ? k : length - (count - k)
+        writer.append(offset + index * stride, to: &out)
+      }
+      let wordLength = writer.isASCII ? out.count - start : FloatingFormat.length(out[start...])
+      // _extendLine: wrap before the word when it would pass the width, unless the line
+      // holds nothing but its indent.
+      if lineLength + wordLength > elementWidth && lineLength > hang {
+        var end = start
+        while end > lineStart && Layout.isSpace(out[end - 1]) { end -= 1 }
+        out.replaceSubrange(end..<start, with: wrap)
+        lineStart = end + 1
+        lineLength = hang
+      }
+      lineLength += wordLength
+      k += 1
+      if k < count {
+        out.append(contentsOf: separator)
+        lineLength += separatorLength
+      }
+    }
   }
 
   /// `_extendLine`: wraps before `word` when it would pass `lineWidth`.
@@ -179,5 +302,45 @@ struct Layout {
     result.append(contentsOf: s.dropFirst(hang))
     result.append(UInt8(ascii: "]"))
     return result
+  }
+}
+
+/// What `Layout.writeRow` calls for each element: its formatted bytes appended.
+protocol ElementWriter {
+  mutating func append(_ offset: Int, to out: inout [UInt8])
+  /// Whether every element it writes is ASCII (its length is then its byte count).
+  var isASCII: Bool { get }
+}
+
+/// A float64 array's elements by its FloatingFormat.
+struct FloatWriter: ElementWriter {
+  let format: FloatingFormat
+  let scalars: [Double]
+  var dragon: Dragon4
+  let isASCII: Bool
+
+  @inline(__always)
+  mutating func append(_ offset: Int, to out: inout [UInt8]) {
+    format.append(scalars[offset], dragon: &dragon, to: &out)
+  }
+}
+
+/// Any array's elements: ready-made words, integers or numbers.
+struct GeneralWriter: ElementWriter {
+  let format: ElementFormat
+  let scalars: [Double]
+  let integers: [Int64]?
+  let words: [[UInt8]]?
+  var dragon: Dragon4
+  var isASCII: Bool { false }
+
+  mutating func append(_ offset: Int, to out: inout [UInt8]) {
+    if let words {
+      out.append(contentsOf: words[offset])
+    } else if let integers {
+      format.appendInteger(integers[offset], to: &out)
+    } else {
+      format.append(scalars[offset], dragon: &dragon, to: &out)
+    }
   }
 }
