@@ -56,25 +56,56 @@ struct FormatCommand: ParsableCommand {
 
   func run() throws {
     let options = try printOptions()
-    let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-    let tokens = input.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
-    )
+    let data = FileHandle.standardInput.readDataToEndOfFile()
     let dtype: DType = bool ? .bool : (int ? .int64 : .float64)
     var values: [Double] = []
-    values.reserveCapacity(tokens.count)
-    for token in tokens {
-      guard let value = FormatCommand.parse(token, dtype: dtype) else {
-        throw UsageError("'\(token)' is not a \(dtype.rawValue) value.")
+    values.reserveCapacity(data.count / 8)
+    var bad: Substring?
+    data.withUnsafeBytes { raw in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var i = 0
+      let n = bytes.count
+      while i < n {
+        while i < n && FormatCommand.isSpace(bytes[i]) { i += 1 }
+        guard i < n else { break }
+        let start = i
+        while i < n && !FormatCommand.isSpace(bytes[i]) { i += 1 }
+        // Decimal and hex floats straight from the bytes; the rest by the token's text.
+        let value =
+          dtype == .float64
+          ? FormatCommand.fastFloat(bytes, start..<i) : nil
+        if let value {
+          values.append(value)
+          continue
+        }
+        let token = Substring(
+          decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+        guard let parsed = FormatCommand.parse(token, dtype: dtype) else {
+          bad = token
+          break
+        }
+        values.append(parsed)
       }
-      values.append(value)
     }
+    if let bad { throw UsageError("'\(bad)' is not a \(dtype.rawValue) value.") }
     let dimensions = try parseShape(count: values.count)
     guard let array = NDArray(shape: dimensions, scalars: values, dtype: dtype) else {
       throw UsageError(
         "\(values.count) values do not fit the shape '\(shape ?? "")'.")
     }
     let formatter = ArrayFormatter(options: options)
-    print(repr ? formatter.repr(array) : formatter.string(array))
+    if repr {
+      print(formatter.repr(array))
+    } else {
+      // The bytes straight to stdout (a large array's text is not copied into a String).
+      var bytes = formatter.stringBytes(array)
+      bytes.append(UInt8(ascii: "\n"))
+      try bytes.withUnsafeMutableBytes { raw in
+        guard let base = raw.baseAddress else { return }
+        let data = Data(bytesNoCopy: base, count: raw.count, deallocator: .none)
+        try FileHandle.standardOutput.write(contentsOf: data)
+      }
+    }
   }
 
   private func parseShape(count: Int) throws -> [Int] {
@@ -90,6 +121,106 @@ struct FormatCommand: ParsableCommand {
       dimensions.append(n)
     }
     return dimensions
+  }
+
+  private static func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+  }
+
+  /// A decimal number (the reader's own parser) or a float.hex() token of up to 13 fraction
+  /// digits (`0x1.8000000000000p+0`, exact), read from the bytes; nil for anything else.
+  static func fastFloat(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
+    guard let p = bytes.baseAddress, !range.isEmpty else { return nil }
+    var i = range.lowerBound
+    let end = range.upperBound
+    var negative = false
+    if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
+      negative = p[i] == UInt8(ascii: "-")
+      i += 1
+    }
+    guard end - i >= 3, p[i] == UInt8(ascii: "0"), p[i + 1] | 0x20 == UInt8(ascii: "x") else {
+      return DecimalNumber.parse(bytes, range)
+    }
+    i += 2
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var fractionDigits = 0
+    // float.hex()'s own form, `1.` or `0.` and 13 digits then `p`: read without a loop test per
+    // digit.
+    if end - i >= 17, p[i] & 0xFE == UInt8(ascii: "0"), p[i + 1] == UInt8(ascii: "."),
+      p[i + 15] | 0x20 == UInt8(ascii: "p")
+    {
+      mantissa = UInt64(p[i] & 1)
+      var valid: UInt8 = 1
+      for k in 2..<15 {
+        let byte = p[i + k]
+        let isDigit: UInt8 = byte &- UInt8(ascii: "0") < 10 ? 1 : 0
+        let isLetter: UInt8 = (byte | 0x20) &- UInt8(ascii: "a") < 6 ? 1 : 0
+        valid &= isDigit | isLetter
+        mantissa = mantissa &<< 4 | UInt64((byte & 0x0F) &+ 9 &* (byte &>> 6))
+      }
+      if valid == 1 {
+        i += 15
+        digits = 14
+        fractionDigits = 13
+        return hexTail(p, i, end, mantissa: mantissa, fractionDigits: fractionDigits, negative)
+      }
+      mantissa = 0
+    }
+    // The digits before the point, then (after a '.') those after it, each run read without
+    // a branch per digit: a hex digit's value is its low nibble, plus 9 for a letter.
+    func hexRun(_ mantissa: inout UInt64) -> Int {
+      let start = i
+      while i < end {
+        let byte = p[i]
+        let isDigit = byte &- UInt8(ascii: "0") < 10
+        let isLetter = (byte | 0x20) &- UInt8(ascii: "a") < 6
+        if !(isDigit || isLetter) { break }
+        mantissa = mantissa &<< 4 | UInt64((byte & 0x0F) &+ 9 &* (byte &>> 6))
+        i &+= 1
+      }
+      return i &- start
+    }
+    digits = hexRun(&mantissa)
+    if i < end && p[i] == UInt8(ascii: ".") {
+      i += 1
+      fractionDigits = hexRun(&mantissa)
+      digits += fractionDigits
+    }
+    guard digits > 0, digits <= 14 else { return nil }
+    return hexTail(p, i, end, mantissa: mantissa, fractionDigits: fractionDigits, negative)
+  }
+
+  /// The rest of a hex float from its `p` at `i`: the exponent, and the value.
+  private static func hexTail(
+    _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, mantissa: UInt64, fractionDigits: Int,
+    _ negative: Bool
+  ) -> Double? {
+    var i = start
+    guard mantissa < 1 << 53, i < end, p[i] | 0x20 == UInt8(ascii: "p") else { return nil }
+    i += 1
+    var exponentNegative = false
+    if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
+      exponentNegative = p[i] == UInt8(ascii: "-")
+      i += 1
+    }
+    guard i < end, end - i <= 5 else { return nil }
+    var exponent = 0
+    while i < end {
+      let digit = p[i] &- UInt8(ascii: "0")
+      guard digit < 10 else { return nil }
+      exponent = exponent * 10 + Int(digit)
+      i += 1
+    }
+    let scale = (exponentNegative ? -exponent : exponent) - 4 * fractionDigits
+    // mantissa < 2^53 is exact; a float.hex() value times 2^scale is representable, and
+    // scaling by powers of two in two steps keeps the intermediate result normal.
+    guard scale >= -1100 && scale <= 1100 else { return nil }
+    var value = Double(mantissa)
+    let half = scale / 2
+    value *= Double(sign: .plus, exponent: half, significand: 1)
+    value *= Double(sign: .plus, exponent: scale - half, significand: 1)
+    return negative ? -value : value
   }
 
   private static func parse(_ token: Substring, dtype: DType) -> Double? {

@@ -155,9 +155,26 @@ public struct ArrayFormatter: Sendable {
     if options.legacy113 && array.shape.isEmpty {
       return ArrayFormatter.scalarString(array, dtype: array.dtype)
     }
+    return String(
+      decoding: array2stringBytes(array, separator: separator, prefix: prefix, suffix: suffix),
+      as: UTF8.self)
+  }
+
+  /// `str(a)` as UTF-8 bytes, for a caller that writes them out (no String made).
+  public func stringBytes(_ array: NDArray) -> [UInt8] {
+    if array.shape.isEmpty {
+      return Array(string(array).utf8)
+    }
+    return array2stringBytes(array, separator: " ", prefix: "", suffix: "")
+  }
+
+  /// `array2string`'s bytes (not for a 0-d array under legacy='1.13').
+  private func array2stringBytes(
+    _ array: NDArray, separator: String, prefix: String, suffix: String
+  ) -> [UInt8] {
     var lineWidth = options.lineWidth
     if !options.legacy113 { lineWidth -= suffix.unicodeScalars.count }
-    if array.count == 0 { return "[]" }
+    if array.count == 0 { return Array("[]".utf8) }
     let summarize = array.count > options.threshold
     let data = shownElements(array)
     var layout = Layout(
@@ -169,8 +186,7 @@ public struct ArrayFormatter: Sendable {
       edgeItems: options.edgeItems,
       summarize: summarize,
       legacy: options.legacy113)
-    let bytes = layout.render(lineWidth: lineWidth, nextLinePrefix: 1 + prefix.count)
-    return String(decoding: bytes, as: UTF8.self)
+    return layout.render(lineWidth: lineWidth, nextLinePrefix: 1 + prefix.count)
   }
 
   /// `_leading_trailing`: the elements kept by a summary, in C order.
