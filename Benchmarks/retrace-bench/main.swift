@@ -14,7 +14,7 @@ guard let workload = arguments.first else {
 let rest = Array(arguments.dropFirst())
 switch workload {
 case "randn", "standard-normal": RandomBenchmarks.run(workload, rest)
-case "parse-log", "parse-numbers": ReadingBenchmarks.run(workload, rest)
+case "parse-log", "parse-numbers", "read-output": ReadingBenchmarks.run(workload, rest)
 case "format": PrintingBenchmarks.run(workload, rest)
 case "verify", "verify-stream", "parse-stream": VerifyBenchmarks.run(workload, rest)
 case "replay": VerifyBenchmarks.replay(rest)
