@@ -1,3 +1,5 @@
+import Dispatch
+
 /// NumPy's `FloatingFormat` (numpy/_core/arrayprint.py): chooses positional or scientific
 /// notation and the column widths from the (summarised) data, then formats each element
 /// byte for byte as NumPy does.
@@ -187,34 +189,68 @@ struct FloatingFormat: Sendable {
   private mutating func recordDigits(
     _ data: [Double], into recorded: RecordedDigits, dragon: inout Dragon4
   ) -> Bool {
-    var maxInt = 0
-    var maxFrac = 0
-    var maxExpDigits = 0
-    for x in data where x.isFinite {
-      // A subnormal's minimum digits past its shortest ones are not zeros.
-      guard !(expFormat && x.isSubnormal),
-        let (value, count, exponent) = dragon.uniqueDigits(
-          x, totalLength: expFormat, cutoff: expFormat ? precision + 1 : precision)
-      else {
-        recorded.invalidate()
-        return false
-      }
-      guard recorded.append(x.bitPattern, value: value, count: count, exponent: exponent) else {
-        recorded.invalidate()
-        return false
-      }
-      let signWidth = x.sign == .minus ? 1 : 0
-      if expFormat {
-        maxInt = max(maxInt, signWidth + 1)
-        maxFrac = max(maxFrac, count - 1)
-        let magnitude = abs(exponent)
-        maxExpDigits = max(maxExpDigits, magnitude >= 100 ? 3 : 2)
-      } else {
-        let whole = exponent >= 0 ? exponent + 1 : 1
-        maxInt = max(maxInt, signWidth + whole)
-        maxFrac = max(maxFrac, exponent >= 0 ? max(0, count - whole) : count - exponent - 1)
+    let exponential = expFormat
+    let cutoff = exponential ? precision + 1 : precision
+    // Every value's entry in place (a non-finite one as a placeholder), a large array in two
+    // halves on two threads, each with its own converter and widths.
+    let chunks = data.count >= 1 << 16 ? 2 : 1
+    var parts = [Widths](repeating: Widths(), count: chunks)
+    data.withUnsafeBufferPointer { buffer in
+      parts.withUnsafeMutableBufferPointer { partsBuffer in
+        // Each chunk writes only its own range of the storage and its own widths.
+        nonisolated(unsafe) let values = buffer
+        nonisolated(unsafe) let parts = partsBuffer
+        nonisolated(unsafe) let storage = recorded.reserve(buffer.count)
+        let measure: @Sendable (Int) -> Void = { chunk in
+          let start = values.count * chunk / chunks
+          let end = values.count * (chunk + 1) / chunks
+          var converter = Dragon4()
+          var widths = Widths()
+          for k in start..<end {
+            let x = values[k]
+            guard x.isFinite else {
+              storage[k] = RecordedDigits.Digits(
+                value: 0, bits: x.bitPattern, exponent: 0, count: 0)
+              continue
+            }
+            // A subnormal's minimum digits past its shortest ones are not zeros.
+            guard !(exponential && x.isSubnormal),
+              let (value, count, exponent) = converter.uniqueDigits(
+                x, totalLength: exponential, cutoff: cutoff)
+            else {
+              widths.failed = true
+              break
+            }
+            storage[k] = RecordedDigits.Digits(
+              value: value, bits: x.bitPattern, exponent: Int16(exponent), count: UInt8(count))
+            let signWidth = x.sign == .minus ? 1 : 0
+            if exponential {
+              widths.int = max(widths.int, signWidth + 1)
+              widths.fraction = max(widths.fraction, count - 1)
+              widths.exponent = max(widths.exponent, abs(exponent) >= 100 ? 3 : 2)
+            } else {
+              let whole = exponent >= 0 ? exponent + 1 : 1
+              widths.int = max(widths.int, signWidth + whole)
+              widths.fraction = max(
+                widths.fraction, exponent >= 0 ? max(0, count - whole) : count - exponent - 1)
+            }
+          }
+          parts[chunk] = widths
+        }
+        if chunks == 1 {
+          measure(0)
+        } else {
+          DispatchQueue.concurrentPerform(iterations: chunks, execute: measure)
+        }
       }
     }
+    if parts.contains(where: \.failed) {
+      recorded.invalidate()
+      return false
+    }
+    let maxInt = parts.map(\.int).max() ?? 0
+    let maxFrac = parts.map(\.fraction).max() ?? 0
+    let maxExpDigits = parts.map(\.exponent).max() ?? 0
     recorded.startReplay()
     unique = true
     if expFormat {
@@ -346,6 +382,23 @@ struct FloatingFormat: Sendable {
       appendRecorded(x.sign == .minus, digits, to: &out)
       return
     }
+    appendGeneral(x, dragon: &dragon, to: &out)
+  }
+
+  /// `append` for the element at `index` of data printed whole (not summarised), looked up
+  /// by position: rows may then be printed in any order, on any thread.
+  func append(_ x: Double, at index: Int, dragon: inout Dragon4, to out: inout [UInt8]) {
+    if let digits = recorded?.entry(at: index, x.bitPattern) {
+      appendRecorded(x.sign == .minus, digits, to: &out)
+      return
+    }
+    appendGeneral(x, dragon: &dragon, to: &out)
+  }
+
+  /// Whether `append(_:at:)` may be used: every value recorded, in the data's order.
+  var recordsByPosition: Bool { recorded?.isReplaying ?? false }
+
+  private func appendGeneral(_ x: Double, dragon: inout Dragon4, to out: inout [UInt8]) {
     dragon.single = single
     if !x.isFinite {
       var text: [UInt8] = []
@@ -378,6 +431,14 @@ struct FloatingFormat: Sendable {
   }
 }
 
+/// The widths `recordDigits` measures over a run of values.
+private struct Widths {
+  var int = 0
+  var fraction = 0
+  var exponent = 0
+  var failed = false
+}
+
 /// `count` decimal digits of `value` (leading zeros included), most significant first, two at
 /// a time from a table.
 @inline(__always)
@@ -407,6 +468,7 @@ final class RecordedDigits: @unchecked Sendable {
   struct Digits {
     /// The digits as an integer, without trailing zeros.
     var value: UInt64
+    /// The value's bit pattern; `count` 0 marks a non-finite value (formatted the general way).
     var bits: UInt64
     var exponent: Int16
     var count: UInt8
@@ -414,6 +476,7 @@ final class RecordedDigits: @unchecked Sendable {
 
   private let storage: UnsafeMutablePointer<Digits>
   private let capacity: Int
+  // Digits is a trivial type: entries are written with plain stores, never deinitialized.
   private var used = 0
   private var cursor = 0
   private var replaying = false
@@ -425,13 +488,12 @@ final class RecordedDigits: @unchecked Sendable {
 
   deinit { storage.deallocate() }
 
-  /// Records the next value (false when full: the data had more finite values than room).
-  func append(_ bits: UInt64, value: UInt64, count: Int, exponent: Int) -> Bool {
-    guard used < capacity else { return false }
-    (storage + used).initialize(
-      to: Digits(value: value, bits: bits, exponent: Int16(exponent), count: UInt8(count)))
-    used += 1
-    return true
+  /// Room for `count` entries, to be written in place (every one of them) before
+  /// `startReplay`: the storage.
+  func reserve(_ count: Int) -> UnsafeMutablePointer<Digits> {
+    precondition(count <= capacity, "RecordedDigits: more values than room")
+    used = count
+    return storage
   }
 
   /// Drops what was recorded: every value is then formatted the general way.
@@ -445,13 +507,23 @@ final class RecordedDigits: @unchecked Sendable {
     cursor = 0
   }
 
-  /// The next recorded value's digits if it is `bits`.
+  var isReplaying: Bool { replaying }
+
+  /// The entry at `index` if it is `bits` and finite.
+  @inline(__always)
+  func entry(at index: Int, _ bits: UInt64) -> Digits? {
+    guard replaying, index < used else { return nil }
+    let digits = storage[index]
+    return digits.bits == bits && digits.count > 0 ? digits : nil
+  }
+
+  /// The next recorded value's digits if it is `bits` (nil, past it, for a non-finite one).
   @inline(__always)
   func next(_ bits: UInt64) -> Digits? {
     guard replaying, cursor < used else { return nil }
     let digits = storage[cursor]
     guard digits.bits == bits else { return nil }
     cursor += 1
-    return digits
+    return digits.count == 0 ? nil : digits
   }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// NumPy's `_formatArray` / `_extendLine` (numpy/_core/arrayprint.py): lays formatted
 /// elements out in nested brackets, wrapping rows at the line width, byte for byte.
 struct Layout {
@@ -13,6 +15,9 @@ struct Layout {
   /// Ready-made words in C order (a str array's element reprs), printed instead of the
   /// array's numbers.
   var words: [[UInt8]]?
+  /// Whether float64 elements are looked up in the format's record by position (set for the
+  /// threads of `renderHalves`, which print blocks out of order).
+  private var byPosition = false
 
   init(
     array: NDArray, format: ElementFormat, separator: [UInt8], edgeItems: Int,
@@ -50,9 +55,50 @@ struct Layout {
     if legacy || array.ndim == 0 {
       return recurse(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth)
     }
+    if array.ndim >= 2, array.count >= 1 << 16, words == nil, array.integers == nil,
+      let floating = format.floating, floating.recordsByPosition,
+      !summarize
+    {
+      return renderHalves(lineWidth: lineWidth, hang: nextLinePrefix)
+    }
     var out: [UInt8] = []
     out.reserveCapacity(estimatedLength)
     write(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth, into: &out)
+    return out
+  }
+
+  /// `write` of a large float64 array of 2 or more dimensions printed whole: the first axis's
+  /// blocks in two halves on two threads (each block's text depends on itself only; values
+  /// are looked up in the record by position), then joined in order.
+  private func renderHalves(lineWidth: Int, hang: Int) -> [UInt8] {
+    let length = array.shape[0]
+    let stride = strides[0]
+    var lineSeparator = strippedSeparator
+    lineSeparator.append(contentsOf: repeatElement(Layout.newline, count: array.ndim - 1))
+    let separatorBytes = lineSeparator
+    let template = self
+    let halves = 2
+    nonisolated(unsafe) var parts = [[UInt8]](repeating: [], count: halves)
+    parts.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let results = buffer
+      DispatchQueue.concurrentPerform(iterations: halves) { half in
+        var layout = template
+        layout.byPosition = true
+        var out: [UInt8] = []
+        out.reserveCapacity(template.estimatedLength / halves + 64)
+        for i in (length * half / halves)..<(length * (half + 1) / halves) {
+          if i > 0 { out.append(contentsOf: repeatElement(Layout.space, count: hang)) }
+          layout.write(
+            axis: 1, offset: i * stride, hang: hang + 1, width: lineWidth - 1, into: &out)
+          if i < length - 1 { out.append(contentsOf: separatorBytes) }
+        }
+        results[half] = out
+      }
+    }
+    var out: [UInt8] = [UInt8(ascii: "[")]
+    out.reserveCapacity(parts.reduce(2) { $0 + $1.count })
+    for part in parts { out.append(contentsOf: part) }
+    out.append(UInt8(ascii: "]"))
     return out
   }
 
@@ -82,7 +128,8 @@ struct Layout {
     if axesLeft == 1 {
       if words == nil, array.integers == nil, let floating = format.floating {
         var writer = FloatWriter(
-          format: floating, scalars: array.scalars, dragon: dragon, isASCII: floating.isASCII)
+          format: floating, scalars: array.scalars, dragon: dragon, isASCII: floating.isASCII,
+          byPosition: byPosition)
         writeRow(
           offset: offset, length: length, stride: stride, hang: hang, width: width,
           writer: &writer, into: &out)
@@ -318,10 +365,15 @@ struct FloatWriter: ElementWriter {
   let scalars: [Double]
   var dragon: Dragon4
   let isASCII: Bool
+  let byPosition: Bool
 
   @inline(__always)
   mutating func append(_ offset: Int, to out: inout [UInt8]) {
-    format.append(scalars[offset], dragon: &dragon, to: &out)
+    if byPosition {
+      format.append(scalars[offset], at: offset, dragon: &dragon, to: &out)
+    } else {
+      format.append(scalars[offset], dragon: &dragon, to: &out)
+    }
   }
 }
 

@@ -144,5 +144,37 @@ extension PrintingTests {
       #expect(NDArray(scalar: 0.1).reprDescription == "array(0.1)")
       #expect(NDArray([]).reprDescription == "array([], dtype=float64)")
     }
+
+    struct LargeCase: Decodable {
+      let seed: Int
+      let shape: [Int]
+      let options: Options
+      let str: String
+      struct Options: Decodable {
+        let precision: Int
+        let suppress: Bool?
+      }
+    }
+
+    /// Arrays of 65,536 values or more printed whole (measured in two halves, rows printed
+    /// on two threads): byte-identical to NumPy (Fixtures/numpy/printing/large.json).
+    @Test func largeArraysPrintedWholeAreByteIdentical() throws {
+      struct File: Decodable { let cases: [LargeCase] }
+      let file = try JSONDecoder().decode(
+        File.self, from: FixturePath.data("numpy/printing/large.json"))
+      #expect(file.cases.count >= 3)
+      for item in file.cases {
+        var generator = try Generator(seed: item.seed)
+        let values = try generator.standardNormal([item.shape.reduce(1, *)])
+        let array = try #require(NDArray(shape: item.shape, scalars: values))
+        #expect(array.count >= 1 << 16)
+        var options = PrintOptions()
+        options.threshold = Int.max
+        options.precision = item.options.precision
+        options.suppress = item.options.suppress ?? false
+        let text = ArrayFormatter(options: options).string(array)
+        #expect(text == item.str, "seed \(item.seed) shape \(item.shape)")
+      }
+    }
   }
 }
