@@ -84,6 +84,21 @@ row() { rows+=("$(printf '| %-44s | %14s | %14s | %8s | %-12s | %-4s |' "$@")");
 meets() { python3 -c "import sys; print('yes' if float(sys.argv[1]) $2 float(sys.argv[2]) else 'NO')" "$1" "$3"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 
+# The best wall time of N runs of COMMAND, its output discarded (its stdin from $STDIN_FILE
+# when that is set).
+best_of() {
+  python3 -c "
+import os, subprocess, sys, time
+path = os.environ.get('STDIN_FILE')
+data = open(path, 'rb').read() if path else None
+best = 1e9
+for _ in range(int(sys.argv[1])):
+    start = time.perf_counter()
+    subprocess.run(sys.argv[2:], input=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    best = min(best, time.perf_counter() - start)
+print(best)" "$@"
+}
+
 # 1. Random: values per second, seeding included, best of 3.
 for kind in randn standard-normal; do
   ours=$(field "$("$BENCH" $kind 10000000)" per_second)
@@ -137,17 +152,6 @@ with np.printoptions($3):
         best = min(best, time.perf_counter() - start)
 print(best)"
 }
-best_run() { # COMMAND... (stdin from $STDIN_FILE) -> best of 5 seconds
-  python3 -c "
-import subprocess, sys, time
-data = open(sys.argv[1], 'rb').read()
-best = 1e9
-for _ in range(5):
-    start = time.perf_counter()
-    subprocess.run(sys.argv[2:], input=data, stdout=subprocess.DEVNULL)
-    best = min(best, time.perf_counter() - start)
-print(best)" "$STDIN_FILE" "$@"
-}
 for case in "1000000 1000 - 1" "1000000 1000 p4 1" "100000 0 - 3" "100000 0 p4 3"; do
   read -r n height mode repeats <<< "$case"
   options=""; flags=(); label="default"
@@ -162,7 +166,7 @@ for case in "1000000 1000 - 1" "1000000 1000 p4 1" "100000 0 - 3" "100000 0 p4 3
   if [[ $height == 1000 ]]; then
     fmt=(--shape 1000,1000 --threshold 2000000)
     [[ $mode == p4 ]] && fmt+=(--precision 4 --suppress)
-    end_to_end=$(STDIN_FILE=$HEX_2D best_run "$RETRACE" format "${fmt[@]}")
+    end_to_end=$(STDIN_FILE=$HEX_2D best_of 5 "$RETRACE" format "${fmt[@]}")
     r=$(ratio "$theirs" "$end_to_end")
     row "retrace format $shape ($label), end to end (s)" "$(printf '%.4f' "$end_to_end")" \
       "$(printf '%.3f' "$theirs")" "${r}x" ">= 100x" "$(meets "$r" '>=' 100)"
@@ -179,18 +183,8 @@ fi
 # 4. The seed notebook: retrace verify of it (the static binary) against python3 re-running it,
 # best of 10 each (a verify takes about 10 ms, so a single scheduling hiccup would otherwise
 # decide it).
-best_of_10() {
-  python3 -c "
-import subprocess, sys, time
-best = 1e9
-for _ in range(10):
-    start = time.perf_counter()
-    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    best = min(best, time.perf_counter() - start)
-print(best)" "$@"
-}
-ours=$(best_of_10 "$RETRACE" verify Fixtures/seed/notebook.txt)
-theirs=$(best_of_10 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$SEED_PY")
+ours=$(best_of 10 "$RETRACE" verify Fixtures/seed/notebook.txt)
+theirs=$(best_of 10 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$SEED_PY")
 r=$(ratio "$ours" "$theirs")
 row "verify seed vs python3 seed.py (s)" "$(printf '%.4f' "$ours")" \
   "$(printf '%.3f' "$theirs")" "${r}x" "< 0.010 s" "$(meets "$ours" '<' 0.010)"
@@ -209,18 +203,12 @@ from fixtures import notebooks
 cells = notebooks.edit(notebooks.seed_cells(root.parent), [('epochs = 10', 'epochs = 42000')])
 pathlib.Path(sys.argv[1]).write_text(notebooks.text_export(cells, notebooks.run(cells)))" "$EXPORT"
 fi
-once() {
-  python3 -c "
-import subprocess, sys, time
-start = time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
-print(time.perf_counter() - start)" "$@"
-}
 for input in "$LOG" "$EXPORT"; do
   size=$(stat -c %s "$input")
   if [[ $input == "$LOG" ]]; then
-    name="bare log"; verify_s=$(once "$RETRACE" verify "$input" --code "$SEED_42000")
+    name="bare log"; verify_s=$(best_of 1 "$RETRACE" verify "$input" --code "$SEED_42000")
   else
-    name="text export"; verify_s=$(once "$RETRACE" verify "$input")
+    name="text export"; verify_s=$(best_of 1 "$RETRACE" verify "$input")
   fi
   read_rate=$(field "$("$BENCH" read-output "$input" | first_line)" per_second)
   verify_rate=$(ratio "$size" "$verify_s")
@@ -230,24 +218,15 @@ for input in "$LOG" "$EXPORT"; do
   row "  vs reading alone ($(printf '%.0f' "$(ratio "$read_rate" 1e6)") MB/s)" "${r}x slower" \
     "-" "-" "<= 1.5x" "$(meets "$r" '<=' 1.5)"
 done
-rerun=$(once env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$SEED_42000")
+rerun=$(best_of 1 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$SEED_42000")
 notes+=("python3 re-running the 42,000 epochs: $(printf '%.1f' "$rerun") s")
 
 # 6. The classic two-layer warm-up net (Benchmarks/notebooks/warmup-net.py): retrace replay
 # against python3 running it, best of 3 each; NumPy on the Haswell kernels (retrace's default
 # machine), so that every printed digit must agree, and the two outputs are compared.
 WARMUP=Benchmarks/notebooks/warmup-net.py
-best_of_3() {
-  python3 -c "
-import subprocess, sys, time
-best = 1e9
-for _ in range(3):
-    start = time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
-    best = min(best, time.perf_counter() - start)
-print(best)" "$@"
-}
-ours=$(best_of_3 "$RETRACE" replay "$WARMUP")
-theirs=$(best_of_3 env OPENBLAS_CORETYPE=Haswell python3 "$WARMUP")
+ours=$(best_of 3 "$RETRACE" replay "$WARMUP")
+theirs=$(best_of 3 env OPENBLAS_CORETYPE=Haswell python3 "$WARMUP")
 r=$(ratio "$ours" "$theirs")
 same=$(cmp -s <("$RETRACE" replay "$WARMUP") <(OPENBLAS_CORETYPE=Haswell python3 "$WARMUP") \
   && echo "output identical" || echo "output DIFFERS")

@@ -151,15 +151,13 @@ struct FormatCommand: ParsableCommand {
       p[i + 15] | 0x20 == UInt8(ascii: "p")
     {
       mantissa = UInt64(p[i] & 1)
-      var valid: UInt8 = 1
+      var valid = true
       for k in 2..<15 {
         let byte = p[i + k]
-        let isDigit: UInt8 = byte &- UInt8(ascii: "0") < 10 ? 1 : 0
-        let isLetter: UInt8 = (byte | 0x20) &- UInt8(ascii: "a") < 6 ? 1 : 0
-        valid &= isDigit | isLetter
-        mantissa = mantissa &<< 4 | UInt64((byte & 0x0F) &+ 9 &* (byte &>> 6))
+        valid = valid && isHexDigit(byte)
+        mantissa = mantissa &<< 4 | hexValue(byte)
       }
-      if valid == 1 {
+      if valid {
         i += 15
         digits = 14
         fractionDigits = 13
@@ -167,16 +165,13 @@ struct FormatCommand: ParsableCommand {
       }
       mantissa = 0
     }
-    // The digits before the point, then (after a '.') those after it, each run read without
-    // a branch per digit: a hex digit's value is its low nibble, plus 9 for a letter.
+    // The digits before the point, then (after a '.') those after it.
     func hexRun(_ mantissa: inout UInt64) -> Int {
       let start = i
       while i < end {
         let byte = p[i]
-        let isDigit = byte &- UInt8(ascii: "0") < 10
-        let isLetter = (byte | 0x20) &- UInt8(ascii: "a") < 6
-        if !(isDigit || isLetter) { break }
-        mantissa = mantissa &<< 4 | UInt64((byte & 0x0F) &+ 9 &* (byte &>> 6))
+        if !isHexDigit(byte) { break }
+        mantissa = mantissa &<< 4 | hexValue(byte)
         i &+= 1
       }
       return i &- start
@@ -189,6 +184,18 @@ struct FormatCommand: ParsableCommand {
     }
     guard digits > 0, digits <= 14 else { return nil }
     return hexTail(p, i, end, mantissa: mantissa, fractionDigits: fractionDigits, negative)
+  }
+
+  /// Whether a byte is a hex digit (0-9, a-f, A-F).
+  @inline(__always)
+  private static func isHexDigit(_ byte: UInt8) -> Bool {
+    byte &- UInt8(ascii: "0") < 10 || (byte | 0x20) &- UInt8(ascii: "a") < 6
+  }
+
+  /// A hex digit's value without a branch: its low nibble, plus 9 for a letter.
+  @inline(__always)
+  private static func hexValue(_ byte: UInt8) -> UInt64 {
+    UInt64((byte & 0x0F) &+ 9 &* (byte &>> 6))
   }
 
   /// The rest of a hex float from its `p` at `i`: the exponent, and the value.

@@ -159,7 +159,7 @@ extension BLASOrder {
   }
 
   /// `cblas_dgemm` (or `cblas_dsyrk` when `symmetric`) into C-order `c` (rows×cols), `a` and
-  /// `b` each C-order (column stride 1) or F-order. Notes in the operation log whether the
+  /// `b` each C-order (column stride 1) or F-order (`b` C-order on the Haswell kernels). Notes in the operation log whether the
   /// call is one the SkylakeX build's small-matrix kernels take
   /// (`OperationLog.smallMatrixProducts`) or not (`OperationLog.products`).
   func dgemm(
@@ -179,19 +179,11 @@ extension BLASOrder {
         rows, cols, k, a, ars, acs, b, brs, bcs, c, symmetric ? 1 : 0)
       return
     }
-    if bcs == 1 {
-      retrace_haswell_dgemm(
-        rows, cols, k, a, ars, acs, b, brs, c, Int32(clamping: threads), symmetric ? 1 : 0)
-      return
-    }
-    // The Haswell kernels pack `b` whatever its order: a C-order copy sums the same.
-    let copy = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, k * cols))
-    defer { copy.deallocate() }
-    for p in 0..<k {
-      for j in 0..<cols { copy[p * cols + j] = b[p * brs + j * bcs] }
-    }
+    // The Haswell kernels pack `b` whatever its order: callers give it in C order (a copy
+    // sums the same).
+    precondition(bcs == 1, "dgemm on the Haswell kernels takes a C-order b")
     retrace_haswell_dgemm(
-      rows, cols, k, a, ars, acs, copy, cols, c, Int32(clamping: threads), symmetric ? 1 : 0)
+      rows, cols, k, a, ars, acs, b, brs, c, Int32(clamping: threads), symmetric ? 1 : 0)
   }
 
   /// NumPy's non-BLAS loop: `0 + x[0]*y[0] + x[1]*y[1] + ...`, each product rounded.

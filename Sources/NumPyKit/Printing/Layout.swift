@@ -72,10 +72,6 @@ struct Layout {
   /// are looked up in the record by position), then joined in order.
   private func renderHalves(lineWidth: Int, hang: Int) -> [UInt8] {
     let length = array.shape[0]
-    let stride = strides[0]
-    var lineSeparator = strippedSeparator
-    lineSeparator.append(contentsOf: repeatElement(Layout.newline, count: array.ndim - 1))
-    let separatorBytes = lineSeparator
     let template = self
     let halves = 2
     nonisolated(unsafe) var parts = [[UInt8]](repeating: [], count: halves)
@@ -86,12 +82,9 @@ struct Layout {
         layout.byPosition = true
         var out: [UInt8] = []
         out.reserveCapacity(template.estimatedLength / halves + 64)
-        for i in (length * half / halves)..<(length * (half + 1) / halves) {
-          if i > 0 { out.append(contentsOf: repeatElement(Layout.space, count: hang)) }
-          layout.write(
-            axis: 1, offset: i * stride, hang: hang + 1, width: lineWidth - 1, into: &out)
-          if i < length - 1 { out.append(contentsOf: separatorBytes) }
-        }
+        layout.writeBlocks(
+          axis: 0, offset: 0, (length * half / halves)..<(length * (half + 1) / halves),
+          hang: hang, width: lineWidth, into: &out)
         results[half] = out
       }
     }
@@ -144,35 +137,40 @@ struct Layout {
         dragon = writer.dragon
       }
     } else {
-      var lineSeparator = strippedSeparator
-      lineSeparator.append(contentsOf: repeatElement(Layout.newline, count: axesLeft - 1))
-      var first = true
-      func indent(_ out: inout [UInt8]) {
-        if !first { out.append(contentsOf: repeatElement(Layout.space, count: hang)) }
-        first = false
-      }
-      for i in 0..<leading {
-        indent(&out)
-        write(
-          axis: axis + 1, offset: offset + i * stride, hang: hang + 1, width: width - 1, into: &out)
-        out.append(contentsOf: lineSeparator)
-      }
+      writeBlocks(axis: axis, offset: offset, 0..<leading, hang: hang, width: width, into: &out)
       if showSummary {
-        indent(&out)
+        if leading > 0 { out.append(contentsOf: repeatElement(Layout.space, count: hang)) }
         out.append(contentsOf: "...".utf8)
-        out.append(contentsOf: lineSeparator)
+        out.append(contentsOf: lineSeparator(axis))
       }
-      var i = trailing
-      while i > 0 {
-        indent(&out)
-        write(
-          axis: axis + 1, offset: offset + (length - i) * stride, hang: hang + 1,
-          width: width - 1, into: &out)
-        if i > 1 { out.append(contentsOf: lineSeparator) }
-        i -= 1
-      }
+      writeBlocks(
+        axis: axis, offset: offset, (length - trailing)..<length, hang: hang, width: width,
+        into: &out)
     }
     out.append(UInt8(ascii: "]"))
+  }
+
+  /// What follows a block of axis `axis` but the last: the separator without its trailing
+  /// whitespace, and a newline per axis below it.
+  private func lineSeparator(_ axis: Int) -> [UInt8] {
+    strippedSeparator + [UInt8](repeating: Layout.newline, count: array.ndim - axis - 1)
+  }
+
+  /// The blocks `indices` of axis `axis` (below its '['): each after the indent but the
+  /// axis's first, each but its last followed by the line separator.
+  private mutating func writeBlocks(
+    axis: Int, offset: Int, _ indices: Range<Int>, hang: Int, width: Int,
+    into out: inout [UInt8]
+  ) {
+    let separator = lineSeparator(axis)
+    let (length, stride) = (array.shape[axis], strides[axis])
+    for i in indices {
+      if i > 0 { out.append(contentsOf: repeatElement(Layout.space, count: hang)) }
+      write(
+        axis: axis + 1, offset: offset + i * stride, hang: hang + 1, width: width - 1,
+        into: &out)
+      if i < length - 1 { out.append(contentsOf: separator) }
+    }
   }
 
   /// The elements of one row (the last axis) as `recurse` lays them out, without its '['.

@@ -386,8 +386,10 @@ extension StridedArray {
     -> [Double]
   {
     let (rows, k, cols) = (a.shape[0], a.shape[1], b.shape[1])
-    // cblas_dgemm reads `b` in C order or transposed (F order): the kernels depend on which.
-    let right = b.strides[1] == 1 || b.strides[0] == 1 ? b : b.copy()
+    // cblas_dgemm reads `b` in C order or transposed (F order): the SkylakeX kernels depend on
+    // which; the Haswell ones sum a C-order copy alike.
+    let keepsOrder = b.strides[1] == 1 || (blas.kernels == .skylakeX && b.strides[0] == 1)
+    let right = keepsOrder ? b : b.copy()
     let (ars, acs) = (a.strides[0], a.strides[1])
     let (brs, bcs) = (right.strides[0], right.strides[1])
     return computeReals(a, right, count: rows * cols) { x, y, c in
