@@ -335,16 +335,35 @@ public struct Dragon4: Sendable {
       cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize)
   }
 
-  /// 10^0 ... 10^19 (the powers of ten that fit in 64 bits).
-  private static let tens: [UInt64] = {
-    var table: [UInt64] = [1]
-    for _ in 1...19 { table.append(table[table.count - 1] &* 10) }
-    return table
-  }()
-
-  /// 10^n for 0 ≤ n ≤ 19 (the powers of ten that fit in 64 bits).
+  /// 10^n for 0 ≤ n ≤ 19 (the powers of ten that fit in 64 bits). A switch, which the
+  /// compiler makes a constant table: a global array would be initialised lazily, with a
+  /// `swift_once` check on every call of the digit loops.
   @inline(__always)
-  static func powerOfTen(_ n: Int) -> UInt64 { tens[n] }
+  static func powerOfTen(_ n: Int) -> UInt64 {
+    switch n {
+    case 0: 1
+    case 1: 10
+    case 2: 100
+    case 3: 1000
+    case 4: 10000
+    case 5: 100000
+    case 6: 1_000_000
+    case 7: 10_000_000
+    case 8: 100_000_000
+    case 9: 1_000_000_000
+    case 10: 10_000_000_000
+    case 11: 100_000_000_000
+    case 12: 1_000_000_000_000
+    case 13: 10_000_000_000_000
+    case 14: 100_000_000_000_000
+    case 15: 1_000_000_000_000_000
+    case 16: 10_000_000_000_000_000
+    case 17: 100_000_000_000_000_000
+    case 18: 1_000_000_000_000_000_000
+    case 19: 10_000_000_000_000_000_000
+    default: preconditionFailure("powerOfTen: 10^\(n) does not fit in 64 bits")
+    }
+  }
 
   /// 5^n for 0 ≤ n ≤ 27 (the powers of five that fit in 63 bits).
   @inline(__always)
@@ -360,7 +379,7 @@ public struct Dragon4: Sendable {
     // floor(log10(2) · bit length) is the count or one less.
     let bits = 64 - (value | 1).leadingZeroBitCount
     let guess = (bits * 1233) >> 12
-    return guess < 20 && value >= tens[guess] ? guess + 1 : max(guess, 1)
+    return guess < 20 && value >= powerOfTen(guess) ? guess + 1 : max(guess, 1)
   }
 
   /// The exact fast path for normal values m·2^e with -116 ≤ e < 0: the scaled value

@@ -60,26 +60,32 @@ struct FloatingFormat: Sendable {
   }
 
   private mutating func fillFormat(_ data: [Double], dragon: inout Dragon4) {
+    // One branch-free pass on the bit patterns (a non-negative double's bits order as its
+    // value): how many are finite, whether one has its sign bit, the extremes of the nonzero
+    // finite magnitudes, and whether -inf occurs.
     var finiteCount = 0
-    var anySignBit = false
-    var maxValue = 0.0
-    var minValue = Double.infinity
-    var anyNonZero = false
-    var anyNegativeInf = false
-    for x in data {
-      if x.isFinite {
-        finiteCount += 1
-        if x.sign == .minus { anySignBit = true }
-        if x != 0 {
-          anyNonZero = true
-          let magnitude = abs(x)
-          if magnitude > maxValue { maxValue = magnitude }
-          if magnitude < minValue { minValue = magnitude }
-        }
-      } else if x.isInfinite && x < 0 {
-        anyNegativeInf = true
+    var signBits: UInt64 = 0
+    var maxBits: UInt64 = 0
+    var minBits = UInt64.max
+    var negativeInfinities = 0
+    let infinityBits = Double.infinity.bitPattern
+    data.withUnsafeBufferPointer { values in
+      for x in values {
+        let bits = x.bitPattern
+        let magnitude = bits & ~(1 << 63)
+        let finite = magnitude < infinityBits
+        finiteCount &+= finite ? 1 : 0
+        signBits |= finite ? bits : 0
+        maxBits = max(maxBits, finite ? magnitude : 0)
+        minBits = min(minBits, finite && magnitude != 0 ? magnitude : UInt64.max)
+        negativeInfinities &+= bits == (-Double.infinity).bitPattern ? 1 : 0
       }
     }
+    let anySignBit = signBits >> 63 != 0
+    let anyNonZero = minBits != UInt64.max
+    let anyNegativeInf = negativeInfinities > 0
+    let maxValue = Double(bitPattern: maxBits)
+    let minValue = anyNonZero ? Double(bitPattern: minBits) : Double.infinity
     if anyNonZero {
       if single {
         // NumPy compares the float32 extremes with the (weak) Python floats as float32.
@@ -271,109 +277,122 @@ struct FloatingFormat: Sendable {
     return true
   }
 
-  /// Appends a recorded value as `append` formats it: scientific with `precision` fraction
-  /// digits (zeros after the recorded ones: exact for a normal value under 15 significant
-  /// digits) and at least `expSize` exponent digits, or positional with its bare '.' and space
-  /// padding.
+  /// The width of every element printed from the record (`padLeft + 1 + padRight`: the
+  /// widths are the maxima of the values' own, so each element is padded to it exactly).
+  var recordedWidth: Int { padLeft + 1 + padRight }
+
+  /// Appends a recorded value as `append` formats it (`writeRecorded`).
   private func appendRecorded(
     _ negative: Bool, _ digits: RecordedDigits.Digits, to out: inout [UInt8]
   ) {
+    out.appendBytes(atMost: recordedWidth) { sink in
+      sink.count = writeRecorded(negative, digits, to: sink.base)
+    }
+  }
+
+  /// Writes a recorded value as `append` formats it, `recordedWidth` bytes at `base`, and
+  /// returns that count: scientific with `precision` fraction digits (zeros after the
+  /// recorded ones: exact for a normal value under 15 significant digits) and at least
+  /// `expSize` exponent digits, or positional with its bare '.' and space padding. Digits are
+  /// written in place (never past the element's end) and moved where a point goes between.
+  @inline(__always)
+  func writeRecorded(
+    _ negative: Bool, _ digits: RecordedDigits.Digits, to base: UnsafeMutablePointer<UInt8>
+  ) -> Int {
     let count = Int(digits.count)
     let exponent = Int(digits.exponent)
     let signWidth = negative ? 1 : 0
     let space = UInt8(ascii: " ")
     let zero = UInt8(ascii: "0")
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 96 + padLeft + padRight) { buffer in
-      let base = buffer.baseAddress!
-      // The digits, most significant first, at the end of the buffer (at most 19).
-      let text = base + 72 + padLeft + padRight
-      writeDigits(digits.value, count: count, to: text)
-      var n = 0
-      if expFormat {
-        let pad = padLeft - 1 - signWidth
-        if pad > 0 {
-          (base + n).initialize(repeating: space, count: pad)
-          n += pad
-        }
-        if negative {
-          base[n] = UInt8(ascii: "-")
-          n += 1
-        }
-        base[n] = text[0]
-        base[n + 1] = UInt8(ascii: ".")
-        n += 2
-        if count > 1 {
-          (base + n).update(from: text + 1, count: count - 1)
-          n += count - 1
-        }
-        let zeros = precision - (count - 1)
-        if zeros > 0 {
-          (base + n).initialize(repeating: zero, count: zeros)
-          n += zeros
-        }
-        base[n] = UInt8(ascii: "e")
-        base[n + 1] = exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-        n += 2
-        let magnitude = abs(exponent)
-        let used = magnitude >= 100 ? 3 : 2
-        let width = max(min(expSize, 5), used)
-        if width > used {
-          (base + n).initialize(repeating: zero, count: width - used)
-          n += width - used
-        }
-        writeDigits(UInt64(magnitude), count: used, to: base + n)
-        n += used
-      } else {
-        let whole = exponent >= 0 ? exponent + 1 : 1
-        let pad = padLeft - whole - signWidth
-        if pad > 0 {
-          (base + n).initialize(repeating: space, count: pad)
-          n += pad
-        }
-        if negative {
-          base[n] = UInt8(ascii: "-")
-          n += 1
-        }
-        var fraction = 0
-        if exponent >= 0 {
-          if count <= whole {
-            for i in 0..<count { base[n + i] = text[i] }
-            n += count
-            if whole > count {
-              (base + n).initialize(repeating: zero, count: whole - count)
-              n += whole - count
-            }
-            base[n] = UInt8(ascii: ".")
-            n += 1
-          } else {
-            for i in 0..<whole { base[n + i] = text[i] }
-            n += whole
-            base[n] = UInt8(ascii: ".")
-            n += 1
-            for i in whole..<count { base[n + i - whole] = text[i] }
-            n += count - whole
-            fraction = count - whole
-          }
-        } else {
-          base[n] = zero
-          base[n + 1] = UInt8(ascii: ".")
-          n += 2
-          let zeros = -exponent - 1
-          if zeros > 0 {
-            (base + n).initialize(repeating: zero, count: zeros)
-            n += zeros
-          }
-          for i in 0..<count { base[n + i] = text[i] }
-          n += count
-          fraction = count + zeros
-        }
-        if padRight > fraction {
-          (base + n).initialize(repeating: space, count: padRight - fraction)
-          n += padRight - fraction
-        }
+    let point = UInt8(ascii: ".")
+    var n = 0
+    if expFormat {
+      let pad = padLeft - 1 - signWidth
+      if pad > 0 {
+        base.initialize(repeating: space, count: pad)
+        n += pad
       }
-      out.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+      if negative {
+        base[n] = UInt8(ascii: "-")
+        n += 1
+      }
+      // d0 d1 ... at n+1..., then d0 moved before the point.
+      writeDigits(digits.value, count: count, to: base + n + 1)
+      base[n] = base[n + 1]
+      base[n + 1] = point
+      n += count + 1
+      let zeros = precision - (count - 1)
+      if zeros > 0 {
+        (base + n).initialize(repeating: zero, count: zeros)
+        n += zeros
+      }
+      base[n] = UInt8(ascii: "e")
+      base[n + 1] = exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+      n += 2
+      let magnitude = abs(exponent)
+      let used = magnitude >= 100 ? 3 : 2
+      let width = max(min(expSize, 5), used)
+      if width > used {
+        (base + n).initialize(repeating: zero, count: width - used)
+        n += width - used
+      }
+      writeDigits(UInt64(magnitude), count: used, to: base + n)
+      n += used
+      return n
     }
+    let whole = exponent >= 0 ? exponent + 1 : 1
+    let pad = padLeft - whole - signWidth
+    if pad > 0 {
+      base.initialize(repeating: space, count: pad)
+      n += pad
+    }
+    if negative {
+      base[n] = UInt8(ascii: "-")
+      n += 1
+    }
+    var fraction = 0
+    if exponent >= 0 {
+      if count <= whole {
+        writeDigits(digits.value, count: count, to: base + n)
+        n += count
+        if whole > count {
+          (base + n).initialize(repeating: zero, count: whole - count)
+          n += whole - count
+        }
+        base[n] = point
+        n += 1
+      } else {
+        // d0 ... at n+1..., the whole digits moved one left, the point after them.
+        writeDigits(digits.value, count: count, to: base + n + 1)
+        for i in 0..<whole { base[n + i] = base[n + i + 1] }
+        base[n + whole] = point
+        n += count + 1
+        fraction = count - whole
+      }
+    } else {
+      base[n] = zero
+      base[n + 1] = point
+      n += 2
+      let zeros = -exponent - 1
+      if zeros > 0 {
+        (base + n).initialize(repeating: zero, count: zeros)
+        n += zeros
+      }
+      writeDigits(digits.value, count: count, to: base + n)
+      n += count
+      fraction = count + zeros
+    }
+    if padRight > fraction {
+      (base + n).initialize(repeating: space, count: padRight - fraction)
+      n += padRight - fraction
+    }
+    return n
+  }
+
+  /// The record of a format on the fast path whose printing pass has started (nil off it).
+  var replayingRecord: RecordedDigits? {
+    guard let recorded, recorded.isReplaying else { return nil }
+    return recorded
   }
 
   /// FloatingFormat.__call__(x): appends the formatted element.
@@ -398,7 +417,7 @@ struct FloatingFormat: Sendable {
   /// Whether `append(_:at:)` may be used: every value recorded, in the data's order.
   var recordsByPosition: Bool { recorded?.isReplaying ?? false }
 
-  private func appendGeneral(_ x: Double, dragon: inout Dragon4, to out: inout [UInt8]) {
+  func appendGeneral(_ x: Double, dragon: inout Dragon4, to out: inout [UInt8]) {
     dragon.single = single
     if !x.isFinite {
       var text: [UInt8] = []
@@ -474,11 +493,13 @@ final class RecordedDigits: @unchecked Sendable {
     var count: UInt8
   }
 
-  private let storage: UnsafeMutablePointer<Digits>
+  /// The entries (the first `used`), for a printing loop that reads them in place.
+  let storage: UnsafeMutablePointer<Digits>
   private let capacity: Int
   // Digits is a trivial type: entries are written with plain stores, never deinitialized.
-  private var used = 0
-  private var cursor = 0
+  private(set) var used = 0
+  /// The entry `next` matches next (a printing loop that reads in place moves it on).
+  var cursor = 0
   private var replaying = false
 
   init(capacity: Int) {

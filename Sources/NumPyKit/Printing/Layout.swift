@@ -119,7 +119,13 @@ struct Layout {
     let trailing = showSummary ? edgeItems : length
     out.append(UInt8(ascii: "["))
     if axesLeft == 1 {
-      if words == nil, array.integers == nil, let floating = format.floating {
+      if words == nil, array.integers == nil, let floating = format.floating,
+        let record = floating.replayingRecord, floating.isASCII
+      {
+        writeRecordedRow(
+          offset: offset, length: length, stride: stride, hang: hang, width: width,
+          format: floating, record: record, into: &out)
+      } else if words == nil, array.integers == nil, let floating = format.floating {
         var writer = FloatWriter(
           format: floating, scalars: array.scalars, dragon: dragon, isASCII: floating.isASCII,
           byPosition: byPosition)
@@ -216,6 +222,106 @@ struct Layout {
         lineLength += separatorLength
       }
     }
+  }
+
+  /// `writeRow` for float64 elements printed from the format's record (ASCII, each
+  /// `recordedWidth` bytes, so a wrap is known before the element is written): the row is
+  /// assembled in raw memory and appended in one copy. Values the record does not hold
+  /// (non-finite ones) are formatted the general way.
+  private mutating func writeRecordedRow(
+    offset: Int, length: Int, stride: Int, hang: Int, width: Int, format: FloatingFormat,
+    record: RecordedDigits, into out: inout [UInt8]
+  ) {
+    let showSummary = summarize && 2 * edgeItems < length
+    let leading = showSummary ? edgeItems : 0
+    let trailing = showSummary ? edgeItems : length
+    let elementWidth = width - max(strippedSeparator.count, 1)
+    let separatorLength = FloatingFormat.length(separator)
+    let recordedWidth = format.recordedWidth
+    let count = leading + (showSummary ? 1 : 0) + trailing
+    let storage = record.storage
+    let used = record.used
+    var cursor = record.cursor
+    let byPosition = self.byPosition
+    var general: [UInt8] = []
+    // Room for every element, its separator and a wrap before it; grown if a general
+    // element is wider.
+    var capacity = count * (recordedWidth + separator.count + hang + 1) + 16
+    var base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    defer { base.deallocate() }
+    var n = 0
+    var lineLength = hang
+    var lineStart = 0
+    array.scalars.withUnsafeBufferPointer { values in
+      separator.withUnsafeBufferPointer { separatorBytes in
+        for k in 0..<count {
+          var entry: RecordedDigits.Digits?
+          var wordLength = 3
+          let isSummary = showSummary && k == leading
+          var x = 0.0
+          if !isSummary {
+            let position = offset + (k < leading ? k : length - (count - k)) * stride
+            x = values[position]
+            let bits = x.bitPattern
+            if byPosition {
+              if position < used, storage[position].bits == bits, storage[position].count > 0 {
+                entry = storage[position]
+              }
+            } else if cursor < used, storage[cursor].bits == bits {
+              if storage[cursor].count > 0 { entry = storage[cursor] }
+              cursor += 1
+            }
+            if entry != nil {
+              wordLength = recordedWidth
+            } else {
+              general.removeAll(keepingCapacity: true)
+              format.appendGeneral(x, dragon: &dragon, to: &general)
+              wordLength = general.count
+            }
+          }
+          let needed = n + wordLength + separatorBytes.count + hang + 1
+          if needed > capacity {
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * needed)
+            grown.update(from: base, count: n)
+            base.deallocate()
+            base = grown
+            capacity = 2 * needed
+          }
+          // _extendLine: wrap before the word when it would pass the width, unless the line
+          // holds nothing but its indent.
+          if lineLength + wordLength > elementWidth && lineLength > hang {
+            while n > lineStart && Layout.isSpace(base[n - 1]) { n -= 1 }
+            base[n] = Layout.newline
+            (base + n + 1).initialize(repeating: Layout.space, count: hang)
+            n += 1 + hang
+            lineStart = n - hang
+            lineLength = hang
+          }
+          if isSummary {
+            base[n] = UInt8(ascii: ".")
+            base[n + 1] = UInt8(ascii: ".")
+            base[n + 2] = UInt8(ascii: ".")
+          } else if let entry {
+            _ = format.writeRecorded(x.sign == .minus, entry, to: base + n)
+          } else {
+            for (i, byte) in general.enumerated() { base[n + i] = byte }
+          }
+          n += wordLength
+          lineLength += wordLength
+          if k + 1 < count {
+            if separatorBytes.count == 1 {
+              base[n] = separatorBytes[0]
+            } else {
+              (base + n).update(from: separatorBytes.baseAddress!, count: separatorBytes.count)
+            }
+            n += separatorBytes.count
+            lineLength += separatorLength
+          }
+        }
+      }
+    }
+    if !byPosition { record.cursor = cursor }
+    out.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
   }
 
   /// `_extendLine`: wraps before `word` when it would pass `lineWidth`.
