@@ -58,34 +58,8 @@ struct FormatCommand: ParsableCommand {
     let options = try printOptions()
     let data = FileHandle.standardInput.readDataToEndOfFile()
     let dtype: DType = bool ? .bool : (int ? .int64 : .float64)
-    var values: [Double] = []
-    values.reserveCapacity(data.count / 8)
-    var bad: Substring?
-    data.withUnsafeBytes { raw in
-      let bytes = raw.bindMemory(to: UInt8.self)
-      var i = 0
-      let n = bytes.count
-      while i < n {
-        while i < n && FormatCommand.isSpace(bytes[i]) { i += 1 }
-        guard i < n else { break }
-        let start = i
-        while i < n && !FormatCommand.isSpace(bytes[i]) { i += 1 }
-        // Decimal and hex floats straight from the bytes; the rest by the token's text.
-        let value =
-          dtype == .float64
-          ? FormatCommand.fastFloat(bytes, start..<i) : nil
-        if let value {
-          values.append(value)
-          continue
-        }
-        let token = Substring(
-          decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        guard let parsed = FormatCommand.parse(token, dtype: dtype) else {
-          bad = token
-          break
-        }
-        values.append(parsed)
-      }
+    let (values, bad) = data.withUnsafeBytes { raw in
+      FormatCommand.read(raw.bindMemory(to: UInt8.self), dtype: dtype)
     }
     if let bad { throw UsageError("'\(bad)' is not a \(dtype.rawValue) value.") }
     let dimensions = try parseShape(count: values.count)
@@ -123,6 +97,56 @@ struct FormatCommand: ParsableCommand {
     return dimensions
   }
 
+  /// The values of the whitespace-separated tokens of `bytes` in order, or the first token
+  /// that is not a `dtype` value. A large input is read in two halves (split at whitespace)
+  /// on two threads.
+  static func read(_ bytes: UnsafeBufferPointer<UInt8>, dtype: DType) -> ([Double], Substring?) {
+    var cut = bytes.count / 2
+    while cut < bytes.count && !isSpace(bytes[cut]) { cut += 1 }
+    guard bytes.count >= 1 << 20, cut < bytes.count else {
+      return readTokens(bytes, 0..<bytes.count, dtype: dtype)
+    }
+    let middle = cut
+    nonisolated(unsafe) var parts: [([Double], Substring?)] = [([], nil), ([], nil)]
+    parts.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let results = buffer
+      nonisolated(unsafe) let input = bytes
+      DispatchQueue.concurrentPerform(iterations: 2) { half in
+        results[half] = readTokens(
+          input, half == 0 ? 0..<middle : middle..<input.count, dtype: dtype)
+      }
+    }
+    if let bad = parts[0].1 { return ([], bad) }
+    if let bad = parts[1].1 { return ([], bad) }
+    return (parts[0].0 + parts[1].0, nil)
+  }
+
+  /// `read` of the tokens in `range`.
+  private static func readTokens(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, dtype: DType
+  ) -> ([Double], Substring?) {
+    var values: [Double] = []
+    values.reserveCapacity(range.count / 8)
+    var i = range.lowerBound
+    let n = range.upperBound
+    while i < n {
+      while i < n && isSpace(bytes[i]) { i += 1 }
+      guard i < n else { break }
+      let start = i
+      while i < n && !isSpace(bytes[i]) { i += 1 }
+      // Decimal and hex floats straight from the bytes; the rest by the token's text.
+      if dtype == .float64, let value = fastFloat(bytes, start..<i) {
+        values.append(value)
+        continue
+      }
+      let token = Substring(
+        decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+      guard let parsed = parse(token, dtype: dtype) else { return (values, token) }
+      values.append(parsed)
+    }
+    return (values, nil)
+  }
+
   private static func isSpace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
   }
@@ -150,14 +174,12 @@ struct FormatCommand: ParsableCommand {
     if end - i >= 17, p[i] & 0xFE == UInt8(ascii: "0"), p[i + 1] == UInt8(ascii: "."),
       p[i + 15] | 0x20 == UInt8(ascii: "p")
     {
-      mantissa = UInt64(p[i] & 1)
-      var valid = true
-      for k in 2..<15 {
-        let byte = p[i + k]
-        valid = valid && isHexDigit(byte)
-        mantissa = mantissa &<< 4 | hexValue(byte)
-      }
-      if valid {
+      if let fraction = hexDigits13(p + i + 2) {
+        mantissa = UInt64(p[i] & 1) << 52 | fraction
+        // A normal value `0x1.<13 digits>p<e>` is its bits: no arithmetic.
+        if mantissa >> 52 == 1, let bits = normalBits(p, i + 15, end, mantissa, negative) {
+          return Double(bitPattern: bits)
+        }
         i += 15
         digits = 14
         fractionDigits = 13
@@ -186,6 +208,42 @@ struct FormatCommand: ParsableCommand {
     return hexTail(p, i, end, mantissa: mantissa, fractionDigits: fractionDigits, negative)
   }
 
+  /// The value of the 13 hex digits at `q` (float.hex()'s fraction), or nil when one of them
+  /// is not a hex digit: eight digits at a time in a 64-bit word (two overlapping loads),
+  /// checked and converted without a branch per digit.
+  @inline(__always)
+  private static func hexDigits13(_ q: UnsafePointer<UInt8>) -> UInt64? {
+    let raw = UnsafeRawPointer(q)
+    let first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+    let last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 5, as: UInt64.self))
+    guard let high = hexWord(first), let low = hexWord(last) else { return nil }
+    // The first eight digits, then the last five (the low 20 bits of digits 5...12).
+    return high << 20 | low & 0xFFFFF
+  }
+
+  /// Eight hex digits (ASCII, the first in the lowest byte) as their 32-bit value, or nil.
+  @inline(__always)
+  private static func hexWord(_ w: UInt64) -> UInt64? {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highBits = ones &* 0x80
+    // Per byte (all below 0x80, so no carry crosses a byte): x + (0x80 - lo) has its high
+    // bit iff x >= lo, x + (0x7F - hi) iff x > hi.
+    func inRange(_ x: UInt64, _ lo: UInt64, _ hi: UInt64) -> UInt64 {
+      (x &+ ones &* (0x80 - lo)) & ~(x &+ ones &* (0x7F - hi)) & highBits
+    }
+    let lower = w | ones &* 0x20
+    guard w & highBits == 0, inRange(w, 0x30, 0x39) | inRange(lower, 0x61, 0x66) == highBits
+    else { return nil }
+    // Each digit's value: its low nibble, plus 9 for a letter (bit 6 set).
+    let values = (w & (ones &* 0x0F)) &+ 9 &* ((w >> 6) & ones)
+    // Most significant digit first, then nibbles packed pairwise.
+    var x = values.byteSwapped
+    x = (x | x >> 4) & 0x00FF_00FF_00FF_00FF
+    x = (x | x >> 8) & 0x0000_FFFF_0000_FFFF
+    x = (x | x >> 16) & 0x0000_0000_FFFF_FFFF
+    return x
+  }
+
   /// Whether a byte is a hex digit (0-9, a-f, A-F).
   @inline(__always)
   private static func isHexDigit(_ byte: UInt8) -> Bool {
@@ -196,6 +254,31 @@ struct FormatCommand: ParsableCommand {
   @inline(__always)
   private static func hexValue(_ byte: UInt8) -> UInt64 {
     UInt64((byte & 0x0F) &+ 9 &* (byte &>> 6))
+  }
+
+  /// The bits of `0x1.<fraction>p<e>` from its `p` at `start` (`mantissa` holds the leading
+  /// 1 and the 52 fraction bits) when e is a normal exponent; nil for anything else.
+  @inline(__always)
+  private static func normalBits(
+    _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ mantissa: UInt64, _ negative: Bool
+  ) -> UInt64? {
+    var i = start + 1
+    var exponentNegative = false
+    if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
+      exponentNegative = p[i] == UInt8(ascii: "-")
+      i += 1
+    }
+    guard i < end, end - i <= 4 else { return nil }
+    var exponent = 0
+    while i < end {
+      let digit = p[i] &- UInt8(ascii: "0")
+      guard digit < 10 else { return nil }
+      exponent = exponent * 10 + Int(digit)
+      i += 1
+    }
+    if exponentNegative { exponent = -exponent }
+    guard exponent >= -1022 && exponent <= 1023 else { return nil }
+    return (negative ? 1 << 63 : 0) | UInt64(exponent + 1023) << 52 | (mantissa & (1 << 52 - 1))
   }
 
   /// The rest of a hex float from its `p` at `i`: the exponent, and the value.
