@@ -56,10 +56,9 @@ struct FormatCommand: ParsableCommand {
 
   func run() throws {
     let options = try printOptions()
-    let data = FileHandle.standardInput.readDataToEndOfFile()
     let dtype: DType = bool ? .bool : (int ? .int64 : .float64)
-    let (values, bad) = data.withUnsafeBytes { raw in
-      FormatCommand.read(raw.bindMemory(to: UInt8.self), dtype: dtype)
+    let (values, bad) = try StandardInput.withBytes { bytes in
+      FormatCommand.read(bytes, dtype: dtype)
     }
     if let bad { throw UsageError("'\(bad)' is not a \(dtype.rawValue) value.") }
     let dimensions = try parseShape(count: values.count)
@@ -71,13 +70,18 @@ struct FormatCommand: ParsableCommand {
     if repr {
       print(formatter.repr(array))
     } else {
-      // The bytes straight to stdout (a large array's text is not copied into a String).
-      var bytes = formatter.stringBytes(array)
-      bytes.append(UInt8(ascii: "\n"))
-      try bytes.withUnsafeMutableBytes { raw in
-        guard let base = raw.baseAddress else { return }
-        let data = Data(bytesNoCopy: base, count: raw.count, deallocator: .none)
-        try FileHandle.standardOutput.write(contentsOf: data)
+      // The bytes straight to stdout, part by part (a large array's text is neither copied
+      // into a String nor joined).
+      var parts = formatter.stringParts(array)
+      parts[parts.count - 1].append(UInt8(ascii: "\n"))
+      for part in parts {
+        try part.withUnsafeBytes { raw in
+          guard let base = raw.baseAddress else { return }
+          let data = Data(
+            bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count,
+            deallocator: .none)
+          try FileHandle.standardOutput.write(contentsOf: data)
+        }
       }
     }
   }
@@ -118,7 +122,12 @@ struct FormatCommand: ParsableCommand {
     }
     if let bad = parts[0].1 { return ([], bad) }
     if let bad = parts[1].1 { return ([], bad) }
-    return (parts[0].0 + parts[1].0, nil)
+    // The first half's array has room for both (its capacity is estimated from its bytes).
+    var values = parts[0].0
+    let second = parts[1].0
+    parts = []
+    values.append(contentsOf: second)
+    return (values, nil)
   }
 
   /// `read` of the tokens in `range`.

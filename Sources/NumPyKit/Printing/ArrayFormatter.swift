@@ -168,6 +168,14 @@ public struct ArrayFormatter: Sendable {
     return array2stringBytes(array, separator: " ", prefix: "", suffix: "")
   }
 
+  /// `stringBytes` in one or more parts, in order, for a caller that writes them out one
+  /// after another (a large array's halves are not joined).
+  public func stringParts(_ array: NDArray) -> [[UInt8]] {
+    if array.shape.isEmpty || array.count == 0 { return [stringBytes(array)] }
+    var layout = layout(array, separator: " ")
+    return layout.renderParts(lineWidth: options.lineWidth, nextLinePrefix: 1)
+  }
+
   /// `array2string`'s bytes (not for a 0-d array under legacy='1.13').
   private func array2stringBytes(
     _ array: NDArray, separator: String, prefix: String, suffix: String
@@ -175,9 +183,15 @@ public struct ArrayFormatter: Sendable {
     var lineWidth = options.lineWidth
     if !options.legacy113 { lineWidth -= suffix.unicodeScalars.count }
     if array.count == 0 { return Array("[]".utf8) }
+    var layout = layout(array, separator: separator)
+    return layout.render(lineWidth: lineWidth, nextLinePrefix: 1 + prefix.count)
+  }
+
+  /// The layout of a nonempty array's elements with its element format.
+  private func layout(_ array: NDArray, separator: String) -> Layout {
     let summarize = array.count > options.threshold
     let data = shownElements(array)
-    var layout = Layout(
+    return Layout(
       array: array,
       format: ElementFormat(
         dtype: array.dtype, data: data, integers: shownIntegers(array),
@@ -186,7 +200,6 @@ public struct ArrayFormatter: Sendable {
       edgeItems: options.edgeItems,
       summarize: summarize,
       legacy: options.legacy113)
-    return layout.render(lineWidth: lineWidth, nextLinePrefix: 1 + prefix.count)
   }
 
   /// `_leading_trailing`: the elements kept by a summary, in C order.

@@ -335,35 +335,20 @@ public struct Dragon4: Sendable {
       cutoffMax: cutoffMax, cutoffMin: cutoffMin, bufferSize: bufferSize)
   }
 
-  /// 10^n for 0 ≤ n ≤ 19 (the powers of ten that fit in 64 bits). A switch, which the
-  /// compiler makes a constant table: a global array would be initialised lazily, with a
-  /// `swift_once` check on every call of the digit loops.
+  /// 10^0 ... 10^19 (the powers of ten that fit in 64 bits), a literal: the optimiser
+  /// initialises it statically, so the digit loops read it without a `swift_once` check (a
+  /// table computed by a closure is initialised lazily, checked on every call; a switch
+  /// becomes an indirect jump).
+  private static let tens: [UInt64] = [
+    1, 10, 100, 1000, 10000, 100000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+    10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000,
+    100_000_000_000_000, 1_000_000_000_000_000, 10_000_000_000_000_000,
+    100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+  ]
+
+  /// 10^n for 0 ≤ n ≤ 19 (the powers of ten that fit in 64 bits).
   @inline(__always)
-  static func powerOfTen(_ n: Int) -> UInt64 {
-    switch n {
-    case 0: 1
-    case 1: 10
-    case 2: 100
-    case 3: 1000
-    case 4: 10000
-    case 5: 100000
-    case 6: 1_000_000
-    case 7: 10_000_000
-    case 8: 100_000_000
-    case 9: 1_000_000_000
-    case 10: 10_000_000_000
-    case 11: 100_000_000_000
-    case 12: 1_000_000_000_000
-    case 13: 10_000_000_000_000
-    case 14: 100_000_000_000_000
-    case 15: 1_000_000_000_000_000
-    case 16: 10_000_000_000_000_000
-    case 17: 100_000_000_000_000_000
-    case 18: 1_000_000_000_000_000_000
-    case 19: 10_000_000_000_000_000_000
-    default: preconditionFailure("powerOfTen: 10^\(n) does not fit in 64 bits")
-    }
-  }
+  static func powerOfTen(_ n: Int) -> UInt64 { tens[n] }
 
   /// 5^n for 0 ≤ n ≤ 27 (the powers of five that fit in 63 bits).
   @inline(__always)
@@ -375,7 +360,7 @@ public struct Dragon4: Sendable {
 
   /// The number of decimal digits of a value (1 for 0).
   @inline(__always)
-  private static func decimalDigitCount(_ value: UInt64) -> Int {
+  static func decimalDigitCount(_ value: UInt64) -> Int {
     // floor(log10(2) · bit length) is the count or one less.
     let bits = 64 - (value | 1).leadingZeroBitCount
     let guess = (bits * 1233) >> 12

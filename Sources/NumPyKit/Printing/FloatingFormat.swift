@@ -215,20 +215,20 @@ struct FloatingFormat: Sendable {
           for k in start..<end {
             let x = values[k]
             guard x.isFinite else {
-              storage[k] = RecordedDigits.Digits(
-                value: 0, bits: x.bitPattern, exponent: 0, count: 0)
+              storage[k] = RecordedDigits.Digits(nonFinite: x.bitPattern)
               continue
             }
             // A subnormal's minimum digits past its shortest ones are not zeros.
             guard !(exponential && x.isSubnormal),
               let (value, count, exponent) = converter.uniqueDigits(
-                x, totalLength: exponential, cutoff: cutoff)
+                x, totalLength: exponential, cutoff: cutoff),
+              value <= RecordedDigits.Digits.largestValue
             else {
               widths.failed = true
               break
             }
             storage[k] = RecordedDigits.Digits(
-              value: value, bits: x.bitPattern, exponent: Int16(exponent), count: UInt8(count))
+              value: value, exponent: exponent, bits: x.bitPattern)
             let signWidth = x.sign == .minus ? 1 : 0
             if exponential {
               widths.int = max(widths.int, signWidth + 1)
@@ -299,8 +299,8 @@ struct FloatingFormat: Sendable {
   func writeRecorded(
     _ negative: Bool, _ digits: RecordedDigits.Digits, to base: UnsafeMutablePointer<UInt8>
   ) -> Int {
-    let count = Int(digits.count)
-    let exponent = Int(digits.exponent)
+    let count = digits.count
+    let exponent = digits.exponent
     let signWidth = negative ? 1 : 0
     let space = UInt8(ascii: " ")
     let zero = UInt8(ascii: "0")
@@ -484,13 +484,37 @@ func writeDigits(_ value: UInt64, count: Int, to out: UnsafeMutablePointer<UInt8
 /// value met out of order is formatted afresh, never given another's digits. Raw storage: the
 /// printing loop reads it without exclusivity checks.
 final class RecordedDigits: @unchecked Sendable {
+  /// One value's entry in 16 bytes: its digits as an integer (at most 54 bits, without
+  /// trailing zeros, so their count is the integer's digit count) and the decimal exponent of
+  /// the first (10 bits) in one word, and the value's bit pattern.
   struct Digits {
-    /// The digits as an integer, without trailing zeros.
-    var value: UInt64
-    /// The value's bit pattern; `count` 0 marks a non-finite value (formatted the general way).
+    /// value | exponent << 54 (two's complement); all ones for a non-finite value.
+    private var packed: UInt64
+    /// The value's bit pattern (a non-finite value's entry is formatted the general way).
     var bits: UInt64
-    var exponent: Int16
-    var count: UInt8
+
+    /// The largest digits an entry holds (2^54 - 2; 16 digits always fit).
+    static let largestValue: UInt64 = 1 << 54 - 2
+
+    init(value: UInt64, exponent: Int, bits: UInt64) {
+      assert(value <= Digits.largestValue && (-512..<512).contains(exponent))
+      packed = value | UInt64(bitPattern: Int64(exponent)) << 54
+      self.bits = bits
+    }
+
+    /// The placeholder of a non-finite value.
+    init(nonFinite bits: UInt64) {
+      packed = .max
+      self.bits = bits
+    }
+
+    var isFinite: Bool { packed != .max }
+    /// The digits as an integer.
+    var value: UInt64 { packed & (1 << 54 - 1) }
+    /// The decimal exponent of the first digit.
+    var exponent: Int { Int(Int64(bitPattern: packed) >> 54) }
+    /// How many digits (1 for zero).
+    var count: Int { Dragon4.decimalDigitCount(value) }
   }
 
   /// The entries (the first `used`), for a printing loop that reads them in place.
@@ -535,7 +559,7 @@ final class RecordedDigits: @unchecked Sendable {
   func entry(at index: Int, _ bits: UInt64) -> Digits? {
     guard replaying, index < used else { return nil }
     let digits = storage[index]
-    return digits.bits == bits && digits.count > 0 ? digits : nil
+    return digits.bits == bits && digits.isFinite ? digits : nil
   }
 
   /// The next recorded value's digits if it is `bits` (nil, past it, for a non-finite one).
@@ -545,6 +569,6 @@ final class RecordedDigits: @unchecked Sendable {
     let digits = storage[cursor]
     guard digits.bits == bits else { return nil }
     cursor += 1
-    return digits.count == 0 ? nil : digits
+    return digits.isFinite ? digits : nil
   }
 }

@@ -52,8 +52,20 @@ struct Layout {
 
   /// `_formatArray(a, ..., line_width, next_line_prefix, ...)` with a prefix of spaces.
   mutating func render(lineWidth: Int, nextLinePrefix: Int) -> [UInt8] {
+    var parts = renderParts(lineWidth: lineWidth, nextLinePrefix: nextLinePrefix)
+    guard parts.count > 1 else { return parts[0] }
+    // The first part has room for the rest (`renderHalves`).
+    var out = parts[0]
+    parts[0] = []
+    for part in parts.dropFirst() { out.append(contentsOf: part) }
+    return out
+  }
+
+  /// `render`'s text in one or more parts, in order (a caller that writes them out need not
+  /// join them).
+  mutating func renderParts(lineWidth: Int, nextLinePrefix: Int) -> [[UInt8]] {
     if legacy || array.ndim == 0 {
-      return recurse(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth)
+      return [recurse(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth)]
     }
     if array.ndim >= 2, array.count >= 1 << 16, words == nil, array.integers == nil,
       let floating = format.floating, floating.recordsByPosition,
@@ -64,35 +76,37 @@ struct Layout {
     var out: [UInt8] = []
     out.reserveCapacity(estimatedLength)
     write(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth, into: &out)
-    return out
+    return [out]
   }
 
   /// `write` of a large float64 array of 2 or more dimensions printed whole: the first axis's
   /// blocks in two halves on two threads (each block's text depends on itself only; values
   /// are looked up in the record by position), then joined in order.
-  private func renderHalves(lineWidth: Int, hang: Int) -> [UInt8] {
+  private func renderHalves(lineWidth: Int, hang: Int) -> [[UInt8]] {
     let length = array.shape[0]
     let template = self
     let halves = 2
-    nonisolated(unsafe) var parts = [[UInt8]](repeating: [], count: halves)
-    parts.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let results = buffer
-      DispatchQueue.concurrentPerform(iterations: halves) { half in
-        var layout = template
-        layout.byPosition = true
-        var out: [UInt8] = []
-        out.reserveCapacity(template.estimatedLength / halves + 64)
-        layout.writeBlocks(
-          axis: 0, offset: 0, (length * half / halves)..<(length * (half + 1) / halves),
-          hang: hang, width: lineWidth, into: &out)
-        results[half] = out
+    // Two parts: '[' and the first half, in a buffer with room for the whole text (so that
+    // `render` joins them with one copy of the second half); the second half and ']'.
+    nonisolated(unsafe) var out: [UInt8] = [UInt8(ascii: "[")]
+    out.reserveCapacity(template.estimatedLength + 64)
+    nonisolated(unsafe) var second: [UInt8] = []
+    withUnsafeMutablePointer(to: &out) { first in
+      withUnsafeMutablePointer(to: &second) { rest in
+        nonisolated(unsafe) let parts = (first, rest)
+        DispatchQueue.concurrentPerform(iterations: halves) { half in
+          var layout = template
+          layout.byPosition = true
+          let part = half == 0 ? parts.0 : parts.1
+          if half == 1 { part.pointee.reserveCapacity(template.estimatedLength / halves + 64) }
+          layout.writeBlocks(
+            axis: 0, offset: 0, (length * half / halves)..<(length * (half + 1) / halves),
+            hang: hang, width: lineWidth, into: &part.pointee)
+        }
       }
     }
-    var out: [UInt8] = [UInt8(ascii: "[")]
-    out.reserveCapacity(parts.reduce(2) { $0 + $1.count })
-    for part in parts { out.append(contentsOf: part) }
-    out.append(UInt8(ascii: "]"))
-    return out
+    second.append(UInt8(ascii: "]"))
+    return [out, second]
   }
 
   /// About how many bytes the output takes (a capacity hint: the shown elements' widths plus
@@ -264,11 +278,11 @@ struct Layout {
             x = values[position]
             let bits = x.bitPattern
             if byPosition {
-              if position < used, storage[position].bits == bits, storage[position].count > 0 {
+              if position < used, storage[position].bits == bits, storage[position].isFinite {
                 entry = storage[position]
               }
             } else if cursor < used, storage[cursor].bits == bits {
-              if storage[cursor].count > 0 { entry = storage[cursor] }
+              if storage[cursor].isFinite { entry = storage[cursor] }
               cursor += 1
             }
             if entry != nil {

@@ -1,0 +1,29 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The whole of standard input as bytes, for commands that read numbers from it.
+enum StandardInput {
+  /// Calls `body` with every byte of standard input. A regular file is mapped read-only (its
+  /// pages are not copied); a pipe or terminal is read to its end.
+  static func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+    var status = stat()
+    if fstat(STDIN_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+      status.st_size > 0, let size = Int(exactly: status.st_size),
+      let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, STDIN_FILENO, 0),
+      mapped != MAP_FAILED
+    {
+      defer { munmap(mapped, size) }
+      // Read in order: ask the kernel to read ahead.
+      _ = madvise(mapped, size, MADV_SEQUENTIAL)
+      return try body(
+        UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size))
+    }
+    let data = FileHandle.standardInput.readDataToEndOfFile()
+    return try data.withUnsafeBytes { raw in try body(raw.bindMemory(to: UInt8.self)) }
+  }
+}
