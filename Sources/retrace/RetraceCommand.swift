@@ -25,6 +25,10 @@ struct RetraceCommand: ParsableCommand {
   /// Runs the command line with retrace's exit codes: usage errors exit 2, not 64.
   static func main() {
     do {
+      if let notebook = VerifyCommand.plainInvocation(Array(CommandLine.arguments.dropFirst())) {
+        try VerifyCommand.verify(notebook)
+        Foundation.exit(ExitStatus.success)
+      }
       var command = try parseAsRoot()
       try command.run()
     } catch {

@@ -49,21 +49,48 @@ struct VerifyCommand: ParsableCommand {
   @OptionGroup var machine: MachineOption
 
   func run() throws {
+    try VerifyCommand.verify(
+      notebook, code: code, format: format, output: output, corrected: corrected, loss: loss,
+      machine: try machine.model())
+  }
+
+  /// `retrace verify` or `retrace verify PATH` and nothing else: the command line that needs
+  /// no parsing (the seed's check runs in a few milliseconds, a fifth of which the argument
+  /// parser's reflection would take). Nil for any other command line.
+  static func plainInvocation(_ arguments: [String]) -> String?? {
+    guard arguments.first == "verify", arguments.count <= 2 else { return nil }
+    guard arguments.count == 2 else { return .some(nil) }
+    let path = arguments[1]
+    // Options, help and an empty word take the parser's way.
+    guard let first = path.first, first != "-", path != "help" else { return nil }
+    return .some(path)
+  }
+
+  /// Verifies `notebook` (the seed's without one) and writes the report; throws
+  /// `ExitCode(1)` when a value is not reproduced.
+  static func verify(
+    _ notebook: String?, code: String? = nil, format: VerificationReport.Format = .text,
+    output: String? = nil, corrected: Bool = false, loss: String? = nil,
+    machine model: MachineModel = .default
+  ) throws {
     let verification: Verification
     if corrected {
-      verification = try correctedVerification(try NotebookInput.plan(notebook, code: code))
+      verification = try correctedVerification(
+        try NotebookInput.plan(notebook, code: code), loss: loss, model: model)
     } else {
-      verification = try NotebookInput.verification(
-        notebook, code: code, machine: try machine.model())
+      verification = try NotebookInput.verification(notebook, code: code, machine: model)
     }
     let explanation = Explainer.explain(verification)
-    try write(VerificationReport.render(explanation, as: format))
+    try write(
+      VerificationReport.render(explanation, as: format), to: output,
+      inputs: [notebook, code].compactMap { $0 })
     if !verification.isReproduced { throw ExitCode(ExitStatus.mismatch) }
   }
 
   /// The verification of the code with its confirmed gradient fixes.
-  private func correctedVerification(_ plan: ReplayPlan) throws -> Verification {
-    let model = try machine.model()
+  private static func correctedVerification(
+    _ plan: ReplayPlan, loss: String?, model: MachineModel
+  ) throws -> Verification {
     let written: Verification
     do {
       written = try NotebookVerifier.verify(plan, machine: model)
@@ -98,15 +125,14 @@ struct VerifyCommand: ParsableCommand {
     }
   }
 
-  /// The report to `--output` (atomically, never over the notebook) or to stdout.
-  private func write(_ text: String) throws {
+  /// The report to `--output` (atomically, never over the inputs) or to stdout.
+  private static func write(_ text: String, to output: String?, inputs: [String]) throws {
     guard let output else {
       FileHandle.standardOutput.write(Data(text.utf8))
       return
     }
     do {
-      try AtomicFile.write(
-        Data(text.utf8), to: output, inputs: [notebook, code].compactMap { $0 })
+      try AtomicFile.write(Data(text.utf8), to: output, inputs: inputs)
     } catch {
       throw UsageError(error.description)
     }
