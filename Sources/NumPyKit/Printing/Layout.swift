@@ -241,104 +241,79 @@ struct Layout {
   /// `writeRow` for float64 elements printed from the format's record (ASCII, each
   /// `recordedWidth` bytes, so a wrap is known before the element is written): the row is
   /// assembled in raw memory and appended in one copy. Values the record does not hold
-  /// (non-finite ones) are formatted the general way.
+  /// (non-finite ones) are formatted the general way. A long row printed whole is written
+  /// in two halves on two threads (`writeRowHalves`).
   private mutating func writeRecordedRow(
     offset: Int, length: Int, stride: Int, hang: Int, width: Int, format: FloatingFormat,
     record: RecordedDigits, into out: inout [UInt8]
   ) {
     let showSummary = summarize && 2 * edgeItems < length
-    let leading = showSummary ? edgeItems : 0
-    let trailing = showSummary ? edgeItems : length
-    let elementWidth = width - max(strippedSeparator.count, 1)
-    let separatorLength = FloatingFormat.length(separator)
-    let recordedWidth = format.recordedWidth
-    let count = leading + (showSummary ? 1 : 0) + trailing
-    let storage = record.storage
-    let used = record.used
-    var cursor = record.cursor
-    let byPosition = self.byPosition
-    var general: [UInt8] = []
-    // Room for every element, its separator and a wrap before it; grown if a general
-    // element is wider.
-    var capacity = count * (recordedWidth + separator.count + hang + 1) + 16
-    var base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-    defer { base.deallocate() }
-    var n = 0
-    var lineLength = hang
-    var lineStart = 0
-    array.scalars.withUnsafeBufferPointer { values in
-      separator.withUnsafeBufferPointer { separatorBytes in
-        for k in 0..<count {
-          var entry: RecordedDigits.Digits?
-          var wordLength = 3
-          let isSummary = showSummary && k == leading
-          var x = 0.0
-          if !isSummary {
-            let position = offset + (k < leading ? k : length - (count - k)) * stride
-            x = values[position]
-            let bits = x.bitPattern
-            if byPosition {
-              if position < used, storage[position].bits == bits, storage[position].isFinite {
-                entry = storage[position]
-              }
-            } else if cursor < used, storage[cursor].bits == bits {
-              if storage[cursor].isFinite { entry = storage[cursor] }
-              cursor += 1
-            }
-            if entry != nil {
-              wordLength = recordedWidth
-            } else {
-              general.removeAll(keepingCapacity: true)
-              format.appendGeneral(x, dragon: &dragon, to: &general)
-              wordLength = general.count
-            }
-          }
-          let needed = n + wordLength + separatorBytes.count + hang + 1
-          if needed > capacity {
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * needed)
-            grown.update(from: base, count: n)
-            base.deallocate()
-            base = grown
-            capacity = 2 * needed
-          }
-          // _extendLine: wrap before the word when it would pass the width, unless the line
-          // holds nothing but its indent.
-          if lineLength + wordLength > elementWidth && lineLength > hang {
-            while n > lineStart && Layout.isSpace(base[n - 1]) { n -= 1 }
-            base[n] = Layout.newline
-            (base + n + 1).initialize(repeating: Layout.space, count: hang)
-            n += 1 + hang
-            lineStart = n - hang
-            lineLength = hang
-          }
-          if isSummary {
-            base[n] = UInt8(ascii: ".")
-            base[n + 1] = UInt8(ascii: ".")
-            base[n + 2] = UInt8(ascii: ".")
-          } else if let entry {
-            _ = format.writeRecorded(x.sign == .minus, entry, to: base + n)
-          } else {
-            for (i, byte) in general.enumerated() { base[n + i] = byte }
-          }
-          n += wordLength
-          lineLength += wordLength
-          if k + 1 < count {
-            if separatorBytes.count == 1 {
-              base[n] = separatorBytes[0]
-            } else {
-              (base + n).update(from: separatorBytes.baseAddress!, count: separatorBytes.count)
-            }
-            n += separatorBytes.count
-            lineLength += separatorLength
-          }
-        }
-      }
+    if !showSummary, length >= 1 << 16, byPosition || (record.cursor == 0 && offset == 0),
+      record.used == array.count,
+      writeRowHalves(
+        offset: offset, length: length, stride: stride, hang: hang, width: width,
+        format: format, record: record, into: &out)
+    {
+      if !byPosition { record.cursor = length }
+      return
     }
+    var cursor = record.cursor
+    let row = RecordedRow(
+      layout: self, offset: offset, length: length, stride: stride, hang: hang, width: width,
+      format: format, record: record, byPosition: byPosition)
+    _ = row.write(0..<row.count, cursor: &cursor, dragon: &dragon, into: &out)
     if !byPosition { record.cursor = cursor }
-    out.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
   }
 
-  /// `_extendLine`: wraps before `word` when it would pass `lineWidth`.
+  /// A row of 65,536+ recorded elements printed whole, in two halves on two threads: every
+  /// element is `recordedWidth` wide, so every line holds the same number of them, and the
+  /// second half starts a line. False, with nothing written, when an element was not of
+  /// that width (the row is then written in one piece).
+  private func writeRowHalves(
+    offset: Int, length: Int, stride: Int, hang: Int, width: Int, format: FloatingFormat,
+    record: RecordedDigits, into out: inout [UInt8]
+  ) -> Bool {
+    let row = RecordedRow(
+      layout: self, offset: offset, length: length, stride: stride, hang: hang, width: width,
+      format: format, record: record, byPosition: true)
+    // How many elements a line holds: `_extendLine` from a line of only its indent.
+    let elementWidth = width - max(strippedSeparator.count, 1)
+    let separatorLength = FloatingFormat.length(separator)
+    var perLine = 1
+    var lineLength = hang + format.recordedWidth + separatorLength
+    while perLine < length && lineLength + format.recordedWidth <= elementWidth {
+      perLine += 1
+      lineLength += format.recordedWidth + separatorLength
+    }
+    let lines = (length + perLine - 1) / perLine
+    let middle = perLine * (lines / 2)
+    guard middle > 0 && middle < length else { return false }
+    nonisolated(unsafe) var parts: [([UInt8], Bool)] = [([], false), ([], false)]
+    parts.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let results = buffer
+      DispatchQueue.concurrentPerform(iterations: 2) { half in
+        var converter = Dragon4()
+        var cursor = 0
+        var text: [UInt8] = []
+        let uniform = row.write(
+          half == 0 ? 0..<middle : middle..<length, cursor: &cursor, dragon: &converter,
+          into: &text)
+        results[half] = (text, uniform)
+      }
+    }
+    guard parts[0].1 && parts[1].1 else { return false }
+    // The first half ends with its last element's separator; the wrap before the second
+    // strips the line's trailing whitespace and starts a line at the indent.
+    var first = parts[0].0
+    while let last = first.last, Layout.isSpace(last) { first.removeLast() }
+    out.append(contentsOf: first)
+    out.append(Layout.newline)
+    out.append(contentsOf: repeatElement(Layout.space, count: hang))
+    out.append(contentsOf: parts[1].0)
+    return true
+  }
+
+  /// `_extendLine`: wraps before `word` when it would pass `lineWidth`.  /// `_extendLine`: wraps before `word` when it would pass `lineWidth`.
   private func extendLine(
     _ s: inout [UInt8], _ line: inout [UInt8], _ lineLength: inout Int, word: [UInt8],
     wordLength: Int, lineWidth: Int, hang: Int
@@ -512,5 +487,144 @@ struct GeneralWriter: ElementWriter {
     } else {
       format.append(scalars[offset], dragon: &dragon, to: &out)
     }
+  }
+}
+
+/// One row of recorded float64 elements as `Layout.writeRow` lays it out, written a range of
+/// its elements at a time into raw memory (`write`).
+private struct RecordedRow {
+  let scalars: [Double]
+  let separator: [UInt8]
+  let offset: Int
+  let length: Int
+  let stride: Int
+  let hang: Int
+  let showSummary: Bool
+  let leading: Int
+  /// The row's elements, "..." included.
+  let count: Int
+  let elementWidth: Int
+  let separatorLength: Int
+  let format: FloatingFormat
+  let record: RecordedDigits
+  let byPosition: Bool
+
+  init(
+    layout: Layout, offset: Int, length: Int, stride: Int, hang: Int, width: Int,
+    format: FloatingFormat, record: RecordedDigits, byPosition: Bool
+  ) {
+    scalars = layout.array.scalars
+    separator = layout.separator
+    self.offset = offset
+    self.length = length
+    self.stride = stride
+    self.hang = hang
+    showSummary = layout.summarize && 2 * layout.edgeItems < length
+    leading = showSummary ? layout.edgeItems : 0
+    let trailing = showSummary ? layout.edgeItems : length
+    count = leading + (showSummary ? 1 : 0) + trailing
+    var stripped = layout.separator
+    while let last = stripped.last, last == 0x20 || (last >= 0x09 && last <= 0x0D) {
+      stripped.removeLast()
+    }
+    elementWidth = width - max(stripped.count, 1)
+    separatorLength = FloatingFormat.length(layout.separator)
+    self.format = format
+    self.record = record
+    self.byPosition = byPosition
+  }
+
+  /// Appends elements `range` of the row (each followed by the separator but the row's
+  /// last), as from the start of a line; `cursor` is the record's sequential position (when
+  /// not `byPosition`). Returns whether every element was `recordedWidth` bytes.
+  func write(
+    _ range: Range<Int>, cursor: inout Int, dragon: inout Dragon4, into out: inout [UInt8]
+  ) -> Bool {
+    let recordedWidth = format.recordedWidth
+    let storage = record.storage
+    let used = record.used
+    var uniform = true
+    var general: [UInt8] = []
+    // Room for every element, its separator and a wrap before it; grown if a general
+    // element is wider.
+    var capacity = range.count * (recordedWidth + separator.count + hang + 1) + 16
+    var base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    defer { base.deallocate() }
+    var n = 0
+    var lineLength = hang
+    var lineStart = 0
+    scalars.withUnsafeBufferPointer { values in
+      separator.withUnsafeBufferPointer { separatorBytes in
+        for k in range {
+          var entry: RecordedDigits.Digits?
+          var wordLength = 3
+          let isSummary = showSummary && k == leading
+          var x = 0.0
+          if !isSummary {
+            let position = offset + (k < leading ? k : length - (count - k)) * stride
+            x = values[position]
+            let bits = x.bitPattern
+            if byPosition {
+              if position < used, storage[position].bits == bits, storage[position].isFinite {
+                entry = storage[position]
+              }
+            } else if cursor < used, storage[cursor].bits == bits {
+              if storage[cursor].isFinite { entry = storage[cursor] }
+              cursor += 1
+            }
+            if entry != nil {
+              wordLength = recordedWidth
+            } else {
+              general.removeAll(keepingCapacity: true)
+              format.appendGeneral(x, dragon: &dragon, to: &general)
+              wordLength = general.count
+              if wordLength != recordedWidth { uniform = false }
+            }
+          }
+          let needed = n + wordLength + separatorBytes.count + hang + 1
+          if needed > capacity {
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * needed)
+            grown.update(from: base, count: n)
+            base.deallocate()
+            base = grown
+            capacity = 2 * needed
+          }
+          // _extendLine: wrap before the word when it would pass the width, unless the line
+          // holds nothing but its indent.
+          if lineLength + wordLength > elementWidth && lineLength > hang {
+            while n > lineStart
+              && (base[n - 1] == 0x20 || (base[n - 1] >= 0x09 && base[n - 1] <= 0x0D))
+            { n -= 1 }
+            base[n] = UInt8(ascii: "\n")
+            (base + n + 1).initialize(repeating: UInt8(ascii: " "), count: hang)
+            n += 1 + hang
+            lineStart = n - hang
+            lineLength = hang
+          }
+          if isSummary {
+            base[n] = UInt8(ascii: ".")
+            base[n + 1] = UInt8(ascii: ".")
+            base[n + 2] = UInt8(ascii: ".")
+          } else if let entry {
+            _ = format.writeRecorded(x.sign == .minus, entry, to: base + n)
+          } else {
+            for (i, byte) in general.enumerated() { base[n + i] = byte }
+          }
+          n += wordLength
+          lineLength += wordLength
+          if k + 1 < count {
+            if separatorBytes.count == 1 {
+              base[n] = separatorBytes[0]
+            } else {
+              (base + n).update(from: separatorBytes.baseAddress!, count: separatorBytes.count)
+            }
+            n += separatorBytes.count
+            lineLength += separatorLength
+          }
+        }
+      }
+    }
+    out.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+    return uniform
   }
 }
