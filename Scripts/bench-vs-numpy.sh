@@ -84,18 +84,19 @@ row() { rows+=("$(printf '| %-44s | %14s | %14s | %8s | %-12s | %-4s |' "$@")");
 meets() { python3 -c "import sys; print('yes' if float(sys.argv[1]) $2 float(sys.argv[2]) else 'NO')" "$1" "$3"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 
-# The best wall time of N runs of COMMAND, its output discarded (its stdin from $STDIN_FILE
-# when that is set).
+# The best wall time of N runs of COMMAND, its output discarded (its stdin redirected from
+# $STDIN_FILE when that is set, as `COMMAND < FILE` does; otherwise /dev/null).
 best_of() {
   python3 -c "
 import os, subprocess, sys, time
 path = os.environ.get('STDIN_FILE')
-data = open(path, 'rb').read() if path else None
 best = 1e9
 for _ in range(int(sys.argv[1])):
+    stdin = open(path, 'rb') if path else subprocess.DEVNULL
     start = time.perf_counter()
-    subprocess.run(sys.argv[2:], input=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(sys.argv[2:], stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     best = min(best, time.perf_counter() - start)
+    if path: stdin.close()
 print(best)" "$@"
 }
 
@@ -116,14 +117,14 @@ print(10**7 / min(timeit.repeat('$stmt', globals=globals(), number=1, repeat=3))
     ">= ${goal}x" "$(meets "$r" '>=' $goal)"
 done
 
-# 2. Reading printed numbers: MB/s over the same text, best of 3, against np.fromstring and
+# 2. Reading printed numbers: MB/s over the same text, best of 7, against np.fromstring and
 # against memcpy of the same bytes (the memory-bound limit).
-ours=$(field "$("$BENCH" parse-numbers "$NUMBERS" | first_line)" per_second)
+ours=$(field "$(BENCH_REPEATS=7 "$BENCH" parse-numbers "$NUMBERS" | first_line)" per_second)
 read -r theirs memcpy < <(numpy -c "import time, numpy as np
 text = open('$NUMBERS').read()
 raw = np.frombuffer(text.encode(), dtype=np.uint8)
 best = copy = 1e9
-for _ in range(3):
+for _ in range(7):
     start = time.perf_counter(); np.fromstring(text, sep=' '); best = min(best, time.perf_counter() - start)
     start = time.perf_counter(); raw.copy(); copy = min(copy, time.perf_counter() - start)
 print(len(raw) / best, len(raw) / copy)" 2>/dev/null)

@@ -1,7 +1,11 @@
 import Foundation
 
-/// Runs `body` `repeats` times and returns the best wall-clock time in seconds.
-func bestSeconds(repeats: Int = 3, _ body: () -> Void) -> Double {
+/// Runs `body` `repeats` times (by default 3, or $BENCH_REPEATS) and returns the best
+/// wall-clock time in seconds.
+func bestSeconds(
+  repeats: Int = Int(ProcessInfo.processInfo.environment["BENCH_REPEATS"] ?? "") ?? 3,
+  _ body: () -> Void
+) -> Double {
   var best = Double.infinity
   for _ in 0..<max(1, repeats) {
     let start = DispatchTime.now().uptimeNanoseconds

@@ -45,6 +45,17 @@ extension Array where Element: BitwiseCopyable {
 }
 
 /// NumPy's huge-page advice for large array data (`numpy/_core/src/multiarray/alloc.c`).
+extension Array where Element: BitwiseCopyable {
+  /// An empty array with room for `capacity` elements, advised as `hugePageAdvisedCount`'s
+  /// storage is: appends up to the capacity fault 2 MiB at a time.
+  init(hugePageAdvisedCapacity capacity: Int) {
+    self.init(unsafeUninitializedCapacity: capacity) { buffer, initialized in
+      HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+      initialized = 0
+    }
+  }
+}
+
 enum HugePages {
   /// NumPy advises from 4 MiB (`1u << 22`) on.
   static let threshold = 1 << 22

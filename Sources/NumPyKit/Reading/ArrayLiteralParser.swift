@@ -1,3 +1,11 @@
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Reads the text NumPy writes for an array — `str(a)` / `print(a)` (`[[ 1.5 -2. ]\n [ 0.  3. ]]`)
 /// or `repr(a)` (`array([1.5, -2. ])`, `array([...], shape=(2000,))`) — back into exact values,
 /// keeping each printed token and its line:column.
@@ -18,6 +26,9 @@ public struct ArrayLiteralParser: Sendable {
   /// The largest number of values one array may hold before reading stops with an error.
   public var maximumCount: Int
 
+  /// Whether a large flat list is read in two halves on two threads (tests compare both ways).
+  var readsLargeListsInHalves = true
+
   /// Makes a parser with a cap on the values of one array.
   public init(maximumCount: Int = ArrayLiteralParser.defaultMaximumCount) {
     self.maximumCount = maximumCount
@@ -33,7 +44,23 @@ public struct ArrayLiteralParser: Sendable {
     _ bytes: UnsafeBufferPointer<UInt8>, at start: TextPosition, allowPartial: Bool = false
   ) throws(ReadingError) -> ArrayLiteral {
     var scanner = Scanner(bytes: bytes, position: start, limit: maximumCount)
+    scanner.readsInHalves = readsLargeListsInHalves
     return try scanner.readLiteral(allowPartial: allowPartial)
+  }
+
+  /// How many numbers the two-thread reader reads from the list that opens `text`, nil when
+  /// it does not read it (for tests: that a case takes that path).
+  func halvesCount(_ text: String) -> Int? {
+    var copy = text
+    return copy.withUTF8 { bytes in
+      var scanner = Scanner(bytes: bytes, position: .start, limit: maximumCount)
+      scanner.skipWhitespace()
+      guard !scanner.atEnd, bytes[scanner.index] == UInt8(ascii: "[") else { return nil }
+      scanner.advance()
+      scanner.shown = [nil]
+      scanner.counters = [0]
+      return scanner.readFlatInHalves()
+    }
   }
 
   /// Reads a whole string that holds exactly one array literal (surrounding whitespace allowed).
@@ -41,6 +68,7 @@ public struct ArrayLiteralParser: Sendable {
     var copy = text
     let result = copy.withUTF8 { bytes -> Result<ArrayLiteral, ReadingError> in
       var scanner = Scanner(bytes: bytes, position: .start, limit: maximumCount)
+      scanner.readsInHalves = readsLargeListsInHalves
       scanner.skipWhitespace()
       do throws(ReadingError) {
         let literal = try scanner.readLiteral(allowPartial: false)
@@ -92,6 +120,8 @@ private struct Scanner {
   var sawBool = false
   var sawNonBool = false
   var hitEnd = false
+  /// `ArrayLiteralParser.readsLargeListsInHalves`.
+  var readsInHalves = true
 
   init(bytes: UnsafeBufferPointer<UInt8>, position: TextPosition, limit: Int) {
     self.bytes = bytes
@@ -364,6 +394,47 @@ private struct Scanner {
       || byte == 0x69 || byte == 0x54 || byte == 0x46
   }
 
+  /// A large top-level list of plain numbers (no nested list before its ']'), read in two
+  /// halves on two threads, split at a separator: the values, token starts and line starts
+  /// as the one-thread loop below records them, and the scanner moved to the ']'. Nil, with
+  /// nothing changed, for anything else (a '...', nan, a malformed token, an empty list,
+  /// more values than the limit), which that loop reads (and reports) as before.
+  mutating func readFlatInHalves() -> Int? {
+    guard let base = bytes.baseAddress else { return nil }
+    let start = index
+    guard let close = FlatHalves.find(0x5D, in: base, start..<bytes.count),
+      FlatHalves.find(0x5B, in: base, start..<close) == nil
+    else { return nil }
+    var middle = start + (close - start) / 2
+    while middle < close && !FlatHalves.isSeparator(bytes[middle]) { middle += 1 }
+    guard middle < close else { return nil }
+    nonisolated(unsafe) let input = bytes
+    let offset = literalOffset
+    let ranges = [start..<middle, middle..<close]
+    nonisolated(unsafe) var halves = [FlatHalves.Half?](repeating: nil, count: 2)
+    halves.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let results = buffer
+      DispatchQueue.concurrentPerform(iterations: 2) { half in
+        results[half] = FlatHalves.read(
+          input, ranges[half], literalOffset: offset, reserve: (close - start) / 8)
+      }
+    }
+    guard let first = halves[0], let second = halves[1] else { return nil }
+    let count = first.values.count + second.values.count
+    guard count > 0, count <= limit, values.isEmpty else { return nil }
+    halves = []
+    values = first.values
+    values.append(contentsOf: second.values)
+    tokenStarts = first.tokenStarts
+    tokenStarts.append(contentsOf: second.tokenStarts)
+    for newline in first.newlines { newLine(after: newline) }
+    for newline in second.newlines { newLine(after: newline) }
+    sawNonBool = true
+    if first.sawFloat || second.sawFloat { sawFloat = true }
+    index = close
+    return count
+  }
+
   /// Reads `[ ... ]` at `depth`; the scanner stands on '['.
   mutating func readList(depth: Int, allowPartial: Bool) throws(ReadingError) {
     let open = position
@@ -382,6 +453,14 @@ private struct Scanner {
     advance()  // '['
     var ellipsis: Int? = nil
     var holdsLists: Bool? = nil
+    if depth == 0, readsInHalves, bytes.count - index >= FlatHalves.threshold,
+      let count = readFlatInHalves()
+    {
+      // The numbers up to the ']' are read; the loop below closes the list.
+      holdsLists = false
+      leafDepth = depth
+      counters[depth] = count
+    }
     while true {
       skipSeparators()
       if atEnd {
@@ -565,5 +644,66 @@ private struct Scanner {
       if !summarized.isEmpty { result.isShapeComplete = false }
     }
     return result
+  }
+}
+
+/// The halves of a large flat list (`Scanner.readFlatInHalves`).
+private enum FlatHalves {
+  /// From 4 MiB of text on.
+  static let threshold = 1 << 22
+
+  /// What one half holds: its numbers, their token starts (from the literal's start), the
+  /// newlines between them, and whether one had a '.' or an exponent.
+  struct Half {
+    var values: [Double] = []
+    var tokenStarts: [UInt32] = []
+    var newlines: [Int] = []
+    var sawFloat = false
+  }
+
+  /// A separator between a list's numbers (the one-thread loop's `skipSeparators`).
+  @inline(__always) static func isSeparator(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x2C || byte == 0x0A || byte == 0x09 || byte == 0x0D
+  }
+
+  /// The first `byte` in `range` (memchr), or nil.
+  static func find(_ byte: UInt8, in base: UnsafePointer<UInt8>, _ range: Range<Int>) -> Int? {
+    guard !range.isEmpty else { return nil }
+    #if canImport(Glibc) || canImport(Darwin)
+      guard let hit = memchr(base + range.lowerBound, Int32(byte), range.count) else {
+        return nil
+      }
+      return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+    #else
+      return range.first { base[$0] == byte }
+    #endif
+  }
+
+  /// Separators and plain decimal tokens (`DecimalNumber.scan`), each token followed by a
+  /// separator or the range's end; nil at anything else.
+  static func read(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, literalOffset: Int, reserve: Int
+  ) -> Half? {
+    var half = Half()
+    half.values = [Double](hugePageAdvisedCapacity: reserve)
+    half.tokenStarts = [UInt32](hugePageAdvisedCapacity: reserve)
+    var i = range.lowerBound
+    let end = range.upperBound
+    while i < end {
+      let byte = bytes[i]
+      if isSeparator(byte) {
+        if byte == 0x0A { half.newlines.append(i) }
+        i += 1
+        continue
+      }
+      guard let (value, tokenEnd, isFloat) = DecimalNumber.scan(bytes, from: i),
+        tokenEnd == end || (tokenEnd < end && isSeparator(bytes[tokenEnd]))
+      else { return nil }
+      half.values.append(value)
+      half.tokenStarts.append(UInt32(truncatingIfNeeded: i - literalOffset))
+      if isFloat { half.sawFloat = true }
+      i = tokenEnd
+    }
+    return half
   }
 }
