@@ -125,6 +125,45 @@ struct PrintMatcher: ~Copyable {
 
   // MARK: - Replayed pieces
 
+  /// For a print whose saved text is exactly its replayed text: the number of values of each
+  /// array piece (what `replayed` and the saved literal would make it, each token the same),
+  /// when every value piece is an array printed whole in str form, a string or None; nil for
+  /// anything else (numbers, repr, summaries, unverifiable pieces), read the general way.
+  static func exactValueCounts(_ pieces: [PrintPiece], repr: Bool) -> [Int]? {
+    var counts: [Int] = []
+    for piece in pieces where piece.kind == .value {
+      guard piece.unverifiable == nil, let value = piece.value?.unmarked else { return nil }
+      switch value {
+      case .str, .none: continue
+      case .array(let object) where object.strings == nil && object.array.ndim > 0 && !repr:
+        guard let tokens = strTokenCount(piece.text), tokens == object.array.count else {
+          return nil
+        }
+        counts.append(tokens)
+      default: return nil
+      }
+    }
+    return counts
+  }
+
+  /// The tokens of `str(a)` text (runs between brackets, spaces and newlines), nil unless it
+  /// is bracketed and holds no summary.
+  private static func strTokenCount(_ text: String) -> Int? {
+    text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+      guard bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]") else { return nil }
+      var tokens = 0
+      var inToken = false
+      for byte in bytes {
+        let delimiter =
+          byte == 0x20 || byte == 0x0A || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]")
+        if byte == UInt8(ascii: "."), !inToken { return nil }  // '...' or a bare '.'
+        if !delimiter && !inToken { tokens += 1 }
+        inToken = !delimiter
+      }
+      return tokens
+    } ?? nil
+  }
+
   /// How a value piece of a replayed print is matched and checked.
   static func replayed(_ piece: PrintPiece, repr: Bool) -> ReplayedPiece {
     let reason = piece.unverifiable

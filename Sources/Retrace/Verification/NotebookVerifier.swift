@@ -440,8 +440,6 @@ extension NotebookVerifier {
       _ event: PrintEvent, cellIndex: Int, cell: ReplayPlan.Cell, text: inout SavedText
     ) throws(RetraceError) -> NotebookReplay.Demand {
       let pieces = pieces(of: event, cell: cell)
-      let replayed = pieces.map { PrintMatcher.replayed($0, repr: event.isResult) }
-      let shapes = replayed.map(\.shape)
       let whole = pieces.map(\.text).joined()
       try skipSavedWarnings(&text)
       try text.fill(ahead: whole.utf8.count + (1 << 16), name: plan.name)
@@ -462,6 +460,22 @@ extension NotebookVerifier {
         return endOfOutput(cellIndex: cellIndex, cell: cell, text: &text, event: event)
       }
       let exact = text.bytes[start...].starts(with: whole.utf8)
+      // Past the records kept, a print whose saved text is exactly the replayed one is only
+      // counted: its arrays' values are exact, and nothing is parsed (the general path below
+      // would read both texts back only to find every token the same).
+      if exact, verification.records.count >= RecordLimits.kept,
+        let counts = PrintMatcher.exactValueCounts(pieces, repr: event.isResult)
+      {
+        for count in counts {
+          verification.counts.records += 1
+          verification.counts.byVerdict[.exact, default: 0] += count
+          verification.recordsNotKept += 1
+        }
+        text.cursor = start + whole.utf8.count
+        return .more
+      }
+      let replayed = pieces.map { PrintMatcher.replayed($0, repr: event.isResult) }
+      let shapes = replayed.map(\.shape)
       if !exact, plan.form != .ipynb {
         exciseWarnings(in: &text, from: start, span: whole.utf8.count)
       }

@@ -109,6 +109,45 @@ struct Variants: Decodable {
     }
   }
 
+  /// Past the 10,000 records a verification keeps, a print whose saved text is exactly the
+  /// replayed one is only counted (nothing read back): every value still counted, and one
+  /// edited digit there still found, where the hand edit put it.
+  @Test func printsPastTheRecordsKeptAreCountedAndAnEditThereIsFound() throws {
+    struct Index: Decodable {
+      struct Entry: Decodable {
+        var name: String
+        var values: Int?
+      }
+      struct Edit: Decodable {
+        var name: String
+        var line: Int
+        var column: Int
+        var edited: String
+      }
+      var notebooks: [Entry]
+      var edits: [Edit]
+    }
+    let index = try JSONDecoder().decode(
+      Index.self, from: FixturePath.data("notebooks/index.json"))
+    let values = try #require(index.notebooks.first { $0.name == "many-records" }?.values)
+    let verification = try verifyNotebook("notebooks/many-records.txt")
+    #expect(verification.isReproduced)
+    #expect(verification.checked == values)
+    #expect(verification.count(.exact) == values)
+    #expect(verification.recordsNotKept > 0)
+    #expect(verification.counts.records == verification.records.count + verification.recordsNotKept)
+
+    let edit = try #require(index.edits.first { $0.name == "many-records-edited" })
+    let edited = try verifyNotebook("notebooks/many-records-edited.txt")
+    #expect(!edited.isReproduced)
+    #expect(edited.checked == values)
+    #expect(edited.count(.mismatch) == 1 && edited.count(.exact) == values - 1)
+    let mismatch = try #require(
+      edited.records.flatMap(\.values).first { $0.verdict == .mismatch })
+    #expect(mismatch.printed == edit.edited)
+    #expect(mismatch.position.line == edit.line && mismatch.position.column == edit.column)
+  }
+
   @Test func theFullSeedLogIsReproducedWithTheSeedsCode() throws {
     let verification = try verifyNotebook("notebooks/seed-full.log")
     #expect(verification.form == .log)
