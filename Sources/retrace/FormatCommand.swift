@@ -141,6 +141,12 @@ struct FormatCommand: ParsableCommand {
     while i < n {
       while i < n && isSpace(bytes[i]) { i += 1 }
       guard i < n else { break }
+      // A normal value in float.hex()'s own form, read and delimited in one pass.
+      if dtype == .float64, let (value, end) = canonicalHex(bytes, from: i, to: n) {
+        values.append(value)
+        i = end
+        continue
+      }
       let start = i
       while i < n && !isSpace(bytes[i]) { i += 1 }
       // Decimal and hex floats straight from the bytes; the rest by the token's text.
@@ -263,6 +269,44 @@ struct FormatCommand: ParsableCommand {
   @inline(__always)
   private static func hexValue(_ byte: UInt8) -> UInt64 {
     UInt64((byte & 0x0F) &+ 9 &* (byte &>> 6))
+  }
+
+  /// A token `[-+]0x1.<13 hex digits>p[-+]<digits>` at `start` that a space or the end of
+  /// the range follows, with a normal exponent: its value and where it ends; nil for
+  /// anything else (read the general way).
+  @inline(__always)
+  private static func canonicalHex(
+    _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int
+  )
+    -> (Double, Int)?
+  {
+    guard let p = bytes.baseAddress else { return nil }
+    var i = start
+    let negative = p[i] == UInt8(ascii: "-")
+    if negative || p[i] == UInt8(ascii: "+") { i += 1 }
+    guard end - i >= 20, p[i] == UInt8(ascii: "0"), p[i + 1] | 0x20 == UInt8(ascii: "x"),
+      p[i + 2] == UInt8(ascii: "1"), p[i + 3] == UInt8(ascii: "."),
+      p[i + 17] | 0x20 == UInt8(ascii: "p"), let fraction = hexDigits13(p + i + 4)
+    else { return nil }
+    i += 18
+    var exponentNegative = false
+    if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
+      exponentNegative = p[i] == UInt8(ascii: "-")
+      i += 1
+    }
+    let digitsStart = i
+    var exponent = 0
+    while i < end, i - digitsStart < 5 {
+      let digit = p[i] &- UInt8(ascii: "0")
+      guard digit < 10 else { break }
+      exponent = exponent * 10 + Int(digit)
+      i += 1
+    }
+    guard i > digitsStart, i == end || isSpace(p[i]) else { return nil }
+    if exponentNegative { exponent = -exponent }
+    guard exponent >= -1022 && exponent <= 1023 else { return nil }
+    let bits = (negative ? 1 << 63 : 0) | UInt64(exponent + 1023) << 52 | fraction
+    return (Double(bitPattern: bits), i)
   }
 
   /// The bits of `0x1.<fraction>p<e>` from its `p` at `start` (`mantissa` holds the leading
