@@ -8,11 +8,14 @@ import Foundation
 
 /// The whole of standard input as bytes, for commands that read numbers from it.
 enum StandardInput {
-  /// Calls `body` with every byte of standard input. A regular file is mapped read-only (its
-  /// pages are not copied); a pipe or terminal is read to its end.
+  /// Calls `body` with every byte of standard input. A regular file read from its start is
+  /// mapped read-only (its pages are not copied); anything else is read to its end from where
+  /// it stands.
   static func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
     var status = stat()
+    // From the start of the file only: a shell may hand over a file already partly read.
     if fstat(STDIN_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+      lseek(STDIN_FILENO, 0, SEEK_CUR) == 0,
       status.st_size > 0, let size = Int(exactly: status.st_size),
       let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, STDIN_FILENO, 0),
       mapped != MAP_FAILED

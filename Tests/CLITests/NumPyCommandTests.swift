@@ -33,6 +33,25 @@ struct CommandCase: Decodable, CustomTestStringConvertible, Sendable {
     if let stderr = reference.stderr { #expect(result.stderr == stderr) }
   }
 
+  /// A regular file handed over already partly read (a shell's `read` took its first line)
+  /// is read from where it stands, as a pipe would be, not from its start.
+  @Test func formatReadsAFileFromWhereItStands() throws {
+    let executable = try #require(CommandRunner.executable)
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "retrace-format-\(UUID().uuidString).txt")
+    try Data("2,3\n1 2 3 4 5 6\n".utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let result = try CommandRunner.runProgram(
+      "/bin/sh",
+      [
+        "-c", "{ read -r shape; \"$0\" format --shape \"$shape\"; } < \"$1\"", executable.path,
+        url.path,
+      ],
+      stdin: "")
+    #expect(result.status == 0)
+    #expect(result.stdout == "[[1. 2. 3.]\n [4. 5. 6.]]\n")
+  }
+
   @Test func formatNamesABadToken() throws {
     let result = try CommandRunner.run(["format"], stdin: "1 2 x")
     #expect(result.status == 2)

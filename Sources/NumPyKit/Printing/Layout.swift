@@ -261,7 +261,7 @@ struct Layout {
     let row = RecordedRow(
       layout: self, offset: offset, length: length, stride: stride, hang: hang, width: width,
       format: format, record: record, byPosition: byPosition)
-    _ = row.write(0..<row.count, cursor: &cursor, dragon: &dragon, into: &out)
+    row.write(0..<row.count, cursor: &cursor, dragon: &dragon, into: &out)
     if !byPosition { record.cursor = cursor }
   }
 
@@ -288,27 +288,32 @@ struct Layout {
     let lines = (length + perLine - 1) / perLine
     let middle = perLine * (lines / 2)
     guard middle > 0 && middle < length else { return false }
-    nonisolated(unsafe) var parts: [([UInt8], Bool)] = [([], false), ([], false)]
+    nonisolated(unsafe) var parts: [([UInt8], uniform: Bool, lastLineStart: Int)] = [
+      ([], false, 0), ([], false, 0),
+    ]
     parts.withUnsafeMutableBufferPointer { buffer in
       nonisolated(unsafe) let results = buffer
       DispatchQueue.concurrentPerform(iterations: 2) { half in
         var converter = Dragon4()
         var cursor = 0
         var text: [UInt8] = []
-        let uniform = row.write(
-          half == 0 ? 0..<middle : middle..<length, cursor: &cursor, dragon: &converter,
-          into: &text)
-        results[half] = (text, uniform)
+        let (uniform, lastLineStart) = row.write(
+          half == 0 ? 0..<middle : middle..<length, afterWrap: half == 1, cursor: &cursor,
+          dragon: &converter, into: &text)
+        results[half] = (text, uniform, lastLineStart)
       }
     }
-    guard parts[0].1 && parts[1].1 else { return false }
+    guard parts[0].uniform && parts[1].uniform else { return false }
     // The first half ends with its last element's separator; the wrap before the second
-    // strips the line's trailing whitespace and starts a line at the indent.
+    // strips its last line's trailing whitespace (no further back than that line's start)
+    // and starts a line, which the second half begins with its indent.
     var first = parts[0].0
-    while let last = first.last, Layout.isSpace(last) { first.removeLast() }
+    let lastLineStart = parts[0].lastLineStart
+    while first.count > lastLineStart, let last = first.last, Layout.isSpace(last) {
+      first.removeLast()
+    }
     out.append(contentsOf: first)
     out.append(Layout.newline)
-    out.append(contentsOf: repeatElement(Layout.space, count: hang))
     out.append(contentsOf: parts[1].0)
     return true
   }
@@ -535,11 +540,16 @@ private struct RecordedRow {
   }
 
   /// Appends elements `range` of the row (each followed by the separator but the row's
-  /// last), as from the start of a line; `cursor` is the record's sequential position (when
-  /// not `byPosition`). Returns whether every element was `recordedWidth` bytes.
+  /// last), as from the row's start, or `afterWrap` as from a line that a wrap started (its
+  /// indent written, and stripped with the line's trailing whitespace at the next wrap);
+  /// `cursor` is the record's sequential position (when not `byPosition`). Returns whether
+  /// every element was `recordedWidth` bytes, and where the last line starts in what was
+  /// appended (past which a wrap would strip whitespace).
+  @discardableResult
   func write(
-    _ range: Range<Int>, cursor: inout Int, dragon: inout Dragon4, into out: inout [UInt8]
-  ) -> Bool {
+    _ range: Range<Int>, afterWrap: Bool = false, cursor: inout Int, dragon: inout Dragon4,
+    into out: inout [UInt8]
+  ) -> (uniform: Bool, lastLineStart: Int) {
     let recordedWidth = format.recordedWidth
     let storage = record.storage
     let used = record.used
@@ -547,12 +557,16 @@ private struct RecordedRow {
     var general: [UInt8] = []
     // Room for every element, its separator and a wrap before it; grown if a general
     // element is wider.
-    var capacity = range.count * (recordedWidth + separator.count + hang + 1) + 16
+    var capacity = range.count * (recordedWidth + separator.count + hang + 1) + hang + 16
     var base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
     defer { base.deallocate() }
     var n = 0
     var lineLength = hang
     var lineStart = 0
+    if afterWrap {
+      base.initialize(repeating: UInt8(ascii: " "), count: hang)
+      n = hang
+    }
     scalars.withUnsafeBufferPointer { values in
       separator.withUnsafeBufferPointer { separatorBytes in
         for k in range {
@@ -625,6 +639,6 @@ private struct RecordedRow {
       }
     }
     out.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
-    return uniform
+    return (uniform, lineStart)
   }
 }

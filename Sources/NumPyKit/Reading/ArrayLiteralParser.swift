@@ -394,7 +394,8 @@ private struct Scanner {
       || byte == 0x69 || byte == 0x54 || byte == 0x46
   }
 
-  /// A large top-level list of plain numbers (no nested list before its ']'), read in two
+  /// A large top-level list of plain numbers (4 MiB or more of text up to its ']', no nested
+  /// list before it), read in two
   /// halves on two threads, split at a separator: the values, token starts and line starts
   /// as the one-thread loop below records them, and the scanner moved to the ']'. Nil, with
   /// nothing changed, for anything else (a '...', nan, a malformed token, an empty list,
@@ -403,7 +404,7 @@ private struct Scanner {
     guard let base = bytes.baseAddress else { return nil }
     let start = index
     guard let close = FlatHalves.find(0x5D, in: base, start..<bytes.count),
-      FlatHalves.find(0x5B, in: base, start..<close) == nil
+      close - start >= FlatHalves.threshold, FlatHalves.find(0x5B, in: base, start..<close) == nil
     else { return nil }
     var middle = start + (close - start) / 2
     while middle < close && !FlatHalves.isSeparator(bytes[middle]) { middle += 1 }

@@ -136,7 +136,12 @@ struct PrintMatcher: ~Copyable {
       switch value {
       case .str, .none: continue
       case .array(let object) where object.strings == nil && object.array.ndim > 0 && !repr:
-        guard let tokens = strTokenCount(piece.text), tokens == object.array.count else {
+        // Tokens the array reader reads (NumPy's own nan and inf words), no more than it
+        // reads in one array.
+        guard piece.options.nanString == "nan", piece.options.infString == "inf",
+          object.array.count <= ArrayLiteralParser.defaultMaximumCount,
+          let tokens = strTokenCount(piece.text), tokens == object.array.count
+        else {
           return nil
         }
         counts.append(tokens)

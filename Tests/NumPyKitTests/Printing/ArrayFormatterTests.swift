@@ -153,6 +153,8 @@ extension PrintingTests {
       /// Flat positions set to "nan", "inf" or "-inf".
       let specials: [Special]?
       let threshold: Int?
+      /// Positions from this one on are nan.
+      let nanFrom: Int?
       let str: String
       struct Options: Decodable {
         let precision: Int?
@@ -186,6 +188,9 @@ extension PrintingTests {
         var values = try generator.standardNormal([item.shape.reduce(1, *)])
         if let scale = item.scale { values = values.map { $0 * scale } }
         for special in item.specials ?? [] { values[special.position] = special.value }
+        if let nanFrom = item.nanFrom {
+          for k in nanFrom..<values.count { values[k] = .nan }
+        }
         let array = try #require(NDArray(shape: item.shape, scalars: values))
         #expect(array.count >= 1 << 16)
         var options = PrintOptions()
