@@ -191,10 +191,6 @@ struct FormatCommand: ParsableCommand {
     {
       if let fraction = hexDigits13(p + i + 2) {
         mantissa = UInt64(p[i] & 1) << 52 | fraction
-        // A normal value `0x1.<13 digits>p<e>` is its bits: no arithmetic.
-        if mantissa >> 52 == 1, let bits = normalBits(p, i + 15, end, mantissa, negative) {
-          return Double(bitPattern: bits)
-        }
         i += 15
         digits = 14
         fractionDigits = 13
@@ -288,50 +284,35 @@ struct FormatCommand: ParsableCommand {
       p[i + 2] == UInt8(ascii: "1"), p[i + 3] == UInt8(ascii: "."),
       p[i + 17] | 0x20 == UInt8(ascii: "p"), let fraction = hexDigits13(p + i + 4)
     else { return nil }
-    i += 18
-    var exponentNegative = false
-    if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
-      exponentNegative = p[i] == UInt8(ascii: "-")
+    guard let (exponent, stop) = decimalExponent(p, i + 18, end),
+      stop == end || isSpace(p[stop]), exponent >= -1022 && exponent <= 1023
+    else { return nil }
+    let bits = (negative ? 1 << 63 : 0) | UInt64(exponent + 1023) << 52 | fraction
+    return (Double(bitPattern: bits), stop)
+  }
+
+  /// A decimal exponent at `start`: an optional sign and one to five digits, up to a
+  /// non-digit or `end`. Its value and where it stops; nil without a digit.
+  @inline(__always)
+  private static func decimalExponent(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int)
+    -> (Int, Int)?
+  {
+    var i = start
+    var negative = false
+    if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
+      negative = p[i] == UInt8(ascii: "-")
       i += 1
     }
     let digitsStart = i
-    var exponent = 0
+    var value = 0
     while i < end, i - digitsStart < 5 {
       let digit = p[i] &- UInt8(ascii: "0")
       guard digit < 10 else { break }
-      exponent = exponent * 10 + Int(digit)
+      value = value * 10 + Int(digit)
       i += 1
     }
-    guard i > digitsStart, i == end || isSpace(p[i]) else { return nil }
-    if exponentNegative { exponent = -exponent }
-    guard exponent >= -1022 && exponent <= 1023 else { return nil }
-    let bits = (negative ? 1 << 63 : 0) | UInt64(exponent + 1023) << 52 | fraction
-    return (Double(bitPattern: bits), i)
-  }
-
-  /// The bits of `0x1.<fraction>p<e>` from its `p` at `start` (`mantissa` holds the leading
-  /// 1 and the 52 fraction bits) when e is a normal exponent; nil for anything else.
-  @inline(__always)
-  private static func normalBits(
-    _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ mantissa: UInt64, _ negative: Bool
-  ) -> UInt64? {
-    var i = start + 1
-    var exponentNegative = false
-    if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
-      exponentNegative = p[i] == UInt8(ascii: "-")
-      i += 1
-    }
-    guard i < end, end - i <= 4 else { return nil }
-    var exponent = 0
-    while i < end {
-      let digit = p[i] &- UInt8(ascii: "0")
-      guard digit < 10 else { return nil }
-      exponent = exponent * 10 + Int(digit)
-      i += 1
-    }
-    if exponentNegative { exponent = -exponent }
-    guard exponent >= -1022 && exponent <= 1023 else { return nil }
-    return (negative ? 1 << 63 : 0) | UInt64(exponent + 1023) << 52 | (mantissa & (1 << 52 - 1))
+    guard i > digitsStart else { return nil }
+    return (negative ? -value : value, i)
   }
 
   /// The rest of a hex float from its `p` at `i`: the exponent, and the value.
@@ -339,23 +320,10 @@ struct FormatCommand: ParsableCommand {
     _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, mantissa: UInt64, fractionDigits: Int,
     _ negative: Bool
   ) -> Double? {
-    var i = start
-    guard mantissa < 1 << 53, i < end, p[i] | 0x20 == UInt8(ascii: "p") else { return nil }
-    i += 1
-    var exponentNegative = false
-    if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
-      exponentNegative = p[i] == UInt8(ascii: "-")
-      i += 1
-    }
-    guard i < end, end - i <= 5 else { return nil }
-    var exponent = 0
-    while i < end {
-      let digit = p[i] &- UInt8(ascii: "0")
-      guard digit < 10 else { return nil }
-      exponent = exponent * 10 + Int(digit)
-      i += 1
-    }
-    let scale = (exponentNegative ? -exponent : exponent) - 4 * fractionDigits
+    guard mantissa < 1 << 53, start < end, p[start] | 0x20 == UInt8(ascii: "p"),
+      let (exponent, stop) = decimalExponent(p, start + 1, end), stop == end
+    else { return nil }
+    let scale = exponent - 4 * fractionDigits
     // mantissa < 2^53 is exact; a float.hex() value times 2^scale is representable, and
     // scaling by powers of two in two steps keeps the intermediate result normal.
     guard scale >= -1100 && scale <= 1100 else { return nil }

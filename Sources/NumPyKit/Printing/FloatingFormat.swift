@@ -306,8 +306,9 @@ struct FloatingFormat: Sendable {
     let zero = UInt8(ascii: "0")
     let point = UInt8(ascii: ".")
     var n = 0
-    if expFormat {
-      let pad = padLeft - 1 - signWidth
+    // The left padding before the sign and `whole` digits, then the sign.
+    func padAndSign(whole: Int) {
+      let pad = padLeft - whole - signWidth
       if pad > 0 {
         base.initialize(repeating: space, count: pad)
         n += pad
@@ -316,6 +317,9 @@ struct FloatingFormat: Sendable {
         base[n] = UInt8(ascii: "-")
         n += 1
       }
+    }
+    if expFormat {
+      padAndSign(whole: 1)
       // d0 d1 ... at n+1..., then d0 moved before the point.
       writeDigits(digits.value, count: count, to: base + n + 1)
       base[n] = base[n + 1]
@@ -341,15 +345,7 @@ struct FloatingFormat: Sendable {
       return n
     }
     let whole = exponent >= 0 ? exponent + 1 : 1
-    let pad = padLeft - whole - signWidth
-    if pad > 0 {
-      base.initialize(repeating: space, count: pad)
-      n += pad
-    }
-    if negative {
-      base[n] = UInt8(ascii: "-")
-      n += 1
-    }
+    padAndSign(whole: whole)
     var fraction = 0
     if exponent >= 0 {
       if count <= whole {

@@ -9,7 +9,7 @@ import Testing
 #endif
 
 /// SplitMix64: a small deterministic generator, so that a failure names a token that comes back.
-private struct SplitMix64: RandomNumberGenerator {
+struct SplitMix64: RandomNumberGenerator {
   var state: UInt64
   mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15

@@ -7,20 +7,8 @@ import Testing
 /// correctly rounded `Double(token)` gives), token texts and positions, lines, shape, dtype
 /// and end — and the same error for a list it does not read.
 @Suite struct LargeListTests {
-  /// A SplitMix64 stream, for reproducible text.
-  struct Stream {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// A token as NumPy prints floats and integers: fixed digits, a bare point, scientific.
-  static func token(_ stream: inout Stream) -> String {
+  static func token(_ stream: inout SplitMix64) -> String {
     let r = stream.next()
     let sign = r & 1 == 0 ? "" : "-"
     let digits = String((r >> 8) % 100_000_000)
@@ -39,7 +27,7 @@ import Testing
   static func text(count: Int, separator: String, prefix: String = "[", suffix: String = "]")
     -> (String, [String])
   {
-    var stream = Stream(state: UInt64(count))
+    var stream = SplitMix64(state: UInt64(count))
     var tokens: [String] = []
     var text = prefix
     var line = prefix.count
