@@ -26,7 +26,19 @@ enum StandardInput {
       return try body(
         UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size))
     }
-    let data = FileHandle.standardInput.readDataToEndOfFile()
-    return try data.withUnsafeBytes { raw in try body(raw.bindMemory(to: UInt8.self)) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+      if count > 0 {
+        bytes.append(contentsOf: chunk[0..<count])
+      } else if count == 0 {
+        break
+      } else if errno != EINTR {
+        // A directory, a closed descriptor: a usage error, not a crash.
+        throw UsageError("standard input cannot be read: \(String(cString: strerror(errno)))")
+      }
+    }
+    return try bytes.withUnsafeBufferPointer { try body($0) }
   }
 }

@@ -52,6 +52,16 @@ struct CommandCase: Decodable, CustomTestStringConvertible, Sendable {
     #expect(result.stdout == "[[1. 2. 3.]\n [4. 5. 6.]]\n")
   }
 
+  /// Standard input that cannot be read (a directory) is a usage error, not a crash.
+  @Test func formatRefusesAnUnreadableStandardInput() throws {
+    let executable = try #require(CommandRunner.executable)
+    let result = try CommandRunner.runProgram(
+      "/bin/sh", ["-c", "\"$0\" format < \"$1\"", executable.path, NSTemporaryDirectory()],
+      stdin: "")
+    #expect(result.status == 2)
+    #expect(result.stderr == "retrace: standard input cannot be read: Is a directory\n")
+  }
+
   @Test func formatNamesABadToken() throws {
     let result = try CommandRunner.run(["format"], stdin: "1 2 x")
     #expect(result.status == 2)
