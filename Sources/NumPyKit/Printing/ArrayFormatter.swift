@@ -94,7 +94,8 @@ public struct ArrayFormatter: Sendable {
     var layout = Layout(
       array: array,
       format: ElementFormat(dtype: .int64, data: [0], isScalar: false, options: options),
-      separator: Array(separator.utf8), edgeItems: options.edgeItems,
+      separator: separator == " " ? ArrayFormatter.space : Array(separator.utf8),
+      edgeItems: options.edgeItems,
       summarize: texts.count > options.threshold, legacy: false)
     layout.words = texts.map { Array($0.utf8) }
     let bytes = layout.render(
@@ -187,6 +188,9 @@ public struct ArrayFormatter: Sendable {
     return layout.render(lineWidth: lineWidth, nextLinePrefix: 1 + prefix.count)
   }
 
+  /// `str`'s separator, from a constant table.
+  private static let space: [UInt8] = [0x20]
+
   /// The layout of a nonempty array's elements with its element format.
   private func layout(_ array: NDArray, separator: String) -> Layout {
     let summarize = array.count > options.threshold
@@ -196,7 +200,7 @@ public struct ArrayFormatter: Sendable {
       format: ElementFormat(
         dtype: array.dtype, data: data, integers: shownIntegers(array),
         isScalar: array.shape.isEmpty, options: options),
-      separator: Array(separator.utf8),
+      separator: separator == " " ? ArrayFormatter.space : Array(separator.utf8),
       edgeItems: options.edgeItems,
       summarize: summarize,
       legacy: options.legacy113)

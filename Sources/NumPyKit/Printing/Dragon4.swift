@@ -33,7 +33,9 @@ public struct Dragon4: Sendable {
   }
 
   /// The digits of the last conversion, as ASCII bytes: the first `digitCount` entries.
-  private var digits = [UInt8](repeating: 0, count: 32)
+  /// Allocated when first written (`reserveDigits`): a converter that only measures digits as
+  /// integers (`uniqueDigits`) never allocates.
+  private var digits: [UInt8] = []
   private var digitCount = 0
 
   /// Whether the 128-bit fast path may answer (tests turn it off to compare with the port).
@@ -261,6 +263,7 @@ public struct Dragon4: Sendable {
     let biased = Int(x.exponentBitPattern)
     let fraction = x.significandBitPattern
     if biased == 0 && fraction == 0 {
+      reserveDigits()
       digits[0] = UInt8(ascii: "0")
       digitCount = 1
       return 0
@@ -296,6 +299,12 @@ public struct Dragon4: Sendable {
     return (fraction, 1 - bias, 63 - fraction.leadingZeroBitCount, false)
   }
 
+  /// Room for the fast path's digits (at most 20) in `digits`.
+  @inline(__always)
+  private mutating func reserveDigits() {
+    if digits.count < 32 { digits = [UInt8](repeating: 0, count: 32) }
+  }
+
   /// Fills `digits` from the big-integer port (`slowDigits`) and returns the exponent.
   private mutating func bigIntegerDigits(
     mantissa: UInt64, exponent: Int, mantissaBit: Int, unequalMargins: Bool, unique: Bool,
@@ -323,6 +332,7 @@ public struct Dragon4: Sendable {
     let biased = Int(x.exponentBitPattern)
     let fraction = UInt64(x.significandBitPattern)
     if biased == 0 && fraction == 0 {
+      reserveDigits()
       digits[0] = UInt8(ascii: "0")
       digitCount = 1
       return 0
@@ -483,6 +493,7 @@ public struct Dragon4: Sendable {
     // Write the digits of `rounded` (length digits) most significant first, unless only the
     // integer is wanted (`uniqueDigits`).
     if !integerOnly {
+      reserveDigits()
       digits.withUnsafeMutableBufferPointer { digits in
         writeDigits(rounded, count: length, to: digits.baseAddress!)
       }

@@ -27,8 +27,9 @@ struct FloatingFormat: Sendable {
     legacy = options.legacyLevel
     floatMode = options.floatMode
     suppress = options.suppress
-    nanString = Array(options.nanString.utf8)
-    infString = Array(options.infString.utf8)
+    // NumPy's own words from constant tables (no allocation per array printed).
+    nanString = options.nanString == "nan" ? FloatingFormat.nan : Array(options.nanString.utf8)
+    infString = options.infString == "inf" ? FloatingFormat.inf : Array(options.infString.utf8)
     sign = options.effectiveSign
     if legacy <= 113 && !isScalar && sign == .minus { sign = .space }
     precision = floatMode == .unique ? -1 : options.precision
@@ -42,6 +43,9 @@ struct FloatingFormat: Sendable {
     recorded = fast ? RecordedDigits(capacity: data.count) : nil
     fillFormat(data, dragon: &dragon)
   }
+
+  private static let nan: [UInt8] = [0x6E, 0x61, 0x6E]
+  private static let inf: [UInt8] = [0x69, 0x6E, 0x66]
 
   /// The fast path's digits of every finite value of the data, in order (nil off it).
   private let recorded: RecordedDigits?
@@ -100,7 +104,6 @@ struct FloatingFormat: Sendable {
       }
     }
     var scratch: [UInt8] = []
-    scratch.reserveCapacity(64)
     let plus = sign == .plus
     if finiteCount > 0, let recorded, recordDigits(data, into: recorded, dragon: &dragon) {
       // Measured from the recorded digits.
@@ -200,53 +203,29 @@ struct FloatingFormat: Sendable {
     // Every value's entry in place (a non-finite one as a placeholder), a large array in two
     // halves on two threads, each with its own converter and widths.
     let chunks = data.count >= 1 << 16 ? 2 : 1
-    var parts = [Widths](repeating: Widths(), count: chunks)
-    data.withUnsafeBufferPointer { buffer in
-      parts.withUnsafeMutableBufferPointer { partsBuffer in
-        // Each chunk writes only its own range of the storage and its own widths.
-        nonisolated(unsafe) let values = buffer
-        nonisolated(unsafe) let parts = partsBuffer
-        nonisolated(unsafe) let storage = recorded.reserve(buffer.count)
-        let measure: @Sendable (Int) -> Void = { chunk in
-          let start = values.count * chunk / chunks
-          let end = values.count * (chunk + 1) / chunks
-          var converter = Dragon4()
-          var widths = Widths()
-          for k in start..<end {
-            let x = values[k]
-            guard x.isFinite else {
-              storage[k] = RecordedDigits.Digits(nonFinite: x.bitPattern)
-              continue
-            }
-            // A subnormal's minimum digits past its shortest ones are not zeros.
-            guard !(exponential && x.isSubnormal),
-              let (value, count, exponent) = converter.uniqueDigits(
-                x, totalLength: exponential, cutoff: cutoff),
-              value <= RecordedDigits.Digits.largestValue
-            else {
-              widths.failed = true
-              break
-            }
-            storage[k] = RecordedDigits.Digits(
-              value: value, exponent: exponent, bits: x.bitPattern)
-            let signWidth = x.sign == .minus ? 1 : 0
-            if exponential {
-              widths.int = max(widths.int, signWidth + 1)
-              widths.fraction = max(widths.fraction, count - 1)
-              widths.exponent = max(widths.exponent, abs(exponent) >= 100 ? 3 : 2)
-            } else {
-              let whole = exponent >= 0 ? exponent + 1 : 1
-              widths.int = max(widths.int, signWidth + whole)
-              widths.fraction = max(
-                widths.fraction, exponent >= 0 ? max(0, count - whole) : count - exponent - 1)
-            }
-          }
-          parts[chunk] = widths
+    var parts: [Widths]
+    let storage = recorded.reserve(data.count)
+    if chunks == 1 {
+      parts = [
+        data.withUnsafeBufferPointer { values in
+          FloatingFormat.measure(
+            values, 0..<values.count, into: storage, exponential: exponential, cutoff: cutoff)
         }
-        if chunks == 1 {
-          measure(0)
-        } else {
-          DispatchQueue.concurrentPerform(iterations: chunks, execute: measure)
+      ]
+    } else {
+      parts = [Widths](repeating: Widths(), count: chunks)
+      data.withUnsafeBufferPointer { buffer in
+        parts.withUnsafeMutableBufferPointer { partsBuffer in
+          // Each chunk writes only its own range of the storage and its own widths.
+          nonisolated(unsafe) let values = buffer
+          nonisolated(unsafe) let parts = partsBuffer
+          nonisolated(unsafe) let entries = storage
+          DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = values.count * chunk / chunks
+            let end = values.count * (chunk + 1) / chunks
+            parts[chunk] = FloatingFormat.measure(
+              values, start..<end, into: entries, exponential: exponential, cutoff: cutoff)
+          }
         }
       }
     }
@@ -280,6 +259,46 @@ struct FloatingFormat: Sendable {
   /// The width of every element printed from the record (`padLeft + 1 + padRight`: the
   /// widths are the maxima of the values' own, so each element is padded to it exactly).
   var recordedWidth: Int { padLeft + 1 + padRight }
+
+  /// `recordDigits` over `range` of the values: each value's entry written in place (a
+  /// non-finite one as a placeholder) and the widths NumPy would measure on them; `failed`
+  /// when a value's digits do not fit the record.
+  private static func measure(
+    _ values: UnsafeBufferPointer<Double>, _ range: Range<Int>,
+    into storage: UnsafeMutablePointer<RecordedDigits.Digits>, exponential: Bool, cutoff: Int
+  ) -> Widths {
+    var converter = Dragon4()
+    var widths = Widths()
+    for k in range {
+      let x = values[k]
+      guard x.isFinite else {
+        storage[k] = RecordedDigits.Digits(nonFinite: x.bitPattern)
+        continue
+      }
+      // A subnormal's minimum digits past its shortest ones are not zeros.
+      guard !(exponential && x.isSubnormal),
+        let (value, count, exponent) = converter.uniqueDigits(
+          x, totalLength: exponential, cutoff: cutoff),
+        value <= RecordedDigits.Digits.largestValue
+      else {
+        widths.failed = true
+        break
+      }
+      storage[k] = RecordedDigits.Digits(value: value, exponent: exponent, bits: x.bitPattern)
+      let signWidth = x.sign == .minus ? 1 : 0
+      if exponential {
+        widths.int = max(widths.int, signWidth + 1)
+        widths.fraction = max(widths.fraction, count - 1)
+        widths.exponent = max(widths.exponent, abs(exponent) >= 100 ? 3 : 2)
+      } else {
+        let whole = exponent >= 0 ? exponent + 1 : 1
+        widths.int = max(widths.int, signWidth + whole)
+        widths.fraction = max(
+          widths.fraction, exponent >= 0 ? max(0, count - whole) : count - exponent - 1)
+      }
+    }
+    return widths
+  }
 
   /// Appends a recorded value as `append` formats it (`writeRecorded`).
   private func appendRecorded(

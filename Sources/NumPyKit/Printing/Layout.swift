@@ -52,9 +52,9 @@ struct Layout {
 
   /// `_formatArray(a, ..., line_width, next_line_prefix, ...)` with a prefix of spaces.
   mutating func render(lineWidth: Int, nextLinePrefix: Int) -> [UInt8] {
-    var parts = renderParts(lineWidth: lineWidth, nextLinePrefix: nextLinePrefix)
-    guard parts.count > 1 else { return parts[0] }
+    guard rendersInHalves else { return renderWhole(lineWidth: lineWidth, hang: nextLinePrefix) }
     // The first part has room for the rest (`renderHalves`).
+    var parts = renderHalves(lineWidth: lineWidth, hang: nextLinePrefix)
     var out = parts[0]
     parts[0] = []
     for part in parts.dropFirst() { out.append(contentsOf: part) }
@@ -64,19 +64,29 @@ struct Layout {
   /// `render`'s text in one or more parts, in order (a caller that writes them out need not
   /// join them).
   mutating func renderParts(lineWidth: Int, nextLinePrefix: Int) -> [[UInt8]] {
+    rendersInHalves
+      ? renderHalves(lineWidth: lineWidth, hang: nextLinePrefix)
+      : [renderWhole(lineWidth: lineWidth, hang: nextLinePrefix)]
+  }
+
+  /// Whether the text is made in two halves on two threads: a large float64 array of two or
+  /// more dimensions printed whole from its format's record.
+  private var rendersInHalves: Bool {
+    guard !legacy, array.ndim >= 2, array.count >= 1 << 16, words == nil,
+      array.integers == nil, !summarize, let floating = format.floating
+    else { return false }
+    return floating.recordsByPosition
+  }
+
+  /// The text in one piece.
+  private mutating func renderWhole(lineWidth: Int, hang: Int) -> [UInt8] {
     if legacy || array.ndim == 0 {
-      return [recurse(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth)]
-    }
-    if array.ndim >= 2, array.count >= 1 << 16, words == nil, array.integers == nil,
-      let floating = format.floating, floating.recordsByPosition,
-      !summarize
-    {
-      return renderHalves(lineWidth: lineWidth, hang: nextLinePrefix)
+      return recurse(axis: 0, offset: 0, hang: hang, width: lineWidth)
     }
     var out: [UInt8] = []
     out.reserveCapacity(estimatedLength)
-    write(axis: 0, offset: 0, hang: nextLinePrefix, width: lineWidth, into: &out)
-    return [out]
+    write(axis: 0, offset: 0, hang: hang, width: lineWidth, into: &out)
+    return out
   }
 
   /// `write` of a large float64 array of 2 or more dimensions printed whole: the first axis's
@@ -528,11 +538,15 @@ private struct RecordedRow {
     leading = showSummary ? layout.edgeItems : 0
     let trailing = showSummary ? layout.edgeItems : length
     count = leading + (showSummary ? 1 : 0) + trailing
-    var stripped = layout.separator
-    while let last = stripped.last, last == 0x20 || (last >= 0x09 && last <= 0x0D) {
-      stripped.removeLast()
+    // The separator's length without its trailing whitespace (`separator.rstrip()`).
+    var stripped = layout.separator.count
+    while stripped > 0,
+      layout.separator[stripped - 1] == 0x20
+        || (layout.separator[stripped - 1] >= 0x09 && layout.separator[stripped - 1] <= 0x0D)
+    {
+      stripped -= 1
     }
-    elementWidth = width - max(stripped.count, 1)
+    elementWidth = width - max(stripped, 1)
     separatorLength = FloatingFormat.length(layout.separator)
     self.format = format
     self.record = record
