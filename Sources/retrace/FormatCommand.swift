@@ -110,15 +110,8 @@ struct FormatCommand: ParsableCommand {
     guard bytes.count >= 1 << 20, cut < bytes.count else {
       return readTokens(bytes, 0..<bytes.count, dtype: dtype)
     }
-    let middle = cut
-    nonisolated(unsafe) var parts: [([Double], Substring?)] = [([], nil), ([], nil)]
-    parts.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let results = buffer
-      nonisolated(unsafe) let input = bytes
-      DispatchQueue.concurrentPerform(iterations: 2) { half in
-        results[half] = readTokens(
-          input, half == 0 ? 0..<middle : middle..<input.count, dtype: dtype)
-      }
+    var parts = Halves.map { half in
+      readTokens(bytes, half == 0 ? 0..<cut : cut..<bytes.count, dtype: dtype)
     }
     if let bad = parts[0].1 { return ([], bad) }
     if let bad = parts[1].1 { return ([], bad) }

@@ -44,7 +44,6 @@ extension Array where Element: BitwiseCopyable {
   }
 }
 
-/// NumPy's huge-page advice for large array data (`numpy/_core/src/multiarray/alloc.c`).
 extension Array where Element: BitwiseCopyable {
   /// An empty array with room for `capacity` elements, advised as `hugePageAdvisedCount`'s
   /// storage is: appends up to the capacity fault 2 MiB at a time.
@@ -56,6 +55,7 @@ extension Array where Element: BitwiseCopyable {
   }
 }
 
+/// NumPy's huge-page advice for large array data (`numpy/_core/src/multiarray/alloc.c`).
 enum HugePages {
   /// NumPy advises from 4 MiB (`1u << 22`) on.
   static let threshold = 1 << 22

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// NumPy's `FloatingFormat` (numpy/_core/arrayprint.py): chooses positional or scientific
 /// notation and the column widths from the (summarised) data, then formats each element
 /// byte for byte as NumPy does.
@@ -202,31 +200,20 @@ struct FloatingFormat: Sendable {
     let cutoff = exponential ? precision + 1 : precision
     // Every value's entry in place (a non-finite one as a placeholder), a large array in two
     // halves on two threads, each with its own converter and widths.
-    let chunks = data.count >= 1 << 16 ? 2 : 1
-    var parts: [Widths]
     let storage = recorded.reserve(data.count)
-    if chunks == 1 {
-      parts = [
-        data.withUnsafeBufferPointer { values in
+    let parts = data.withUnsafeBufferPointer { values in
+      guard values.count >= 1 << 16 else {
+        return [
           FloatingFormat.measure(
             values, 0..<values.count, into: storage, exponential: exponential, cutoff: cutoff)
-        }
-      ]
-    } else {
-      parts = [Widths](repeating: Widths(), count: chunks)
-      data.withUnsafeBufferPointer { buffer in
-        parts.withUnsafeMutableBufferPointer { partsBuffer in
-          // Each chunk writes only its own range of the storage and its own widths.
-          nonisolated(unsafe) let values = buffer
-          nonisolated(unsafe) let parts = partsBuffer
-          nonisolated(unsafe) let entries = storage
-          DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = values.count * chunk / chunks
-            let end = values.count * (chunk + 1) / chunks
-            parts[chunk] = FloatingFormat.measure(
-              values, start..<end, into: entries, exponential: exponential, cutoff: cutoff)
-          }
-        }
+        ]
+      }
+      // Each half writes only its own range of the storage.
+      let middle = values.count / 2
+      return Halves.map { half in
+        FloatingFormat.measure(
+          values, half == 0 ? 0..<middle : middle..<values.count, into: storage,
+          exponential: exponential, cutoff: cutoff)
       }
     }
     if parts.contains(where: \.failed) {
@@ -430,7 +417,7 @@ struct FloatingFormat: Sendable {
   }
 
   /// Whether `append(_:at:)` may be used: every value recorded, in the data's order.
-  var recordsByPosition: Bool { recorded?.isReplaying ?? false }
+  var recordsByPosition: Bool { replayingRecord != nil }
 
   func appendGeneral(_ x: Double, dragon: inout Dragon4, to out: inout [UInt8]) {
     dragon.single = single
@@ -532,12 +519,11 @@ final class RecordedDigits: @unchecked Sendable {
     var count: Int { Dragon4.decimalDigitCount(value) }
   }
 
-  /// The entries (the first `used`), for a printing loop that reads them in place.
-  let storage: UnsafeMutablePointer<Digits>
+  private let storage: UnsafeMutablePointer<Digits>
   private let capacity: Int
   // Digits is a trivial type: entries are written with plain stores, never deinitialized.
   private(set) var used = 0
-  /// The entry `next` matches next (a printing loop that reads in place moves it on).
+  /// The entry `next` matches next.
   var cursor = 0
   private var replaying = false
 
@@ -579,7 +565,12 @@ final class RecordedDigits: @unchecked Sendable {
 
   /// The next recorded value's digits if it is `bits` (nil, past it, for a non-finite one).
   @inline(__always)
-  func next(_ bits: UInt64) -> Digits? {
+  func next(_ bits: UInt64) -> Digits? { next(bits, cursor: &cursor) }
+
+  /// `next` from a cursor of the caller's (a printing loop that keeps its own), moved on
+  /// past a match.
+  @inline(__always)
+  func next(_ bits: UInt64, cursor: inout Int) -> Digits? {
     guard replaying, cursor < used else { return nil }
     let digits = storage[cursor]
     guard digits.bits == bits else { return nil }

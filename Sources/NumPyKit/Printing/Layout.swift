@@ -1,5 +1,3 @@
-import Dispatch
-
 /// NumPy's `_formatArray` / `_extendLine` (numpy/_core/arrayprint.py): lays formatted
 /// elements out in nested brackets, wrapping rows at the line width, byte for byte.
 struct Layout {
@@ -26,6 +24,9 @@ struct Layout {
     self.array = array
     self.format = format
     self.separator = separator
+    var stripped = separator.count
+    while stripped > 0, Layout.isSpace(separator[stripped - 1]) { stripped -= 1 }
+    strippedSeparatorCount = stripped
     self.edgeItems = edgeItems
     self.summarize = summarize
     self.legacy = legacy
@@ -39,14 +40,13 @@ struct Layout {
   private static let space = UInt8(ascii: " ")
   private static let newline = UInt8(ascii: "\n")
 
-  /// The separator without trailing whitespace (`separator.rstrip()`).
-  private var strippedSeparator: [UInt8] {
-    var bytes = separator
-    while let last = bytes.last, Layout.isSpace(last) { bytes.removeLast() }
-    return bytes
-  }
+  /// The length of the separator without its trailing whitespace (`separator.rstrip()`).
+  let strippedSeparatorCount: Int
 
-  private static func isSpace(_ byte: UInt8) -> Bool {
+  /// The separator without trailing whitespace (`separator.rstrip()`).
+  private var strippedSeparator: [UInt8] { Array(separator.prefix(strippedSeparatorCount)) }
+
+  static func isSpace(_ byte: UInt8) -> Bool {
     byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
   }
 
@@ -98,25 +98,18 @@ struct Layout {
     let halves = 2
     // Two parts: '[' and the first half, in a buffer with room for the whole text (so that
     // `render` joins them with one copy of the second half); the second half and ']'.
-    nonisolated(unsafe) var out: [UInt8] = [UInt8(ascii: "[")]
-    out.reserveCapacity(template.estimatedLength + 64)
-    nonisolated(unsafe) var second: [UInt8] = []
-    withUnsafeMutablePointer(to: &out) { first in
-      withUnsafeMutablePointer(to: &second) { rest in
-        nonisolated(unsafe) let parts = (first, rest)
-        DispatchQueue.concurrentPerform(iterations: halves) { half in
-          var layout = template
-          layout.byPosition = true
-          let part = half == 0 ? parts.0 : parts.1
-          if half == 1 { part.pointee.reserveCapacity(template.estimatedLength / halves + 64) }
-          layout.writeBlocks(
-            axis: 0, offset: 0, (length * half / halves)..<(length * (half + 1) / halves),
-            hang: hang, width: lineWidth, into: &part.pointee)
-        }
-      }
+    return Halves.map { half in
+      var layout = template
+      layout.byPosition = true
+      var part: [UInt8] = half == 0 ? [UInt8(ascii: "[")] : []
+      part.reserveCapacity(
+        half == 0 ? template.estimatedLength + 64 : template.estimatedLength / halves + 64)
+      layout.writeBlocks(
+        axis: 0, offset: 0, (length * half / halves)..<(length * (half + 1) / halves),
+        hang: hang, width: lineWidth, into: &part)
+      if half == 1 { part.append(UInt8(ascii: "]")) }
+      return part
     }
-    second.append(UInt8(ascii: "]"))
-    return [out, second]
   }
 
   /// About how many bytes the output takes (a capacity hint: the shown elements' widths plus
@@ -211,7 +204,7 @@ struct Layout {
     let showSummary = summarize && 2 * edgeItems < length
     let leading = showSummary ? edgeItems : 0
     let trailing = showSummary ? edgeItems : length
-    let elementWidth = width - max(strippedSeparator.count, 1)
+    let elementWidth = width - max(strippedSeparatorCount, 1)
     let separatorLength = FloatingFormat.length(separator)
     // What replaces a line's trailing whitespace on a wrap: a newline and the indent.
     let wrap = [Layout.newline] + [UInt8](repeating: Layout.space, count: hang)
@@ -287,31 +280,23 @@ struct Layout {
       layout: self, offset: offset, length: length, stride: stride, hang: hang, width: width,
       format: format, record: record, byPosition: true)
     // How many elements a line holds: `_extendLine` from a line of only its indent.
-    let elementWidth = width - max(strippedSeparator.count, 1)
-    let separatorLength = FloatingFormat.length(separator)
     var perLine = 1
-    var lineLength = hang + format.recordedWidth + separatorLength
-    while perLine < length && lineLength + format.recordedWidth <= elementWidth {
+    var lineLength = hang + format.recordedWidth + row.separatorLength
+    while perLine < length && lineLength + format.recordedWidth <= row.elementWidth {
       perLine += 1
-      lineLength += format.recordedWidth + separatorLength
+      lineLength += format.recordedWidth + row.separatorLength
     }
     let lines = (length + perLine - 1) / perLine
     let middle = perLine * (lines / 2)
     guard middle > 0 && middle < length else { return false }
-    nonisolated(unsafe) var parts: [([UInt8], uniform: Bool, lastLineStart: Int)] = [
-      ([], false, 0), ([], false, 0),
-    ]
-    parts.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let results = buffer
-      DispatchQueue.concurrentPerform(iterations: 2) { half in
-        var converter = Dragon4()
-        var cursor = 0
-        var text: [UInt8] = []
-        let (uniform, lastLineStart) = row.write(
-          half == 0 ? 0..<middle : middle..<length, afterWrap: half == 1, cursor: &cursor,
-          dragon: &converter, into: &text)
-        results[half] = (text, uniform, lastLineStart)
-      }
+    let parts = Halves.map { half in
+      var converter = Dragon4()
+      var cursor = 0
+      var text: [UInt8] = []
+      let (uniform, lastLineStart) = row.write(
+        half == 0 ? 0..<middle : middle..<length, afterWrap: half == 1, cursor: &cursor,
+        dragon: &converter, into: &text)
+      return (text, uniform: uniform, lastLineStart: lastLineStart)
     }
     guard parts[0].uniform && parts[1].uniform else { return false }
     // The first half ends with its last element's separator; the wrap before the second
@@ -328,7 +313,7 @@ struct Layout {
     return true
   }
 
-  /// `_extendLine`: wraps before `word` when it would pass `lineWidth`.  /// `_extendLine`: wraps before `word` when it would pass `lineWidth`.
+  /// `_extendLine`: wraps before `word` when it would pass `lineWidth`.
   private func extendLine(
     _ s: inout [UInt8], _ line: inout [UInt8], _ lineLength: inout Int, word: [UInt8],
     wordLength: Int, lineWidth: Int, hang: Int
@@ -375,7 +360,7 @@ struct Layout {
     let trailing = showSummary ? edgeItems : length
     var s: [UInt8] = []
     if axesLeft == 1 {
-      let stripped = strippedSeparator.count
+      let stripped = strippedSeparatorCount
       var elementWidth = legacy ? width - stripped : width - max(stripped, 1)
       var line = [UInt8](repeating: Layout.space, count: hang)
       var lineLength = hang
@@ -538,15 +523,7 @@ private struct RecordedRow {
     leading = showSummary ? layout.edgeItems : 0
     let trailing = showSummary ? layout.edgeItems : length
     count = leading + (showSummary ? 1 : 0) + trailing
-    // The separator's length without its trailing whitespace (`separator.rstrip()`).
-    var stripped = layout.separator.count
-    while stripped > 0,
-      layout.separator[stripped - 1] == 0x20
-        || (layout.separator[stripped - 1] >= 0x09 && layout.separator[stripped - 1] <= 0x0D)
-    {
-      stripped -= 1
-    }
-    elementWidth = width - max(stripped, 1)
+    elementWidth = width - max(layout.strippedSeparatorCount, 1)
     separatorLength = FloatingFormat.length(layout.separator)
     self.format = format
     self.record = record
@@ -565,8 +542,6 @@ private struct RecordedRow {
     into out: inout [UInt8]
   ) -> (uniform: Bool, lastLineStart: Int) {
     let recordedWidth = format.recordedWidth
-    let storage = record.storage
-    let used = record.used
     var uniform = true
     var general: [UInt8] = []
     // Room for every element, its separator and a wrap before it; grown if a general
@@ -591,15 +566,10 @@ private struct RecordedRow {
           if !isSummary {
             let position = offset + (k < leading ? k : length - (count - k)) * stride
             x = values[position]
-            let bits = x.bitPattern
-            if byPosition {
-              if position < used, storage[position].bits == bits, storage[position].isFinite {
-                entry = storage[position]
-              }
-            } else if cursor < used, storage[cursor].bits == bits {
-              if storage[cursor].isFinite { entry = storage[cursor] }
-              cursor += 1
-            }
+            entry =
+              byPosition
+              ? record.entry(at: position, x.bitPattern)
+              : record.next(x.bitPattern, cursor: &cursor)
             if entry != nil {
               wordLength = recordedWidth
             } else {
@@ -620,9 +590,7 @@ private struct RecordedRow {
           // _extendLine: wrap before the word when it would pass the width, unless the line
           // holds nothing but its indent.
           if lineLength + wordLength > elementWidth && lineLength > hang {
-            while n > lineStart
-              && (base[n - 1] == 0x20 || (base[n - 1] >= 0x09 && base[n - 1] <= 0x0D))
-            { n -= 1 }
+            while n > lineStart && Layout.isSpace(base[n - 1]) { n -= 1 }
             base[n] = UInt8(ascii: "\n")
             (base + n + 1).initialize(repeating: UInt8(ascii: " "), count: hang)
             n += 1 + hang

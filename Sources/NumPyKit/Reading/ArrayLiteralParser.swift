@@ -1,5 +1,3 @@
-import Dispatch
-
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -395,11 +393,11 @@ private struct Scanner {
   }
 
   /// A large top-level list of plain numbers (4 MiB or more of text up to its ']', no nested
-  /// list before it), read in two
-  /// halves on two threads, split at a separator: the values, token starts and line starts
-  /// as the one-thread loop below records them, and the scanner moved to the ']'. Nil, with
-  /// nothing changed, for anything else (a '...', nan, a malformed token, an empty list,
-  /// more values than the limit), which that loop reads (and reports) as before.
+  /// list before it), read in two halves on two threads, split at a separator: the values,
+  /// token starts and line starts as the one-thread loop below records them, and the scanner
+  /// moved to the ']'. Nil, with nothing changed, for anything else (a '...', nan, a
+  /// malformed token, an empty list, more values than the limit), which that loop reads (and
+  /// reports) as before.
   mutating func readFlatInHalves() -> Int? {
     guard let base = bytes.baseAddress else { return nil }
     let start = index
@@ -409,16 +407,11 @@ private struct Scanner {
     var middle = start + (close - start) / 2
     while middle < close && !FlatHalves.isSeparator(bytes[middle]) { middle += 1 }
     guard middle < close else { return nil }
-    nonisolated(unsafe) let input = bytes
-    let offset = literalOffset
-    let ranges = [start..<middle, middle..<close]
-    nonisolated(unsafe) var halves = [FlatHalves.Half?](repeating: nil, count: 2)
-    halves.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let results = buffer
-      DispatchQueue.concurrentPerform(iterations: 2) { half in
-        results[half] = FlatHalves.read(
-          input, ranges[half], literalOffset: offset, reserve: (close - start) / 8)
-      }
+    let (input, offset) = (bytes, literalOffset)
+    var halves = Halves.map { half in
+      FlatHalves.read(
+        input, half == 0 ? start..<middle : middle..<close, literalOffset: offset,
+        reserve: (close - start) / 8)
     }
     guard let first = halves[0], let second = halves[1] else { return nil }
     let count = first.values.count + second.values.count

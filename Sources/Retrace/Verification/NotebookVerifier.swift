@@ -466,11 +466,7 @@ extension NotebookVerifier {
       if exact, verification.records.count >= RecordLimits.kept,
         let counts = PrintMatcher.exactValueCounts(pieces, repr: event.isResult)
       {
-        for count in counts {
-          verification.counts.records += 1
-          verification.counts.byVerdict[.exact, default: 0] += count
-          verification.recordsNotKept += 1
-        }
+        for count in counts { countExactNotKept(values: count) }
         text.cursor = start + whole.utf8.count
         return .more
       }
@@ -945,6 +941,13 @@ extension NotebookVerifier.Run {
     return record
   }
 
+  /// Counts a record past the records kept whose `values` are all exact (it is not kept).
+  func countExactNotKept(values: Int) {
+    verification.counts.records += 1
+    verification.counts.byVerdict[.exact, default: 0] += values
+    verification.recordsNotKept += 1
+  }
+
   /// Checks the tokens of a numbers piece.
   func recordTokens(
     _ replayed: ReplayedPiece, piece: PrintPiece, k: Int, ranges: [Range<Int>],
@@ -957,9 +960,7 @@ extension NotebookVerifier.Run {
         text.bytes[range].elementsEqual(token.text.utf8)
       })
     {
-      verification.counts.records += 1
-      verification.counts.byVerdict[.exact, default: 0] += ranges.count
-      verification.recordsNotKept += 1
+      countExactNotKept(values: ranges.count)
       return
     }
     let position = text.position(at: first.lowerBound)
@@ -1006,9 +1007,7 @@ extension NotebookVerifier.Run {
       (0..<saved.count).allSatisfy({ mine.hasSameText($0, as: saved, $0) })
     {
       // Past the records kept, an exact record is only counted.
-      verification.counts.records += 1
-      verification.counts.byVerdict[.exact, default: 0] += saved.count
-      verification.recordsNotKept += 1
+      countExactNotKept(values: saved.count)
       return
     }
     let record = newRecord(
